@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED_DATA := $(abspath $(CURDIR)/../shared/data)
+
+export ARCHITECT_HOME ?= $(CURDIR)/.architect
+# Use the shared catalog snapshots as the mirror when they sit beside the checkout.
+ifneq ($(wildcard $(SHARED_DATA)),)
+export ARCHITECT_DATA_MIRROR ?= $(SHARED_DATA)
+endif
+
+.PHONY: install install-test run sync test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+sync: install
+	$(BIN)/architect data sync
+
+run: sync
+	$(BIN)/architect serve
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/compute_ingest.py
+	$(BIN)/python benchmarks/compute_search.py
+
+clean:
+	rm -rf $(VENV) .architect .pytest_cache

@@ -1,0 +1,53 @@
+"""Shared set-up for the benchmarks: a throw-away embedded server and the mirror location."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mirror() -> Path:
+    path = Path(os.environ.get("ARCHITECT_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+    if not (path / "compute").is_dir():
+        raise SystemExit(f"no catalog mirror at {path}: set ARCHITECT_DATA_MIRROR")
+    return path
+
+
+@contextmanager
+def scratch_database() -> Iterator[Database]:
+    home = Path(tempfile.mkdtemp(prefix="architect-bench-"))
+    server = EmbeddedPostgres(home)
+    database = Database(server.start(), embedded=server)
+    database.upgrade()
+    try:
+        yield database
+    finally:
+        database.engine.dispose()
+        server.stop(only_if_idle=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def machine() -> str:
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+    return f"{platform.node()}: {os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,55 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+
+from stack8s_architect import __version__
+from stack8s_architect.api.errors import install_error_handlers
+from stack8s_architect.api.routers import catalog, compute, health
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.logging import configure_logging, get_logger
+from stack8s_architect.core.settings import Settings
+
+log = get_logger(__name__)
+_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """Build the app; with no `database`, the lifespan opens (and later closes) one from settings."""
+    settings = settings or Settings.load()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        app.state.database = database or Database.open(settings)
+        if owned:
+            app.state.database.upgrade()
+        log.info("service.started", host=settings.server.host, port=settings.server.port,
+                 database="embedded" if app.state.database.embedded else "external")
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.database.close()
+
+    app = FastAPI(
+        title="Stack8s AI Architect",
+        version=__version__,
+        description="AI/ML infrastructure plans from real catalogs and sizing formulas.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (health, catalog, compute):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(_STATIC / "index.html")
+
+    return app

@@ -1,0 +1,52 @@
+"""One error shape for every failure: `{"error": {"code", "message"}}`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stack8s_architect.core.errors import ArchitectError, UnknownNameError
+from stack8s_architect.core.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def error_body(code: str, message: str, **extra: object) -> dict:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _architect_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ArchitectError)
+    extra = {"suggestions": exc.suggestions} if isinstance(exc, UnknownNameError) else {}
+    if exc.status_code >= 500:
+        log.error("request.failed", path=request.url.path, code=exc.code, message=exc.message)
+    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status_code)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"] if part != "body") or "body"
+        problems.append(f"{where}: {error['msg']}")
+    return JSONResponse(error_body("validation_error", "; ".join(problems)), status_code=422)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("request.unexpected_error", path=request.url.path)
+    return JSONResponse(error_body("internal_error", "Internal error; see the server log."), status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ArchitectError, _architect_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

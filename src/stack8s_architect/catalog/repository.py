@@ -1,0 +1,46 @@
+"""SQL for ingest bookkeeping: the current state per source and the history of runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.tables import catalog_sources, ingest_runs
+
+
+def source_state(session: Session, source_id: str) -> dict[str, Any] | None:
+    row = session.execute(select(catalog_sources).where(catalog_sources.c.source_id == source_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def record_run(session: Session, **values: Any) -> int:
+    return int(session.execute(insert(ingest_runs).values(**values).returning(ingest_runs.c.id)).scalar_one())
+
+
+def save_source_state(session: Session, **values: Any) -> None:
+    statement = pg_insert(catalog_sources).values(**values)
+    updates = {name: statement.excluded[name] for name in values if name != "source_id"}
+    session.execute(statement.on_conflict_do_update(index_elements=["source_id"], set_=updates))
+
+
+def list_source_states(session: Session) -> list[dict[str, Any]]:
+    return [dict(row) for row in session.execute(select(catalog_sources).order_by(catalog_sources.c.source_id)).mappings()]
+
+
+def latest_runs(session: Session) -> dict[str, dict[str, Any]]:
+    """The newest run of every source (whatever its status)."""
+    newest = (
+        select(ingest_runs.c.source_id, func.max(ingest_runs.c.id).label("id"))
+        .group_by(ingest_runs.c.source_id)
+        .subquery()
+    )
+    rows = session.execute(select(ingest_runs).join(newest, newest.c.id == ingest_runs.c.id)).mappings()
+    return {row["source_id"]: dict(row) for row in rows}
+
+
+def now(session: Session) -> datetime:
+    return session.execute(select(func.now())).scalar_one()

@@ -1,0 +1,258 @@
+"""`architect` — the command line. Thin wrappers over the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
+from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.service import catalog_status
+from stack8s_architect.catalog.sources import DataSource, SourceReader, sources_for
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.errors import ArchitectError, UnknownNameError
+from stack8s_architect.core.logging import configure_logging
+from stack8s_architect.core.settings import Settings
+
+app = typer.Typer(help="Stack8s AI Architect: AI/ML infrastructure plans from real catalogs.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+data_app = typer.Typer(help="Catalog data: sync and status.", no_args_is_help=True)
+compute_app = typer.Typer(help="Cloud compute catalog.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(data_app, name="data")
+app.add_typer(compute_app, name="compute")
+
+console = Console()
+errors = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    settings = Settings.load()
+    configure_logging(settings.logging.log_level, settings.logging.log_format)
+    return settings
+
+
+def _fail(message: str, code: int = 1) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _database() -> Iterator[tuple[Settings, Database]]:
+    """Settings + a migrated database for one command; errors become a message and exit code."""
+    try:
+        settings = _settings()
+        database = Database.open(settings)
+    except ArchitectError as exc:
+        _fail(exc.message)
+    try:
+        database.upgrade()
+        yield settings, database
+    except ArchitectError as exc:
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if isinstance(exc, UnknownNameError) and exc.suggestions and "Did you mean" not in exc.message else ""
+        _fail(exc.message + hint, 2 if exc.status_code < 500 else 1)
+    finally:
+        database.close()
+
+
+def _print_json(value: Any) -> None:
+    if isinstance(value, BaseModel):
+        text = value.model_dump_json(indent=2)
+    else:
+        text = json.dumps([v.model_dump(mode="json") for v in value] if isinstance(value, list) else value, indent=2)
+    sys.stdout.write(text + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default ARCHITECT_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default ARCHITECT_PORT or 8000).")] = None,
+) -> None:
+    """Run the API and web UI."""
+    import uvicorn
+
+    from stack8s_architect.api.app import create_app
+
+    try:
+        settings = _settings()
+    except ArchitectError as exc:
+        _fail(exc.message)
+    settings.server.host = host or settings.server.host
+    settings.server.port = port or settings.server.port
+    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_config=None)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (the service also does this at start)."""
+    with _database():
+        console.print("database schema is up to date")
+
+
+class _RichSyncProgress:
+    """Rich progress bars per source for `data sync`."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def begin(self, source: DataSource, total_rows: int) -> None:
+        self.tasks[source.id] = self.progress.add_task(source.id, total=max(total_rows, 1))
+
+    def advance(self, source: DataSource, rows: int) -> None:
+        self.progress.advance(self.tasks[source.id], rows)
+
+    def end(self, source: DataSource, report: ingest.IngestReport) -> None:
+        task = self.tasks.get(source.id) or self.progress.add_task(source.id, total=1)
+        self.progress.update(task, completed=self.progress.tasks[task].total,
+                             description=f"{source.id} [dim]{report.status}[/]")
+
+
+@data_app.command("sync")
+def data_sync(
+    only: Annotated[list[str] | None, typer.Option("--only", help="Domains to sync (compute).")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source ids to sync.")] = None,
+    force: Annotated[bool, typer.Option(help="Re-ingest even when the files are unchanged.")] = False,
+) -> None:
+    """Ingest the catalogs from ARCHITECT_DATA_MIRROR, or download them at their pinned commits."""
+    with _database() as (settings, database):
+        chosen = sources_for(tuple(only or ()), tuple(source or ()))
+        reader = SourceReader(settings.data.data_mirror, settings.data.home / "cache", settings.data.download_timeout_s)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as bars:
+            reports = ingest.sync(database, reader, chosen, _RichSyncProgress(bars), force=force)
+        _print_reports(reports)
+        ingest.raise_for_failures(reports)
+
+
+def _print_reports(reports: list[ingest.IngestReport]) -> None:
+    table = Table("source", "status", "rows read", "rows written", "dropped", "seconds")
+    for r in reports:
+        dropped = ", ".join(f"{reason}: {n}" for reason, n in sorted(r.rows_dropped.items())) or "-"
+        table.add_row(r.source_id, r.status, str(r.rows_read), str(r.rows_written), dropped, f"{r.duration_s:.2f}")
+    console.print(table)
+
+
+@data_app.command("status")
+def data_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """What each source holds: commit, file hash, rows, when, and the last run."""
+    with _database() as (_, database), database.session() as session:
+        status = catalog_status(session)
+        if as_json:
+            _print_json(status)
+            return
+        table = Table("source", "commit", "origin", "rows", "ingested at", "last run", "seconds", "sha256")
+        for s in status.sources:
+            table.add_row(
+                s.source_id, s.commit[:10], s.origin or "-", str(s.rows),
+                s.ingested_at.strftime("%Y-%m-%d %H:%M:%S") if s.ingested_at else "never",
+                s.last_status or "-", f"{s.last_duration_s:.2f}" if s.last_duration_s is not None else "-",
+                (s.content_sha256 or "-")[:12],
+            )
+        console.print(table)
+        console.print(f"{status.total_rows} rows in all")
+
+
+def _request(factory: Callable[..., T], **values: Any) -> T:
+    try:
+        return factory(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors()), 2)
+        raise  # unreachable: _fail exits
+
+
+@compute_app.command("search")
+def compute_search(
+    gpu: Annotated[list[str] | None, typer.Option("--gpu", "-g", help="GPU name (repeatable): H100, L4, a100-80gb…")] = None,
+    count: Annotated[str | None, typer.Option(help="GPUs per instance: 8, 2-8, 4+")] = None,
+    gpu_memory: Annotated[float | None, typer.Option("--gpu-memory", help="Minimum GiB per GPU.")] = None,
+    total_gpu_memory: Annotated[float | None, typer.Option("--total-gpu-memory", help="Minimum GiB across the instance's GPUs.")] = None,
+    provider: Annotated[list[str] | None, typer.Option("--provider", "-p", help="Provider (repeatable).")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", "-r", help="Region id (repeatable).")] = None,
+    geography: Annotated[list[str] | None, typer.Option("--geo", help="us, europe, eu, asia, a country or city (repeatable).")] = None,
+    max_hourly: Annotated[float | None, typer.Option("--max-hourly", help="Max USD per hour.")] = None,
+    max_monthly: Annotated[float | None, typer.Option("--max-monthly", help="Max USD per month (730 h).")] = None,
+    spot: Annotated[bool, typer.Option(help="Rank by spot price.")] = False,
+    cpu: Annotated[bool, typer.Option(help="CPU-only instances.")] = False,
+    min_vcpus: Annotated[float | None, typer.Option("--min-vcpus")] = None,
+    min_memory: Annotated[float | None, typer.Option("--min-memory", help="Minimum host RAM GiB.")] = None,
+    all_regions: Annotated[bool, typer.Option("--all-regions", help="Every region, not the cheapest per instance type.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search cloud instances, cheapest first."""
+    low, high = _count_range(count)
+    request = _request(
+        ComputeSearchRequest, accelerators=gpu or [], kind="cpu" if cpu else "gpu", min_count=low, max_count=high,
+        min_gpu_memory_gib=gpu_memory, min_total_gpu_memory_gib=total_gpu_memory, providers=provider or [],
+        regions=region or [], geography=geography or [], max_price_per_hour_usd=max_hourly,
+        max_price_per_month_usd=max_monthly, spot=spot, min_vcpus=min_vcpus, min_memory_gib=min_memory,
+        group_by_instance_type=not all_regions, limit=limit,
+    )
+    with _database() as (_, database), database.session() as session:
+        result = ComputeCatalog(session).search(request)
+        if as_json:
+            _print_json(result)
+            return
+        table = Table("provider", "instance", "region", "gpu", "n", "GiB/gpu", "vCPU", "RAM", "$/h", "$/month", "source")
+        for o in result.offers:
+            table.add_row(
+                o.provider + (f" ({o.upstream_provider})" if o.upstream_provider else ""), o.instance_type, o.region,
+                o.accelerator or "-", f"{o.accelerator_count:g}", _num(o.gpu_memory_gib), _num(o.vcpus),
+                _num(o.memory_gib), f"{o.hourly_usd:.3f}" + (" spot" if o.spot else ""), f"{o.monthly_cost_usd:,.0f}",
+                o.source,
+            )
+        console.print(table)
+        console.print(f"{result.count} matches; {len(result.offers)} shown")
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _count_range(text: str | None) -> tuple[float | None, float | None]:
+    if not text:
+        return None, None
+    try:
+        if text.endswith("+"):
+            return float(text[:-1]), None
+        if "-" in text:
+            low, high = text.split("-", 1)
+            return float(low), float(high)
+        return float(text), float(text)
+    except ValueError:
+        _fail(f"--count {text!r}: write a number (8), a range (2-8) or a minimum (4+)", 2)
+        raise
+
+
+@compute_app.command("gpus")
+def compute_gpus(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Accelerators with specs, offer counts and price ranges."""
+    with _database() as (_, database), database.session() as session:
+        summaries = ComputeCatalog(session).accelerators()
+        if as_json:
+            _print_json(summaries)
+            return
+        table = Table("gpu", "vendor", "arch", "GiB", "GB/s", "BF16 TF", "FP8 TF", "offers", "providers", "$/gpu-h from")
+        for s in summaries:
+            table.add_row(
+                s.key, s.vendor, s.architecture, _num(s.memory_gib), _num(s.memory_bandwidth_gb_s), _num(s.bf16_tflops),
+                _num(s.fp8_tflops), str(s.offers), ", ".join(s.providers) or "-",
+                f"{s.min_price_per_gpu_hour_usd:.2f}" if s.min_price_per_gpu_hour_usd else "-",
+            )
+        console.print(table)
+
+
+if __name__ == "__main__":
+    app()

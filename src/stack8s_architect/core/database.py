@@ -1,0 +1,92 @@
+"""Database engine, sessions and migrations — the same code for the embedded and an external server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+from stack8s_architect.core.errors import DatabaseUnavailableError
+from stack8s_architect.core.logging import get_logger
+from stack8s_architect.core.settings import Settings
+
+log = get_logger(__name__)
+
+_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 whatever PostgreSQL scheme the user wrote."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+class Database:
+    """An engine plus a session factory; `session()` commits on success and rolls back on error."""
+
+    def __init__(self, url: str, *, embedded: EmbeddedPostgres | None = None):
+        self.url = normalise_url(url)
+        self.embedded = embedded
+        self.engine: Engine = create_engine(
+            self.url, pool_pre_ping=True, pool_size=10, max_overflow=20
+        )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Database:
+        """Connect to DATABASE_URL, or start (or reuse) the embedded server."""
+        if settings.database.url is not None:
+            return cls(settings.database.url.get_secret_value())
+        embedded = EmbeddedPostgres(settings.data.home)
+        return cls(embedded.start(), embedded=embedded)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def upgrade(self) -> None:
+        """Apply the Alembic migrations up to head (serialised by an advisory lock)."""
+        try:
+            with self.engine.begin() as connection:
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise DatabaseUnavailableError(f"Database unreachable while migrating: {exc.orig}") from exc
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except OperationalError:
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config

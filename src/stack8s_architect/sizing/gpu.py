@@ -1,0 +1,24 @@
+"""The accelerator facts the sizing formulas need, as a frozen value (no catalog import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    """One accelerator's datasheet figures relevant to sizing.
+
+    `usable_memory_gib` is what a framework can allocate (datasheet memory minus ECC/driver
+    reservations as reported by the runtime); sizing budgets against it, never `memory_gib`.
+    TFLOPS are dense (no structured sparsity). `fp8_tflops` is None when the part has no FP8.
+    """
+
+    key: str
+    memory_gib: float
+    usable_memory_gib: float
+    memory_bandwidth_gb_s: float
+    bf16_tflops: float
+    fp8_tflops: float | None = None
+    interconnect: str = "pcie"
+    interconnect_bandwidth_gb_s: float | None = None

@@ -1,0 +1,96 @@
+"""Shared fixtures: one embedded PostgreSQL per test session, a fresh database per test that needs one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+
+_SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_data_dir() -> Path | None:
+    """The real catalog snapshots (ARCHITECT_DATA_MIRROR, else ../shared/data), or None."""
+    candidate = Path(os.environ.get("ARCHITECT_DATA_MIRROR") or _SHARED_DATA)
+    return candidate if (candidate / "compute").is_dir() else None
+
+
+def reachable_home() -> Path:
+    """A fresh ARCHITECT_HOME the server account can traverse (mkdtemp makes 0700 folders)."""
+    home = Path(tempfile.mkdtemp(prefix="architect-test-"))
+    home.chmod(0o755)
+    return home
+
+
+@pytest.fixture
+def pg_home() -> Iterator[Path]:
+    home = reachable_home()
+    yield home / "home"
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    found = shared_data_dir()
+    if found is None:
+        pytest.skip("../shared/data (or ARCHITECT_DATA_MIRROR) is absent: no real catalogs to test against")
+    return found
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[EmbeddedPostgres]:
+    home = reachable_home()
+    server = EmbeddedPostgres(home)
+    server.start()
+    yield server
+    server.stop(only_if_idle=False)
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(server.runtime_dir, ignore_errors=True)
+
+
+def _admin(server: EmbeddedPostgres) -> psycopg.Connection:
+    return psycopg.connect(host=str(server.socket_dir), port=5432, user="postgres", dbname="postgres", autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def template_database(postgres_server: EmbeddedPostgres) -> str:
+    """A database migrated once; fresh databases are cheap copies of it."""
+    name = "architect_template"
+    with _admin(postgres_server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database = Database(postgres_server.url(name))
+    database.upgrade()
+    database.engine.dispose()
+    return name
+
+
+def create_database(server: EmbeddedPostgres, template: str) -> Database:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with _admin(server) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return Database(server.url(name))
+
+
+def drop_database(server: EmbeddedPostgres, database: Database) -> None:
+    name = database.engine.url.database
+    database.engine.dispose()
+    with _admin(server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database(postgres_server: EmbeddedPostgres, template_database: str) -> Iterator[Database]:
+    """A fresh, migrated, empty database for one test."""
+    db = create_database(postgres_server, template_database)
+    yield db
+    drop_database(postgres_server, db)

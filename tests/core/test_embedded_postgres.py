@@ -1,0 +1,88 @@
+"""The embedded server: start, reuse by a second process, ownership on stop, recovery after kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+
+
+def connect(server: EmbeddedPostgres) -> psycopg.Connection:
+    return psycopg.connect(host=str(server.socket_dir), port=5432, user="postgres", dbname="architect", autocommit=True)
+
+
+def wait_until_dead(pid: int, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} still alive")
+
+
+def test_second_instance_reuses_and_only_the_owner_stops(pg_home: Path) -> None:
+    first = EmbeddedPostgres(pg_home)
+    url = first.start()
+    assert first.started_here
+    second = EmbeddedPostgres(pg_home)
+    assert second.start() == url
+    assert not second.started_here
+    assert second.stop() is False  # not the owner
+    with connect(first):
+        assert first.stop() is False  # another client is connected: leave it running
+    assert first.stop() is True
+    assert first.postmaster_pid() is None
+
+
+def test_second_process_reuses_the_running_server(pg_home: Path) -> None:
+    server = EmbeddedPostgres(pg_home)
+    server.start()
+    try:
+        code = (
+            "import sys; from pathlib import Path;"
+            "from stack8s_architect.core.embedded_postgres import EmbeddedPostgres;"
+            f"s = EmbeddedPostgres(Path({str(pg_home)!r})); s.start();"
+            "sys.exit(0 if not s.started_here else 3)"
+        )
+        assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+    finally:
+        server.stop(only_if_idle=False)
+
+
+def test_kill_9_loses_no_committed_data(pg_home: Path) -> None:
+    server = EmbeddedPostgres(pg_home)
+    server.start()
+    with connect(server) as conn:
+        conn.execute("CREATE TABLE kept (id int PRIMARY KEY, note text)")
+        conn.execute("INSERT INTO kept SELECT g, 'row ' || g FROM generate_series(1, 1000) g")
+    pid = server.postmaster_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    wait_until_dead(pid)
+    again = EmbeddedPostgres(pg_home)
+    again.start()
+    try:
+        assert again.started_here
+        with connect(again) as conn:
+            assert conn.execute("SELECT count(*), max(note) FROM kept").fetchone() == (1000, "row 999")
+    finally:
+        again.stop(only_if_idle=False)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the unreachable-home fallback only applies when running as root")
+def test_home_the_server_account_cannot_reach_is_relocated(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o700)
+    server = EmbeddedPostgres(locked / "home")
+    assert not str(server.runtime_dir).startswith(str(locked))
+    assert server.runtime_dir == EmbeddedPostgres(locked / "home").runtime_dir  # stable per home
