@@ -28,6 +28,7 @@ def mirror() -> Path:
 @contextmanager
 def scratch_database() -> Iterator[Database]:
     home = Path(tempfile.mkdtemp(prefix="architect-bench-"))
+    home.chmod(0o755)  # the server account must reach it
     server = EmbeddedPostgres(home)
     database = Database(server.start(), embedded=server)
     database.upgrade()

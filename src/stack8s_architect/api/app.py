@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
 from stack8s_architect.api.routers import catalog, compute, health
+from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import configure_logging, get_logger
 from stack8s_architect.core.settings import Settings
@@ -30,8 +31,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.state.database = database or Database.open(settings)
         if owned:
             app.state.database.upgrade()
+        with app.state.database.session() as session:
+            offers = ComputeCatalog(session).warm()
         log.info("service.started", host=settings.server.host, port=settings.server.port,
-                 database="embedded" if app.state.database.embedded else "external")
+                 database="embedded" if app.state.database.embedded else "external", compute_offers=offers)
         try:
             yield
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from stack8s_architect.catalog.compute import repository
 from stack8s_architect.catalog.compute.aws import read_aws_json
 from stack8s_architect.catalog.compute.gcp import read_gcp_vms_csv
+from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
 from stack8s_architect.catalog.compute.offers import Offer, ParsedCatalog
 from stack8s_architect.catalog.compute.regions import (
     countries_for_geography,
@@ -130,6 +132,11 @@ def resolve_geography(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(countries))
 
 
+# One index per database, shared by the requests of this process.
+_INDEXES: dict[str, OfferIndex] = {}
+_INDEX_LOCK = threading.Lock()
+
+
 class ComputeCatalog:
     """Search and summaries over the ingested offers."""
 
@@ -141,7 +148,7 @@ class ComputeCatalog:
         countries = resolve_geography(request.geography)
         regions = self._check_regions(request.regions)
         kind = "gpu" if keys else request.kind
-        offer_filter = repository.OfferFilter(
+        offer_filter = OfferFilter(
             accelerator_keys=keys, kind=kind, min_count=request.min_count, max_count=request.max_count,
             min_gpu_memory_gib=request.min_gpu_memory_gib,
             min_total_gpu_memory_gib=request.min_total_gpu_memory_gib,
@@ -149,10 +156,11 @@ class ComputeCatalog:
             max_hourly_usd=request.max_hourly_usd, spot=request.spot,
             min_vcpus=request.min_vcpus, min_memory_gib=request.min_memory_gib,
         )
-        rows, total = repository.search(
-            self.session, offer_filter, group_by_instance_type=request.group_by_instance_type, limit=request.limit
+        ids, total = self._index().search(
+            offer_filter, group_by_instance_type=request.group_by_instance_type, limit=request.limit
         )
-        offers = [self._offer(row, request.spot) for row in rows]
+        hourly = "spot_price_per_hour_usd" if request.spot else "price_per_hour_usd"
+        offers = [self._offer(row, row[hourly], request.spot) for row in repository.offers_by_ids(self.session, ids)]
         return ComputeSearchResponse(count=total, offers=offers, accelerators=list(keys), countries=list(countries))
 
     def accelerators(self) -> list[AcceleratorSummary]:
@@ -175,17 +183,29 @@ class ComputeCatalog:
             )
         return summaries
 
+    def warm(self) -> int:
+        """Build the search index now (at start-up) rather than on the first search; returns its size."""
+        return int(self._index().ids.size)
+
+    def _index(self) -> OfferIndex:
+        """The search index of the current catalog version, rebuilt when another sync changed it."""
+        version = repository.catalog_version(self.session)
+        with _INDEX_LOCK:
+            key = str(self.session.get_bind().url)
+            index = _INDEXES.get(key)
+            if index is None or index.version != version:
+                index = _INDEXES[key] = OfferIndex.build(version, repository.index_rows(self.session))
+        return index
+
     def _check_regions(self, regions: Sequence[str]) -> tuple[str, ...]:
-        if not regions:
-            return ()
-        missing = [r for r in regions if r not in repository.existing_regions(self.session, regions)]
-        if missing:
-            raise UnknownNameError("region", missing[0], _suggest(missing[0], repository.all_regions(self.session)))
+        known = self._index().regions
+        for region in regions:
+            if region not in known:
+                raise UnknownNameError("region", region, _suggest(region, sorted(known)))
         return tuple(regions)
 
     @staticmethod
-    def _offer(row: dict[str, Any], spot: bool) -> ComputeOffer:
-        hourly = float(row["hourly_usd"])
+    def _offer(row: dict[str, Any], hourly: float, spot: bool) -> ComputeOffer:
         return ComputeOffer(
             provider=row["provider"], upstream_provider=row["upstream_provider"],
             instance_type=row["instance_type"], region=row["region"], zones=list(row["zones"] or []),
