@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED_DATA := $(abspath $(CURDIR)/../shared/data)
 
-export ARCHITECT_HOME ?= $(CURDIR)/.architect
 # Use the shared catalog snapshots as the mirror when they sit beside the checkout.
 ifneq ($(wildcard $(SHARED_DATA)),)
 export ARCHITECT_DATA_MIRROR ?= $(SHARED_DATA)

@@ -32,7 +32,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 app.add_typer(compute_app, name="compute")
 
-console = Console()
+# Piped output gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True)
 T = TypeVar("T")
 

