@@ -16,7 +16,7 @@ import httpx
 
 from stack8s_architect.core.errors import DataSourceError, UnknownNameError
 
-_RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
+RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,11 @@ def _close(name: str, options: tuple[str, ...] | list[str]) -> list[str]:
 class SourceReader:
     """Finds a source's files in the mirror, or downloads them (pinned commit) into the cache."""
 
-    def __init__(self, mirror: Path | None, cache_dir: Path, timeout_s: float = 30.0):
+    def __init__(self, mirror: Path | None, cache_dir: Path, timeout_s: float = 30.0, raw_url: str = RAW_URL):
         self.mirror = mirror
         self.cache_dir = cache_dir
         self.timeout_s = timeout_s
+        self.raw_url = raw_url  # "{repository}/{commit}/{path}" template; tests point it at loopback
 
     @property
     def origin(self) -> str:
@@ -167,7 +168,7 @@ class SourceReader:
         target = self.cache_dir / source.id / source.commit / item.upstream_path
         if target.is_file():
             return target
-        url = _RAW_URL.format(repository=source.repository, commit=source.commit, path=item.upstream_path)
+        url = self.raw_url.format(repository=source.repository, commit=source.commit, path=item.upstream_path)
         try:
             response = httpx.get(url, timeout=self.timeout_s, follow_redirects=True)
             response.raise_for_status()

@@ -1,0 +1,47 @@
+"""Database URLs and migrations: an external server goes through the same code as the embedded one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+
+from stack8s_architect.core.database import Database, normalise_url
+from stack8s_architect.core.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u:p@db:5432/a", "postgresql+psycopg://u:p@db:5432/a"),
+        ("postgres://u@db/a", "postgresql+psycopg://u@db/a"),
+        ("postgresql+psycopg://u@/a?host=/tmp/s", "postgresql+psycopg://u@/a?host=%2Ftmp%2Fs"),
+    ],
+)
+def test_any_postgres_scheme_uses_psycopg3(url: str, expected: str) -> None:
+    assert normalise_url(url) == expected
+
+
+def test_database_url_opens_that_server_and_migrates_it(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = database.url.replace("postgresql+psycopg://", "postgresql://")
+    monkeypatch.setenv("DATABASE_URL", plain)
+    opened = Database.open(Settings.load())
+    try:
+        assert opened.embedded is None
+        opened.upgrade()
+        opened.upgrade()  # idempotent
+        tables = set(inspect(opened.engine).get_table_names())
+        assert {"compute_offers", "catalog_sources", "ingest_runs", "alembic_version"} <= tables
+        with opened.engine.connect() as connection:
+            assert connection.execute(text("SELECT extname FROM pg_extension WHERE extname = 'vector'")).scalar() == "vector"
+    finally:
+        opened.close()
+
+
+def test_session_rolls_back_on_error(database: Database) -> None:
+    with database.session() as session:
+        session.execute(text("CREATE TABLE scratch (id int)"))
+    with pytest.raises(RuntimeError), database.session() as session:
+        session.execute(text("INSERT INTO scratch VALUES (1)"))
+        raise RuntimeError("midway")
+    with database.session() as session:
+        assert session.execute(text("SELECT count(*) FROM scratch")).scalar() == 0
