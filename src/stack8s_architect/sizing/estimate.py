@@ -1,0 +1,248 @@
+"""`size`: one call that turns a model, a workload and GPU specs into a `SizingResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .architecture import ModelArchitecture
+from .cost import DEFAULT_MFU, per_sample_training_flops, training_hours, transformer_training_flops
+from .explain import kv_note, overhead_note, weights_note
+from .fit import DEFAULT_MAX_GPUS, GpuFit, fit_inference, parallelism_for_count
+from .gpu import GpuSpec
+from .inference import (
+    DEFAULT_GPU_MEMORY_UTILIZATION,
+    ServingSetup,
+    inference_memory,
+    kv_cache_bytes_per_sequence,
+    kv_cache_bytes_per_token,
+    max_concurrent_sequences,
+    weight_bytes,
+)
+from .precision import kv_cache_dtype_named, precision_named
+from .result import Mode, SizingResult
+from .throughput import (
+    ServingLoad,
+    decode_tokens_per_second,
+    prefill_tokens_per_second,
+    replicas_needed,
+    requests_per_second_per_replica,
+)
+from .training import TrainingSetup, fit_training, model_states, training_memory
+from .units import to_gib
+
+DEFAULT_CONTEXT_TOKENS = 4096
+MAX_BATCH_SEQUENCES = 256  # vLLM max_num_seqs: a replica never decodes more at once
+_TRAINING_METHOD = {"training": "full", "lora": "lora", "qlora": "qlora"}
+
+
+@dataclass(frozen=True)
+class SizingRequest:
+    """A sizing question. `concurrency` is concurrent sequences (inference) or micro-batch per GPU (training).
+
+    `gpu` is the accelerator to answer for (fit, tokens/s, training time); `gpus` are further
+    accelerators to report a GPU count for. `gpu_count` pins the count instead of searching.
+    """
+
+    architecture: ModelArchitecture
+    mode: Mode = "inference"
+    precision: str | None = None
+    kv_cache_dtype: str | None = None
+    context_length_tokens: int | None = None
+    concurrency: int = 1
+    gpu: GpuSpec | None = None
+    gpu_count: int | None = None
+    gpus: tuple[GpuSpec, ...] = ()
+    gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION
+    max_gpus: int = DEFAULT_MAX_GPUS
+    prompt_tokens: int = 1024
+    output_tokens: int = 256
+    requests_per_second: float | None = None
+    concurrent_users: int | None = None
+    training_tokens: float | None = None
+    training_samples: float | None = None
+    epochs: float = 1.0
+    forward_gflops_per_sample: float | None = None
+    gradient_checkpointing: bool = True
+    lora_rank: int = 16
+    mfu: float = DEFAULT_MFU
+
+
+def _validate(request: SizingRequest) -> None:
+    problems = []
+    if request.mode not in ("inference", "training", "lora", "qlora"):
+        problems.append(f"mode must be inference, training, lora or qlora, not {request.mode!r}")
+    if request.context_length_tokens is not None and request.context_length_tokens < 1:
+        problems.append("context_length_tokens must be at least 1")
+    if request.concurrency < 1:
+        problems.append("concurrency must be at least 1")
+    if not 0 < request.gpu_memory_utilization <= 1:
+        problems.append("gpu_memory_utilization must be in (0, 1]")
+    if request.gpu_count is not None and request.gpu_count < 1:
+        problems.append("gpu_count must be at least 1")
+    if not 0 < request.mfu <= 1:
+        problems.append("mfu must be in (0, 1]")
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def size(request: SizingRequest) -> SizingResult:
+    """Memory, fit, throughput and training time for `request`; pure and deterministic.
+
+    Raises ValueError for impossible inputs and UnknownPrecisionError for unknown dtype names.
+    """
+    _validate(request)
+    if request.mode == "inference":
+        return _size_inference(request)
+    return _size_training(request)
+
+
+# --- inference --------------------------------------------------------------------------------
+
+
+def _context_tokens(request: SizingRequest) -> int:
+    """The requested context, else 4,096 tokens (or the model's limit when shorter)."""
+    limit = request.architecture.max_context_tokens or DEFAULT_CONTEXT_TOKENS
+    return request.context_length_tokens or min(DEFAULT_CONTEXT_TOKENS, limit)
+
+
+def _serving_setup(request: SizingRequest) -> ServingSetup:
+    arch = request.architecture
+    precision = precision_named(request.precision or arch.native_precision)
+    kv_dtype = kv_cache_dtype_named(request.kv_cache_dtype or arch.native_kv_cache_dtype or "auto")
+    return ServingSetup(
+        arch, precision, kv_dtype, _context_tokens(request), request.concurrency, request.gpu_memory_utilization
+    )
+
+
+def _with_throughput(fit: GpuFit, setup: ServingSetup, gpu: GpuSpec, request: SizingRequest) -> GpuFit:
+    """Add decode tokens/s at the requested concurrency and the replicas the load needs."""
+    if not fit.fits:
+        return fit
+    parallelism = parallelism_for_count(fit.gpu_count)
+    decode = decode_tokens_per_second(setup, gpu, parallelism, setup.concurrency)
+    load = ServingLoad(request.prompt_tokens, request.output_tokens, request.requests_per_second, request.concurrent_users)
+    # Capacity is judged on typical requests (prompt + output), batched as far as the KV cache allows.
+    typical = replace(setup, context_tokens=request.prompt_tokens + request.output_tokens, concurrency=1)
+    batch = max_concurrent_sequences(typical, inference_memory(typical, gpu, parallelism))
+    batch = max(1, min(MAX_BATCH_SEQUENCES, batch))
+    prefill = prefill_tokens_per_second(typical, gpu, parallelism)
+    replica_rps = requests_per_second_per_replica(prefill, decode_tokens_per_second(typical, gpu, parallelism, batch), load)
+    return replace(fit, tokens_per_second=decode, replicas=replicas_needed(load, replica_rps, batch))
+
+
+def _fit_on(gpu: GpuSpec, setup: ServingSetup, request: SizingRequest, gpu_count: int | None) -> GpuFit:
+    fit = fit_inference(setup, gpu, gpu_count=gpu_count, max_gpus=request.max_gpus)
+    return _with_throughput(fit, setup, gpu, request)
+
+
+def _size_inference(request: SizingRequest) -> SizingResult:
+    setup = _serving_setup(request)
+    arch, gpu = setup.arch, request.gpu
+    weights = weight_bytes(arch, setup.precision)
+    per_token = kv_cache_bytes_per_token(arch, setup.kv_dtype)
+    kv_total = setup.concurrency * kv_cache_bytes_per_sequence(arch, setup.kv_dtype, setup.context_tokens)
+    fit = _fit_on(gpu, setup, request, request.gpu_count) if gpu else None
+    parallelism = parallelism_for_count(fit.gpu_count if fit and fit.fits else 1)
+    memory = inference_memory(setup, gpu, parallelism)
+    overhead = memory.overhead_bytes * parallelism.gpus
+    notes = [
+        weights_note(arch, setup.precision, weights),
+        kv_note(arch, setup.kv_dtype, per_token, setup.context_tokens, setup.concurrency, kv_total),
+        overhead_note(memory, gpu.key if gpu else None, setup.gpu_memory_utilization),
+    ]
+    if fit:
+        notes.append(f"{gpu.key}: {fit.reason}." + (f" Try: {'; '.join(fit.suggestions)}." if fit.suggestions else ""))
+    notes.extend(arch.notes)
+    fits_elsewhere = tuple(_fit_on(other, setup, request, None) for other in request.gpus)
+    prefill = prefill_tokens_per_second(setup, gpu, parallelism) if fit and fit.fits else None
+    return SizingResult(
+        mode="inference", model_id=arch.model_id, params_billions=arch.params_billions,
+        active_params_billions=arch.active_params / 1e9, precision=setup.precision.name,
+        kv_cache_dtype=setup.kv_dtype.name, context_length_tokens=setup.context_tokens, concurrency=setup.concurrency,
+        weights_gib=to_gib(weights), kv_cache_gib=to_gib(kv_total), kv_cache_bytes_per_token=per_token,
+        overhead_gib=to_gib(overhead), required_gpu_memory_gib=to_gib(weights + kv_total + overhead),
+        tokens_per_second=fit.tokens_per_second if fit else None, prefill_tokens_per_second=prefill,
+        training_hours=None, training_flops=None, confidence=arch.confidence, notes=tuple(notes), fit=fit,
+        gpu_fits=fits_elsewhere,
+    )
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def _training_setup(request: SizingRequest) -> TrainingSetup:
+    return TrainingSetup(
+        request.architecture, _TRAINING_METHOD[request.mode], sequence_tokens=_context_tokens(request),
+        micro_batch_size=request.concurrency, gradient_checkpointing=request.gradient_checkpointing,
+        lora_rank=request.lora_rank,
+    )
+
+
+def _training_flops(request: SizingRequest, setup: TrainingSetup) -> float | None:
+    arch = request.architecture
+    if arch.modality != "llm":
+        if request.forward_gflops_per_sample and request.training_samples:
+            forward_flops = request.forward_gflops_per_sample * 1e9
+            return per_sample_training_flops(forward_flops, request.training_samples, request.epochs)
+        return None
+    tokens = request.training_tokens
+    if tokens is None and request.training_samples:
+        tokens = request.training_samples * setup.sequence_tokens
+    if tokens is None:
+        return None
+    return transformer_training_flops(arch.active_params, tokens * request.epochs, frozen_base=setup.method != "full")
+
+
+def _with_hours(fit: GpuFit, gpu: GpuSpec, flops: float | None, mfu: float) -> GpuFit:
+    """Add wall-clock training hours on the fitted count (bf16 peak × MFU)."""
+    if flops is None or not fit.fits:
+        return fit
+    hours = training_hours(flops, fit.gpu_count, gpu.bf16_tflops, mfu)
+    return replace(fit, reason=f"{fit.reason}; {hours:,.1f} h at MFU {mfu:g}", training_hours=hours)
+
+
+def _training_notes(setup: TrainingSetup, flops: float | None, request: SizingRequest) -> list[str]:
+    states = model_states(setup)
+    notes = [
+        f"{setup.method} training: weights {to_gib(states.weights_bytes):.2f} GiB, gradients "
+        f"{to_gib(states.gradients_bytes):.2f} GiB, optimizer {to_gib(states.optimizer_bytes):.2f} GiB, "
+        f"master weights {to_gib(states.master_weights_bytes):.2f} GiB "
+        f"({states.trainable_params / 1e6:,.1f}M trainable parameters).",
+        f"Activations for {setup.micro_batch_size} × {setup.sequence_tokens:,} tokens per GPU, gradient "
+        f"checkpointing {'on' if setup.gradient_checkpointing else 'off'}; model states sharded ZeRO-3/FSDP.",
+    ]
+    if flops is None:
+        notes.append("Training time needs training_tokens (LLMs) or forward_gflops_per_sample and training_samples.")
+    else:
+        rule = "6·N·D" if setup.method == "full" else "4·N·D (frozen base)"
+        if setup.arch.modality != "llm":
+            rule = "3 × forward FLOPs per sample × samples × epochs"
+        notes.append(f"Training compute {flops:.3g} FLOPs ({rule}), MFU {request.mfu:g}.")
+    return notes
+
+
+def _size_training(request: SizingRequest) -> SizingResult:
+    setup = _training_setup(request)
+    arch, gpu = setup.arch, request.gpu
+    flops = _training_flops(request, setup)
+    fit = None
+    if gpu:
+        fit = fit_training(setup, gpu, gpu_count=request.gpu_count, max_gpus=request.max_gpus)
+        fit = _with_hours(fit, gpu, flops, request.mfu)
+    memory = training_memory(setup, gpu, fit.gpu_count if fit and fit.fits else 1)
+    total = memory.states.total_bytes + memory.overhead_bytes * memory.gpu_count
+    notes = _training_notes(setup, flops, request) + ([f"{gpu.key}: {fit.reason}."] if fit else []) + list(arch.notes)
+    gpu_fits = tuple(
+        _with_hours(fit_training(setup, other, max_gpus=request.max_gpus), other, flops, request.mfu)
+        for other in request.gpus
+    )
+    return SizingResult(
+        mode=request.mode, model_id=arch.model_id, params_billions=arch.params_billions,
+        active_params_billions=arch.active_params / 1e9, precision="nf4" if setup.method == "qlora" else "bf16",
+        kv_cache_dtype=None, context_length_tokens=setup.sequence_tokens, concurrency=setup.micro_batch_size,
+        weights_gib=to_gib(memory.states.weights_bytes), kv_cache_gib=0.0, kv_cache_bytes_per_token=0.0,
+        overhead_gib=to_gib(total - memory.states.weights_bytes), required_gpu_memory_gib=to_gib(total),
+        tokens_per_second=None, prefill_tokens_per_second=None,
+        training_hours=fit.training_hours if fit else None, training_flops=flops,
+        confidence=arch.confidence, notes=tuple(notes), fit=fit, gpu_fits=gpu_fits,
+    )

@@ -1,0 +1,209 @@
+"""Inference memory: weights, KV cache, runtime overhead, and what fits in a vLLM-style budget.
+
+Overhead model (per GPU), stated so a reader can check it:
+
+* non-torch memory (CUDA context, cuBLAS workspaces, lazily loaded kernels):
+  max(0.5 GiB, 2.25 % of usable memory). vLLM's profiler reports 0.20–0.35 GiB on 24 GB
+  RTX 3090s (vllm#10517, #14447) and 1.79 GiB on an 80 GB H100 (vllm#10511, 2.26 %); NVIDIA
+  aiconfigurator measured 551 MB before adding its safety margin (systems/*.yaml `other_mem`).
+* activation peak of vLLM's profiling run: max(MLP buffers of `PROFILE_BATCHED_TOKENS` tokens,
+  fp32 logits of `PROFILE_MAX_SEQUENCES` sequences). Per token the MLP holds input + residual
+  (2·hidden) and gate/up/act outputs (3·width) in bf16 — 116 KiB/token for Llama-3.1-8B against
+  108.5 KiB/token measured in vllm#10517 (2.07 GiB over a 20k-token profile).
+* NCCL buffers when tensor-parallel: 342 MiB at TP=2, 392 MiB at TP≥4 (aiconfigurator
+  `nccl_mem`, same for every system it models).
+
+CUDA graphs are captured after the KV cache is allocated and live in the (1 − utilization)
+headroom, as in vLLM.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .architecture import ModelArchitecture
+from .gpu import GpuSpec
+from .precision import KvCacheDtype, Precision
+from .units import GIB
+
+DEFAULT_GPU_MEMORY_UTILIZATION = 0.90
+NON_TORCH_MIN_BYTES = 0.5 * GIB
+NON_TORCH_FRACTION_OF_USABLE = 0.0225
+PROFILE_BATCHED_TOKENS = 2048  # vLLM V1 default max_num_batched_tokens for `vllm serve` below 70 GiB
+PROFILE_MAX_SEQUENCES = 256  # vLLM default max_num_seqs on the same GPUs
+ACTIVATION_BYTES = 2  # bf16/fp16 activations
+LOGITS_BYTES = 4  # the sampler works on fp32 logits
+NCCL_BYTES_TP2 = 358_612_992
+NCCL_BYTES_TP4_PLUS = 411_041_792
+# No KV cache and no profiling run to copy for vision/speech/diffusion models: assume the forward
+# pass peaks at a quarter of the weights per concurrent sample (estimate, flagged as such).
+NON_LLM_ACTIVATION_FRACTION = 0.25
+UNLIMITED_CONTEXT_TOKENS = 10_000_000  # search bound when every layer is windowed
+
+
+@dataclass(frozen=True)
+class Parallelism:
+    """How one model replica is split: tensor-parallel within a node, pipeline stages across."""
+
+    tensor_parallel: int = 1
+    pipeline_parallel: int = 1
+
+    @property
+    def gpus(self) -> int:
+        return self.tensor_parallel * self.pipeline_parallel
+
+
+SINGLE_GPU = Parallelism()
+
+
+def quantized_param_count(arch: ModelArchitecture, precision: Precision) -> int:
+    """Parameters stored at `precision`'s width; the rest stay at 16 bits."""
+    params = arch.params
+    if precision.scope == "all":
+        return params.total
+    if precision.scope == "experts":
+        return params.routed_experts
+    return params.linear
+
+
+def weight_bytes(arch: ModelArchitecture, precision: Precision) -> float:
+    """Bytes of all weights at `precision` (quantizer scales included, unquantized parts at 16 bits)."""
+    quantized = quantized_param_count(arch, precision)
+    return quantized * precision.bytes_per_weight + (arch.params.total - quantized) * 2
+
+
+def kv_cache_bytes_per_token(arch: ModelArchitecture, kv_dtype: KvCacheDtype) -> float:
+    """KV bytes one token adds across all layers, before any sliding-window cap.
+
+    Standard/GQA: 2 × layers × kv_heads × head_dim × bytes; MLA: layers × (kv_lora_rank +
+    qk_rope_head_dim) × bytes.
+    """
+    return sum(group.elements_per_token for group in arch.kv_groups) * kv_dtype.bytes_per_element
+
+
+def kv_cache_bytes_per_sequence(
+    arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism = SINGLE_GPU
+) -> float:
+    """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica."""
+    per_gpu = 0.0
+    for group in arch.kv_groups:
+        shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
+        per_gpu += group.elements_per_token * group.cached_tokens(context_tokens) / shards
+    state = arch.recurrent_state_bytes_per_sequence / parallelism.tensor_parallel
+    return (per_gpu * kv_dtype.bytes_per_element + state) / parallelism.pipeline_parallel
+
+
+def non_torch_bytes(gpu: GpuSpec | None) -> float:
+    if gpu is None:
+        return NON_TORCH_MIN_BYTES
+    return max(NON_TORCH_MIN_BYTES, NON_TORCH_FRACTION_OF_USABLE * gpu.usable_memory_gib * GIB)
+
+
+def nccl_bytes(tensor_parallel: int) -> float:
+    if tensor_parallel <= 1:
+        return 0.0
+    return NCCL_BYTES_TP2 if tensor_parallel == 2 else NCCL_BYTES_TP4_PLUS
+
+
+def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: int, tensor_parallel: int) -> float:
+    """Peak of vLLM's profiling forward pass on one GPU (see module docstring)."""
+    if not arch.has_kv_cache and arch.modality != "llm":
+        return NON_LLM_ACTIVATION_FRACTION * weights * concurrency / tensor_parallel
+    mlp_width = arch.ffn_width_per_token / tensor_parallel
+    mlp = PROFILE_BATCHED_TOKENS * (2 * arch.hidden_size + 3 * mlp_width) * ACTIVATION_BYTES
+    logits = PROFILE_MAX_SEQUENCES * arch.vocab_size * LOGITS_BYTES
+    return max(mlp, logits)
+
+
+@dataclass(frozen=True)
+class InferenceMemory:
+    """Memory of one GPU of a serving replica, against vLLM's budget (all bytes, per GPU)."""
+
+    parallelism: Parallelism
+    weights_bytes: float
+    kv_cache_bytes: float
+    non_torch_bytes: float
+    activation_bytes: float
+    nccl_bytes: float
+    budget_bytes: float
+
+    @property
+    def overhead_bytes(self) -> float:
+        return self.non_torch_bytes + self.activation_bytes + self.nccl_bytes
+
+    @property
+    def required_bytes(self) -> float:
+        return self.weights_bytes + self.kv_cache_bytes + self.overhead_bytes
+
+    @property
+    def kv_budget_bytes(self) -> float:
+        """What is left for KV cache after weights and overhead (negative: weights do not fit)."""
+        return self.budget_bytes - self.weights_bytes - self.overhead_bytes
+
+    @property
+    def fits(self) -> bool:
+        return self.required_bytes <= self.budget_bytes
+
+
+@dataclass(frozen=True)
+class ServingSetup:
+    """What is being served: the model, how it is stored and the load it must hold."""
+
+    arch: ModelArchitecture
+    precision: Precision
+    kv_dtype: KvCacheDtype
+    context_tokens: int
+    concurrency: int = 1
+    gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION
+
+
+def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Parallelism = SINGLE_GPU) -> InferenceMemory:
+    """Per-GPU memory of `setup` on `gpu` split by `parallelism`; budget 0 when no GPU is given.
+
+    Weights are divided evenly across the replica's GPUs (replicated norms are negligible).
+    """
+    weights_total = weight_bytes(setup.arch, setup.precision)
+    kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism)
+    budget = gpu.usable_memory_gib * GIB * setup.gpu_memory_utilization if gpu else 0.0
+    return InferenceMemory(
+        parallelism=parallelism,
+        weights_bytes=weights_total / parallelism.gpus,
+        kv_cache_bytes=kv,
+        non_torch_bytes=non_torch_bytes(gpu),
+        activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency, parallelism.tensor_parallel),
+        nccl_bytes=nccl_bytes(parallelism.tensor_parallel),
+        budget_bytes=budget,
+    )
+
+
+def max_concurrent_sequences(setup: ServingSetup, memory: InferenceMemory) -> int:
+    """How many sequences of `setup.context_tokens` the KV budget holds (vLLM's "maximum concurrency")."""
+    per_sequence = kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, memory.parallelism)
+    if memory.kv_budget_bytes <= 0:
+        return 0
+    if per_sequence <= 0:
+        return setup.concurrency if memory.fits else 0
+    return math.floor(memory.kv_budget_bytes / per_sequence)
+
+
+def max_context_tokens(setup: ServingSetup, memory: InferenceMemory) -> int:
+    """Longest context one sequence can have in the KV budget, capped at the model's own limit.
+
+    Found by bisection because sliding-window layers make KV growth piecewise linear.
+    """
+    limit = setup.arch.max_context_tokens or UNLIMITED_CONTEXT_TOKENS
+    budget = memory.kv_budget_bytes
+
+    def fits(tokens: int) -> bool:
+        return kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, tokens, memory.parallelism) <= budget
+
+    if budget <= 0 or not fits(1):
+        return 0
+    if fits(limit):
+        return limit
+    low, high = 1, limit  # fits(low) and not fits(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low

@@ -1,0 +1,265 @@
+"""Training memory: full fine-tuning (mixed-precision AdamW), LoRA and QLoRA, sharded ZeRO-3/FSDP.
+
+Bytes per parameter, with sources:
+
+* full fine-tuning: 16 = bf16 weights 2 + bf16 gradients 2 + fp32 master weights 4 + Adam m, v 8
+  (ZeRO paper, arXiv:1910.02054 §3.1: "2Ψ + 2Ψ + 12Ψ = 16Ψ").
+* LoRA: frozen bf16 base (2) + adapters at 16 (PEFT keeps adapter weights in fp32: 4 + grads 4 +
+  Adam 8).
+* QLoRA: frozen NF4 base with double quantization (4.127 bits on linear layers, 16-bit
+  embeddings and norms) + adapters at 12 (the reference `qlora.py` casts adapters to bf16: 2 +
+  grads 2 + paged 32-bit AdamW 8) (arXiv:2305.14314).
+
+Activations per token per layer, bf16, flash attention (no s² term), no dropout — after
+Korthikanti et al. (arXiv:2205.05198) with a SwiGLU MLP: attention 10·h + norms 4·h + MLP
+(2·h + 8·width) bytes. Gradient checkpointing keeps each layer's 2·h-byte input and recomputes one
+layer at a time. Logits cost 10 bytes per vocabulary entry per token (bf16 logits, fp32 copy for
+the loss, fp32 gradient).
+
+ZeRO-3/FSDP shards every model state across the data-parallel GPUs; each GPU also holds its own
+activations and an all-gathered copy of the layer being computed (plus one prefetched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dataclasses import replace
+
+from .architecture import ModelArchitecture
+from .fit import GpuFit
+from .gpu import GpuSpec
+from .inference import NON_LLM_ACTIVATION_FRACTION, nccl_bytes, non_torch_bytes
+from .precision import precision_named
+from .units import GIB, to_gib
+
+TrainingMethod = Literal["full", "lora", "qlora"]
+
+FULL_BYTES_PER_PARAM = {"weights": 2, "gradients": 2, "master_weights": 4, "optimizer": 8}
+LORA_ADAPTER_BYTES_PER_PARAM = {"weights": 4, "gradients": 4, "master_weights": 0, "optimizer": 8}
+QLORA_ADAPTER_BYTES_PER_PARAM = {"weights": 2, "gradients": 2, "master_weights": 0, "optimizer": 8}
+TRAINING_MEMORY_UTILIZATION = 0.95  # leave 5 % for caching-allocator fragmentation
+ALL_LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+LOGITS_TRAINING_BYTES = 10
+CHECKPOINT_BYTES_PER_HIDDEN = 2
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """What is trained and how: method, sequence length, micro-batch per GPU, adapter shape."""
+
+    arch: ModelArchitecture
+    method: TrainingMethod = "full"
+    sequence_tokens: int = 2048
+    micro_batch_size: int = 1
+    gradient_checkpointing: bool = True
+    lora_rank: int = 16
+    lora_targets: tuple[str, ...] = ALL_LINEAR_TARGETS
+
+
+def _module_shapes(arch: ModelArchitecture) -> dict[str, tuple[int, int]]:
+    """(in, out) features of each LoRA-targetable projection of a standard decoder layer."""
+    h, q_width, kv_width = arch.hidden_size, arch.attention_heads * arch.head_dim, arch.kv_heads * arch.head_dim
+    width = arch.intermediate_size
+    return {
+        "q_proj": (h, q_width), "k_proj": (h, kv_width), "v_proj": (h, kv_width), "o_proj": (q_width, h),
+        "gate_proj": (h, width), "up_proj": (h, width), "down_proj": (width, h),
+    }
+
+
+def lora_adapter_params(setup: TrainingSetup) -> int:
+    """Adapter parameters: rank × (in + out) for every targeted projection of every layer.
+
+    In MoE layers the MLP targets apply to each routed expert (how PEFT wraps per-expert Linears).
+    Shapes are those of a standard decoder; MLA and hybrid layers are approximated by them.
+    """
+    arch, rank = setup.arch, setup.lora_rank
+    shapes = _module_shapes(arch)
+    attention = sum(rank * sum(shapes[t]) for t in setup.lora_targets if t in ("q_proj", "k_proj", "v_proj", "o_proj"))
+    mlp_targets = [t for t in setup.lora_targets if t in ("gate_proj", "up_proj", "down_proj")]
+    dense_mlp = len(mlp_targets) * rank * (arch.hidden_size + arch.intermediate_size)
+    expert_mlp = len(mlp_targets) * rank * (arch.hidden_size + arch.moe_intermediate_size) * arch.experts
+    dense_layers = arch.layers - arch.moe_layers
+    return arch.layers * attention + dense_layers * dense_mlp + arch.moe_layers * expert_mlp
+
+
+def activation_bytes(setup: TrainingSetup) -> float:
+    """Activation memory of one micro-batch on one GPU (see module docstring for the formula)."""
+    arch = setup.arch
+    tokens = setup.sequence_tokens * setup.micro_batch_size
+    if arch.modality != "llm":
+        return NON_LLM_ACTIVATION_FRACTION * arch.params.total * 2 * setup.micro_batch_size
+    per_layer_token = 16 * arch.hidden_size + 8 * arch.ffn_width_per_token
+    logits = tokens * arch.vocab_size * LOGITS_TRAINING_BYTES
+    if not setup.gradient_checkpointing:
+        return arch.layers * tokens * per_layer_token + logits
+    checkpoints = arch.layers * tokens * CHECKPOINT_BYTES_PER_HIDDEN * arch.hidden_size
+    return checkpoints + tokens * per_layer_token + logits
+
+
+@dataclass(frozen=True)
+class ModelStates:
+    """Weights, gradients, optimizer states and master weights of the whole model (unsharded bytes)."""
+
+    weights_bytes: float
+    gradients_bytes: float
+    optimizer_bytes: float
+    master_weights_bytes: float
+    trainable_params: int
+    layer_bytes: float  # one decoder layer in bf16, what ZeRO-3/FSDP all-gathers at a time
+
+    @property
+    def total_bytes(self) -> float:
+        return self.weights_bytes + self.gradients_bytes + self.optimizer_bytes + self.master_weights_bytes
+
+
+def _states(frozen_bytes: float, trainable: int, per_param: dict[str, int], layer_bytes: float) -> ModelStates:
+    return ModelStates(
+        weights_bytes=frozen_bytes + trainable * per_param["weights"],
+        gradients_bytes=trainable * per_param["gradients"],
+        optimizer_bytes=trainable * per_param["optimizer"],
+        master_weights_bytes=trainable * per_param["master_weights"],
+        trainable_params=trainable,
+        layer_bytes=layer_bytes,
+    )
+
+
+def model_states(setup: TrainingSetup) -> ModelStates:
+    """Model states for the setup's method (bytes per parameter in the module docstring)."""
+    params = setup.arch.params
+    layer_bytes = 2 * (params.total - params.embedding - params.lm_head) / max(setup.arch.layers, 1)
+    if setup.method == "full":
+        return _states(0, params.total, FULL_BYTES_PER_PARAM, layer_bytes)
+    adapters = lora_adapter_params(setup)
+    if setup.method == "lora":
+        return _states(params.total * 2, adapters, LORA_ADAPTER_BYTES_PER_PARAM, layer_bytes)
+    nf4 = precision_named("nf4")
+    frozen = params.linear * nf4.bytes_per_weight + (params.total - params.linear) * 2
+    return _states(frozen, adapters, QLORA_ADAPTER_BYTES_PER_PARAM, layer_bytes)
+
+
+def _largest_matrix_bytes(arch: ModelArchitecture) -> float:
+    widest = max(arch.intermediate_size, arch.moe_intermediate_size, arch.attention_heads * arch.head_dim)
+    return 2 * arch.hidden_size * widest
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    """Memory of one GPU when the model states are sharded over `gpu_count` GPUs (bytes)."""
+
+    gpu_count: int
+    states: ModelStates
+    activation_bytes: float
+    gathered_layer_bytes: float
+    non_torch_bytes: float
+    nccl_bytes: float
+    budget_bytes: float
+
+    @property
+    def states_bytes_per_gpu(self) -> float:
+        return self.states.total_bytes / self.gpu_count
+
+    @property
+    def overhead_bytes(self) -> float:
+        return self.activation_bytes + self.gathered_layer_bytes + self.non_torch_bytes + self.nccl_bytes
+
+    @property
+    def required_bytes(self) -> float:
+        return self.states_bytes_per_gpu + self.overhead_bytes
+
+    @property
+    def fits(self) -> bool:
+        return self.required_bytes <= self.budget_bytes
+
+
+def training_memory(setup: TrainingSetup, gpu: GpuSpec | None, gpu_count: int = 1) -> TrainingMemory:
+    """Per-GPU training memory with ZeRO-3/FSDP over `gpu_count` GPUs (no sharding at 1)."""
+    states = model_states(setup)
+    gathered = 2 * states.layer_bytes if gpu_count > 1 else 0.0
+    if setup.method == "qlora":  # bitsandbytes dequantizes one weight matrix to bf16 per matmul
+        gathered += _largest_matrix_bytes(setup.arch)
+    budget = gpu.usable_memory_gib * GIB * TRAINING_MEMORY_UTILIZATION if gpu else 0.0
+    return TrainingMemory(
+        gpu_count=gpu_count,
+        states=states,
+        activation_bytes=activation_bytes(setup),
+        gathered_layer_bytes=gathered,
+        non_torch_bytes=non_torch_bytes(gpu),
+        nccl_bytes=nccl_bytes(min(gpu_count, 8)),
+        budget_bytes=budget,
+    )
+
+
+def training_gpu_counts(max_gpus: int) -> list[int]:
+    """Data-parallel sizes tried: 1–8, then whole 8-GPU nodes."""
+    return [n for n in range(1, min(max_gpus, 8) + 1)] + list(range(16, max_gpus + 1, 8))
+
+
+def _first_fitting_count(setup: TrainingSetup, gpu: GpuSpec, max_gpus: int) -> tuple[TrainingMemory | None, list[str]]:
+    rejected = []
+    for count in training_gpu_counts(max_gpus):
+        memory = training_memory(setup, gpu, count)
+        if memory.fits:
+            return memory, rejected
+        needed, budget = to_gib(memory.required_bytes), to_gib(memory.budget_bytes)
+        rejected.append(f"{count} GPU(s): needs {needed:.1f} GiB per GPU, budget {budget:.1f}")
+    return None, rejected
+
+
+_METHOD_LABELS = {"full": "full fine-tuning", "lora": "LoRA (frozen bf16 base)", "qlora": "QLoRA (4-bit NF4 base)"}
+
+
+def _cheaper_steps(setup: TrainingSetup) -> list[TrainingSetup]:
+    """Cumulative ways to save memory, least intrusive first: each step keeps the previous ones."""
+    steps, current = [], setup
+    if not current.gradient_checkpointing:
+        current = replace(current, gradient_checkpointing=True)
+        steps.append(current)
+    for method in ("lora", "qlora"):
+        if ("full", "lora", "qlora").index(current.method) < ("full", "lora", "qlora").index(method):
+            current = replace(current, method=method)
+            steps.append(current)
+    if current.sequence_tokens > 512:
+        current = replace(current, sequence_tokens=current.sequence_tokens // 2)
+        steps.append(current)
+    return steps
+
+
+def _describe_change(original: TrainingSetup, variant: TrainingSetup) -> str:
+    parts = []
+    if variant.method != original.method:
+        parts.append(_METHOD_LABELS[variant.method])
+    if variant.gradient_checkpointing and not original.gradient_checkpointing:
+        parts.append("gradient checkpointing")
+    if variant.sequence_tokens != original.sequence_tokens:
+        parts.append(f"{variant.sequence_tokens:,}-token sequences")
+    return " + ".join(parts)
+
+
+def training_suggestions(setup: TrainingSetup, gpu: GpuSpec, max_gpus: int) -> tuple[str, ...]:
+    """Cheaper ways to train that fit: checkpointing, then LoRA, QLoRA, shorter sequences (cumulative)."""
+    texts = []
+    for variant in _cheaper_steps(setup):
+        memory, _ = _first_fitting_count(variant, gpu, max_gpus)
+        if memory:
+            texts.append(f"{_describe_change(setup, variant)}: fits on {memory.gpu_count} × {gpu.key}")
+    return tuple(texts)
+
+
+def fit_training(setup: TrainingSetup, gpu: GpuSpec, *, gpu_count: int | None = None, max_gpus: int = 64) -> GpuFit:
+    """Smallest data-parallel GPU count (ZeRO-3/FSDP) that fits, or the verdict at `gpu_count`."""
+    if gpu_count is not None:
+        memory, rejected = training_memory(setup, gpu, gpu_count), []
+    else:
+        memory, rejected = _first_fitting_count(setup, gpu, max_gpus)
+    fits = memory is not None and memory.fits
+    memory = memory or training_memory(setup, gpu, training_gpu_counts(max_gpus)[-1])
+    needed = f"{to_gib(memory.required_bytes):.1f} of {to_gib(memory.budget_bytes):.1f} GiB per GPU"
+    sharding = "ZeRO-3/FSDP" if memory.gpu_count > 1 else "no sharding"
+    reason = f"{'fits' if fits else 'does not fit'} on {memory.gpu_count} × {gpu.key} ({sharding}): {needed}"
+    return GpuFit(
+        gpu_key=gpu.key, fits=fits, gpu_count=memory.gpu_count, tensor_parallel=1, pipeline_parallel=1,
+        reason=reason, required_gib_per_gpu=to_gib(memory.required_bytes), budget_gib_per_gpu=to_gib(memory.budget_bytes),
+        rejected=tuple(rejected), suggestions=() if fits else training_suggestions(setup, gpu, max_gpus),
+    )

@@ -1,0 +1,104 @@
+"""GPU counts: tensor-parallel validity, smallest fitting count, rejections and suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from stack8s_architect.sizing import (
+    ServingSetup,
+    fit_inference,
+    kv_cache_dtype_named,
+    precision_named,
+    tensor_parallel_rejection,
+)
+from stack8s_architect.sizing.fit import Parallelism, candidate_parallelisms, parallelism_for_count
+
+from .known import A100, DEEPSEEK_V3, H100, L4, LLAMA_3_1_8B, LLAMA_3_1_70B, architecture
+
+AUTO = kv_cache_dtype_named("auto")
+BF16 = precision_named("bf16")
+
+
+def serving(config: dict, context: int, concurrency: int = 1, precision: str = "bf16") -> ServingSetup:
+    return ServingSetup(architecture(config), precision_named(precision), AUTO, context, concurrency)
+
+
+@pytest.mark.parametrize(
+    ("tp", "problem"),
+    [(1, None), (2, None), (8, None), (16, None), (3, "64 attention heads"), (5, "64 attention heads")],
+)
+def test_tensor_parallel_rule_for_llama_70b(tp: int, problem: str | None) -> None:
+    rejection = tensor_parallel_rejection(architecture(LLAMA_3_1_70B), tp)
+    assert rejection is None if problem is None else problem in rejection
+
+
+def test_kv_heads_must_divide_or_be_divided() -> None:
+    # 12 attention heads, 8 KV heads: TP=4 splits heads but gives 2 KV heads per rank; TP=6 cannot.
+    arch = architecture(LLAMA_3_1_8B | {"num_attention_heads": 24, "num_key_value_heads": 8, "head_dim": 128})
+    assert tensor_parallel_rejection(arch, 4) is None
+    assert "8 KV heads" in tensor_parallel_rejection(arch, 6)
+
+
+def test_mla_only_checks_query_heads() -> None:
+    assert tensor_parallel_rejection(architecture(DEEPSEEK_V3), 8) is None
+
+
+def test_candidate_counts_are_tp_then_whole_nodes() -> None:
+    counts = [(p.tensor_parallel, p.pipeline_parallel) for p in candidate_parallelisms(architecture(LLAMA_3_1_8B), 24)]
+    assert counts[:8] == [(n, 1) for n in range(1, 9)]
+    assert counts[8:] == [(8, 2), (8, 3)]
+
+
+def test_parallelism_for_count() -> None:
+    assert parallelism_for_count(4) == Parallelism(4, 1)
+    assert parallelism_for_count(16) == Parallelism(8, 2)
+    with pytest.raises(ValueError, match="multiple of 8"):
+        parallelism_for_count(12)
+
+
+def test_smallest_count_and_why_smaller_counts_were_rejected() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_70B, 8192), H100)
+    assert fit.fits and (fit.gpu_count, fit.tensor_parallel) == (2, 2)
+    assert len(fit.rejected) == 1 and "exceed" in fit.rejected[0]
+
+
+def test_rejections_include_invalid_tensor_parallel_degrees() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_70B, 8192, concurrency=4), A100)
+    assert fit.fits and fit.gpu_count == 4
+    assert any(reason.startswith("3 GPU(s): tensor-parallel degree 3") for reason in fit.rejected)
+
+
+def test_pinned_count_with_invalid_tp_says_why() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_8B, 4096), L4, gpu_count=3)
+    assert not fit.fits
+    assert "does not divide the 32 attention heads" in fit.reason
+    assert fit.suggestions[0].startswith("fewer GPUs: fits on 1 × l4")
+
+
+def test_llama_8b_on_one_l4_at_full_context_suggests_changes() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_8B, 131_072), L4, gpu_count=1)
+    assert not fit.fits and "budget" in fit.reason
+    text = " | ".join(fit.suggestions)
+    assert "more GPUs: fits on 2 × l4" in text
+    assert "fp8 weights + fp8 KV cache: fits on 1 × l4" in text
+    assert "shorter context: up to 37,566 tokens" in text
+    assert 35_000 <= fit.max_context_tokens <= 45_000
+
+
+def test_fewer_sequences_is_suggested_when_concurrency_overflows() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_8B, 8192, concurrency=16), L4, gpu_count=1)
+    assert not fit.fits
+    assert any(s.startswith("fewer concurrent sequences: 4 at 8,192 tokens") for s in fit.suggestions)
+
+
+def test_no_count_up_to_the_limit_fits() -> None:
+    fit = fit_inference(serving(LLAMA_3_1_70B, 4096), L4, max_gpus=4)
+    assert not fit.fits and fit.gpu_count == 4
+    assert "up to 4" in fit.reason
+    assert any("int4 weights" in s for s in fit.suggestions)
+
+
+def test_fit_to_dict_is_plain_data() -> None:
+    data = fit_inference(serving(LLAMA_3_1_8B, 4096), L4).to_dict()
+    assert data["gpu"] == "l4" and data["fits"] is True and data["gpu_count"] == 1
+    assert isinstance(data["rejected"], list) and isinstance(data["required_gib_per_gpu"], float)

@@ -1,0 +1,147 @@
+"""Weights, KV cache, runtime overhead and the vLLM-style budget."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from stack8s_architect.sizing import (
+    Parallelism,
+    ServingSetup,
+    architecture_from_params,
+    inference_memory,
+    kv_cache_bytes_per_sequence,
+    kv_cache_dtype_named,
+    max_concurrent_sequences,
+    max_context_tokens,
+    precision_named,
+    weight_bytes,
+)
+from stack8s_architect.sizing.inference import (
+    NCCL_BYTES_TP2,
+    NCCL_BYTES_TP4_PLUS,
+    NON_TORCH_MIN_BYTES,
+    PROFILE_BATCHED_TOKENS,
+    PROFILE_MAX_SEQUENCES,
+    activation_peak_bytes,
+    nccl_bytes,
+    non_torch_bytes,
+)
+from stack8s_architect.sizing.units import GIB
+
+from .known import DEEPSEEK_V3, GPT_OSS_20B, H100, L4, LLAMA_3_1_8B, LLAMA_3_1_70B, MISTRAL_7B_V01, architecture
+
+AUTO = kv_cache_dtype_named("auto")
+BF16 = precision_named("bf16")
+
+
+def test_weight_only_quantization_keeps_embeddings_at_16_bits() -> None:
+    params = architecture(LLAMA_3_1_8B).params
+    fp8 = weight_bytes(architecture(LLAMA_3_1_8B), precision_named("fp8"))
+    assert fp8 == params.linear * 1 + (params.total - params.linear) * 2
+
+
+def test_gguf_quantizes_every_weight() -> None:
+    arch = architecture(LLAMA_3_1_8B)
+    assert weight_bytes(arch, precision_named("q8_0")) == pytest.approx(arch.total_params * 8.5 / 8)
+
+
+def test_mxfp4_quantizes_only_experts() -> None:
+    arch = architecture(GPT_OSS_20B)
+    expected = arch.params.routed_experts * 4.25 / 8 + (arch.total_params - arch.params.routed_experts) * 2
+    assert weight_bytes(arch, precision_named("mxfp4")) == pytest.approx(expected)
+    # The published checkpoint is ~13 GB and "runs within 16 GB of memory" (gpt-oss model card).
+    assert 12e9 < expected < 14.5e9
+
+
+def test_kv_is_split_across_tensor_parallel_ranks_up_to_kv_heads() -> None:
+    arch = architecture(LLAMA_3_1_70B)  # 8 KV heads
+    one = kv_cache_bytes_per_sequence(arch, AUTO, 8192)
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 8192, Parallelism(4)) == one / 4
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 8192, Parallelism(8)) == one / 8
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 8192, Parallelism(8, 2)) == one / 16  # pipeline halves layers
+
+
+def test_mla_cache_is_replicated_across_tensor_parallel_ranks() -> None:
+    arch = architecture(DEEPSEEK_V3)
+    one = kv_cache_bytes_per_sequence(arch, AUTO, 4096)
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 4096, Parallelism(8)) == one
+
+
+def test_sliding_window_caps_cached_tokens() -> None:
+    arch = architecture(MISTRAL_7B_V01)
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 2048) == 2048 * 131_072
+    assert kv_cache_bytes_per_sequence(arch, AUTO, 100_000) == 4096 * 131_072
+
+
+def test_fp8_kv_halves_the_cache() -> None:
+    arch = architecture(LLAMA_3_1_8B)
+    fp8 = kv_cache_dtype_named("fp8")
+    assert kv_cache_bytes_per_sequence(arch, fp8, 1000) * 2 == kv_cache_bytes_per_sequence(arch, AUTO, 1000)
+
+
+def test_non_torch_memory_has_a_floor_and_scales_with_the_gpu() -> None:
+    assert non_torch_bytes(None) == NON_TORCH_MIN_BYTES
+    assert non_torch_bytes(L4) == pytest.approx(0.0225 * L4.usable_memory_gib * GIB)
+    # vllm-project/vllm#10511 measured 1.79 GiB of non-torch memory on an 80 GB H100.
+    assert non_torch_bytes(H100) / GIB == pytest.approx(1.79, rel=0.01)
+
+
+def test_nccl_buffers_only_when_tensor_parallel() -> None:
+    assert nccl_bytes(1) == 0
+    assert nccl_bytes(2) == NCCL_BYTES_TP2
+    assert nccl_bytes(8) == NCCL_BYTES_TP4_PLUS
+
+
+def test_activation_peak_is_mlp_or_logits_whichever_is_larger() -> None:
+    arch = architecture(LLAMA_3_1_8B)
+    mlp = PROFILE_BATCHED_TOKENS * (2 * 4096 + 3 * 14_336) * 2
+    assert activation_peak_bytes(arch, 0, 1, 1) == max(mlp, PROFILE_MAX_SEQUENCES * 128_256 * 4)
+    assert activation_peak_bytes(arch, 0, 1, 4) < activation_peak_bytes(arch, 0, 1, 1)
+
+
+def test_budget_is_usable_memory_times_utilization() -> None:
+    setup = ServingSetup(architecture(LLAMA_3_1_8B), BF16, AUTO, 4096)
+    memory = inference_memory(setup, L4)
+    assert memory.budget_bytes == pytest.approx(23034 * 2**20 * 0.90)
+    assert memory.required_bytes == memory.weights_bytes + memory.kv_cache_bytes + memory.overhead_bytes
+    assert memory.fits
+    lower = inference_memory(replace(setup, gpu_memory_utilization=0.5), L4)
+    assert not lower.fits
+
+
+def test_max_concurrent_sequences_divides_the_kv_budget() -> None:
+    setup = ServingSetup(architecture(LLAMA_3_1_8B), BF16, AUTO, 4096)
+    memory = inference_memory(setup, L4)
+    per_sequence = 4096 * 131_072
+    assert max_concurrent_sequences(setup, memory) == int(memory.kv_budget_bytes // per_sequence)
+
+
+def test_max_context_is_exact_at_the_budget_edge() -> None:
+    setup = ServingSetup(architecture(LLAMA_3_1_8B), BF16, AUTO, 131_072)
+    memory = inference_memory(setup, L4)
+    tokens = max_context_tokens(setup, memory)
+    assert tokens * 131_072 <= memory.kv_budget_bytes < (tokens + 1) * 131_072
+
+
+def test_max_context_of_an_all_window_model_is_its_position_limit() -> None:
+    setup = ServingSetup(architecture(MISTRAL_7B_V01), BF16, AUTO, 32_768)
+    assert max_context_tokens(setup, inference_memory(setup, H100)) == 32_768
+
+
+def test_nothing_fits_when_weights_exceed_the_budget() -> None:
+    setup = ServingSetup(architecture(LLAMA_3_1_70B), BF16, AUTO, 4096)
+    memory = inference_memory(setup, L4)
+    assert memory.kv_budget_bytes < 0
+    assert max_concurrent_sequences(setup, memory) == 0
+    assert max_context_tokens(setup, memory) == 0
+
+
+def test_models_without_kv_cache_scale_activation_with_batch() -> None:
+    arch = architecture_from_params(2.6, modality="image_generation")
+    setup = ServingSetup(arch, BF16, AUTO, 1, concurrency=4)
+    memory = inference_memory(setup, L4)
+    assert memory.kv_cache_bytes == 0
+    assert memory.activation_bytes == pytest.approx(0.25 * 2.6e9 * 2 * 4)
+    assert max_concurrent_sequences(setup, memory) == 4
