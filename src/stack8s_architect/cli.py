@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
@@ -219,7 +220,9 @@ def compute_search(
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _count_range(text: str | None) -> tuple[float | None, float | None]:
@@ -253,6 +256,93 @@ def compute_gpus(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
                 f"{s.min_price_per_gpu_hour_usd:.2f}" if s.min_price_per_gpu_hour_usd else "-",
             )
         console.print(table)
+
+
+@app.command("size")
+def size_command(
+    model: Annotated[str, typer.Option(help="A config.json path (exact) or a parameter count such as 70B (estimated).")],
+    mode: Annotated[str, typer.Option(help="inference, training, lora or qlora.")] = "inference",
+    precision: Annotated[str | None, typer.Option(help="bf16, fp8, int8, int4, awq, gptq, q4_k_m … (default: the model's).")] = None,
+    kv_dtype: Annotated[str | None, typer.Option("--kv-dtype", help="KV cache dtype: auto, bf16, fp8.")] = None,
+    context: Annotated[int | None, typer.Option(help="Context length in tokens (default 4096).")] = None,
+    concurrency: Annotated[int, typer.Option(help="Concurrent sequences (training: micro-batch per GPU).")] = 1,
+    gpu: Annotated[str | None, typer.Option(help="The accelerator to answer for: H100, L4 …")] = None,
+    gpu_count: Annotated[int | None, typer.Option("--gpu-count", help="Pin the GPU count instead of searching.")] = None,
+    gpus: Annotated[list[str] | None, typer.Option("--compare", help="Accelerators to report counts for (repeatable).")] = None,
+    rps: Annotated[float | None, typer.Option("--rps", help="Target requests per second (replicas).")] = None,
+    users: Annotated[int | None, typer.Option("--users", help="Concurrent users (replicas).")] = None,
+    training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="Tokens to train on (6·N·D).")] = None,
+    active: Annotated[float | None, typer.Option("--active-params", help="MoE active parameters, billions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Memory, GPU count per accelerator, throughput and training time for a model — no database needed."""
+    from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
+
+    config = _read_config(model)
+    request = _request(
+        SizeToolRequest, model=None if config else model, config=config,
+        model_id=_model_id_for(Path(model)) if config else None, active_params_billions=active, mode=mode,
+        precision=precision, kv_cache_dtype=kv_dtype, context_length=context, concurrency=concurrency, gpu=gpu,
+        gpu_count=gpu_count, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
+        training_tokens=training_tokens,
+    )
+    try:
+        result, response = run_size(request)
+    except ArchitectError as exc:
+        _fail(exc.message, 2)
+        raise
+    if as_json:
+        _print_json(response)
+        return
+    _print_sizing(result, response.details)
+
+
+def _model_id_for(path: Path) -> str:
+    """`org--name_config.json` (aiconfigurator's naming) → org/name; `…/name/config.json` → name."""
+    if path.is_dir() or path.name == "config.json":
+        return (path if path.is_dir() else path.parent).name
+    return path.name.removesuffix(".json").removesuffix("_config").replace("--", "/")
+
+
+def _read_config(model: str) -> dict | None:
+    path = Path(model)
+    if path.is_dir():
+        path = path / "config.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        _fail(f"--model {model}: cannot read JSON ({exc})", 2)
+        raise
+
+
+def _print_sizing(result: Any, details: dict[str, Any]) -> None:
+    breakdown = Table("", "value", title=f"{result.model_id or 'model'} — {result.mode}, {result.precision}, "
+                      f"{details['context_length_tokens']:,} tokens × {details['concurrency']} ({result.confidence})")
+    for label, value in (
+        ("parameters", f"{result.params_billions:.2f} B ({result.active_params_billions:.2f} B active)"),
+        ("weights", f"{result.weights_gib:.2f} GiB"),
+        ("KV cache", f"{result.kv_cache_gib:.2f} GiB ({result.kv_cache_bytes_per_token / 1024:,.1f} KiB/token)"),
+        ("overhead", f"{result.overhead_gib:.2f} GiB"),
+        ("required", f"{result.required_gpu_memory_gib:.2f} GiB"),
+        ("decode tokens/s", _num(result.tokens_per_second and round(result.tokens_per_second, 1))),
+        ("training hours", _num(result.training_hours and round(result.training_hours, 2))),
+    ):
+        breakdown.add_row(label, value)
+    console.print(breakdown)
+    fits = Table("gpu", "fits", "count", "TP", "GiB/gpu needed", "budget", "max seqs", "max context", "tok/s", "why")
+    compared = {fit["gpu"] for fit in details["gpu_fits"]}
+    chosen = [details["fit"]] if details.get("fit") and details["fit"]["gpu"] not in compared else []
+    for fit in chosen + details["gpu_fits"]:
+        fits.add_row(
+            fit["gpu"], "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
+            f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
+            _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"]), fit["reason"],
+        )
+    console.print(fits)
+    for note in result.notes:
+        console.print(f"- {note}", highlight=False)
 
 
 if __name__ == "__main__":

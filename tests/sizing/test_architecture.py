@@ -137,3 +137,13 @@ def test_estimate_for_vision_has_no_kv_cache() -> None:
 def test_estimate_rejects_non_positive_params() -> None:
     with pytest.raises(ValueError, match="positive"):
         architecture_from_params(0)
+
+
+@pytest.mark.parametrize("params_billions", [7, 13, 34, 70, 180, 405])
+def test_estimated_shape_admits_tensor_parallel_8(params_billions: float) -> None:
+    # An estimate must not invent an odd head count that forbids TP=2/4/8 (70B once got 69 heads).
+    from stack8s_architect.sizing import tensor_parallel_rejection
+
+    arch = architecture_from_params(params_billions)
+    assert arch.attention_heads % 8 == 0
+    assert all(tensor_parallel_rejection(arch, tp) is None for tp in (2, 4, 8))

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
-from stack8s_architect.api.routers import catalog, compute, health
+from stack8s_architect.api.routers import catalog, compute, health, sizing
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import configure_logging, get_logger
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, catalog, compute):
+    for module in (health, catalog, compute, sizing):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

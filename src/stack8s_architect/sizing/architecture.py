@@ -168,12 +168,17 @@ def _estimated_total(hidden: float) -> float:
 
 
 def _hidden_for_params(total_params: float) -> int:
-    """Hidden size (a multiple of 128) whose estimated decoder has about `total_params`."""
+    """Hidden size whose estimated decoder has about `total_params`.
+
+    A multiple of 1,024 (8 heads of 128) once that large, as real decoders are, so that the
+    estimated head count admits tensor-parallel degrees 2, 4 and 8.
+    """
     low, high = 128.0, 65536.0
     for _ in range(40):
         mid = (low + high) / 2
         low, high = (mid, high) if _estimated_total(mid) < total_params else (low, mid)
-    return max(_ESTIMATE_HEAD_DIM, round(low / _ESTIMATE_HEAD_DIM) * _ESTIMATE_HEAD_DIM)
+    step = _ESTIMATE_HEAD_DIM * _ESTIMATE_KV_HEADS if low >= _ESTIMATE_HEAD_DIM * _ESTIMATE_KV_HEADS else _ESTIMATE_HEAD_DIM
+    return max(_ESTIMATE_HEAD_DIM, round(low / step) * step)
 
 
 def _estimated_llm(total: int, active: int, model_id: str | None, max_context: int | None) -> ModelArchitecture:

@@ -1,0 +1,90 @@
+"""`POST /api/v1/tools/size` and `architect size`: the sizing engine behind catalog names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from stack8s_architect.api.app import create_app
+from stack8s_architect.cli import app as cli_app
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.settings import Settings
+
+# meta-llama/Llama-3.1-8B config.json (Hugging Face), the fields sizing reads.
+LLAMA_31_8B = {
+    "architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
+    "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128,
+    "vocab_size": 128256, "max_position_embeddings": 131072, "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16", "rms_norm_eps": 1e-05, "rope_theta": 500000.0,
+}
+
+
+@pytest.fixture
+def client(database: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings.load(), database=database)) as test_client:
+        yield test_client
+
+
+def test_llama_8b_on_one_l4_at_128k_does_not_fit(client: TestClient) -> None:
+    response = client.post("/api/v1/tools/size", json={
+        "config": LLAMA_31_8B, "model_id": "meta-llama/Llama-3.1-8B", "gpu": "L4", "gpu_count": 1,
+        "context_length": 131072,
+    })
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["sizing"]["weights_gib"] == pytest.approx(14.96, abs=0.01)
+    assert body["sizing"]["confidence"] == "exact"
+    assert body["details"]["kv_cache_bytes_per_token"] == 131072  # 128 KiB
+    fit = body["details"]["fit"]
+    assert fit["fits"] is False
+    assert 35_000 <= fit["max_context_tokens"] <= 45_000
+
+
+def test_gpu_counts_per_accelerator_for_70b(client: TestClient) -> None:
+    response = client.post("/api/v1/tools/size", json={"model": "70B", "gpus": ["H100", "L4"]})
+    assert response.status_code == 200
+    fits = {f["gpu"]: f for f in response.json()["details"]["gpu_fits"]}
+    assert fits["H100-SXM"]["gpu_count"] == 2 and fits["H100-SXM"]["fits"]
+    assert fits["L4"]["gpu_count"] > fits["H100-SXM"]["gpu_count"]
+    assert response.json()["sizing"]["confidence"] == "estimated"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "text"),
+    [
+        ({"model": "llama-70b"}, 400, "config.json"),
+        ({"model": "70B", "precision": "fp9"}, 400, "Did you mean"),
+        ({"model": "70B", "gpu": "H1000"}, 400, "Did you mean"),
+        ({}, 422, "exactly one"),
+        ({"model": "70B", "config": LLAMA_31_8B}, 422, "exactly one"),
+        ({"model": "70B", "context_length": 0}, 422, "context_length"),
+        ({"config": {"model_type": "llama"}}, 400, "architecture"),
+    ],
+)
+def test_bad_requests_say_what_to_change(client: TestClient, body: dict, status: int, text: str) -> None:
+    response = client.post("/api/v1/tools/size", json=body)
+    assert response.status_code == status, response.text
+    assert text in response.json()["error"]["message"]
+
+
+def test_cli_reads_a_config_json_path(tmp_path: Path) -> None:
+    path = tmp_path / "meta-llama--Llama-3.1-8B_config.json"
+    path.write_text(json.dumps(LLAMA_31_8B))
+    result = CliRunner().invoke(cli_app, ["size", "--model", str(path), "--gpu", "L4", "--context", "8192", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["sizing"]["model_id"] == "meta-llama/Llama-3.1-8B"
+    assert body["details"]["fit"]["gpu_count"] == 1
+
+
+def test_cli_table_and_bad_model(tmp_path: Path) -> None:
+    table = CliRunner().invoke(cli_app, ["size", "--model", "13B", "--mode", "qlora", "--gpu", "A10G"])
+    assert table.exit_code == 0, table.output
+    assert "A10G" in table.output and "weights" in table.output
+    bad = CliRunner().invoke(cli_app, ["size", "--model", "mystery-model"])
+    assert bad.exit_code == 2 and "parameter count" in bad.output
