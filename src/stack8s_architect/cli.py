@@ -86,13 +86,12 @@ def serve(
 
     from stack8s_architect.api.app import create_app
 
-    try:
-        settings = _settings()
-    except ArchitectError as exc:
-        _fail(exc.message)
-    settings.server.host = host or settings.server.host
-    settings.server.port = port or settings.server.port
-    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_config=None)
+    # Open and migrate before uvicorn starts, so a bad DATABASE_URL is one clear line, not a traceback.
+    with _database() as (settings, database):
+        settings.server.host = host or settings.server.host
+        settings.server.port = port or settings.server.port
+        uvicorn.run(create_app(settings, database=database), host=settings.server.host,
+                    port=settings.server.port, log_config=None)
 
 
 @db_app.command("upgrade")
@@ -273,14 +272,17 @@ def size_command(
     users: Annotated[int | None, typer.Option("--users", help="Concurrent users (replicas).")] = None,
     training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="Tokens to train on (6·N·D).")] = None,
     active: Annotated[float | None, typer.Option("--active-params", help="MoE active parameters, billions.")] = None,
+    usd_per_hour: Annotated[float | None, typer.Option("--usd-per-hour", help="Price of one instance, for cost.")] = None,
+    gpus_per_instance: Annotated[int, typer.Option("--gpus-per-instance", help="GPUs on that instance.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Memory, GPU count per accelerator, throughput and training time for a model — no database needed."""
     from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
 
-    config = _read_config(model)
+    config, quant = _read_config(model)
     request = _request(
-        SizeToolRequest, model=None if config else model, config=config,
+        SizeToolRequest, model=None if config else model, config=config, hf_quant_config=quant,
+        usd_per_hour=usd_per_hour, gpus_per_instance=gpus_per_instance,
         model_id=_model_id_for(Path(model)) if config else None, active_params_billions=active, mode=mode,
         precision=precision, kv_cache_dtype=kv_dtype, context_length=context, concurrency=concurrency, gpu=gpu,
         gpu_count=gpu_count, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
@@ -304,17 +306,30 @@ def _model_id_for(path: Path) -> str:
     return path.name.removesuffix(".json").removesuffix("_config").replace("--", "/")
 
 
-def _read_config(model: str) -> dict | None:
+def _read_config(model: str) -> tuple[dict | None, dict | None]:
+    """config.json (a file or a folder holding one) and its hf_quant_config.json sibling, if any."""
     path = Path(model)
     if path.is_dir():
         path = path / "config.json"
     if not path.is_file():
-        return None
+        if "/" in model or model.endswith(".json"):
+            _fail(f"--model {model}: no such file (give a config.json path or a parameter count such as 70B)", 2)
+        return None, None
+    quant = path.with_name(
+        "hf_quant_config.json" if path.name == "config.json" else path.name.replace("_config.json", "_hf_quant_config.json")
+    )
+    return _load_json(path), (_load_json(quant) if quant.is_file() and quant != path else None)
+
+
+def _load_json(path: Path) -> dict:
     try:
-        return json.loads(path.read_text())
+        value = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        _fail(f"--model {model}: cannot read JSON ({exc})", 2)
+        _fail(f"{path}: cannot read JSON ({exc})", 2)
         raise
+    if not isinstance(value, dict):
+        _fail(f"{path}: expected a JSON object", 2)
+    return value
 
 
 def _print_sizing(result: Any, details: dict[str, Any]) -> None:
@@ -332,16 +347,24 @@ def _print_sizing(result: Any, details: dict[str, Any]) -> None:
         breakdown.add_row(label, value)
     console.print(breakdown)
     fits = Table("gpu", "fits", "count", "TP", "GiB/gpu needed", "budget", "max seqs", "max context", "tok/s", "why")
-    compared = {fit["gpu"] for fit in details["gpu_fits"]}
-    chosen = [details["fit"]] if details.get("fit") and details["fit"]["gpu"] not in compared else []
-    for fit in chosen + details["gpu_fits"]:
+    chosen = [details["fit"]] if details.get("fit") else []
+    for number, fit in enumerate(chosen + details["gpu_fits"]):
+        label = f"{fit['gpu']} (--gpu)" if chosen and number == 0 else fit["gpu"]
         fits.add_row(
-            fit["gpu"], "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
+            label, "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
             f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
             _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"]), fit["reason"],
         )
     console.print(fits)
-    for note in result.notes:
+    for fit in chosen:
+        for reason in fit["rejected"]:
+            console.print(f"- rejected: {reason}", highlight=False)
+    if details.get("cost"):
+        cost = details["cost"]
+        console.print(f"- cost: {cost['instances']} instance(s), ${cost['usd_per_hour']:,.2f}/h, "
+                      f"${cost['monthly_cost_usd']:,.0f}/month" +
+                      (f", training run ${cost['training_run_usd']:,.0f}" if "training_run_usd" in cost else ""))
+    for note in [*details.get("assumptions", []), *result.notes]:
         console.print(f"- {note}", highlight=False)
 
 

@@ -64,12 +64,37 @@ def test_gpu_counts_per_accelerator_for_70b(client: TestClient) -> None:
         ({"model": "70B", "config": LLAMA_31_8B}, 422, "exactly one"),
         ({"model": "70B", "context_length": 0}, 422, "context_length"),
         ({"config": {"model_type": "llama"}}, 400, "architecture"),
+        ({"model": "70"}, 400, "needs a unit"),
+        ({"model": "8B", "active_params_billions": 9}, 400, "exceeds"),
+        ({"config": {**LLAMA_31_8B, "head_dim": -128}}, 400, "config.head_dim"),
+        ({"config": {**LLAMA_31_8B, "num_hidden_layers": 1_000_000}}, 400, "config.num_hidden_layers"),
+        ({"config": {**LLAMA_31_8B, "hidden_size": "wide"}}, 400, "config.hidden_size"),
+        ({"config": {**LLAMA_31_8B, "block_configs": [1, 2]}}, 400, "config"),
+        ({"config": {**LLAMA_31_8B, "quantization_config": {"config_groups": {"g": 1}}}}, 400, "config"),
+        ({"model": "8B", "training_tokens": 1e308}, 422, "training_tokens"),
     ],
 )
 def test_bad_requests_say_what_to_change(client: TestClient, body: dict, status: int, text: str) -> None:
     response = client.post("/api/v1/tools/size", json=body)
     assert response.status_code == status, response.text
     assert text in response.json()["error"]["message"]
+
+
+def test_fp8_checkpoint_is_sized_at_fp8_from_its_quant_config(client: TestClient) -> None:
+    quant = {"quantization": {"quant_algo": "FP8", "kv_cache_quant_algo": None}}  # nvidia/*-FP8 hf_quant_config.json
+    response = client.post("/api/v1/tools/size", json={"config": LLAMA_31_8B, "hf_quant_config": quant})
+    assert response.status_code == 200, response.text
+    assert response.json()["sizing"]["weights_gib"] < 9  # 8B at 1 byte/weight plus bf16 embeddings, not 15 GiB
+
+
+def test_family_gpu_is_stated_and_cost_comes_from_the_price(client: TestClient) -> None:
+    response = client.post("/api/v1/tools/size", json={
+        "model": "70B", "gpu": "H100", "usd_per_hour": 98.32, "gpus_per_instance": 8,
+    })
+    details = response.json()["details"]
+    assert any("H100-SXM" in note and "family" in note for note in details["assumptions"])
+    assert details["fit"]["gpu_count"] == 2
+    assert details["cost"] == {"instances": 1, "usd_per_hour": 98.32, "monthly_cost_usd": round(98.32 * 730, 2)}
 
 
 def test_cli_reads_a_config_json_path(tmp_path: Path) -> None:
@@ -88,3 +113,16 @@ def test_cli_table_and_bad_model(tmp_path: Path) -> None:
     assert "A10G" in table.output and "weights" in table.output
     bad = CliRunner().invoke(cli_app, ["size", "--model", "mystery-model"])
     assert bad.exit_code == 2 and "parameter count" in bad.output
+    missing = CliRunner().invoke(cli_app, ["size", "--model", str(tmp_path / "nope" / "config.json")])
+    assert missing.exit_code == 2 and "no such file" in " ".join(missing.output.split())
+
+
+def test_cli_pins_the_gpu_count_it_was_given(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(LLAMA_31_8B))
+    result = CliRunner().invoke(
+        cli_app, ["size", "--model", str(path), "--gpu", "L4", "--gpu-count", "1", "--context", "131072"]
+    )
+    assert result.exit_code == 0, result.output
+    first_row = next(line for line in result.output.splitlines() if "(--gpu)" in line)
+    assert "│ no" in first_row  # the pinned single L4 does not fit: shown first, not hidden

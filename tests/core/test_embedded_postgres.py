@@ -100,3 +100,28 @@ def test_home_the_server_account_cannot_reach_is_relocated(tmp_path: Path) -> No
     server = EmbeddedPostgres(locked / "home")
     assert not str(server.runtime_dir).startswith(str(locked))
     assert server.runtime_dir == EmbeddedPostgres(locked / "home").runtime_dir  # stable per home
+
+
+def test_home_with_a_space_and_a_private_socket(pg_home: Path) -> None:
+    spaced = pg_home.parent / "Application Support" / "architect"
+    server = EmbeddedPostgres(spaced)
+    server.start()
+    try:
+        with connect(server) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        socket = server.socket_dir / ".s.PGSQL.5432"
+        assert socket.stat().st_mode & 0o077 == 0  # no other local account may connect
+    finally:
+        server.stop(only_if_idle=False)
+
+
+def test_a_planted_symlink_is_refused(tmp_path: Path) -> None:
+    from stack8s_architect.core.embedded_postgres import _own_folder
+    from stack8s_architect.core.errors import DatabaseUnavailableError
+
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    planted = tmp_path / "planted"
+    planted.symlink_to(target)
+    with pytest.raises(DatabaseUnavailableError, match="not a folder owned"):
+        _own_folder(planted, shared_parent=True)

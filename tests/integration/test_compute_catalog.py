@@ -101,3 +101,29 @@ def test_gcp_a100_offer_price_is_host_plus_gpu(full) -> None:  # noqa: ANN001
     (offer,) = result.offers
     assert offer.instance_type == "a2-highgpu-1g"
     assert offer.vcpus == 12 and offer.gpu_memory_gib == 40
+    assert offer.price_per_hour_usd == pytest.approx(_gcp_price("a2-highgpu-1g", "A100", offer.zones))
+
+
+def _gcp_price(host: str, accelerator: str, zones: list[str]) -> float:
+    """Cheapest zone's host VM row + accelerator row, read straight from the mirror's CSV."""
+    import csv
+    import os
+
+    from ..conftest import shared_data_dir
+
+    path = (shared_data_dir() or Path(os.environ["ARCHITECT_DATA_MIRROR"])) / "compute/anycloud-catalog/gcp/vms.csv"
+    vm, gpu = {}, {}
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["InstanceType"] == host and not row["AcceleratorName"]:
+                vm[row["AvailabilityZone"]] = float(row["Price"])
+            if not row["InstanceType"] and row["AcceleratorName"] == accelerator and row["AcceleratorCount"] in ("1", "1.0"):
+                gpu[row["AvailabilityZone"]] = float(row["Price"])
+    return min(vm[z] + gpu[z] for z in zones if z in vm and z in gpu)
+
+
+def test_offers_placed_on_a_continent_without_a_country_match_it(full) -> None:  # noqa: ANN001
+    database, _ = full
+    with database.session() as session:
+        result = ComputeCatalog(session).search(ComputeSearchRequest(geography=["middle-east"], providers=["nebius"], kind="any"))
+    assert result.offers and {o.region for o in result.offers} == {"me-west1"}

@@ -106,7 +106,8 @@ def _sync_one(database: Database, reader: SourceReader, source: DataSource, prog
         if state and state["content_sha256"] == digest and not force:
             report = IngestReport(source.id, "unchanged", rows_written=0)
         else:
-            report = _ingest(database, reader, source, ingester, files, digest, started, clock, progress)
+            forced_after = state["last_run_id"] if state and force else None
+            report = _ingest(database, reader, source, ingester, files, digest, started, clock, progress, forced_after)
             progress.end(source, report)
             return report
     except ArchitectError as exc:
@@ -130,10 +131,21 @@ def _ingest(
     started: datetime,
     clock: float,
     progress: SyncProgress,
+    forced_after: int | None,
 ) -> IngestReport:
+    """Parse and replace one source's rows in one transaction.
+
+    `forced_after` is the run a `--force` sync wants to supersede: an unchanged hash still counts
+    as work done only when another sync has ingested since.
+    """
     parsed = ingester.parse(source, files)
     progress.begin(source, ingester.row_count(parsed))
     with database.session() as session:
+        # One writer per source at a time: a concurrent sync waits here, then finds the work done.
+        repository.lock_source(session, source.id)
+        state = repository.source_state(session, source.id)
+        if state and state["content_sha256"] == digest and state["last_run_id"] != forced_after:
+            return IngestReport(source.id, "unchanged")
         written = ingester.replace(session, source, parsed, lambda n: progress.advance(source, n))
         report = IngestReport(source.id, "ingested", parsed.rows_read, written, dict(parsed.dropped))
         report.duration_s = time.perf_counter() - clock
@@ -172,7 +184,7 @@ def _record_in(session: Session, reader: SourceReader, source: DataSource, files
         domain=source.domain,
         origin=reader.origin,
         commit=source.commit,
-        files=[{"path": str(f.path), "sha256": f.sha256, "bytes": f.size_bytes} for f in files],
+        files=[{"path": f.source_file.upstream_path, "sha256": f.sha256, "bytes": f.size_bytes} for f in files],
         content_sha256=digest,
         status=report.status,
         rows_read=report.rows_read,

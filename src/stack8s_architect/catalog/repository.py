@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.tables import catalog_sources, ingest_runs
+
+
+def lock_source(session: Session, source_id: str) -> None:
+    """Transaction-scoped lock serialising writers of one source across processes."""
+    session.execute(text("SELECT pg_advisory_xact_lock(727274002, hashtext(:source_id))"), {"source_id": source_id})
 
 
 def source_state(session: Session, source_id: str) -> dict[str, Any] | None:

@@ -70,7 +70,8 @@ class Database:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except OperationalError as exc:
-            raise DatabaseUnavailableError(f"Database unreachable while migrating: {exc.orig}") from exc
+            where = "the embedded server" if self.embedded else "the server in DATABASE_URL"
+            raise DatabaseUnavailableError(f"Cannot reach {where} to migrate it: {exc.orig}") from exc
 
     def ping(self) -> bool:
         try:

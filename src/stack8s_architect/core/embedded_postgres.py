@@ -18,6 +18,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -52,6 +53,22 @@ class _Account:
             return None
         entry = pwd.getpwnam(_SERVER_ACCOUNT)
         return cls(entry.pw_uid, entry.pw_gid)
+
+
+# World-writable parents where a fallback folder may be pre-created by someone else.
+_SHARED_PARENTS = {Path("/var/tmp"), Path(tempfile.gettempdir())}
+
+
+def _own_folder(folder: Path, *, shared_parent: bool) -> None:
+    """Create `folder` (0700 in a shared parent), refusing a symlink or a folder someone else owns."""
+    folder.mkdir(parents=not shared_parent, exist_ok=True, mode=0o700 if shared_parent else 0o777)
+    status = folder.lstat()
+    account = _Account.for_server()
+    owners = {os.geteuid()} | ({account.uid} if account else set())
+    if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode) or status.st_uid not in owners:
+        raise DatabaseUnavailableError(
+            f"{folder} exists but is not a folder owned by this account; remove it or set ARCHITECT_HOME."
+        )
 
 
 def _alive(pid: int | None) -> bool:
@@ -89,7 +106,7 @@ class EmbeddedPostgres:
     # -- public -----------------------------------------------------------------------------
     def start(self) -> str:
         """Make sure the server runs and the application database exists; return its URL."""
-        self.runtime_dir.mkdir(parents=True, exist_ok=True)
+        _own_folder(self.runtime_dir, shared_parent=self.runtime_dir.parent in _SHARED_PARENTS)
         with self._lock():
             self._prepare_folders()
             if not (self.data_dir / "PG_VERSION").exists():
@@ -168,7 +185,7 @@ class EmbeddedPostgres:
         return Path(tempfile.gettempdir()) / f"s8a-{digest}"
 
     def _prepare_folders(self) -> None:
-        self.socket_dir.mkdir(parents=True, exist_ok=True)
+        _own_folder(self.socket_dir, shared_parent=self.socket_dir.parent in _SHARED_PARENTS)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.account is None:
             return
@@ -213,8 +230,10 @@ class EmbeddedPostgres:
         )
 
     def _start_server(self) -> None:
+        # pg_ctl hands -o to a shell: quote the socket folder (homes may contain spaces).
+        socket_dir = str(self.socket_dir).replace("'", "'\\''")
         options = (
-            f"-c listen_addresses='' -k {self.socket_dir} -p {_PORT} "
+            f"-c listen_addresses='' -k '{socket_dir}' -p {_PORT} -c unix_socket_permissions=0700 "
             "-c max_connections=200 -c shared_buffers=128MB"
         )
         for attempt in range(5):
@@ -293,7 +312,8 @@ class EmbeddedPostgres:
     @contextmanager
     def _lock(self) -> Iterator[None]:
         """Serialise start-up between processes sharing this home."""
-        with open(self.runtime_dir / "start.lock", "w") as handle:
+        descriptor = os.open(self.runtime_dir / "start.lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -6,6 +6,7 @@ parameter count such as "70B" (estimated).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Literal
 
@@ -15,11 +16,14 @@ from stack8s_architect.catalog.compute.service import resolve_accelerators
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.core.errors import InvalidRequestError
 from stack8s_architect.sizing import (
+    InstanceOffer,
     SizingRequest,
     SizingResult,
     architecture_from_hf_config,
     architecture_from_params,
+    monthly_cost_usd,
     size,
+    training_run_cost,
 )
 
 # Reported for every request unless `gpus` names others: the accelerators people compare most.
@@ -35,6 +39,9 @@ class SizeToolRequest(BaseModel):
 
     model: str | None = Field(default=None, description="parameter count: 8B, 70b, 1.5B, 350M")
     config: dict[str, Any] | None = Field(default=None, description="the model's Hugging Face config.json")
+    hf_quant_config: dict[str, Any] | None = Field(
+        default=None, description="hf_quant_config.json of a quantised checkpoint (FP8, NVFP4) beside config"
+    )
     model_id: str | None = Field(default=None, description="a label for the result")
     active_params_billions: float | None = Field(default=None, gt=0, description="MoE: active parameters")
     modality: Literal["llm", "vision", "speech", "diffusion", "embedding"] = "llm"
@@ -47,21 +54,44 @@ class SizeToolRequest(BaseModel):
     gpu_count: int | None = Field(default=None, ge=1, le=1024)
     gpus: list[str] = Field(default_factory=list, description="accelerators to report GPU counts for")
     gpu_memory_utilization: float = Field(default=0.90, gt=0, le=1)
-    requests_per_second: float | None = Field(default=None, gt=0)
-    concurrent_users: int | None = Field(default=None, ge=1)
-    prompt_tokens: int = Field(default=1024, ge=1)
-    output_tokens: int = Field(default=256, ge=1)
-    training_tokens: float | None = Field(default=None, gt=0)
-    training_samples: float | None = Field(default=None, gt=0)
-    epochs: float = Field(default=1.0, gt=0)
-    forward_gflops_per_sample: float | None = Field(default=None, gt=0)
+    requests_per_second: float | None = Field(default=None, gt=0, le=1e7)
+    concurrent_users: int | None = Field(default=None, ge=1, le=100_000_000)
+    prompt_tokens: int = Field(default=1024, ge=1, le=10_000_000)
+    output_tokens: int = Field(default=256, ge=1, le=10_000_000)
+    training_tokens: float | None = Field(default=None, gt=0, le=1e16)
+    training_samples: float | None = Field(default=None, gt=0, le=1e13)
+    epochs: float = Field(default=1.0, gt=0, le=10_000)
+    forward_gflops_per_sample: float | None = Field(default=None, gt=0, le=1e9)
     lora_rank: int = Field(default=16, ge=1, le=4096)
+    usd_per_hour: float | None = Field(default=None, gt=0, le=1e5, description="price of one instance, for cost")
+    gpus_per_instance: int = Field(default=1, ge=1, le=64, description="GPUs on one priced instance")
 
     @model_validator(mode="after")
     def _one_model(self) -> SizeToolRequest:
         if (self.model is None) == (self.config is None):
             raise ValueError("give exactly one of `model` (a parameter count such as 70B) or `config` (config.json)")
         return self
+
+
+# Bounds on the config.json numbers sizing reads: beyond them a file is malformed (or hostile).
+_CONFIG_LIMITS = {
+    "num_hidden_layers": 2_048, "n_layer": 2_048, "num_layers": 2_048, "hidden_size": 1_000_000, "d_model": 1_000_000,
+    "num_attention_heads": 65_536, "n_head": 65_536, "num_key_value_heads": 65_536, "head_dim": 65_536,
+    "intermediate_size": 10_000_000, "vocab_size": 100_000_000, "max_position_embeddings": 1_000_000_000,
+    "num_local_experts": 65_536, "n_routed_experts": 65_536, "num_experts": 65_536, "num_experts_per_tok": 65_536,
+}
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse config.json numbers that are not positive integers within bounds, naming the key."""
+    sections = [config, *(v for k, v in config.items() if k.endswith("_config") and isinstance(v, dict))]
+    for section in sections:
+        for key, limit in _CONFIG_LIMITS.items():
+            value = section.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limit:
+                raise InvalidRequestError(f"config.{key} must be a positive integer up to {limit:,} (got {value!r})")
 
 
 class SizeToolResponse(BaseModel):
@@ -77,6 +107,8 @@ def parse_params_billions(text: str) -> float:
             f"Model {text!r} is not a parameter count, and the model catalog is not available yet: "
             "give a count such as 70B or the model's config.json."
         )
+    if not match.group(2) and float(match.group(1)) < 1e6:
+        raise InvalidRequestError(f"Model size {text!r} needs a unit: write 70B, 350M or a plain count like 7000000000.")
     value = float(match.group(1)) * _SCALE[match.group(2).lower()]
     if not 0 < value < 100_000:
         raise InvalidRequestError(f"Model size {text!r} is out of range; write it like 8B, 70B or 350M.")
@@ -84,25 +116,61 @@ def parse_params_billions(text: str) -> float:
 
 
 def _architecture(request: SizeToolRequest):  # noqa: ANN202
-    try:
-        if request.config is not None:
-            return architecture_from_hf_config(request.config, model_id=request.model_id)
-        return architecture_from_params(
-            parse_params_billions(request.model or ""), active_params_billions=request.active_params_billions,
-            modality=request.modality, model_id=request.model_id or request.model,
+    if request.config is not None:
+        check_config(request.config)
+        try:
+            return architecture_from_hf_config(
+                request.config, model_id=request.model_id, hf_quant_config=request.hf_quant_config
+            )
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError) as exc:
+            # A malformed config (short per-layer lists, wrong types) is the caller's to fix, never a 500.
+            raise InvalidRequestError(f"Cannot read the model architecture from config: {exc!r}") from exc
+    total = parse_params_billions(request.model or "")
+    if request.active_params_billions is not None and request.active_params_billions > total:
+        raise InvalidRequestError(
+            f"active_params_billions ({request.active_params_billions:g}) exceeds the model's {total:g}B parameters"
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidRequestError(f"Cannot read the model architecture: {exc}") from exc
+    return architecture_from_params(
+        total, active_params_billions=request.active_params_billions,
+        modality=request.modality, model_id=request.model_id or request.model,
+    )
 
 
 def _specs(names: list[str]) -> tuple:
     return tuple(ACCELERATOR_SPECS[key].to_gpu_spec() for key in resolve_accelerators(names))
 
 
+def _chosen_gpu(name: str, assumptions: list[str]):  # noqa: ANN202
+    """The one accelerator `gpu` names; a family (H100) means its first member, said in assumptions."""
+    members = resolve_accelerators([name])
+    if len(members) > 1:
+        assumptions.append(f"gpu {name!r} is a family; sized for {members[0]} (also: {', '.join(members[1:])})")
+    return ACCELERATOR_SPECS[members[0]].to_gpu_spec()
+
+
+def _cost(request: SizeToolRequest, result: SizingResult) -> dict[str, Any] | None:
+    """Hourly, monthly (730 h) and training-run USD on the priced instance, when a price was given."""
+    fit = result.fit
+    if request.usd_per_hour is None or fit is None or not fit.fits:
+        return None
+    gpus = fit.gpu_count * (fit.replicas or 1)
+    instances = math.ceil(gpus / request.gpus_per_instance)
+    cost: dict[str, Any] = {
+        "instances": instances,
+        "usd_per_hour": round(instances * request.usd_per_hour, 4),
+        "monthly_cost_usd": round(monthly_cost_usd(request.usd_per_hour, instances), 2),
+    }
+    if result.training_hours is not None:
+        offer = InstanceOffer(request.usd_per_hour, request.gpus_per_instance)
+        cost["training_run_usd"] = round(training_run_cost(result.training_hours, gpus, offer).usd, 2)
+    return cost
+
+
 def run_size(request: SizeToolRequest) -> tuple[SizingResult, SizeToolResponse]:
     """Resolve names, size, and shape the answer; bad input raises a 4xx ArchitectError."""
     architecture = _architecture(request)
-    gpu = _specs([request.gpu])[0] if request.gpu else None
+    assumptions: list[str] = []
+    gpu = _chosen_gpu(request.gpu, assumptions) if request.gpu else None
     gpus = _specs(request.gpus) if request.gpus else tuple(ACCELERATOR_SPECS[k].to_gpu_spec() for k in COMMON_GPUS)
     sizing_request = SizingRequest(
         architecture=architecture, mode=request.mode, precision=request.precision,
@@ -118,5 +186,9 @@ def run_size(request: SizeToolRequest) -> tuple[SizingResult, SizeToolResponse]:
         result = size(sizing_request)
     except ValueError as exc:  # includes UnknownPrecisionError, whose message lists close matches
         raise InvalidRequestError(str(exc)) from exc
+    except (ArithmeticError, IndexError) as exc:  # an architecture the formulas cannot hold
+        raise InvalidRequestError(f"These inputs cannot be sized: {exc!r}") from exc
     details = {k: v for k, v in result.details().items() if k not in result.to_dict()}
+    details["assumptions"] = assumptions
+    details["cost"] = _cost(request, result)
     return result, SizeToolResponse(sizing=result.to_dict(), details=details)

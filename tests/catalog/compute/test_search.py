@@ -103,7 +103,24 @@ def test_unknown_names_answer_with_suggestions(catalog: ComputeCatalog, filters:
     assert caught.value.status_code == 400
 
 
-def test_same_query_same_answer(catalog: ComputeCatalog) -> None:
+def test_same_query_same_answer_whatever_the_row_order(catalog: ComputeCatalog) -> None:
+    import random
+
+    from stack8s_architect.catalog.compute import repository
+    from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
+
+    rows = repository.index_rows(catalog.session)
+    expected = OfferIndex.build(1, rows).search(OfferFilter(kind="any"), group_by_instance_type=False, limit=100)
+    for seed in range(5):
+        shuffled = rows[:]
+        random.Random(seed).shuffle(shuffled)
+        index = OfferIndex.build(1, shuffled)
+        assert index.search(OfferFilter(kind="any"), group_by_instance_type=False, limit=100) == expected
     first = search(catalog, kind="any", limit=50)
-    assert first == search(catalog, kind="any", limit=50)
     assert [r[3] for r in first] == sorted(r[3] for r in first)
+
+
+def test_provider_aliases_and_empty_names(catalog: ComputeCatalog) -> None:
+    assert {r[0] for r in search(catalog, providers=["Microsoft"], kind="any")} == {"azure"}
+    with pytest.raises(ValueError, match="empty name"):
+        ComputeSearchRequest(regions=[""])

@@ -32,6 +32,7 @@ class OfferFilter:
     providers: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    geographies: tuple[str, ...] = ()  # offers placed on a continent but in no known country
     max_hourly_usd: float | None = None
     spot: bool = False
     min_vcpus: float | None = None
@@ -63,6 +64,8 @@ class OfferIndex:
     regions: dict[str, int]
     country: np.ndarray
     countries: dict[str, int]
+    geography: np.ndarray
+    geographies_seen: dict[str, int]
     group: np.ndarray
     count: np.ndarray
     gpu_memory: np.ndarray
@@ -81,6 +84,7 @@ class OfferIndex:
         provider, providers = _codes(column("provider"))
         region, regions = _codes(column("region"))
         country, countries = _codes(column("country"))
+        geography, geographies_seen = _codes(column("geography"))
         group, _ = _codes(
             [f"{r['provider']}\x1f{r['instance_type']}\x1f{r['accelerator_key']}\x1f{r['accelerator_count']}" for r in rows]
         )
@@ -88,15 +92,18 @@ class OfferIndex:
             "accelerator_count", "gpu_memory_gib", "total_gpu_memory_gib", "vcpus", "memory_gib",
             "price_per_hour_usd", "spot_price_per_hour_usd")}
         names = [(r["provider"], r["instance_type"], r["region"]) for r in rows]
+        ids = np.array(column("id"), dtype=np.int64)
+        accelerator_names = np.array([key or "" for key in column("accelerator_key")])
         return cls(
-            version=version, ids=np.array(column("id"), dtype=np.int64),
+            version=version, ids=ids,
             accelerator=accelerator, accelerators=accelerators, provider=provider, providers=providers,
-            region=region, regions=regions, country=country, countries=countries, group=group,
+            region=region, regions=regions, country=country, countries=countries, geography=geography,
+            geographies_seen=geographies_seen, group=group,
             count=floats["accelerator_count"], gpu_memory=floats["gpu_memory_gib"],
             total_gpu_memory=floats["total_gpu_memory_gib"], vcpus=floats["vcpus"], memory=floats["memory_gib"],
             price=floats["price_per_hour_usd"], spot=floats["spot_price_per_hour_usd"],
-            order_on_demand=_rank_order(floats["price_per_hour_usd"], floats, names),
-            order_spot=_rank_order(floats["spot_price_per_hour_usd"], floats, names),
+            order_on_demand=_rank_order(floats["price_per_hour_usd"], floats, names, ids, accelerator_names),
+            order_spot=_rank_order(floats["spot_price_per_hour_usd"], floats, names, ids, accelerator_names),
         )
 
     def search(self, f: OfferFilter, *, group_by_instance_type: bool, limit: int) -> tuple[list[int], int]:
@@ -119,10 +126,12 @@ class OfferIndex:
                 (f.accelerator_keys, self.accelerator, self.accelerators),
                 (f.providers, self.provider, self.providers),
                 (f.regions, self.region, self.regions),
-                (f.countries, self.country, self.countries),
             ):
                 if values:
-                    mask &= np.isin(codes, [vocabulary[v] for v in values if v in vocabulary])
+                    mask &= _isin(codes, vocabulary, values)
+            if f.countries or f.geographies:
+                placed = _isin(self.country, self.countries, f.countries)
+                mask &= placed | ((self.country < 0) & _isin(self.geography, self.geographies_seen, f.geographies))
             for bound, column, at_least in (
                 (f.min_count, self.count, True), (f.max_count, self.count, False),
                 (f.min_gpu_memory_gib, self.gpu_memory, True), (f.min_total_gpu_memory_gib, self.total_gpu_memory, True),
@@ -133,18 +142,26 @@ class OfferIndex:
         return mask
 
 
-def _rank_order(hourly: np.ndarray, floats: dict[str, np.ndarray], names: Sequence[tuple[str, str, str]]) -> np.ndarray:
+def _rank_order(
+    hourly: np.ndarray, floats: dict[str, np.ndarray], names: Sequence[tuple[str, str, str]],
+    ids: np.ndarray, accelerators: np.ndarray,
+) -> np.ndarray:
     """Row positions in rank order; rows without this price sort last (masks drop them anyway)."""
     if not names:
         return np.array([], dtype=np.int64)
     provider, instance_type, region = (np.array(part) for part in zip(*names, strict=True))
-    keys = (
-        region, instance_type, provider,
+    counts = floats["accelerator_count"]
+    keys = (  # least significant first; the id makes the order total
+        ids, counts, accelerators, region, instance_type, provider,
         np.nan_to_num(-floats["vcpus"], nan=np.inf),
         np.nan_to_num(-floats["gpu_memory_gib"], nan=np.inf),
         np.nan_to_num(hourly, nan=np.inf),
     )
     return np.lexsort(keys)
+
+
+def _isin(codes: np.ndarray, vocabulary: dict[str, int], values: Sequence[str]) -> np.ndarray:
+    return np.isin(codes, [vocabulary[v] for v in values if v in vocabulary])
 
 
 def _first_of_each(groups: np.ndarray) -> np.ndarray:

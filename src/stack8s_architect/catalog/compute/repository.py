@@ -37,7 +37,7 @@ def replace_source_offers(
 
 
 _INDEX_COLUMNS = (
-    "id", "provider", "instance_type", "region", "country", "accelerator_key", "accelerator_count",
+    "id", "provider", "instance_type", "region", "country", "geography", "accelerator_key", "accelerator_count",
     "gpu_memory_gib", "total_gpu_memory_gib", "vcpus", "memory_gib", "price_per_hour_usd",
     "spot_price_per_hour_usd",
 )
@@ -45,7 +45,7 @@ _INDEX_COLUMNS = (
 
 def index_rows(session: Session) -> list[dict[str, Any]]:
     """The columns the in-memory search index needs, for every offer."""
-    statement = select(*(offers.c[name] for name in _INDEX_COLUMNS))
+    statement = select(*(offers.c[name] for name in _INDEX_COLUMNS)).order_by(offers.c.id)
     return [dict(row) for row in session.execute(statement).mappings()]
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-HOURS_PER_MONTH = 730
+from stack8s_architect.sizing.cost import HOURS_PER_MONTH  # noqa: F401  (re-exported: one definition)
 
 
 class ComputeSearchRequest(BaseModel):
@@ -33,6 +33,9 @@ class ComputeSearchRequest(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ComputeSearchRequest:
+        for name in ("accelerators", "providers", "regions", "geography"):
+            if any(not value.strip() for value in getattr(self, name)):
+                raise ValueError(f"{name} contains an empty name; remove it")
         if self.min_count is not None and self.max_count is not None and self.min_count > self.max_count:
             raise ValueError("min_count is larger than max_count; swap them or drop one")
         if self.accelerators and self.kind == "cpu":

@@ -15,19 +15,21 @@ from stack8s_architect.catalog.compute.gcp import read_gcp_vms_csv
 from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
 from stack8s_architect.catalog.compute.offers import Offer, ParsedCatalog
 from stack8s_architect.catalog.compute.regions import (
+    GEOGRAPHIES,
+    GEOGRAPHY_ALIASES,
     countries_for_geography,
     country_for_place,
     geography_names,
     locate_region,
 )
 from stack8s_architect.catalog.compute.schemas import (
-    HOURS_PER_MONTH,
     AcceleratorSummary,
     ComputeOffer,
     ComputeSearchRequest,
     ComputeSearchResponse,
 )
 from stack8s_architect.catalog.compute.skypilot import read_vms_csv
+from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator, user_accelerator_names
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.catalog.sources import SOURCES, DataSource, FetchedFile
@@ -107,15 +109,29 @@ def resolve_accelerators(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(keys)
 
 
+# What people call the clouds whose catalog ids are short.
+PROVIDER_ALIASES = {
+    "amazon": "aws", "amazon web services": "aws", "ec2": "aws", "google": "gcp", "google cloud": "gcp",
+    "microsoft": "azure", "lambda labs": "lambda", "lambdalabs": "lambda", "datacrunch": "verda",
+}
+
+
 def resolve_providers(names: Sequence[str]) -> tuple[str, ...]:
     known = known_providers()
     resolved = []
     for name in names:
-        match = name.strip().lower()
+        match = PROVIDER_ALIASES.get(name.strip().lower(), name.strip().lower())
         if match not in known:
-            raise UnknownNameError("provider", name, _suggest(name, known))
+            raise UnknownNameError("provider", name, _suggest(name, [*known, *PROVIDER_ALIASES]))
         resolved.append(match)
     return tuple(resolved)
+
+
+def geographies_within(countries: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """Continent-level geographies wholly inside `countries` (for offers placed without a country)."""
+    return tuple(
+        g for g in GEOGRAPHIES if g != "unknown" and GEOGRAPHY_ALIASES.get(g) and GEOGRAPHY_ALIASES[g] <= countries
+    )
 
 
 def resolve_geography(words: Sequence[str]) -> tuple[str, ...]:
@@ -153,6 +169,7 @@ class ComputeCatalog:
             min_gpu_memory_gib=request.min_gpu_memory_gib,
             min_total_gpu_memory_gib=request.min_total_gpu_memory_gib,
             providers=resolve_providers(request.providers), regions=regions, countries=countries,
+            geographies=geographies_within(set(countries)),
             max_hourly_usd=request.max_hourly_usd, spot=request.spot,
             min_vcpus=request.min_vcpus, min_memory_gib=request.min_memory_gib,
         )
@@ -214,7 +231,7 @@ class ComputeCatalog:
             accelerator_count=row["accelerator_count"], gpu_memory_gib=row["gpu_memory_gib"],
             total_gpu_memory_gib=row["total_gpu_memory_gib"], vcpus=row["vcpus"], memory_gib=row["memory_gib"],
             price_per_hour_usd=row["price_per_hour_usd"], spot_price_per_hour_usd=row["spot_price_per_hour_usd"],
-            spot=spot, hourly_usd=hourly, monthly_cost_usd=round(hourly * HOURS_PER_MONTH, 2),
+            spot=spot, hourly_usd=hourly, monthly_cost_usd=round(monthly_cost_usd(hourly), 2),
             source=row["source_id"], catalog_date=row["catalog_date"],
         )
 
