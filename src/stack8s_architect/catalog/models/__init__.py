@@ -1,0 +1,1 @@
+"""Model knowledge base: sources, entity resolution, licences, hybrid retrieval."""

@@ -1,0 +1,1 @@
+"""One adapter per model-metadata source format; each returns a ModelBatch."""

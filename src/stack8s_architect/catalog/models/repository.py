@@ -1,0 +1,132 @@
+"""All SQL of the model knowledge base."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.models.records import ModelBatch
+from stack8s_architect.catalog.models.tables import (
+    embedding_cache,
+    model_cards,
+    model_chunks,
+    model_facts,
+    model_signals,
+    model_variants,
+    models,
+)
+
+_RAW_TABLES = (model_facts, model_signals, model_variants, model_cards)
+
+
+def _copy(session: Session, table: str, columns: Sequence[str], rows: Iterable[tuple], advance: Callable[[int], None]) -> int:
+    cursor = session.connection().connection.driver_connection.cursor()
+    written = 0
+    with cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            written += 1
+            if written % 5000 == 0:
+                advance(5000)
+    advance(written % 5000)
+    return written
+
+
+def to_json(value: Any) -> str:
+    """JSON that PostgreSQL accepts: non-finite floats (configs carry Infinity) become strings."""
+    return json.dumps(_finite(value), default=str)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def replace_source_records(session: Session, source_id: str, batch: ModelBatch, advance: Callable[[int], None]) -> int:
+    """Delete a source's raw records and COPY the new ones, inside the session's transaction."""
+    for table in _RAW_TABLES:
+        session.execute(delete(table).where(table.c.source_id == source_id))
+    written = _copy(session, "model_facts", ("source_id", "raw_id", "id_kind", "fields", "observed_on", "exactness"),
+                    ((source_id, f.raw_id, f.id_kind, to_json(f.fields), f.observed_on, f.exactness)
+                     for f in batch.facts), advance)
+    written += _copy(session, "model_signals",
+                     ("source_id", "raw_id", "id_kind", "metric", "value", "higher_is_better", "task", "detail"),
+                     ((source_id, s.raw_id, s.id_kind, s.metric, s.value, s.higher_is_better, s.task, s.detail)
+                      for s in batch.signals), advance)
+    written += _copy(session, "model_variants",
+                     ("source_id", "raw_id", "base_raw_id", "format", "quantization", "size_bytes", "context_length"),
+                     ((source_id, v.raw_id, v.base_raw_id, v.format, v.quantization, v.size_bytes, v.context_length)
+                      for v in batch.variants), advance)
+    written += _copy(session, "model_cards", ("source_id", "raw_id", "id_kind", "text", "observed_on"),
+                     ((source_id, c.raw_id, c.id_kind, c.text.replace("\x00", ""), c.observed_on) for c in batch.cards),
+                     advance)
+    return written
+
+
+def raw_records(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every raw record of every model source, in a stable order (for a deterministic merge)."""
+    return {
+        table.name: [dict(row) for row in session.execute(select(table).order_by(table.c.id)).mappings()]
+        for table in _RAW_TABLES
+    }
+
+
+def replace_models(session: Session, rows: Sequence[tuple], columns: Sequence[str],
+                   chunks: Sequence[tuple], advance: Callable[[int], None]) -> None:
+    """Swap in the merged records and their chunks; cached embeddings are re-attached by content hash."""
+    session.execute(delete(model_chunks))
+    session.execute(delete(models))
+    _copy(session, "models", columns, rows, advance)
+    _copy(session, "model_chunks", ("model_key", "chunk_no", "text", "content_hash"), chunks, advance)
+    session.execute(text("UPDATE models SET search_text = to_tsvector('english', coalesce(search_document, ''))"))
+    session.execute(text("UPDATE model_chunks SET tsv = to_tsvector('english', text)"))
+    session.execute(text(
+        "UPDATE model_chunks c SET embedding = e.embedding FROM embedding_cache e WHERE e.content_hash = c.content_hash"
+    ))
+
+
+def pending_chunks(session: Session, limit: int | None = None) -> list[tuple[int, str, str]]:
+    """Chunks without an embedding: (id, content_hash, text), most popular models first."""
+    statement = (
+        select(model_chunks.c.id, model_chunks.c.content_hash, model_chunks.c.text)
+        .join(models, models.c.key == model_chunks.c.model_key)
+        .where(model_chunks.c.embedding.is_(None))
+        .order_by(models.c.downloads.desc().nulls_last(), model_chunks.c.id)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def store_embeddings(session: Session, items: Sequence[tuple[int, str, list[float]]]) -> None:
+    """Cache vectors by content hash and attach them to their chunks."""
+    if not items:
+        return
+    rows = [{"id": chunk_id, "h": content_hash, "v": str(list(vector))} for chunk_id, content_hash, vector in items]
+    session.execute(
+        text("INSERT INTO embedding_cache (content_hash, embedding) VALUES (:h, :v) ON CONFLICT DO NOTHING"), rows
+    )
+    session.execute(text("UPDATE model_chunks SET embedding = :v WHERE id = :id"), rows)
+
+
+def embedding_counts(session: Session) -> tuple[int, int]:
+    """(chunks with an embedding, all chunks)."""
+    row = session.execute(select(func.count(model_chunks.c.embedding), func.count())).one()
+    return int(row[0]), int(row[1])
+
+
+def count_models(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(models)).scalar_one())
+
+
+_ = embedding_cache  # referenced by raw SQL above

@@ -1,0 +1,224 @@
+"""Hybrid retrieval over the model knowledge base, then a deterministic rerank that explains itself.
+
+Lexical (PostgreSQL full text over card chunks and model documents, OR semantics) and dense
+(pgvector cosine over embedded chunks, when embeddings exist) each give a ranked list; reciprocal
+rank fusion (k = 60) merges them. The rerank then weighs fusion, task fit, quality signals,
+popularity, recency and licence with fixed weights; ties break on the model key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
+from stack8s_architect.catalog.models.taxonomy import DOMAINS, TASKS, task_words
+from stack8s_architect.core.errors import InvalidRequestError, UnknownNameError
+from stack8s_architect.sizing import precision_named
+
+RRF_K = 60
+CANDIDATES = 200
+WEIGHTS = {"fusion": 0.40, "task": 0.25, "quality": 0.12, "popularity": 0.13, "recency": 0.05, "license": 0.05}
+_LICENSE_SCORE = {"yes": 1.0, "restricted": 0.6, "unknown": 0.3, "no": 0.0}
+_MEDICAL_WORDS = re.compile(r"\b(ct|mri|x-?ray|radiolog\w*|patholog\w*|medical|clinical|tumou?r|lesion|nodule|organ|brats)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Filters:
+    sql: str
+    params: dict[str, Any]
+
+
+def infer_task(query: str) -> str | None:
+    """The task a plain-language query names (longest matching phrase wins), if any."""
+    lowered = f" {query.lower()} "
+    found = [(len(phrase), phrase, task) for phrase, task in task_words().items()
+             if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lowered)]
+    return max(found)[2] if found else None
+
+
+def _validate(request: ModelSearchRequest) -> None:
+    import difflib
+
+    if request.task and request.task not in TASKS:
+        raise UnknownNameError("task", request.task, difflib.get_close_matches(request.task, list(TASKS), n=3))
+    if request.domain and request.domain not in DOMAINS:
+        raise UnknownNameError("domain", request.domain, difflib.get_close_matches(request.domain, list(DOMAINS), n=3))
+
+
+def _bytes_per_weight(precision: str) -> float:
+    try:
+        return precision_named(precision).bits_per_weight / 8
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc)) from exc
+
+
+def _filters(request: ModelSearchRequest) -> _Filters:
+    clauses, params = [], {}
+    if request.task:
+        clauses.append("m.task = :task")
+        params["task"] = request.task
+    if request.domain:
+        clauses.append("m.domain = :domain")
+        params["domain"] = request.domain
+    limit_params = request.max_params_billions * 1e9 if request.max_params_billions else None
+    if request.fits_gib:
+        by_memory = request.fits_gib * 2**30 / _bytes_per_weight(request.precision)
+        limit_params = min(limit_params or by_memory, by_memory)
+    if limit_params:
+        clauses.append("m.params_total <= :max_params")
+        params["max_params"] = limit_params
+    if request.commercial_only:
+        clauses.append("m.commercial_use IN ('yes', 'restricted')")
+    if request.licenses:
+        clauses.append("m.license_id = ANY(:licenses)")
+        params["licenses"] = [name.lower() for name in request.licenses]
+    if request.has_config:
+        clauses.append("m.architecture_config IS NOT NULL")
+    return _Filters(" AND ".join(clauses) or "TRUE", params)
+
+
+def _lexical(session: Session, query: str, filters: _Filters) -> list[str]:
+    statement = text(f"""
+        WITH q AS (SELECT replace(plainto_tsquery('english', :query)::text, '&', '|')::tsquery AS q),
+        hits AS (
+            SELECT c.model_key AS key, ts_rank_cd(c.tsv, q.q) AS score FROM model_chunks c, q WHERE c.tsv @@ q.q
+            UNION ALL
+            SELECT m.key, 2 * ts_rank_cd(m.search_text, q.q) FROM models m, q WHERE m.search_text @@ q.q
+        )
+        SELECT m.key FROM hits h JOIN models m ON m.key = h.key
+        WHERE {filters.sql}
+        GROUP BY m.key ORDER BY sum(h.score) DESC, m.key LIMIT :limit
+    """)
+    if not re.search(r"\w", query):
+        return []
+    return list(session.execute(statement, {"query": query, "limit": CANDIDATES, **filters.params}).scalars())
+
+
+def _dense(session: Session, vector: Sequence[float], filters: _Filters) -> list[str]:
+    session.execute(text("SET LOCAL hnsw.ef_search = 400"))
+    session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    statement = text(f"""
+        WITH nearest AS (
+            SELECT model_key, embedding <=> CAST(:vector AS vector) AS distance FROM model_chunks
+            WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:vector AS vector) LIMIT :pool
+        )
+        SELECT m.key FROM nearest n JOIN models m ON m.key = n.model_key
+        WHERE {filters.sql}
+        GROUP BY m.key ORDER BY min(n.distance), m.key LIMIT :limit
+    """)
+    rows = session.execute(statement, {"vector": str(list(vector)), "pool": CANDIDATES * 4, "limit": CANDIDATES,
+                                       **filters.params})
+    return list(rows.scalars())
+
+
+def _fused(*rankings: list[str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for position, key in enumerate(ranking):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + position + 1)
+    return scores
+
+
+def _quality(signals: list[dict[str, Any]]) -> tuple[float, str | None]:
+    """The best signal mapped to 0..1, with a phrase saying what it is."""
+    best, phrase = 0.0, None
+    for signal in signals:
+        value, metric = float(signal["value"]), signal["metric"]
+        if metric.startswith("arena") or "elo" in metric:
+            scaled = (value - 1000) / 500
+        elif signal["higher_is_better"]:
+            scaled = value / 100
+        else:
+            scaled = 1 - value / 30  # WER %: 0 is perfect, 30 % is poor
+        scaled = max(0.0, min(1.0, scaled))
+        if scaled > best:
+            best, phrase = scaled, f"{metric} {value:g} ({signal['source']})"
+    return best, phrase
+
+
+def _year(row: dict[str, Any]) -> int | None:
+    for name in ("created_at", "modified_at"):
+        match = re.match(r"(\d{4})", str(row.get(name) or ""))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _score(row: dict[str, Any], fusion: float, top_fusion: float, task: str | None, medical: bool) -> tuple[float, list[str]]:
+    why: list[str] = [f"matches the query (fusion rank score {fusion / top_fusion:.2f})"]
+    task_fit = 0.0
+    if task and row["task"] == task:
+        task_fit, _ = 1.0, why.append(f"task {task}")
+    elif medical and row["domain"] == "medical_imaging":
+        task_fit = 0.8
+        why.append("medical imaging model")
+    if medical and row["domain"] == "medical_imaging" and task_fit == 1.0:
+        why.append("medical imaging model")
+    quality, phrase = _quality(row["quality"] or [])
+    if phrase:
+        why.append(phrase)
+    downloads = row["downloads"] or 0
+    popularity = min(1.0, math.log10(downloads + 1) / 7)
+    if downloads:
+        why.append(f"{downloads:,} downloads")
+    year = _year(row)
+    recency = min(1.0, max(0.0, (year - 2018) / 8)) if year else 0.0
+    licence = _LICENSE_SCORE.get(row["commercial_use"], 0.3)
+    why.append(f"licence {row['license_name']} (commercial use: {row['commercial_use']})")
+    parts = {"fusion": fusion / top_fusion, "task": task_fit, "quality": quality, "popularity": popularity,
+             "recency": recency, "license": licence}
+    return sum(WEIGHTS[name] * value for name, value in parts.items()), why
+
+
+def _rows(session: Session, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    statement = text("""
+        SELECT key, id, task, domain, family, params_total, license_name, commercial_use, downloads, quality,
+               created_at, modified_at FROM models WHERE key = ANY(:keys)
+    """)
+    return {row["key"]: dict(row) for row in session.execute(statement, {"keys": list(keys)}).mappings()}
+
+
+def search_models(session: Session, request: ModelSearchRequest, embedder: Embedder | None) -> ModelSearchResponse:
+    """Hybrid retrieval + rerank; dense retrieval joins when an embedder and embeddings are available."""
+    _validate(request)
+    filters = _filters(request)
+    task = request.task or infer_task(request.query)
+    medical = bool(_MEDICAL_WORDS.search(request.query)) or request.domain == "medical_imaging"
+    rankings = [_lexical(session, request.query, filters)]
+    dense = embedder is not None and _has_embeddings(session)
+    if dense:
+        assert embedder is not None
+        rankings.append(_dense(session, embedder.embed_query(request.query).tolist(), filters))
+    fused = _fused(*rankings)
+    if not fused:
+        return ModelSearchResponse(query=request.query, inferred_task=task, dense=dense, results=[])
+    rows, top = _rows(session, list(fused)), max(fused.values())
+    scored = sorted(
+        ((*_score(rows[key], fused[key], top, task, medical), key) for key in fused if key in rows),
+        key=lambda item: (-item[0], item[2]),
+    )
+    bytes_per_weight = _bytes_per_weight(request.precision)
+    hits = [_hit(rank, rows[key], score, why, bytes_per_weight) for rank, (score, why, key) in enumerate(scored[: request.limit], 1)]
+    return ModelSearchResponse(query=request.query, inferred_task=task, dense=dense, results=hits)
+
+
+def _hit(rank: int, row: dict[str, Any], score: float, why: list[str], bytes_per_weight: float) -> ModelHit:
+    params = row["params_total"]
+    return ModelHit(
+        rank=rank, id=row["id"], task=row["task"], domain=row["domain"], family=row["family"],
+        params_billions=round(params / 1e9, 3) if params else None, license=row["license_name"],
+        commercial_use=row["commercial_use"], downloads=row["downloads"],
+        memory_gib=round(params * bytes_per_weight / 2**30, 2) if params else None, score=round(score, 4), why=why,
+    )
+
+
+def _has_embeddings(session: Session) -> bool:
+    return session.execute(text("SELECT EXISTS (SELECT 1 FROM model_chunks WHERE embedding IS NOT NULL)")).scalar_one()

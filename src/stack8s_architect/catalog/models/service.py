@@ -1,0 +1,98 @@
+"""Model knowledge base rules: rebuilding merged records, embedding chunks, and search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.models import repository
+from stack8s_architect.catalog.models.repository import to_json
+from stack8s_architect.catalog.models.documents import chunks_for, search_document
+from stack8s_architect.catalog.models.embedding import Embedder, content_hash
+from stack8s_architect.catalog.models.merge import MergedModel, MergeReport, merge
+from stack8s_architect.core.logging import get_logger
+from stack8s_architect.sizing import architecture_from_hf_config
+
+log = get_logger(__name__)
+
+MODEL_COLUMNS = (
+    "key", "id", "family", "task", "domain", "params_total", "params_active", "architecture_config",
+    "context_length", "license_id", "license_name", "commercial_use", "gated", "downloads", "likes", "created_at",
+    "modified_at", "base_model", "library", "tags", "description", "quality", "variants", "provenance", "sources",
+    "search_document",
+)
+
+
+def _params_from_config(record: MergedModel) -> tuple[float | None, float | None]:
+    """Exact parameter counts from a full config.json when the sources give none."""
+    config = record.fields.get("architecture_config")
+    if not isinstance(config, dict) or record.fields.get("params_total"):
+        return record.fields.get("params_total"), record.fields.get("params_active")
+    try:
+        arch = architecture_from_hf_config(config)
+    except Exception:  # partial configs (gpu_poor, llmfit subsets) cannot always be counted
+        return None, None
+    record.provenance["params_total"] = record.provenance.get("architecture_config", "config")
+    return float(arch.params.total), float(arch.params.active)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def model_row(record: MergedModel) -> tuple:
+    values = record.fields
+    total, active = _params_from_config(record)
+    return (
+        record.key, record.id, record.family, record.task, record.domain, _float(total), _float(active),
+        to_json(values.get("architecture_config")) if values.get("architecture_config") else None,
+        _int(values.get("context_length")), record.license.id, record.license.name, record.license.commercial_use,
+        values.get("gated") if isinstance(values.get("gated"), bool) else None, _int(values.get("downloads")),
+        _int(values.get("likes")), values.get("created_at"), values.get("modified_at"), values.get("base_model"),
+        values.get("library"), sorted(record.tags), values.get("description"), to_json(record.quality),
+        to_json(record.variants), to_json(record.provenance), sorted(record.sources), search_document(record),
+    )
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def rebuild_models(session: Session, advance: Callable[[int], None] = lambda n: None) -> MergeReport:
+    """Merge every source's raw records into `models` and `model_chunks`, in the caller's transaction."""
+    records, report = merge(repository.raw_records(session))
+    rows = [model_row(record) for record in records]
+    chunks = [
+        (record.key, number, text, content_hash(text))
+        for record in records
+        for number, text in enumerate(chunks_for(record))
+    ]
+    repository.replace_models(session, rows, MODEL_COLUMNS, chunks, advance)
+    log.info("models.rebuilt", models=report.models, chunks=len(chunks), folded_variants=report.folded_variants,
+             unmatched_display_names=dict(report.unmatched_display_names))
+    return report
+
+
+def embed_pending(session_factory: Callable[[], Any], embedder: Embedder, *, limit: int | None = None,
+                  batch_size: int = 256, progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed chunks that have no vector yet (cached by content hash), committing batch by batch."""
+    with session_factory() as session:
+        pending = repository.pending_chunks(session, limit)
+    done = 0
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start : start + batch_size]
+        vectors = embedder.embed([text for _, _, text in batch])
+        with session_factory() as session:
+            repository.store_embeddings(session, [(i, h, v.tolist()) for (i, h, _), v in zip(batch, vectors, strict=True)])
+        done += len(batch)
+        if progress:
+            progress(done, len(pending))
+    return done
