@@ -29,9 +29,11 @@ app = typer.Typer(help="Stack8s AI Architect: AI/ML infrastructure plans from re
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 data_app = typer.Typer(help="Catalog data: sync and status.", no_args_is_help=True)
 compute_app = typer.Typer(help="Cloud compute catalog.", no_args_is_help=True)
+models_app = typer.Typer(help="Model knowledge base.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 app.add_typer(compute_app, name="compute")
+app.add_typer(models_app, name="models")
 
 # Piped output gets wide tables instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -255,6 +257,88 @@ def compute_gpus(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
                 f"{s.min_price_per_gpu_hour_usd:.2f}" if s.min_price_per_gpu_hour_usd else "-",
             )
         console.print(table)
+
+
+@models_app.command("search")
+def models_search(
+    query: Annotated[str, typer.Argument(help="What the model should do, in plain words.")],
+    task: Annotated[str | None, typer.Option(help="Task filter: object-detection, text-generation …")] = None,
+    domain: Annotated[str | None, typer.Option(help="Domain filter: llm, vision, medical_imaging, speech …")] = None,
+    max_params: Annotated[float | None, typer.Option("--max-params", help="Maximum parameters, billions.")] = None,
+    fits_gib: Annotated[float | None, typer.Option("--fits-gib", help="Weights must fit in this many GiB.")] = None,
+    precision: Annotated[str, typer.Option(help="Precision for --fits-gib and memory figures.")] = "bf16",
+    commercial: Annotated[bool, typer.Option("--commercial", help="Only licences allowing commercial use.")] = False,
+    license_ids: Annotated[list[str] | None, typer.Option("--license", help="Licence id (repeatable).")] = None,
+    has_config: Annotated[bool, typer.Option("--has-config", help="Only models with an architecture config.")] = False,
+    limit: Annotated[int, typer.Option(help="Results to show.")] = 10,
+    dense: Annotated[bool, typer.Option(help="Use dense retrieval too (loads the embedding model).")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find models: hybrid retrieval over cards and metadata, reranked by task fit, quality and popularity."""
+    from stack8s_architect.catalog.models.embedding import Embedder
+    from stack8s_architect.catalog.models.schemas import ModelSearchRequest
+    from stack8s_architect.catalog.models.search import search_models
+
+    request = _request(
+        ModelSearchRequest, query=query, task=task, domain=domain, max_params_billions=max_params, fits_gib=fits_gib,
+        precision=precision, commercial_only=commercial, licenses=license_ids or [], has_config=has_config, limit=limit,
+    )
+    with _database() as (settings, database), database.session() as session:
+        embedder = Embedder.load(settings.data.home / "cache") if dense else None
+        result = search_models(session, request, embedder)
+        if as_json:
+            _print_json(result)
+            return
+        table = Table("#", "model", "task", "params", "licence", "commercial", "downloads", "why")
+        for hit in result.results:
+            table.add_row(str(hit.rank), hit.id, hit.task, _num(hit.params_billions) + ("B" if hit.params_billions else ""),
+                          hit.license, hit.commercial_use, _num(hit.downloads), "; ".join(hit.why[1:4]))
+        console.print(table)
+        console.print(f"task: {result.inferred_task or '-'}; dense retrieval: {'on' if result.dense else 'off'}")
+
+
+@models_app.command("show")
+def models_show(model_id: Annotated[str, typer.Argument(help="A Hugging Face id, e.g. meta-llama/Llama-3.1-8B.")]) -> None:
+    """Everything known about a model, with the source of each field."""
+    from stack8s_architect.catalog.models.service import model_detail
+
+    with _database() as (_, database), database.session() as session:
+        detail = model_detail(session, model_id)
+        record, provenance = detail["record"], detail["record"].get("provenance") or {}
+        table = Table("field", "value", "source", title=detail["id"])
+        for name, value in record.items():
+            if name in {"provenance", "quality", "variants", "architecture_config", "key"} or value in (None, [], ""):
+                continue
+            table.add_row(name, str(value)[:120], provenance.get(name.replace("license_", "license_raw") if name.startswith("license") else name, ""))
+        console.print(table)
+        for signal in record.get("quality") or []:
+            console.print(f"- quality: {signal['metric']} = {signal['value']:g} ({signal['source']}, {signal['detail']})")
+        for variant in (record.get("variants") or [])[:10]:
+            size = f"{variant['size_bytes'] / 2**30:.1f} GiB" if variant.get("size_bytes") else "?"
+            console.print(f"- variant: {variant['id']} ({variant['format']} {variant.get('quantization') or ''}, {size})")
+        if record.get("architecture_config"):
+            console.print("- architecture config: yes (exact sizing with `architect size`)")
+
+
+@models_app.command("embed")
+def models_embed(limit: Annotated[int | None, typer.Option(help="Embed at most this many chunks.")] = None) -> None:
+    """Embed card chunks that have no vector yet (cached by content hash: a re-run embeds nothing new)."""
+    from stack8s_architect.catalog.models import repository as model_repository
+    from stack8s_architect.catalog.models.embedding import Embedder
+    from stack8s_architect.catalog.models.service import embed_pending
+
+    with _database() as (settings, database):
+        embedder = Embedder.load(settings.data.home / "cache")
+        with database.session() as session:
+            pending = len(model_repository.pending_chunks(session, limit))
+        columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as bars:
+            task = bars.add_task("embedding", total=max(pending, 1))
+            done = embed_pending(database.session, embedder, limit=limit,
+                                 progress=lambda n, total: bars.update(task, completed=n))
+        with database.session() as session:
+            embedded, chunks = model_repository.embedding_counts(session)
+        console.print(f"embedded {done} chunks now; {embedded} of {chunks} chunks have vectors")
 
 
 @app.command("size")

@@ -20,7 +20,7 @@ from ..catalog.compute.fixtures import fixture_sources, write_mirror
 @pytest.fixture
 def client(database: Database, tmp_path: Path) -> Iterator[TestClient]:
     ingest.sync(database, SourceReader(write_mirror(tmp_path), tmp_path / "cache"), fixture_sources())
-    with TestClient(create_app(Settings.load(), database=database)) as test_client:
+    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
         yield test_client
 
 

@@ -26,7 +26,7 @@ LLAMA_31_8B = {
 
 @pytest.fixture
 def client(database: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings.load(), database=database)) as test_client:
+    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
         yield test_client
 
 

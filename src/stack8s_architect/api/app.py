@@ -11,8 +11,9 @@ from fastapi.responses import FileResponse
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
-from stack8s_architect.api.routers import catalog, compute, health, sizing
+from stack8s_architect.api.routers import catalog, compute, health, models, sizing
 from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.models.service import BackgroundEmbedder
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import configure_logging, get_logger
 from stack8s_architect.core.settings import Settings
@@ -21,7 +22,9 @@ log = get_logger(__name__)
 _STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, *, embed_in_background: bool = True
+) -> FastAPI:
     """Build the app; with no `database`, the lifespan opens (and later closes) one from settings."""
     settings = settings or Settings.load()
 
@@ -33,6 +36,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.database.upgrade()
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
+        if embed_in_background:
+            app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
+            app.state.embedder.start()
         log.info("service.started", host=settings.server.host, port=settings.server.port,
                  database="embedded" if app.state.database.embedded else "external", compute_offers=offers)
         try:
@@ -48,7 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, catalog, compute, sizing):
+    for module in (health, catalog, compute, sizing, models):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

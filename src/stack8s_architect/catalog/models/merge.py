@@ -150,8 +150,11 @@ def _combine(key: str, facts: list[dict[str, Any]]) -> MergedModel:
 
 def _display_id(key: str, facts: list[dict[str, Any]]) -> str:
     """The id as the best source spells it (case preserved), canonicalised for documented renames."""
-    spelled = clean_model_id(facts[0]["raw_id"])
-    return spelled if spelled.lower() == key else key
+    for fact in facts:
+        spelled = clean_model_id(fact["raw_id"])
+        if spelled.lower() == key:
+            return spelled
+    return key
 
 
 def _take_fields(record: MergedModel, fact: Mapping[str, Any]) -> None:

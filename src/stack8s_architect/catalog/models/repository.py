@@ -125,6 +125,45 @@ def embedding_counts(session: Session) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def lexical_documents(session: Session) -> list[tuple[str, str]]:
+    """(model key, search document + its chunks' text) for every model, in key order."""
+    statement = text("""
+        SELECT m.key, coalesce(m.search_document, '') || ' ' || coalesce(string_agg(c.text, ' ' ORDER BY c.chunk_no), '')
+        FROM models m LEFT JOIN model_chunks c ON c.model_key = m.key AND c.chunk_no > 0
+        GROUP BY m.key ORDER BY m.key
+    """)
+    return [(row[0], row[1]) for row in session.execute(statement)]
+
+
+def models_version(session: Session) -> tuple:
+    """Changes when the merged models are rebuilt: the newest model-source run and the row count."""
+    row = session.execute(text(
+        "SELECT (SELECT coalesce(max(last_run_id), 0) FROM catalog_sources WHERE domain = 'models'),"
+        " (SELECT count(*) FROM models)"
+    )).one()
+    return (int(row[0]), int(row[1]))
+
+
+def model_by_key(session: Session, key: str) -> dict[str, Any] | None:
+    row = session.execute(select(models).where(models.c.key == key)).mappings().first()
+    return dict(row) if row else None
+
+
+def similar_model_ids(session: Session, model_id: str, limit: int = 3) -> list[str]:
+    """Ids whose name contains the last part of `model_id` (for "did you mean")."""
+    name = model_id.rsplit("/", 1)[-1].lower()
+    statement = (
+        select(models.c.id).where(models.c.key.contains(name, autoescape=True))
+        .order_by(models.c.downloads.desc().nulls_last(), models.c.key).limit(limit)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def chunk_texts(session: Session, key: str) -> list[str]:
+    statement = select(model_chunks.c.text).where(model_chunks.c.model_key == key).order_by(model_chunks.c.chunk_no)
+    return list(session.execute(statement).scalars())
+
+
 def count_models(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(models)).scalar_one())
 

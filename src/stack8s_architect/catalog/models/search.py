@@ -17,17 +17,28 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.models import repository
 from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.catalog.models.lexical import cached_index
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
 from stack8s_architect.catalog.models.taxonomy import DOMAINS, TASKS, task_words
 from stack8s_architect.core.errors import InvalidRequestError, UnknownNameError
 from stack8s_architect.sizing import precision_named
 
 RRF_K = 60
+# Cosine distance beyond which a chunk is not evidence at all (MiniLM: related texts score 0.4–0.8
+# similarity, unrelated ones near 0). Without it, a half-embedded catalog pushes whatever is embedded.
+MAX_DENSE_DISTANCE = 0.55
+DENSE_WEIGHT = 0.7  # card text is noisier than names and tags; lexical evidence counts a little more
 CANDIDATES = 200
-WEIGHTS = {"fusion": 0.40, "task": 0.25, "quality": 0.12, "popularity": 0.13, "recency": 0.05, "license": 0.05}
+WEIGHTS = {"fusion": 0.48, "task": 0.24, "quality": 0.10, "popularity": 0.09, "recency": 0.05, "license": 0.04}
 _LICENSE_SCORE = {"yes": 1.0, "restricted": 0.6, "unknown": 0.3, "no": 0.0}
-_MEDICAL_WORDS = re.compile(r"\b(ct|mri|x-?ray|radiolog\w*|patholog\w*|medical|clinical|tumou?r|lesion|nodule|organ|brats)\b", re.I)
+_MEDICAL_WORDS = re.compile(
+    r"\b(ct|mri|x-?rays?|radiolog\w*|patholog\w*|medical|clinical|tumou?rs?|lesions?|nodules?|organs?|brats|"
+    r"mammogra\w*|breast|endoscop\w*|ultrasound|retina\w*|dermatolog\w*|histolog\w*|cardiac|spleen|pancreas|"
+    r"liver|kidney|prostate)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -86,20 +97,21 @@ def _filters(request: ModelSearchRequest) -> _Filters:
 
 
 def _lexical(session: Session, query: str, filters: _Filters) -> list[str]:
-    statement = text(f"""
-        WITH q AS (SELECT replace(plainto_tsquery('english', :query)::text, '&', '|')::tsquery AS q),
-        hits AS (
-            SELECT c.model_key AS key, ts_rank_cd(c.tsv, q.q) AS score FROM model_chunks c, q WHERE c.tsv @@ q.q
-            UNION ALL
-            SELECT m.key, 2 * ts_rank_cd(m.search_text, q.q) FROM models m, q WHERE m.search_text @@ q.q
-        )
-        SELECT m.key FROM hits h JOIN models m ON m.key = h.key
-        WHERE {filters.sql}
-        GROUP BY m.key ORDER BY sum(h.score) DESC, m.key LIMIT :limit
-    """)
-    if not re.search(r"\w", query):
+    """BM25 candidates (a wide pool), then the filters in SQL, keeping the BM25 order."""
+    index = cached_index(str(session.get_bind().url), repository.models_version(session),
+                         lambda: repository.lexical_documents(session))
+    pool = index.search(query, CANDIDATES * 5)
+    if not pool:
         return []
-    return list(session.execute(statement, {"query": query, "limit": CANDIDATES, **filters.params}).scalars())
+    allowed = _allowed(session, [key for key, _ in pool], filters)
+    return [key for key, _ in pool if key in allowed][:CANDIDATES]
+
+
+def _allowed(session: Session, keys: list[str], filters: _Filters) -> set[str]:
+    if filters.sql == "TRUE":
+        return set(keys)
+    statement = text(f"SELECT m.key FROM models m WHERE m.key = ANY(:keys) AND {filters.sql}")
+    return set(session.execute(statement, {"keys": keys, **filters.params}).scalars())
 
 
 def _dense(session: Session, vector: Sequence[float], filters: _Filters) -> list[str]:
@@ -111,19 +123,21 @@ def _dense(session: Session, vector: Sequence[float], filters: _Filters) -> list
             WHERE embedding IS NOT NULL ORDER BY embedding <=> CAST(:vector AS vector) LIMIT :pool
         )
         SELECT m.key FROM nearest n JOIN models m ON m.key = n.model_key
-        WHERE {filters.sql}
+        WHERE n.distance <= :max_distance AND {filters.sql}
         GROUP BY m.key ORDER BY min(n.distance), m.key LIMIT :limit
     """)
     rows = session.execute(statement, {"vector": str(list(vector)), "pool": CANDIDATES * 4, "limit": CANDIDATES,
+                                       "max_distance": MAX_DENSE_DISTANCE,
                                        **filters.params})
     return list(rows.scalars())
 
 
-def _fused(*rankings: list[str]) -> dict[str, float]:
+def _fused(*rankings: tuple[list[str], float]) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion of (ranking, weight) pairs."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in rankings:
         for position, key in enumerate(ranking):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + position + 1)
+            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + position + 1)
     return scores
 
 
@@ -192,11 +206,11 @@ def search_models(session: Session, request: ModelSearchRequest, embedder: Embed
     filters = _filters(request)
     task = request.task or infer_task(request.query)
     medical = bool(_MEDICAL_WORDS.search(request.query)) or request.domain == "medical_imaging"
-    rankings = [_lexical(session, request.query, filters)]
+    rankings = [(_lexical(session, request.query, filters), 1.0)]
     dense = embedder is not None and _has_embeddings(session)
     if dense:
         assert embedder is not None
-        rankings.append(_dense(session, embedder.embed_query(request.query).tolist(), filters))
+        rankings.append((_dense(session, embedder.embed_query(request.query).tolist(), filters), DENSE_WEIGHT))
     fused = _fused(*rankings)
     if not fused:
         return ModelSearchResponse(query=request.query, inferred_task=task, dense=dense, results=[])

@@ -96,3 +96,46 @@ def embed_pending(session_factory: Callable[[], Any], embedder: Embedder, *, lim
         if progress:
             progress(done, len(pending))
     return done
+
+
+def model_detail(session: Session, model_id: str) -> dict[str, Any]:
+    """Everything known about one model, with the source of each field; unknown → 404 with suggestions."""
+    from stack8s_architect.catalog.models.identity import model_key
+    from stack8s_architect.core.errors import NotFoundError
+
+    key = model_key(model_id)
+    record = repository.model_by_key(session, key)
+    if record is None:
+        close = repository.similar_model_ids(session, model_id)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise NotFoundError(f"No model {model_id!r} in the catalog.{hint}")
+    record.pop("search_text", None)
+    record.pop("search_document", None)
+    return {"key": key, "id": record["id"], "record": record, "chunks": repository.chunk_texts(session, key)}
+
+
+class BackgroundEmbedder:
+    """Embeds pending chunks in a daemon thread while lexical search already serves."""
+
+    def __init__(self, database: Any, cache_dir: Any):
+        self.database = database
+        self.cache_dir = cache_dir
+        self.embedder: Embedder | None = None
+        self.done = 0
+        self.error: str | None = None
+        self._thread: Any = None
+
+    def start(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.embedder = Embedder.load(self.cache_dir)
+            self.done = embed_pending(self.database.session, self.embedder)
+            log.info("models.embedded", chunks=self.done)
+        except Exception as exc:  # the service keeps serving lexical search; say why dense is off
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.exception("models.embedding_failed")
