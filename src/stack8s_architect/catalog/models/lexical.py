@@ -7,6 +7,7 @@ millisecond. The index is rebuilt when the merged models change (their row count
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,13 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 
 
+_VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def _tokens(texts: Sequence[str]):  # noqa: ANN202
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, show_progress=False)
+    # "3.1" would split into one-letter tokens the tokenizer drops; "31" keeps versions searchable.
+    joined = [_VERSION_DOT.sub("", text) for text in texts]
+    return bm25s.tokenize(joined, stopwords="en", stemmer=_STEMMER, show_progress=False)
 
 
 @dataclass

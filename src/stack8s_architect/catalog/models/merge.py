@@ -149,12 +149,12 @@ def _combine(key: str, facts: list[dict[str, Any]]) -> MergedModel:
 
 
 def _display_id(key: str, facts: list[dict[str, Any]]) -> str:
-    """The id as the best source spells it (case preserved), canonicalised for documented renames."""
-    for fact in facts:
-        spelled = clean_model_id(fact["raw_id"])
-        if spelled.lower() == key:
-            return spelled
-    return key
+    """The id as the best source spells it, canonicalised for documented renames."""
+    spellings = [clean_model_id(fact["raw_id"]) for fact in facts]
+    matching = [spelled for spelled in spellings if spelled.lower() == key]
+    # Prefer the first spelling that keeps the repo's capitals (some sources lower-case every id).
+    cased = [spelled for spelled in matching if spelled != spelled.lower()]
+    return (cased or matching or [key])[0]
 
 
 def _take_fields(record: MergedModel, fact: Mapping[str, Any]) -> None:

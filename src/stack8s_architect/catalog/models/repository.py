@@ -151,12 +151,15 @@ def model_by_key(session: Session, key: str) -> dict[str, Any] | None:
 
 def similar_model_ids(session: Session, model_id: str, limit: int = 3) -> list[str]:
     """Ids whose name contains the last part of `model_id` (for "did you mean")."""
-    name = model_id.rsplit("/", 1)[-1].lower()
-    statement = (
-        select(models.c.id).where(models.c.key.contains(name, autoescape=True))
-        .order_by(models.c.downloads.desc().nulls_last(), models.c.key).limit(limit)
-    )
-    return list(session.execute(statement).scalars())
+    import difflib
+
+    lowered = model_id.strip().lower()
+    org = lowered.split("/", 1)[0] + "/" if "/" in lowered else ""
+    pool = select(models.c.key, models.c.id)
+    pool = pool.where(models.c.key.startswith(org, autoescape=True)) if org else pool.where(
+        models.c.key.contains(lowered, autoescape=True))
+    ids = {key: model for key, model in session.execute(pool.limit(20_000))}
+    return [ids[key] for key in difflib.get_close_matches(lowered, list(ids), n=limit, cutoff=0.6)]
 
 
 def chunk_texts(session: Session, key: str) -> list[str]:

@@ -31,7 +31,7 @@ RRF_K = 60
 MAX_DENSE_DISTANCE = 0.55
 DENSE_WEIGHT = 0.7  # card text is noisier than names and tags; lexical evidence counts a little more
 CANDIDATES = 200
-WEIGHTS = {"fusion": 0.48, "task": 0.24, "quality": 0.10, "popularity": 0.09, "recency": 0.05, "license": 0.04}
+WEIGHTS = {"fusion": 0.46, "task": 0.24, "quality": 0.14, "popularity": 0.07, "recency": 0.05, "license": 0.04}
 _LICENSE_SCORE = {"yes": 1.0, "restricted": 0.6, "unknown": 0.3, "no": 0.0}
 _MEDICAL_WORDS = re.compile(
     r"\b(ct|mri|x-?rays?|radiolog\w*|patholog\w*|medical|clinical|tumou?rs?|lesions?|nodules?|organs?|brats|"
@@ -158,6 +158,13 @@ def _quality(signals: list[dict[str, Any]]) -> tuple[float, str | None]:
     return best, phrase
 
 
+def _same_task(signal_task: str, task: str) -> bool:
+    """A leaderboard measures the query's task (ASR WER for speech recognition, not an LLM score)."""
+    aliases = {"llm": {"text-generation", "text2text-generation", "image-text-to-text"},
+               "asr": {"automatic-speech-recognition"}}
+    return signal_task == task or task in aliases.get(signal_task, set())
+
+
 def _year(row: dict[str, Any]) -> int | None:
     for name in ("created_at", "modified_at"):
         match = re.match(r"(\d{4})", str(row.get(name) or ""))
@@ -176,7 +183,8 @@ def _score(row: dict[str, Any], fusion: float, top_fusion: float, task: str | No
         why.append("medical imaging model")
     if medical and row["domain"] == "medical_imaging" and task_fit == 1.0:
         why.append("medical imaging model")
-    quality, phrase = _quality(row["quality"] or [])
+    signals = [s for s in row["quality"] or [] if not task or _same_task(s["task"], task)]
+    quality, phrase = _quality(signals)
     if phrase:
         why.append(phrase)
     downloads = row["downloads"] or 0

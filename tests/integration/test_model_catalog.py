@@ -1,0 +1,138 @@
+"""The model knowledge base over ../shared/data: ingest, entity resolution, retrieval quality (skips when absent)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stack8s_architect.api.app import create_app
+from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.models import repository
+from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.catalog.models.retrieval_cases import CASES
+from stack8s_architect.catalog.models.schemas import ModelSearchRequest
+from stack8s_architect.catalog.models.search import search_models
+from stack8s_architect.catalog.models.service import embed_pending, model_detail
+from stack8s_architect.catalog.sources import SourceReader, sources_for
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+from stack8s_architect.core.errors import NotFoundError, UnknownNameError
+from stack8s_architect.core.settings import Settings
+
+from ..conftest import create_database, drop_database
+
+pytestmark = pytest.mark.integration
+EMBEDDED_SAMPLE = 300  # CI embeds a bounded sample; the rest of the chunks stay lexical-only
+
+
+@pytest.fixture(scope="module")
+def embedder(tmp_path_factory) -> Embedder:  # noqa: ANN001
+    return Embedder.load(tmp_path_factory.mktemp("graph"))
+
+
+@pytest.fixture(scope="module")
+def catalog(shared_data: Path, postgres_server: EmbeddedPostgres, template_database: str, embedder: Embedder,
+            tmp_path_factory) -> Iterator[tuple[Database, list]]:  # noqa: ANN001
+    database = create_database(postgres_server, template_database)
+    reader = SourceReader(shared_data, tmp_path_factory.mktemp("cache"))
+    reports = ingest.sync(database, reader, sources_for(("models",)))
+    embed_pending(database.session, embedder, limit=EMBEDDED_SAMPLE)
+    yield database, reports
+    drop_database(postgres_server, database)
+
+
+def test_every_model_source_ingests(catalog) -> None:  # noqa: ANN001
+    _, reports = catalog
+    assert [r.source_id for r in reports if r.status != "ingested"] == []
+    assert all(r.rows_written > 0 for r in reports)
+
+
+def test_entity_resolution_and_normalised_fields(catalog) -> None:  # noqa: ANN001
+    database, _ = catalog
+    with database.session() as session:
+        assert repository.count_models(session) > 40_000
+        llama = model_detail(session, "meta-llama/Meta-Llama-3.1-8B")["record"]  # old repo name resolves
+        monai = model_detail(session, "monai/lung_nodule_ct_detection")["record"]
+        whisper = model_detail(session, "openai/whisper-large-v3")["record"]
+        bart = model_detail(session, "facebook/bart-large-cnn")["record"]
+    assert llama["id"] == "meta-llama/Llama-3.1-8B"
+    assert (llama["license_id"], llama["commercial_use"]) == ("llama3.1", "restricted")
+    assert llama["architecture_config"]["num_hidden_layers"] == 32 and llama["context_length"] == 131072
+    assert len(llama["sources"]) >= 3 and llama["provenance"]["architecture_config"] == "aiconfigurator-configs"
+    assert (monai["task"], monai["domain"]) == ("object-detection", "medical_imaging")
+    assert any(q["metric"] == "wer" for q in whisper["quality"])
+    assert bart["task"] == "summarization" and bart["downloads"] > 0
+
+
+def test_quantised_repos_fold_into_their_base(catalog) -> None:  # noqa: ANN001
+    database, _ = catalog
+    with database.session() as session:
+        qwen = model_detail(session, "Qwen/Qwen2.5-7B-Instruct")["record"]
+    formats = {v["format"] for v in qwen["variants"]}
+    assert formats & {"gguf", "awq", "gptq", "ollama"}, formats
+    assert all(v["size_bytes"] is None or v["size_bytes"] > 0 for v in qwen["variants"])
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_retrieval_hit_rate_is_at_least_90_percent(catalog, embedder: Embedder, dense: bool) -> None:  # noqa: ANN001
+    database, _ = catalog
+    misses = []
+    with database.session() as session:
+        for case in CASES:
+            result = search_models(session, ModelSearchRequest(query=case.query, limit=5, **case.filters),
+                                   embedder if dense else None)
+            assert result.dense is dense
+            if not any(re.search(case.expected, hit.id, re.I) for hit in result.results):
+                misses.append((case.query, [hit.id for hit in result.results]))
+    hit_rate = 1 - len(misses) / len(CASES)
+    assert len(CASES) >= 30
+    assert hit_rate >= 0.9, misses
+
+
+def test_filters_hold(catalog) -> None:  # noqa: ANN001
+    database, _ = catalog
+    with database.session() as session:
+        fits = search_models(session, ModelSearchRequest(query="chat model", fits_gib=16, precision="int4",
+                                                         commercial_only=True, has_config=True, limit=20), None)
+        with pytest.raises(UnknownNameError):
+            search_models(session, ModelSearchRequest(query="x", task="object-detektion"), None)
+        with pytest.raises(NotFoundError, match="Did you mean"):
+            model_detail(session, "meta-llama/Llama-3.1-8B-Typo")
+    assert fits.results
+    for hit in fits.results:
+        assert hit.params_billions is not None and hit.params_billions * 0.5 <= 16 * 1.074
+        assert hit.commercial_use in {"yes", "restricted"}
+
+
+def test_resync_changes_nothing_and_embeddings_are_cached(catalog, shared_data: Path, embedder: Embedder,
+                                                         tmp_path: Path) -> None:  # noqa: ANN001
+    database, _ = catalog
+    with database.session() as session:
+        before = repository.embedding_counts(session)
+    reports = ingest.sync(database, SourceReader(shared_data, tmp_path), sources_for(("models",)))
+    assert {r.status for r in reports} == {"unchanged"}
+    with database.session() as session:
+        assert repository.embedding_counts(session) == before
+        from stack8s_architect.catalog.models.service import rebuild_models
+
+        rebuild_models(session)  # a rebuild re-attaches every cached vector by content hash
+        assert repository.embedding_counts(session)[0] >= before[0] - 5
+
+
+def test_http_search_and_show(catalog) -> None:  # noqa: ANN001
+    database, _ = catalog
+    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as client:
+        found = client.post("/api/v1/tools/models/search", json={"query": "spleen segmentation CT", "limit": 3})
+        assert found.status_code == 200
+        top = found.json()["results"][0]
+        assert top["id"] == "monai/spleen_ct_segmentation" and top["why"]
+        shown = client.get("/api/v1/tools/models/monai/spleen_ct_segmentation")
+        assert shown.status_code == 200 and shown.json()["record"]["domain"] == "medical_imaging"
+        missing = client.get("/api/v1/tools/models/nobody/nothing-at-all")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+        bad = client.post("/api/v1/tools/models/search", json={"query": "   "})
+        assert bad.status_code == 422
