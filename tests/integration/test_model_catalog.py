@@ -136,3 +136,31 @@ def test_http_search_and_show(catalog) -> None:  # noqa: ANN001
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
         bad = client.post("/api/v1/tools/models/search", json={"query": "   "})
         assert bad.status_code == 422
+
+
+def test_cli_search_show_and_embed(catalog, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: ANN001
+    import json
+
+    from typer.testing import CliRunner
+
+    from stack8s_architect.cli import app
+
+    database, _ = catalog
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    found = runner.invoke(app, ["models", "search", "brain tumour segmentation MRI", "--no-dense", "--json"])
+    assert found.exit_code == 0, found.output
+    top_two = [hit["id"] for hit in json.loads(found.stdout)["results"][:2]]
+    assert "monai/brats_mri_segmentation" in top_two, top_two
+    table = runner.invoke(app, ["models", "show", "meta-llama/Llama-3.1-8B"])
+    assert table.exit_code == 0 and "aiconfigurator-configs" in table.output
+    missing = runner.invoke(app, ["models", "show", "meta-llama/Llama-3.1-8B-Typo"])
+    assert missing.exit_code == 2 and "Did you mean" in missing.output
+    with database.session() as session:
+        before = repository.embedding_counts(session)[0]
+    embedded = runner.invoke(app, ["models", "embed", "--limit", "20"])
+    assert embedded.exit_code == 0, embedded.output
+    with database.session() as session:
+        assert repository.embedding_counts(session)[0] == before + 20

@@ -37,7 +37,7 @@ def configure_logging(level: str = "INFO", log_format: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access", "alembic.runtime.migration"):
+    for noisy in ("uvicorn.access", "alembic.runtime.migration", "bm25s"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
