@@ -44,6 +44,8 @@ def create_app(
         try:
             yield
         finally:
+            if getattr(app.state, "embedder", None) is not None:
+                app.state.embedder.stop()
             if owned:
                 app.state.database.close()
 

@@ -84,3 +84,32 @@ def test_card_cleaning_and_chunking() -> None:
     assert "a link" in cleaned
     chunks = card_chunks(card)
     assert 1 <= len(chunks) <= 2 and all(len(chunk) <= 2000 for chunk in chunks)
+
+
+def test_embedding_stops_between_batches() -> None:
+    from contextlib import contextmanager
+
+    from stack8s_architect.catalog.models import service
+
+    calls = []
+
+    class FakeEmbedder:
+        def embed(self, texts):  # noqa: ANN001, ANN201
+            calls.append(len(texts))
+            import numpy as np
+
+            return np.zeros((len(texts), 384), dtype=np.float32)
+
+    @contextmanager
+    def session_factory():  # noqa: ANN202
+        yield None
+
+    pending = [(i, f"h{i}", f"text {i}") for i in range(10)]
+    original_pending, original_store = service.repository.pending_chunks, service.repository.store_embeddings
+    service.repository.pending_chunks = lambda session, limit=None: pending
+    service.repository.store_embeddings = lambda session, items: None
+    try:
+        done = service.embed_pending(session_factory, FakeEmbedder(), batch_size=3, stop=lambda: len(calls) >= 2)
+    finally:
+        service.repository.pending_chunks, service.repository.store_embeddings = original_pending, original_store
+    assert calls == [3, 3] and done == 6

@@ -82,12 +82,18 @@ def rebuild_models(session: Session, advance: Callable[[int], None] = lambda n: 
 
 
 def embed_pending(session_factory: Callable[[], Any], embedder: Embedder, *, limit: int | None = None,
-                  batch_size: int = 256, progress: Callable[[int, int], None] | None = None) -> int:
-    """Embed chunks that have no vector yet (cached by content hash), committing batch by batch."""
+                  batch_size: int = 64, progress: Callable[[int, int], None] | None = None,
+                  stop: Callable[[], bool] = lambda: False) -> int:
+    """Embed chunks that have no vector yet (cached by content hash), committing batch by batch.
+
+    `stop` is checked between batches, so a shutting-down service waits for one batch at most.
+    """
     with session_factory() as session:
         pending = repository.pending_chunks(session, limit)
     done = 0
     for start in range(0, len(pending), batch_size):
+        if stop():
+            break
         batch = pending[start : start + batch_size]
         vectors = embedder.embed([text for _, _, text in batch])
         with session_factory() as session:
@@ -128,13 +134,20 @@ class BackgroundEmbedder:
     def start(self) -> None:
         import threading
 
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedder", daemon=True)
         self._thread.start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Ask the thread to finish its current batch and wait for it (before the database closes)."""
+        if self._thread is not None:
+            self._stopping.set()
+            self._thread.join(timeout_s)
 
     def _run(self) -> None:
         try:
             self.embedder = Embedder.load(self.cache_dir, threads=1)  # leave a core for requests
-            self.done = embed_pending(self.database.session, self.embedder)
+            self.done = embed_pending(self.database.session, self.embedder, stop=self._stopping.is_set)
             log.info("models.embedded", chunks=self.done)
         except Exception as exc:  # the service keeps serving lexical search; say why dense is off
             self.error = f"{type(exc).__name__}: {exc}"
