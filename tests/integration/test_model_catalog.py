@@ -136,6 +136,11 @@ def test_http_search_and_show(catalog) -> None:  # noqa: ANN001
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
         bad = client.post("/api/v1/tools/models/search", json={"query": "   "})
         assert bad.status_code == 422
+        nul = client.get("/api/v1/tools/models/a%00b")
+        assert nul.status_code == 400 and "not a model id" in nul.json()["error"]["message"]
+        assert client.post("/api/v1/tools/models/search", json={"query": "x", "licenses": ["mit\u0000"]}).status_code == 422
+        precision = client.post("/api/v1/tools/models/search", json={"query": "zzzz", "precision": "fp9"})
+        assert precision.status_code == 400 and "Did you mean" in precision.json()["error"]["message"]
 
 
 def test_cli_search_show_and_embed(catalog, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: ANN001

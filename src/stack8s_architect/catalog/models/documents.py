@@ -64,7 +64,7 @@ def chunks_for(record: MergedModel) -> list[str]:
 
 
 def search_document(record: MergedModel) -> str:
-    """Words for the model-level full-text index: the id split into words, family, task, tags, summary."""
+    """Words for the model's BM25 document: the id split into words, family, task, tags, summary."""
     words = re.sub(r"[/_\-.]+", " ", record.id)
     return " ".join([
         words, record.id, record.family or "", record.task.replace("-", " "), record.domain.replace("_", " "),

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
-import numpy as np
 import Stemmer
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -62,5 +61,3 @@ def cached_index(cache_key: str, version: tuple, load) -> LexicalIndex:  # noqa:
             index = _INDEXES[cache_key] = LexicalIndex.build(version, load())
         return index
 
-
-_ = np  # bm25s returns numpy arrays

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models.records import ModelBatch
 from stack8s_architect.catalog.models.tables import (
-    embedding_cache,
     model_cards,
     model_chunks,
     model_facts,
@@ -88,8 +87,6 @@ def replace_models(session: Session, rows: Sequence[tuple], columns: Sequence[st
     session.execute(delete(models))
     _copy(session, "models", columns, rows, advance)
     _copy(session, "model_chunks", ("model_key", "chunk_no", "text", "content_hash"), chunks, advance)
-    session.execute(text("UPDATE models SET search_text = to_tsvector('english', coalesce(search_document, ''))"))
-    session.execute(text("UPDATE model_chunks SET tsv = to_tsvector('english', text)"))
     session.execute(text(
         "UPDATE model_chunks c SET embedding = e.embedding FROM embedding_cache e WHERE e.content_hash = c.content_hash"
     ))
@@ -170,5 +167,3 @@ def chunk_texts(session: Session, key: str) -> list[str]:
 def count_models(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(models)).scalar_one())
 
-
-_ = embedding_cache  # referenced by raw SQL above

@@ -27,6 +27,9 @@ class ModelSearchRequest(BaseModel):
     def _query_has_words(self) -> ModelSearchRequest:
         if not self.query.strip():
             raise ValueError("query is blank; describe the model you need")
+        for text in (self.query, self.task or "", self.domain or "", self.precision, *self.licenses):
+            if not text.isprintable():
+                raise ValueError("control characters are not allowed in the query or filters; remove them")
         return self
 
 

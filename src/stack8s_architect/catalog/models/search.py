@@ -1,6 +1,6 @@
 """Hybrid retrieval over the model knowledge base, then a deterministic rerank that explains itself.
 
-Lexical (PostgreSQL full text over card chunks and model documents, OR semantics) and dense
+Lexical (BM25 over each model's document and card chunks, see lexical.py; the SQL filters apply after) and dense
 (pgvector cosine over embedded chunks, when embeddings exist) each give a ranked list; reciprocal
 rank fusion (k = 60) merges them. The rerank then weighs fusion, task fit, quality signals,
 popularity, recency and licence with fixed weights; ties break on the model key.
@@ -62,6 +62,7 @@ def _validate(request: ModelSearchRequest) -> None:
         raise UnknownNameError("task", request.task, difflib.get_close_matches(request.task, list(TASKS), n=3))
     if request.domain and request.domain not in DOMAINS:
         raise UnknownNameError("domain", request.domain, difflib.get_close_matches(request.domain, list(DOMAINS), n=3))
+    _bytes_per_weight(request.precision)  # an unknown precision is a 400 even when nothing matches
 
 
 def _bytes_per_weight(precision: str) -> float:

@@ -107,15 +107,16 @@ def embed_pending(session_factory: Callable[[], Any], embedder: Embedder, *, lim
 def model_detail(session: Session, model_id: str) -> dict[str, Any]:
     """Everything known about one model, with the source of each field; unknown → 404 with suggestions."""
     from stack8s_architect.catalog.models.identity import model_key
-    from stack8s_architect.core.errors import NotFoundError
+    from stack8s_architect.core.errors import InvalidRequestError, NotFoundError
 
+    if not model_id.strip() or len(model_id) > 300 or not model_id.isprintable():
+        raise InvalidRequestError(f"{model_id[:80]!r} is not a model id; give one like meta-llama/Llama-3.1-8B")
     key = model_key(model_id)
     record = repository.model_by_key(session, key)
     if record is None:
         close = repository.similar_model_ids(session, model_id)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise NotFoundError(f"No model {model_id!r} in the catalog.{hint}")
-    record.pop("search_text", None)
     record.pop("search_document", None)
     return {"key": key, "id": record["id"], "record": record, "chunks": repository.chunk_texts(session, key)}
 

@@ -1,7 +1,7 @@
 """Model knowledge base tables: raw per-source records (replaced per source) and the merged records."""
 
 from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, Table, Text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from pgvector.sqlalchemy import Vector
 
 from stack8s_architect.core.schema import metadata
@@ -81,8 +81,6 @@ models = Table(
     Column("provenance", JSONB, nullable=False, server_default="{}"),
     Column("sources", ARRAY(Text), nullable=False, server_default="{}"),
     Column("search_document", Text),  # the words lexical search indexes: id, family, task, tags, description
-    Column("search_text", TSVECTOR),
-    Index("ix_models_search_text", "search_text", postgresql_using="gin"),
     Index("ix_models_task", "task"),
 )
 model_chunks = Table(
@@ -92,9 +90,7 @@ model_chunks = Table(
     Column("chunk_no", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("content_hash", Text, nullable=False, index=True),
-    Column("tsv", TSVECTOR),
     Column("embedding", Vector(EMBEDDING_DIMENSIONS)),
-    Index("ix_model_chunks_tsv", "tsv", postgresql_using="gin"),
 )
 embedding_cache = Table(
     "embedding_cache", metadata,

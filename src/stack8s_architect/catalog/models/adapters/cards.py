@@ -15,6 +15,9 @@ import math
 from pathlib import Path
 
 from stack8s_architect.catalog.models.records import CardText, ModelBatch, ModelFact
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 ASGAARDLAB_SOURCE = "asgaardlab-cards"
 HN5318_SOURCE = "hn5318-cards"
@@ -39,18 +42,6 @@ FILES: list[dict[str, str]] = [
         "mirror_path": "hn5318+model_card_analysis/Dataset/Sample_modelcard/samples_data.json",
     },
 ]
-
-
-class _Malformed(ValueError):
-    """A row that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 def read_asgaardlab_cards(folder: Path, *, source_id: str = ASGAARDLAB_SOURCE) -> ModelBatch:

@@ -19,6 +19,9 @@ import re
 from pathlib import Path
 
 from stack8s_architect.catalog.models.records import ModelBatch, ModelFact, Variant
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 EMBEDDINGS_SOURCE = "trending-embeddings"
 EMBEDDINGS_OBSERVED_ON = "2026-05-07"  # mined_date 07-05-2026 (README)
@@ -37,18 +40,6 @@ _SIZE = re.compile(r"^\s*([\d.]+)\s*([kMGT]?B)", re.I)
 _UNIT_BYTES = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DMY_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
-
-
-class _Malformed(ValueError):
-    """A row that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 def frame_records(data: object) -> list[object]:

@@ -32,6 +32,9 @@ from typing import Any, NamedTuple
 import yaml
 
 from stack8s_architect.catalog.models.records import CardText, ModelBatch, ModelFact, Variant
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 JAN_V2_SOURCE = "jan-catalog-v2"
 JAN_V1_SOURCE = "jan-catalog-v1"
@@ -82,18 +85,6 @@ _NOT_REPO_OWNERS = {"datasets", "spaces", "docs", "blog", "collections", "papers
 _CLOUD_TAG = re.compile(r"[:\-]cloud$")
 _CARD_MIN_CHARS = 200  # LocalAI descriptions shorter than this are one-liners, not card text
 _SUMMARY_MAX_CHARS = 500
-
-
-class _Malformed(ValueError):
-    """A row that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 class _WeightFile(NamedTuple):

@@ -19,6 +19,9 @@ import re
 from pathlib import Path
 
 from stack8s_architect.catalog.models.records import CardText, ModelBatch, ModelFact
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 MONAI_SOURCE = "monai-model-zoo"
 MONAI_OBSERVED_ON = "2024-10-11"  # the snapshot commit's date (README)
@@ -48,18 +51,6 @@ _RESEARCH_ONLY = re.compile(r"own\s+research|research\s+(?:purposes?\s+)?only|fo
 _NO_MODALITY = {"", "none"}
 _WEIGHTS_SECTION = "Model Weights License"
 _NOT_A_LICENCE_NAME = ("This license applies", "Code License", "---", "===")
-
-
-class _Malformed(ValueError):
-    """A bundle that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 def read_monai_bundles(folder: Path, *, source_id: str = MONAI_SOURCE) -> ModelBatch:

@@ -19,6 +19,9 @@ import math
 from pathlib import Path
 
 from stack8s_architect.catalog.models.records import IdKind, ModelBatch, ModelFact, QualitySignal
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 ASR_SOURCE = "open-asr-leaderboard"
 ASR_OBSERVED_ON = "2026-08-21"  # the snapshot commit's date (README)
@@ -37,18 +40,6 @@ FILES: list[dict[str, str]] = [
 
 _MODEL_COLUMNS = ("model", "model_id")
 _WER_COLUMNS = ("Avg. WER", "Average", "Avg")
-
-
-class _Malformed(ValueError):
-    """A row that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 def _first(row: dict[str, str | None], columns: tuple[str, ...]) -> str:

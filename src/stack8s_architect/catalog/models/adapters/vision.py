@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from stack8s_architect.catalog.models.records import ModelBatch, ModelFact, QualitySignal
+from stack8s_architect.catalog.models.adapters.rows import ROW_ERRORS as _ROW_ERRORS
+from stack8s_architect.catalog.models.adapters.rows import Malformed as _Malformed
+from stack8s_architect.catalog.models.adapters.rows import drop_reason as _drop_reason
 
 TIMM_RESULTS_SOURCE = "timm-imagenet"
 TIMM_BENCHMARK_SOURCE = "timm-benchmark"
@@ -71,18 +74,6 @@ TIMM_RESULTS_OBSERVED_ON = "2025-10-30"  # results-imagenet.csv last changed (RE
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-class _Malformed(ValueError):
-    """A row that cannot be used; the message is the reason counted in `ModelBatch.dropped`."""
-
-
-# A malformed field anywhere in a row (a list where a string was expected …) drops that row, not the file.
-_ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _drop_reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Malformed) else f"malformed row ({type(exc).__name__})"
 
 
 def _number(text: object, what: str) -> float:
