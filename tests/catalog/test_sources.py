@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from stack8s_architect.catalog.sources import SOURCES, DataSource, SourceFile, SourceReader, sources_for
+from stack8s_architect.catalog.sources import DOMAINS, SOURCES, DataSource, SourceFile, SourceReader, sources_for
 from stack8s_architect.core.errors import DataSourceError, UnknownNameError
 
 SOURCE = DataSource(
@@ -70,7 +70,9 @@ def test_missing_upstream_file_is_a_clear_error(tmp_path: Path, upstream: str) -
 def test_registry_is_pinned_and_unique() -> None:
     ids = [s.id for s in SOURCES]
     assert len(ids) == len(set(ids))
-    assert all(len(s.commit) == 40 for s in SOURCES)
+    # A table derived from the other sources' pinned histories has no commit of its own and is mirror-only.
+    assert all(len(s.commit) == 40 or (s.commit == "derived" and s.mirror_only) for s in SOURCES)
+    assert {s.domain for s in SOURCES} == set(DOMAINS)
     assert {s.provider for s in SOURCES} >= {"aws", "gcp", "azure", "lambda", "runpod"}
 
 

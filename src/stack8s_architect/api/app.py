@@ -12,10 +12,12 @@ from fastapi.responses import FileResponse
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
 from stack8s_architect.api.routers import catalog, compute, health, models, sizing
+from stack8s_architect.api.routers import charts as charts_router
+from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.service import BackgroundEmbedder
 from stack8s_architect.core.database import Database
-from stack8s_architect.core.logging import configure_logging, get_logger
+from stack8s_architect.core.logging import get_logger
 from stack8s_architect.core.settings import Settings
 
 log = get_logger(__name__)
@@ -36,11 +38,12 @@ def create_app(
             app.state.database.upgrade()
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
+            charts = ChartCatalog(session).warm()
         if embed_in_background:
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
             app.state.embedder.start()
         log.info("service.started", host=settings.server.host, port=settings.server.port,
-                 database="embedded" if app.state.database.embedded else "external", compute_offers=offers)
+                 database="embedded" if app.state.database.embedded else "external", compute_offers=offers, charts=charts)
         try:
             yield
         finally:
@@ -56,7 +59,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, catalog, compute, sizing, models):
+    for module in (health, catalog, compute, sizing, models, charts_router):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

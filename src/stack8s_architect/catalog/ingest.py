@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog import repository
+from stack8s_architect.catalog.charts.ingest import ChartIngester
 from stack8s_architect.catalog.compute.service import ComputeIngester
 from stack8s_architect.catalog.models import repository as model_repository
 from stack8s_architect.catalog.models.ingest import ModelIngester
@@ -50,7 +51,9 @@ class DomainIngester(Protocol):
     def row_count(self, parsed: Parsed) -> int: ...
 
 
-INGESTERS: dict[str, DomainIngester] = {"compute": ComputeIngester(), "models": ModelIngester()}
+INGESTERS: dict[str, DomainIngester] = {
+    "compute": ComputeIngester(), "models": ModelIngester(), "charts": ChartIngester(),
+}
 
 
 class SyncProgress(Protocol):

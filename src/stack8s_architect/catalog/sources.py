@@ -29,7 +29,7 @@ class SourceFile:
 @dataclass(frozen=True)
 class DataSource:
     id: str
-    domain: str  # compute | models | charts
+    domain: str  # compute | models | charts (see DOMAINS)
     adapter: str  # format id, resolved by the domain's adapter table
     repository: str  # owner/name
     commit: str
@@ -188,7 +188,88 @@ MODEL_SOURCES: tuple[DataSource, ...] = (
 )
 SOURCES = SOURCES + MODEL_SOURCES
 
-DOMAINS = ("compute", "models")
+def _chart_source(repository: str, commit: str, catalog_date: str | None, license: str) -> DataSource:
+    """A Helm chart repository under shared/data/k8s/<owner>+<repo>/: its chart source trees and index files."""
+    owner, name = repository.split("/")
+    return DataSource(
+        id=f"charts-{owner.lower()}-{name.lower()}", domain="charts", adapter="helm-repository",
+        repository=repository, commit=commit,
+        files=(SourceFile(".", f"{owner}+{name}", folder=True),),
+        catalog_date=catalog_date, license=license,
+        mirror_only="chart source trees (one Chart.yaml and values.yaml per chart) and published index files",
+    )
+
+
+# Commits (default-branch HEAD of each snapshot) from shared/data/k8s/_catalog/sources.json.
+CHART_SOURCES: tuple[DataSource, ...] = (
+    _chart_source("airflow-helm/charts", "a5e146ba58136e19ce7c0c4dc0988894de111128", "2024-05-24", "Apache-2.0"),
+    _chart_source("amikos-tech/chromadb-chart", "c4f4a6d3b7fa448673f2fcf25761a34994d37d12", "2026-04-15", "MIT"),
+    _chart_source("apache/airflow", "00043c16c91fff12a16ff2f4be02f05ba2825d25", None, "Apache-2.0"),
+    _chart_source("apache/apisix-helm-chart", "60c9cbbfe0c03aba53bdf9644f491c90204a43cd", "2026-04-14", "Apache-2.0"),
+    _chart_source("argoproj/argo-helm", "af0a9310bacbaa4636018dfe22c801a6d33a5c43", "2026-07-02", "Apache-2.0"),
+    _chart_source("bitnami/charts", "5165628ae06697f8f68a670bef7739d93c4b7f44", "2026-07-01", "Apache-2.0"),
+    _chart_source("cdfoundation/tekton-helm-chart", "dd19644d4f3ded686b446bf72ecff73d7cdd0801", "2026-02-25", "Apache-2.0"),
+    _chart_source("cloudnative-pg/charts", "b21ad2dac7992215b8572007adb7448e3c8cc5db", "2026-07-20", "Apache-2.0"),
+    _chart_source("community-charts/helm-charts", "ae700fffcd2bf190f59b3ed614d82aede1643ae1", "2026-08-22", "MIT"),
+    _chart_source("dask/helm-chart", "e25bf5116067684b0ca2f99924b3f0b183c2dcfd", "2026-06-12", "no LICENSE file in repo"),
+    _chart_source("elastic/helm-charts", "2fd64d0af65f14df7aa01da591919460dabac4b3", "2022-11-24", "Apache-2.0"),
+    _chart_source("external-secrets/external-secrets", "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b", "2026-08-08", "Apache-2.0"),
+    _chart_source("goharbor/harbor-helm", "70564d52f0ade16a481c6cd29efc8db863b487ce", "2026-07-17", "Apache-2.0"),
+    _chart_source("grafana/helm-charts", "7a0ab968961a165318ab95ff678908c3b9bc3240", "2026-08-20", "Apache-2.0"),
+    _chart_source("hashicorp/vault-helm", "aa1c92e4adddbce9660e536dfe5222a88eda6d52", "2026-08-13", "MPL-2.0"),
+    _chart_source("helm/charts", "390ee6614b4bb0da96b397f9b382e3ddca9f59a4", "2021-12-21", "Apache-2.0"),
+    _chart_source("jaegertracing/helm-charts", "6c602b54a1800ff35ea055d16789a9522166e0a6", "2026-06-14", "Apache-2.0"),
+    _chart_source("jupyterhub/zero-to-jupyterhub-k8s", "48ea50e34daddde55d76e30df6ecd47e4abd4d8e", "2026-07-24", "BSD-3-Clause"),
+    _chart_source("kedacore/charts", "1444d00d90d7668cf7f53f270777d039371d90d0", "2026-08-13", "Apache-2.0"),
+    _chart_source("Kong/charts", "e76b80031abfb4909dd89a8a07e3a5ff9a206d94", "2026-07-17", "Apache-2.0"),
+    _chart_source("kserve/kserve", "aaac4e294dae2c7b1aa1886447793f3aa1c30912", "2026-08-21", "Apache-2.0"),
+    _chart_source("kubeflow/manifests", "009c88084074904c7743384ff50d3bd70012ef55", "2026-04-05", "Apache-2.0"),
+    _chart_source("kubeflow/spark-operator", "38082f3318e9d33f3e4a940c7cf165df6e40b422", "2026-08-21", "Apache-2.0"),
+    _chart_source("kubernetes/ingress-nginx", "dbb11b92ddb77bee9c35e462479129354c84f939", "2026-03-20", "Apache-2.0"),
+    _chart_source("langfuse/langfuse-k8s", "f5e4abf37c84b97f1977cf5a20f0abaaacc74aad", "2026-08-20", "MIT"),
+    _chart_source("milvus-io/milvus-helm", "90f620bd95f06c73fb2ff2b8404a12ff95888418", "2023-08-16", "Apache-2.0"),
+    _chart_source("minio/minio", "7aac2a2c5b7c882e68c1ce017d8256be2feea27f", "2026-02-12", "AGPL-3.0"),
+    _chart_source("minio/operator", "0ee2c254677e2173e630b07bf93b90517d8d09b9", "2025-10-03", "AGPL-3.0"),
+    _chart_source("mongodb/helm-charts", "d9e49b22d238f510b389c6fd73b85c7e14ae24d2", "2026-07-16", "Apache-2.0"),
+    _chart_source("nats-io/k8s", "957650fba03e2e6ad8b5d54d66358f67a431157b", "2026-06-11", "Apache-2.0"),
+    _chart_source("NVIDIA/dcgm-exporter", "d5e5f510a1b6b393f39a43293ccd9dc985defc79", "2026-05-12", "Apache-2.0"),
+    _chart_source("NVIDIA/gpu-operator", "a22dbf671f2e26f9a1e342f8eea28e196235e110", "2026-08-21", "Apache-2.0"),
+    _chart_source("NVIDIA/k8s-device-plugin", "1b826acc6af3079d8923bac395c3124b8861a9a6", "2026-08-19", "Apache-2.0"),
+    _chart_source("open-telemetry/opentelemetry-helm-charts", "dd5665c06f376c00a5e2147aa84b70c3d105ecfb", "2026-08-20", "Apache-2.0"),
+    _chart_source("open-webui/helm-charts", "a6305e705ee18571c772687e1ffc3db6415a9226", "2026-07-30", "no LICENSE file in repo"),
+    _chart_source("opensearch-project/helm-charts", "3c0157e74ff21122108c2fbc12f59e2d435795ac", "2026-05-20", "Apache-2.0"),
+    _chart_source("otwld/ollama-helm", "eadf03e6d6885b4042b2d7623e2e4741f4799f78", "2026-08-22", "MIT"),
+    _chart_source("prometheus-community/helm-charts", "cf408a290aec489277a94450bb3511432477a53a", "2026-08-22", "Apache-2.0"),
+    _chart_source("qdrant/qdrant-helm", "fd6321f1ff0a9538a7fffc6829f012a017ce1e86", "2026-08-21", "Apache-2.0"),
+    _chart_source("ray-project/kuberay-helm", "51711514ae948c9bea2c2440bdee3708f5625ee5", "2025-07-16", "no LICENSE file in repo (upstream ray-project/kuberay is Apache-2.0)"),
+    _chart_source("SeldonIO/seldon-core", "7b77f8b78e87f6d03030174570707eee00d5202e", "2026-01-08", "BSL-1.1 (Seldon Core v2; converts to Apache-2.0 after 4 years)"),
+    _chart_source("strimzi/strimzi-kafka-operator", "8541da1e336bdcda9647aeacfbc2048e57580a52", "2026-08-22", "Apache-2.0"),
+    _chart_source("traefik/traefik-helm-chart", "a8a66d0098703627b2cf352c66b1725c196a734a", "2026-08-21", "Apache-2.0"),
+    _chart_source("triton-inference-server/server", "71f11799a2af837044c58f093d38890c207167f1", None, "BSD-3-Clause"),
+    _chart_source("VictoriaMetrics/helm-charts", "5823471ac22e94c4eda66ac80878ccfb68272e06", "2026-08-22", "Apache-2.0"),
+    _chart_source("vllm-project/production-stack", "a6c01db05f65f556235413ba8dbcfb0c01132fff", "2026-08-05", "Apache-2.0"),
+    _chart_source("weaviate/weaviate-helm", "4213da523db355527cf9cb2ae80821dfdbb84f03", "2026-07-01", "BSD-3-Clause"),
+    _chart_source("zilliztech/milvus-helm", "98324768aeb70ebfea91f9968853e0fa29838639", "2026-04-16", "Apache-2.0"),
+    DataSource(
+        id="charts-version-history", domain="charts", adapter="chart-version-history",
+        repository="stack8s/k8s-chart-history", commit="derived",
+        files=(SourceFile("_catalog/chart_versions.csv", "_catalog/chart_versions.csv"),),
+        catalog_date="2026-08-22", license="derived from the chart repositories above",
+        mirror_only="release history rebuilt from each repository's git history where it publishes no index",
+    ),
+    DataSource(
+        id="charts-artifacthub-2022", domain="charts", adapter="artifacthub-listing",
+        repository="vicenteherrera/secobs-charts", commit="3873af357298fcece04f8b0e65b9e07825d6d823",
+        files=(SourceFile("docs/generated", "_catalog/artifacthub_snapshot_2022.csv"),),
+        catalog_date="2022-12-11", license="unspecified (factual names, versions and URLs)",
+        mirror_only="collected from Markdown tables of two repositories into one CSV in the mirror",
+    ),
+)
+SOURCES = SOURCES + CHART_SOURCES
+
+DOMAINS = ("compute", "models", "charts")
+# The mirror folder of each domain (ARCHITECT_DATA_MIRROR/<folder>/...).
+MIRROR_FOLDERS = {"compute": "compute", "models": "models", "charts": "k8s"}
 
 
 def sources_for(domains: tuple[str, ...] | None = None, ids: tuple[str, ...] | None = None) -> list[DataSource]:
@@ -252,7 +333,7 @@ class SourceReader:
 
     def _mirror_file(self, source: DataSource, item: SourceFile) -> Path:
         assert self.mirror is not None
-        path = self.mirror / source.domain / item.mirror_path
+        path = self.mirror / MIRROR_FOLDERS[source.domain] / item.mirror_path
         if not (path.is_dir() if item.folder else path.is_file()):
             raise DataSourceError(
                 f"Source {source.id}: {path} is missing from ARCHITECT_DATA_MIRROR ({self.mirror})."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from stack8s_architect.catalog.models.lexical import LexicalIndex
+from stack8s_architect.catalog.lexical import LexicalIndex
 from stack8s_architect.catalog.models.schemas import ModelSearchRequest
 from stack8s_architect.catalog.models.search import infer_task
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.bulk import copy_rows, to_json
 from stack8s_architect.catalog.models.records import ModelBatch
 from stack8s_architect.catalog.models.tables import (
     model_cards,
@@ -23,50 +22,22 @@ from stack8s_architect.catalog.models.tables import (
 _RAW_TABLES = (model_facts, model_signals, model_variants, model_cards)
 
 
-def _copy(session: Session, table: str, columns: Sequence[str], rows: Iterable[tuple], advance: Callable[[int], None]) -> int:
-    cursor = session.connection().connection.driver_connection.cursor()
-    written = 0
-    with cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            written += 1
-            if written % 5000 == 0:
-                advance(5000)
-    advance(written % 5000)
-    return written
-
-
-def to_json(value: Any) -> str:
-    """JSON that PostgreSQL accepts: non-finite floats (configs carry Infinity) become strings."""
-    return json.dumps(_finite(value), default=str)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def replace_source_records(session: Session, source_id: str, batch: ModelBatch, advance: Callable[[int], None]) -> int:
     """Delete a source's raw records and COPY the new ones, inside the session's transaction."""
     for table in _RAW_TABLES:
         session.execute(delete(table).where(table.c.source_id == source_id))
-    written = _copy(session, "model_facts", ("source_id", "raw_id", "id_kind", "fields", "observed_on", "exactness"),
+    written = copy_rows(session, "model_facts", ("source_id", "raw_id", "id_kind", "fields", "observed_on", "exactness"),
                     ((source_id, f.raw_id, f.id_kind, to_json(f.fields), f.observed_on, f.exactness)
                      for f in batch.facts), advance)
-    written += _copy(session, "model_signals",
+    written += copy_rows(session, "model_signals",
                      ("source_id", "raw_id", "id_kind", "metric", "value", "higher_is_better", "task", "detail"),
                      ((source_id, s.raw_id, s.id_kind, s.metric, s.value, s.higher_is_better, s.task, s.detail)
                       for s in batch.signals), advance)
-    written += _copy(session, "model_variants",
+    written += copy_rows(session, "model_variants",
                      ("source_id", "raw_id", "base_raw_id", "format", "quantization", "size_bytes", "context_length"),
                      ((source_id, v.raw_id, v.base_raw_id, v.format, v.quantization, v.size_bytes, v.context_length)
                       for v in batch.variants), advance)
-    written += _copy(session, "model_cards", ("source_id", "raw_id", "id_kind", "text", "observed_on"),
+    written += copy_rows(session, "model_cards", ("source_id", "raw_id", "id_kind", "text", "observed_on"),
                      ((source_id, c.raw_id, c.id_kind, c.text.replace("\x00", ""), c.observed_on) for c in batch.cards),
                      advance)
     return written
@@ -85,8 +56,8 @@ def replace_models(session: Session, rows: Sequence[tuple], columns: Sequence[st
     """Swap in the merged records and their chunks; cached embeddings are re-attached by content hash."""
     session.execute(delete(model_chunks))
     session.execute(delete(models))
-    _copy(session, "models", columns, rows, advance)
-    _copy(session, "model_chunks", ("model_key", "chunk_no", "text", "content_hash"), chunks, advance)
+    copy_rows(session, "models", columns, rows, advance)
+    copy_rows(session, "model_chunks", ("model_key", "chunk_no", "text", "content_hash"), chunks, advance)
     session.execute(text(
         "UPDATE model_chunks c SET embedding = e.embedding FROM embedding_cache e WHERE e.content_hash = c.content_hash"
     ))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models import repository
 from stack8s_architect.catalog.models.embedding import Embedder
-from stack8s_architect.catalog.models.lexical import cached_index
+from stack8s_architect.catalog.lexical import cached_index
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
 from stack8s_architect.catalog.models.taxonomy import DOMAINS, TASKS, task_words
 from stack8s_architect.core.errors import InvalidRequestError, UnknownNameError

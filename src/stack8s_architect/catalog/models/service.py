@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models import repository
-from stack8s_architect.catalog.models.repository import to_json
+from stack8s_architect.catalog.bulk import to_json
 from stack8s_architect.catalog.models.documents import chunks_for, search_document
 from stack8s_architect.catalog.models.embedding import Embedder, content_hash
 from stack8s_architect.catalog.models.merge import MergedModel, MergeReport, merge

@@ -1,4 +1,4 @@
-"""In-memory BM25 over one document per model (its search document plus its card chunks).
+"""In-memory BM25 over one document per catalog entry (a model with its card chunks, a Helm chart).
 
 Why not PostgreSQL full text: OR-queries of common words ("model", "small", "code") match tens of
 thousands of chunks, and ranking them all took up to a second. bm25s scores a query in about a
@@ -36,7 +36,8 @@ class LexicalIndex:
     @classmethod
     def build(cls, version: tuple, documents: Sequence[tuple[str, str]]) -> LexicalIndex:
         retriever = bm25s.BM25()
-        retriever.index(_tokens([text for _, text in documents]), show_progress=False)
+        if documents:  # bm25s cannot index an empty corpus; an empty index finds nothing
+            retriever.index(_tokens([text for _, text in documents]), show_progress=False)
         return cls(version, [key for key, _ in documents], retriever)
 
     def search(self, query: str, limit: int) -> list[tuple[str, float]]:
