@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from stack8s_architect.cli import app
 from stack8s_architect.core.database import Database
 
+from .catalog.charts.fixtures import write_chart_mirror
+
 VAST = """InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region
 1x-RTX_4090-16-65536,RTX4090,1,16,64.0,"{'Gpus': [{'Name': 'RTX4090', 'Count': 1, 'MemoryInfo': {'SizeInMiB': 24564}}]}",0.35,0.00,"Oregon, US, NA"
 2x-RTX_4090-32-131072,RTX4090,2,32,128.0,"{'Gpus': [{'Name': 'RTX4090', 'Count': 2, 'MemoryInfo': {'SizeInMiB': 49128}}]}",0.70,0.00,"Germany, DE, EU"
@@ -72,3 +74,25 @@ def test_bad_setting_names_the_variable(cli: CliRunner, monkeypatch: pytest.Monk
 def test_external_database_url_is_migrated_through_the_same_code(cli: CliRunner) -> None:
     result = cli.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_charts_sync_search_show_and_stack(cli: CliRunner, tmp_path: Path) -> None:
+    write_chart_mirror(tmp_path / "mirror")  # the real chart sources read the fixture mirror's folders
+    sources = ["charts-qdrant-qdrant-helm", "charts-zilliztech-milvus-helm", "charts-bitnami-charts",
+               "charts-version-history", "charts-artifacthub-2022"]
+    synced = cli.invoke(app, ["data", "sync", *(arg for s in sources for arg in ("--source", s))])
+    assert synced.exit_code == 0, synced.output
+    found = json.loads(cli.invoke(app, ["charts", "search", "vector database", "--json"]).stdout)
+    assert [hit["id"] for hit in found["results"]][:3] == ["qdrant/qdrant", "milvus/milvus", "bitnami/milvus"]
+    table = cli.invoke(app, ["charts", "search", "--role", "cache"])
+    assert table.exit_code == 0 and "bitnami/valkey" in table.output
+    shown = cli.invoke(app, ["charts", "show", "redis"])
+    assert shown.exit_code == 0 and "bitnami/redis" in shown.output and "install: helm install redis" in shown.output
+    stack = json.loads(cli.invoke(app, ["charts", "stack", "rag", "--json"]).stdout)
+    assert {c["role"]: c["chart_id"] for c in stack["components"]}["vector-db"] == "qdrant/qdrant"
+    printed = cli.invoke(app, ["charts", "stack", "rag", "--optional"])
+    assert printed.exit_code == 0 and "Retrieval-augmented generation" in printed.output and "no chart for" in printed.output
+    bad = cli.invoke(app, ["charts", "stack", "ragg"])
+    assert bad.exit_code == 2 and "Did you mean: rag" in bad.output
+    empty = cli.invoke(app, ["charts", "search"])
+    assert empty.exit_code == 2 and "give a query" in empty.output

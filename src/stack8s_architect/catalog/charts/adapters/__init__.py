@@ -1,0 +1,1 @@
+"""Chart-source adapters: one reader per format."""
