@@ -71,7 +71,7 @@ class _Silent:
 @dataclass
 class IngestReport:
     source_id: str
-    status: str  # ingested | unchanged | failed
+    status: str  # ingested | unchanged | skipped | failed
     rows_read: int = 0
     rows_written: int = 0
     rows_dropped: dict[str, int] = field(default_factory=dict)
@@ -117,6 +117,11 @@ def _sync_one(database: Database, reader: SourceReader, source: DataSource, prog
     ingester = INGESTERS[source.domain]
     files: Sequence[FetchedFile] = ()
     digest = ""
+    if reader.mirror is None and source.mirror_only:
+        # Not an error: online, such a source is simply not available; the rest of the catalog still syncs.
+        report = IngestReport(source.id, "skipped", error=f"read from ARCHITECT_DATA_MIRROR only ({source.mirror_only})")
+        progress.end(source, report)
+        return report
     try:
         files = reader.fetch(source)
         digest = content_hash(files, ingester.version)

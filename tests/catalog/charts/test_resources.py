@@ -368,7 +368,7 @@ def test_odd_values_trees_do_not_raise() -> None:
         deep = {"x": deep}
     values = {
         None: {"resources": None},
-        1: {"resources": []},
+        2: {"resources": []},
         True: {"resources": {"requests": None, "limits": "lots"}},
         ("a", "b"): {"resources": {"requests": {"cpu": [1], "memory": {"x": 1}}}},
         "loop": cyclic,

@@ -154,3 +154,12 @@ def test_empty_catalog_says_how_to_fill_it(database: Database) -> None:
             catalog.stack(StackRequest(workload="rag"))
         with pytest.raises(NotFoundError, match="data sync --only charts"):
             catalog.show("redis")
+
+
+def test_online_without_a_mirror_chart_trees_are_skipped_not_failed(database: Database, tmp_path: Path) -> None:
+    reports = ingest.sync(database, SourceReader(None, tmp_path / "cache"), fixture_chart_sources()[:2])
+    assert [r.status for r in reports] == ["skipped", "skipped"]
+    assert "ARCHITECT_DATA_MIRROR" in (reports[0].error or "")
+    ingest.raise_for_failures(reports)  # a skipped source does not fail `data sync`
+    with database.session() as session:
+        assert ChartCatalog(session).data().entries == []

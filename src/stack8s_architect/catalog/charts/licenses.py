@@ -84,7 +84,8 @@ APP_LICENSES: dict[str, str] = {
 _SPELLINGS = {
     "apache 2.0": "Apache-2.0", "apache-2.0": "Apache-2.0", "apache license 2.0": "Apache-2.0", "apache2": "Apache-2.0",
     "mit": "MIT", "bsd-3-clause": "BSD-3-Clause", "mpl-2.0": "MPL-2.0", "agpl-3.0": "AGPL-3.0",
-    "bsl-1.1": "BUSL-1.1", "busl-1.1": "BUSL-1.1",
+    "bsl-1.1": "BUSL-1.1", "busl-1.1": "BUSL-1.1", "agpl-3.0-only": "AGPL-3.0", "agpl-3.0-or-later": "AGPL-3.0",
+    "sspl-1.0": "SSPL-1.0", "apache-2.0 license": "Apache-2.0",
 }
 
 
@@ -93,7 +94,7 @@ def normalize_license(raw: str | None) -> str | None:
     if not raw:
         return None
     text = raw.strip()
-    if text.lower().startswith("no license"):
+    if not text or text.lower().startswith("no license"):
         return None
     head = text.split(" (")[0].strip()
     return _SPELLINGS.get(head.lower(), head)

@@ -28,7 +28,10 @@ _KEPT_ANNOTATIONS = ("licenses", "category", "artifacthub.io/license", "artifact
 
 def load_yaml(path: Path) -> Any:
     with path.open("rb") as handle:
-        return yaml.load(handle, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        try:
+            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        except (ValueError, TypeError, AttributeError) as error:  # a failed value conversion: `2021-04-31`, `!!int x`
+            raise yaml.YAMLError(f"{path}: {error}") from error
 
 
 def read_helm_repository(folder: Path, repository: str) -> ChartBatch:

@@ -28,7 +28,7 @@ def read_version_history(path: Path) -> ChartBatch:
             if origin == "index.yaml":
                 batch.dropped["published in an index (read from the index itself)"] += 1
                 continue
-            repository, chart, version = (row.get(k, "").strip() for k in ("source_repo", "chart", "version"))
+            repository, chart, version = ((row.get(k) or "").strip() for k in ("source_repo", "chart", "version"))
             if origin not in _HISTORY_ORIGINS or not (repository and chart and version):
                 batch.dropped["row without repository, chart, version or known origin"] += 1
                 continue
