@@ -61,12 +61,14 @@ class ChartCatalog:
     # -- data -------------------------------------------------------------------------------------
     def _loaded(self) -> tuple[ChartCatalogData, LexicalIndex]:
         version = repository.catalog_version(self.session)
+        key = str(self.session.get_bind().url)  # one catalog per database
         with _LOCK:
-            cached = _CACHE.get("charts")
+            cached = _CACHE.get(key)
             if cached is None or cached[0] != version:
                 data = build_catalog(repository.load_packages(self.session), repository.load_versions(self.session))
                 index = LexicalIndex.build(version, [(e.id, e.search_document()) for e in data.entries])
-                cached = _CACHE["charts"] = (version, data, index)
+                _CACHE.clear()  # a process serves one database; keep one catalog in memory
+                cached = _CACHE[key] = (version, data, index)
         return cached[1], cached[2]
 
     def data(self) -> ChartCatalogData:
