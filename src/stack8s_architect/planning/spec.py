@@ -1,0 +1,64 @@
+"""`WorkloadSpec`: what the user wants, as DESIGN.md names it. Every field is optional.
+
+A conversation's spec is the merge of every turn's findings: a later statement overrides an earlier
+one ("actually 4 GPUs"); components accumulate ("also MLflow"), so nothing said is silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Task = Literal["inference", "training", "fine_tuning", "batch_inference"]
+Domain = Literal["llm", "vision", "medical_imaging", "speech", "image_generation", "embeddings", "multimodal",
+                 "tabular", "other"]
+FineTuningMethod = Literal["full", "lora", "qlora"]
+
+# Fields whose values add up across turns instead of replacing each other.
+_ACCUMULATING = ("components", "compliance")
+
+
+class WorkloadSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task: Task | None = None
+    domain: Domain | None = None
+    model_query: str | None = Field(default=None, description="the model as the user named it: 'Llama 3.1 70B'")
+    model_id: str | None = Field(default=None, description="the catalog id the query resolved to")
+    params_billions: float | None = Field(default=None, gt=0)
+    precision: str | None = None
+    fine_tuning_method: FineTuningMethod | None = None
+    context_length: int | None = Field(default=None, gt=0)
+    concurrent_users: int | None = Field(default=None, gt=0)
+    requests_per_second: float | None = Field(default=None, gt=0)
+    latency_target_ms: float | None = Field(default=None, gt=0)
+    dataset_size_gb: float | None = Field(default=None, gt=0)
+    gpu_names: list[str] | None = None
+    gpu_count: int | None = Field(default=None, gt=0)
+    min_gpu_memory_gib: float | None = Field(default=None, gt=0)
+    budget_usd_per_month: float | None = Field(default=None, gt=0)
+    providers: list[str] | None = None
+    regions: list[str] | None = None
+    geography: str | None = None
+    spot: bool | None = None
+    license: str | None = Field(default=None, description="commercial-use, permissive, or a licence id")
+    compliance: list[str] | None = None
+    components: list[str] | None = None
+    use_local_cluster: bool | None = None
+
+    def merged(self, update: WorkloadSpec) -> WorkloadSpec:
+        """This spec with `update`'s stated fields applied: later wins, components and compliance add up."""
+        values = self.model_dump()
+        for name in update.model_fields_set:
+            new = getattr(update, name)
+            if new is None:
+                continue
+            if name in _ACCUMULATING and values.get(name):
+                new = list(dict.fromkeys([*values[name], *new]))
+            values[name] = new
+        return WorkloadSpec.model_validate(values)
+
+    def stated(self) -> dict[str, object]:
+        """Only the fields that carry a value (for messages and the contract's compact form)."""
+        return {name: value for name, value in self.model_dump().items() if value not in (None, [])}

@@ -1,0 +1,34 @@
+"""WorkloadSpec: the contract's field names, validation, and how turns merge."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from stack8s_architect.planning.spec import WorkloadSpec
+
+CONTRACT_FIELDS = (
+    "task domain model_query model_id params_billions precision fine_tuning_method context_length concurrent_users "
+    "requests_per_second latency_target_ms dataset_size_gb gpu_names gpu_count min_gpu_memory_gib "
+    "budget_usd_per_month providers regions geography spot license compliance components use_local_cluster"
+).split()
+
+
+def test_fields_are_the_design_contract() -> None:
+    assert list(WorkloadSpec.model_fields) == CONTRACT_FIELDS
+    assert WorkloadSpec().stated() == {}
+
+
+def test_later_statements_override_and_components_accumulate() -> None:
+    first = WorkloadSpec(task="inference", gpu_count=2, providers=["aws"], components=["MLflow"], compliance=["GDPR"])
+    later = WorkloadSpec(gpu_count=4, providers=["gcp"], components=["Qdrant", "MLflow"], compliance=["HIPAA"])
+    merged = first.merged(later)
+    assert merged.gpu_count == 4 and merged.providers == ["gcp"] and merged.task == "inference"
+    assert merged.components == ["MLflow", "Qdrant"] and merged.compliance == ["GDPR", "HIPAA"]
+    assert first.merged(WorkloadSpec()) == first  # an empty turn drops nothing
+
+
+@pytest.mark.parametrize("values", [{"task": "cooking"}, {"gpu_count": 0}, {"budget_usd_per_month": -5}, {"colour": 1}])
+def test_bad_values_are_rejected(values: dict) -> None:
+    with pytest.raises(ValidationError):
+        WorkloadSpec(**values)
