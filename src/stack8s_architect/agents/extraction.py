@@ -94,6 +94,8 @@ _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _METHOD = (("qlora", re.compile(r"\bqlora\b", re.I)), ("lora", re.compile(r"\blora\b", re.I)),
            ("full", re.compile(r"\bfull (?:fine[- ]?tun\w*|parameter)\b", re.I)))
+_RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
+                        r"knowledge base)\b", re.I)
 _SPOT = re.compile(r"\b(spot|preemptible|pre-emptible|interruptible)\b", re.I)
 _NO_SPOT = re.compile(r"\b(no spot|not spot|on-demand only|without spot|avoid spot)\b", re.I)
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
@@ -275,5 +277,7 @@ def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
             found["license"] = license_need
             break
     components = [name for name, pattern in _COMPONENT_PATTERNS if pattern.search(text)]
+    if _RETRIEVAL.search(text):
+        components.append("vector-db")  # a role: the stack needs one, whichever product
     if components:
         found["components"] = list(dict.fromkeys(components))

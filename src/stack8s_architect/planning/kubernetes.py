@@ -1,0 +1,56 @@
+"""The plan's Kubernetes section: the workload's stack template, filled from the chart catalog."""
+
+from __future__ import annotations
+
+from stack8s_architect.catalog.charts.roles import ROLE_IDS, ROLE_RULES
+from stack8s_architect.catalog.charts.schemas import StackRequest, StackResponse
+from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.planning.plan import PlanComponent
+from stack8s_architect.planning.spec import WorkloadSpec
+
+_PRIMARY_ROLE = {rule.product.lower(): rule.roles[0] for rule in reversed(ROLE_RULES) if rule.roles}
+
+
+def template_for(spec: WorkloadSpec) -> str:
+    """The stack template a spec calls for (DESIGN.md domains and tasks → stacks.TEMPLATES ids)."""
+    if spec.domain == "medical_imaging":
+        return "medical-imaging"
+    if spec.domain == "speech":
+        return "speech"
+    if spec.task == "batch_inference":
+        return "batch-inference"
+    if spec.task in {"training", "fine_tuning"}:
+        return "llm-fine-tuning" if spec.domain in {None, "llm", "multimodal"} and spec.task == "fine_tuning" \
+            else "cv-training" if spec.domain in {"vision", "image_generation", "tabular", "other"} else "llm-fine-tuning"
+    if "vector-db" in (spec.components or []):
+        return "rag"
+    return "llm-inference"
+
+
+def requested_roles(spec: WorkloadSpec) -> list[str]:
+    """Roles the user asked for by naming a product ("with MLflow") or a role ("vector-db")."""
+    roles = []
+    for component in spec.components or []:
+        role = component if component in ROLE_IDS else _PRIMARY_ROLE.get(component.lower())
+        if role and role not in roles:
+            roles.append(role)
+    return roles
+
+
+def stack_request(spec: WorkloadSpec) -> StackRequest:
+    return StackRequest(workload=template_for(spec), add_roles=requested_roles(spec), compliance=spec.compliance or [],
+                        license_policy="permissive-only" if spec.license == "permissive" else "prefer-permissive")
+
+
+def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[StackResponse, list[PlanComponent]]:
+    """The stack and its contract form: `alternatives` as "chart (version): why" strings."""
+    stack = catalog.stack(stack_request(spec))
+    components = [
+        PlanComponent(
+            role=c.role, chart=c.chart_id, repository=c.repository, version=c.version, app_version=c.app_version,
+            license=c.license, why=c.why + (f" (also {', '.join(c.also_covers)})" if c.also_covers else ""),
+            alternatives=[f"{a.chart_id} {a.version or ''}: {a.why}".replace("  ", " ") for a in c.alternatives],
+        )
+        for c in stack.components
+    ]
+    return stack, components

@@ -1,0 +1,97 @@
+"""`DeploymentPlan`: the planner's answer, with DESIGN.md's names. Units are in the names.
+
+`_gib` is GiB (2^30 bytes), `_usd` US dollars, monthly = 730 hours. Every number is copied from a
+catalog row or computed by `sizing/`; nothing here is free text from a language model.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class PlanSizing(BaseModel):
+    mode: str
+    model_id: str | None = None
+    params_billions: float | None = None
+    precision: str | None = None
+    weights_gib: float | None = None
+    kv_cache_gib: float | None = None
+    overhead_gib: float | None = None
+    required_gpu_memory_gib: float | None = None
+    tokens_per_second: float | None = None
+    training_hours: float | None = None
+    confidence: str = Field(description="exact (from a config) or estimated (from a parameter count)")
+    notes: list[str] = Field(default_factory=list)
+
+
+class PlanCompute(BaseModel):
+    rank: int
+    provider: str
+    instance_type: str
+    region: str
+    accelerator: str | None
+    accelerator_count: float
+    gpu_memory_gib: float | None
+    total_gpu_memory_gib: float | None
+    vcpus: float | None
+    memory_gib: float | None
+    spot: bool
+    price_per_hour_usd: float
+    instances: int
+    monthly_cost_usd: float
+    fits: bool
+    source: str
+    why: str
+
+
+class PlanModel(BaseModel):
+    rank: int
+    id: str
+    task: str
+    params_billions: float | None
+    license: str
+    commercial_use: str
+    downloads: int | None
+    memory_gib: float | None
+    why: str
+
+
+class PlanComponent(BaseModel):
+    role: str
+    chart: str
+    repository: str | None
+    version: str | None
+    app_version: str | None
+    license: str | None
+    why: str
+    alternatives: list[str]
+
+
+class PlanCost(BaseModel):
+    compute_monthly_usd: float
+    storage_monthly_usd: float
+    other_monthly_usd: float
+    total_monthly_usd: float
+    one_time_usd: float
+    budget_usd_per_month: float | None
+    within_budget: bool | None
+
+
+class PlanManifest(BaseModel):
+    path: str
+    content: str
+
+
+class DeploymentPlan(BaseModel):
+    version: int
+    summary: str
+    assumptions: list[str]
+    sizing: PlanSizing | None
+    compute: list[PlanCompute]
+    models: list[PlanModel]
+    kubernetes: list[PlanComponent]
+    cost: PlanCost
+    steps: list[str]
+    tradeoffs: list[str]
+    diagram_mermaid: str
+    manifests: list[PlanManifest]
