@@ -1,0 +1,35 @@
+"""The planner's sizing step over the real sizing engine."""
+
+from __future__ import annotations
+
+from stack8s_architect.agents.extraction import extract
+from stack8s_architect.planning.sizing_step import size_for
+from stack8s_architect.planning.spec import WorkloadSpec
+
+
+def test_llama_70b_inference_needs_more_than_one_80gb_gpu() -> None:
+    outcome = size_for(extract("I need to deploy Llama 3.1 70B for inference on AWS").spec)
+    assert outcome.sizing is not None and outcome.sizing.mode == "inference"
+    assert outcome.sizing.confidence == "estimated" and outcome.sizing.weights_gib > 120
+    h100 = next(f for f in outcome.fits if f.gpu_key == "H100-SXM")
+    assert h100.fits and h100.gpu_count >= 2
+    assert all(f.gpu_count * f.budget_gib_per_gpu >= f.required_gib_per_gpu for f in outcome.fits if f.fits)
+
+
+def test_qlora_8b_fits_one_24gb_gpu() -> None:
+    outcome = size_for(extract("Fine-tune Llama 3 8B with QLoRA on 20k support tickets").spec)
+    assert outcome.sizing is not None and outcome.sizing.mode == "qlora"
+    assert any(f.fits and f.gpu_count == 1 for f in outcome.fits if f.gpu_key in {"L4", "A10G", "RTX4090"})
+
+
+def test_unstated_method_and_unknown_size_are_said_not_guessed() -> None:
+    lora = size_for(WorkloadSpec(task="fine_tuning", params_billions=7))
+    assert lora.sizing is not None and lora.sizing.mode == "lora"
+    assert any("LoRA" in a for a in lora.assumptions)
+    unknown = size_for(WorkloadSpec(task="training", domain="vision"))
+    assert unknown.sizing is None and unknown.fits == () and "no model size" in unknown.assumptions[0]
+
+
+def test_named_gpus_are_the_ones_sized() -> None:
+    outcome = size_for(WorkloadSpec(task="inference", params_billions=8, gpu_names=["L4", "A100"]))
+    assert {f.gpu_key for f in outcome.fits} == {"L4", "A100-40GB", "A100-80GB", "A100-80GB-PCIe"}  # the A100 family
