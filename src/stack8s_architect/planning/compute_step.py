@@ -1,0 +1,127 @@
+"""The planner's compute step: catalog offers that hold the sized workload, cheapest first.
+
+With a sizing, each accelerator that fits is searched with at least the tensor-parallel GPU count on
+one instance (a TP group must not span machines); enough instances are taken for every replica.
+Without one, the user's own constraints (GPU names, count, per-GPU memory) select the offers. Every
+price, memory figure and count is copied from the catalog row; `fits` repeats the sizing's check
+against the row's own GPU memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
+from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.planning.plan import PlanCompute
+from stack8s_architect.planning.sizing_step import SizingOutcome
+from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.sizing.fit import GpuFit
+from stack8s_architect.sizing.units import HOURS_PER_MONTH
+
+# Without a sizing and without constraints, a training or vision job starts from a 24 GiB GPU.
+_DEFAULT_MEMORY_GIB = 24.0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    offer: ComputeOffer
+    instances: int
+    fit: GpuFit | None
+
+    @property
+    def monthly(self) -> float:
+        return self.offer.hourly_usd * self.instances * HOURS_PER_MONTH
+
+
+def compute_candidates(
+    catalog: ComputeCatalog, spec: WorkloadSpec, outcome: SizingOutcome, *, limit: int = 5
+) -> tuple[list[PlanCompute], list[str]]:
+    """Ranked compute rows and the assumptions made choosing them."""
+    assumptions: list[str] = []
+    candidates: list[_Candidate] = []
+    fitting = [fit for fit in outcome.fits if fit.fits]
+    if outcome.sizing is not None:
+        for fit in fitting:
+            candidates += _offers_for_fit(catalog, spec, fit)
+        if not fitting:
+            assumptions.append("no accelerator sized holds this workload; see the sizing notes for what would fit")
+    else:
+        candidates += _offers_for_constraints(catalog, spec, assumptions)
+    candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
+                                   c.offer.region))
+    rows = [_row(rank, c, spec, outcome) for rank, c in enumerate(_distinct(candidates)[:limit], start=1)]
+    return rows, assumptions
+
+
+def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> list[ComputeOffer]:
+    request = ComputeSearchRequest(
+        providers=spec.providers or [], regions=spec.regions or [],
+        geography=[spec.geography] if spec.geography else [], spot=bool(spec.spot), limit=50, **filters,
+    )
+    try:
+        return catalog.search(request).offers
+    except ArchitectError:
+        return []  # a name this catalog does not hold: no offers from it
+
+
+def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[_Candidate]:
+    found = []
+    replicas = fit.replicas or 1
+    for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=fit.gpu_count):
+        per_instance = max(1, math.floor(offer.accelerator_count / fit.gpu_count))
+        found.append(_Candidate(offer, math.ceil(replicas / per_instance), fit))
+    return found
+
+
+def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumptions: list[str]) -> list[_Candidate]:
+    memory = spec.min_gpu_memory_gib
+    if memory is None and not spec.gpu_names:
+        memory = _DEFAULT_MEMORY_GIB
+        assumptions.append(f"no GPU memory given: at least {memory:g} GiB per GPU assumed")
+    offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=spec.gpu_count,
+                     min_gpu_memory_gib=memory)
+    return [_Candidate(offer, 1, None) for offer in offers]
+
+
+def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+    """One row per (provider, instance type): its cheapest region and count."""
+    seen, kept = set(), []
+    for candidate in candidates:
+        key = (candidate.offer.provider, candidate.offer.instance_type)
+        if key not in seen:
+            seen.add(key)
+            kept.append(candidate)
+    return kept
+
+
+def _row(rank: int, candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> PlanCompute:
+    offer, fit = candidate.offer, candidate.fit
+    fits = True  # re-checked against the row itself: its per-GPU memory must hold the per-GPU requirement
+    if fit is not None and offer.gpu_memory_gib is not None:
+        fits = offer.gpu_memory_gib >= fit.required_gib_per_gpu
+    return PlanCompute(
+        rank=rank, provider=offer.provider, instance_type=offer.instance_type, region=offer.region,
+        accelerator=offer.accelerator, accelerator_count=offer.accelerator_count, gpu_memory_gib=offer.gpu_memory_gib,
+        total_gpu_memory_gib=offer.total_gpu_memory_gib, vcpus=offer.vcpus, memory_gib=offer.memory_gib,
+        spot=offer.spot, price_per_hour_usd=offer.hourly_usd, instances=candidate.instances,
+        monthly_cost_usd=round(candidate.monthly, 2), fits=fits, source=offer.source,
+        why=_why(candidate, spec, outcome),
+    )
+
+
+def _why(candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> str:
+    offer, fit = candidate.offer, candidate.fit
+    price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
+    if fit is not None and outcome.sizing is not None:
+        replicas = f", {fit.replicas} replicas" if (fit.replicas or 1) > 1 else ""
+        return (f"{fit.gpu_count} × {offer.accelerator} hold {outcome.sizing.required_gpu_memory_gib:g} GiB "
+                f"(TP={fit.tensor_parallel}{replicas}); {candidate.instances} instance(s) at {price}")
+    asked = ", ".join(filter(None, (
+        f"{spec.gpu_count}+ GPUs" if spec.gpu_count else None,
+        f"≥ {spec.min_gpu_memory_gib:g} GiB each" if spec.min_gpu_memory_gib else None,
+        "/".join(spec.gpu_names) if spec.gpu_names else None,
+    ))) or f"≥ {_DEFAULT_MEMORY_GIB:g} GiB per GPU"
+    return f"{offer.accelerator_count:g} × {offer.accelerator} ({offer.gpu_memory_gib} GiB each) meet {asked}; {price}"

@@ -1,0 +1,66 @@
+"""The planner's compute step over a synced fixture compute catalog and the real sizing engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.sources import SourceReader
+from stack8s_architect.core.database import Database
+from stack8s_architect.planning.compute_step import compute_candidates
+from stack8s_architect.planning.sizing_step import size_for
+from stack8s_architect.planning.spec import WorkloadSpec
+
+from ..catalog.compute.fixtures import fixture_sources, write_mirror
+
+
+@pytest.fixture
+def catalog(database: Database, tmp_path: Path):  # noqa: ANN201
+    ingest.sync(database, SourceReader(write_mirror(tmp_path), tmp_path / "cache"), fixture_sources())
+    with database.session() as session:
+        yield ComputeCatalog(session)
+
+
+def _plan(catalog: ComputeCatalog, spec: WorkloadSpec) -> list:
+    rows, _ = compute_candidates(catalog, spec, size_for(spec))
+    return rows
+
+
+def test_cheapest_fitting_offer_first_with_catalog_prices(catalog: ComputeCatalog) -> None:
+    rows = _plan(catalog, WorkloadSpec(task="inference", domain="llm", params_billions=8))
+    assert rows[0].provider == "runpod" and rows[0].accelerator == "L4" and rows[0].price_per_hour_usd == 0.43
+    assert rows[0].monthly_cost_usd == round(0.43 * 730, 2) and rows[0].instances == 1 and rows[0].fits
+    costs = [r.monthly_cost_usd for r in rows]
+    assert costs == sorted(costs) and [r.rank for r in rows] == list(range(1, len(rows) + 1))
+    assert "hold" in rows[0].why and "$0.43/h" in rows[0].why
+
+
+def test_provider_spot_and_geography_restrict_the_offers(catalog: ComputeCatalog) -> None:
+    azure = _plan(catalog, WorkloadSpec(task="inference", params_billions=8, providers=["azure"]))
+    assert {r.provider for r in azure} == {"azure"} and azure[0].instance_type == "Standard_NC24ads_A100_v4"
+    spot = _plan(catalog, WorkloadSpec(task="inference", params_billions=8, spot=True, providers=["azure"]))
+    assert spot[0].spot and spot[0].price_per_hour_usd == 1.10
+    europe = _plan(catalog, WorkloadSpec(task="inference", params_billions=8, geography="europe"))
+    assert europe and all(r.region in {"europe-central-1", "westeurope", "NL", "germanywestcentral"} for r in europe)
+
+
+def test_a_large_model_needs_a_multi_gpu_instance(catalog: ComputeCatalog) -> None:
+    rows = _plan(catalog, WorkloadSpec(task="inference", params_billions=70))
+    assert rows and all(r.accelerator_count >= 2 for r in rows)
+    assert rows[0].instance_type == "gpu_8x_h100_sxm5" and rows[0].price_per_hour_usd == 23.92
+
+
+def test_without_a_sizing_the_users_constraints_choose(catalog: ComputeCatalog) -> None:
+    spec = WorkloadSpec(task="training", domain="vision", gpu_count=8, min_gpu_memory_gib=80)
+    rows, assumptions = compute_candidates(catalog, spec, size_for(spec))
+    assert [r.instance_type for r in rows] == ["gpu_8x_h100_sxm5", "Standard_ND96isr_H100_v5"]
+    assert "8+ GPUs" in rows[0].why and assumptions == []
+    default, said = compute_candidates(catalog, WorkloadSpec(task="training"), size_for(WorkloadSpec(task="training")))
+    assert default and all((r.gpu_memory_gib or 0) >= 24 for r in default) and "24 GiB" in said[0]
+
+
+def test_a_name_the_catalog_lacks_gives_no_rows_not_an_error(catalog: ComputeCatalog) -> None:
+    assert _plan(catalog, WorkloadSpec(task="training", gpu_names=["MI300X"], gpu_count=8)) == []
