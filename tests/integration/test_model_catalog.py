@@ -169,3 +169,18 @@ def test_cli_search_show_and_embed(catalog, monkeypatch: pytest.MonkeyPatch, tmp
     assert embedded.exit_code == 0, embedded.output
     with database.session() as session:
         assert repository.embedding_counts(session)[0] == before + 20
+
+
+def test_planner_models_step_resolves_named_models_and_adds_an_embedder_for_rag(catalog) -> None:  # noqa: ANN001
+    from stack8s_architect.agents.extraction import extract
+    from stack8s_architect.planning.models_step import model_candidates
+
+    database, _ = catalog
+    with database.session() as session:
+        named, said = model_candidates(session, extract("I need to deploy Llama 3.1 70B for inference on AWS").spec)
+        assert named[0].id.lower().startswith("meta-llama/") and "70b" in named[0].id.lower()
+        assert said and "Llama 3.1 70B" in said[0]
+        rag, _ = model_candidates(session, extract("Build a RAG assistant over internal documents").spec)
+        assert {m.task for m in rag} >= {"text-generation", "feature-extraction"}
+        small, _ = model_candidates(session, extract("serve a chatbot LLM").spec, fits_gib=24)
+        assert small and all(m.memory_gib is not None and m.memory_gib <= 24 for m in small)
