@@ -142,10 +142,11 @@ def data_sync(
 
 
 def _print_reports(reports: list[ingest.IngestReport]) -> None:
-    table = Table("source", "status", "rows read", "rows written", "dropped", "seconds")
+    table = Table("source", "status", "rows read", "rows written", "dropped", "seconds", "note")
     for r in reports:
         dropped = ", ".join(f"{reason}: {n}" for reason, n in sorted(r.rows_dropped.items())) or "-"
-        table.add_row(r.source_id, r.status, str(r.rows_read), str(r.rows_written), dropped, f"{r.duration_s:.2f}")
+        table.add_row(r.source_id, r.status, str(r.rows_read), str(r.rows_written), dropped, f"{r.duration_s:.2f}",
+                      r.error or "")
     console.print(table)
 
 

@@ -65,7 +65,7 @@ def test_show_a_chart(client: TestClient) -> None:
         ("post", "/api/v1/tools/k8s/stack", {"workload": "ragg"}, 400, "rag"),
         ("post", "/api/v1/tools/k8s/stack", {"workload": "rag", "add_roles": ["gpu-operatr"]}, 400, "gpu-operator"),
         ("post", "/api/v1/tools/k8s/stack", {}, 422, "workload"),
-        ("get", "/api/v1/tools/k8s/charts/qdrnt", None, 400, "qdrant"),
+        ("get", "/api/v1/tools/k8s/charts/qdrnt", None, 404, "Did you mean: qdrant"),
         ("get", "/api/v1/tools/k8s/charts/" + "a" * 300, None, 422, "chart_id"),
         ("get", "/api/v1/tools/k8s/charts/red%20is", None, 422, "chart_id"),
     ],

@@ -124,6 +124,9 @@ def test_stack_choices(full, template: str, role: str, chart_id: str) -> None:  
         ("gpu operator", "nvidia/gpu-operator"),
         ("mlflow", "community-charts/mlflow bitnami/mlflow"),  # both maintained; text relevance decides
         ("cert-manager", "cert-manager/cert-manager"),  # the project's own repository (2022 listing) over Bitnami's
+        ("postgres", "bitnami/postgresql"),  # not one of the forks named exactly `postgres`
+        ("redis cluster", "bitnami/redis-cluster"),  # both words, not CloudNativePG's `cluster`
+        ("vector db", "qdrant/qdrant"),  # a role, not the `vector` log shipper
     ],
 )
 def test_official_charts_rank_above_forks(full, query: str, first: str) -> None:  # noqa: ANN001
@@ -133,3 +136,20 @@ def test_official_charts_rank_above_forks(full, query: str, first: str) -> None:
     assert results[0].id in first.split(), [r.id for r in results]
     forks = [r for r in results if r.publisher_kind == "unknown"]
     assert all(results.index(f) > 0 for f in forks)
+
+
+@pytest.mark.parametrize(
+    ("role", "first"),
+    [
+        ("model-serving-platform", "kserve/kserve-resources"),  # the product's main chart, not a side chart
+        ("database", "cnpg/cloudnative-pg"),
+        ("tracing", "open-telemetry/opentelemetry-operator"),
+        ("dashboards", "bitnami/grafana"),  # grafana/grafana is deprecated (moved out of the repository)
+        ("logs", "grafana/loki"),
+    ],
+)
+def test_role_search_puts_the_main_chart_of_the_best_product_first(full, role: str, first: str) -> None:  # noqa: ANN001
+    database, _ = full
+    with database.session() as session:
+        results = ChartCatalog(session).search(ChartSearchRequest(role=role, limit=3)).results
+    assert results[0].id == first, [r.id for r in results]

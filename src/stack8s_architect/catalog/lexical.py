@@ -2,7 +2,7 @@
 
 Why not PostgreSQL full text: OR-queries of common words ("model", "small", "code") match tens of
 thousands of chunks, and ranking them all took up to a second. bm25s scores a query in about a
-millisecond. The index is rebuilt when the merged models change (their row count and newest key).
+millisecond. Each catalog rebuilds its index when its data changes (a new catalog version).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class LexicalIndex:
         return cls(version, [key for key, _ in documents], retriever)
 
     def search(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """(model key, BM25 score) for the best `limit` documents; nothing for a query of stopwords."""
+        """(document key, BM25 score) for the best `limit` documents; nothing for a query of stopwords."""
         tokens = _tokens([query])
         if not tokens.vocab or not self.keys:
             return []

@@ -1,8 +1,9 @@
 """The registry of public catalog sources, and reading their files from a mirror or upstream.
 
 Each source is pinned to a commit of its upstream repository, the way SkyPilot pins its catalog.
-With `ARCHITECT_DATA_MIRROR` set, files are read from `<mirror>/<domain>/<mirror_path>`; otherwise
-they are downloaded once per commit into `<ARCHITECT_HOME>/cache/` and read from there.
+With `ARCHITECT_DATA_MIRROR` set, files are read from `<mirror>/<folder>/<mirror_path>` (the folder of
+the domain: compute, models, k8s); otherwise they are downloaded once per commit into
+`<ARCHITECT_HOME>/cache/` and read from there. Sources marked `mirror_only` are skipped online.
 Adapters are named by `adapter` (a format id) and looked up in the domain's own adapter table.
 """
 
@@ -22,7 +23,7 @@ RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 @dataclass(frozen=True)
 class SourceFile:
     upstream_path: str  # path inside the upstream repository
-    mirror_path: str  # path inside <mirror>/<domain>/
+    mirror_path: str  # path inside <mirror>/<MIRROR_FOLDERS[domain]>/
     folder: bool = False  # a folder of files (read from the mirror only)
 
 

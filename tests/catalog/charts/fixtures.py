@@ -65,7 +65,10 @@ def write_chart_mirror(root: Path, *, qdrant_version: str = "1.19.0") -> Path:
            _chart("traefik", "41.3.0", "v3.5.0", "A Traefik based Kubernetes ingress controller"))
     _write(k8s / "NVIDIA+gpu-operator/@gh-pages/stable/index.yaml",
            _index({"gpu-operator": [("v26.7.0", "v26.7.0", "2026-08-21T00:00:00Z"), ("v25.3.0", "v25.3.0", "2025-04-01T00:00:00Z")]}))
-    _write(k8s / "kedacore+charts/docs/index.yaml", _index({"keda": [("2.20.2", "2.20.2", "2026-07-31T00:00:00Z")]}))
+    _write(k8s / "kedacore+charts/docs/index.yaml", _index({"keda": [("2.20.2", "2.20.2", "2026-07-31T00:00:00Z")],
+                                                             "keda-add-ons-http": [("0.15.0", "0.15.0", "2026-08-01T00:00:00Z")]}))
+    _write(k8s / "kedacore+charts/http-add-on/Chart.yaml", _chart("keda-add-ons-http", "0.15.0", "0.15.0", "KEDA HTTP add-on"))
+    _write(k8s / "kedacore+charts/http-add-on/values.yaml", _resources("100m", "64Mi"))  # keda itself declares none
     # vendor charts without an index: versions come from the history table
     bitnami = k8s / "bitnami+charts/bitnami"
     _write(bitnami / "redis/Chart.yaml", _chart("redis", "23.1.1", "8.2.1", "Redis(R) is an open source key-value store",

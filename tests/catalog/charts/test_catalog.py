@@ -37,8 +37,9 @@ def _listing(repository: str, name: str, **fields: Any) -> dict[str, Any]:
                        | fields))
 
 
-QDRANT_RESOURCES = {"entries": [], "requests_cpu_m": 500, "requests_memory_mi": 1024, "gpus": 0, "gpu_keys": [],
-                    "declares_requests": True}
+QDRANT_RESOURCES = {"entries": [], "requests_cpu_m": 250, "requests_memory_mi": 512,
+                    "requests_with_replicas_cpu_m": 500, "requests_with_replicas_memory_mi": 1024, "gpus": 0,
+                    "gpu_keys": [], "declares_requests": True}
 
 PACKAGES = [
     _package("qdrant/qdrant-helm", "qdrant", path="charts/qdrant", resources=QDRANT_RESOURCES,
@@ -140,7 +141,7 @@ def test_upstream_chart_from_tree_and_index(by_id: dict[str, ChartEntry]) -> Non
     assert qdrant.dependencies == [{"name": "common", "version": "2.x.x"}]
     assert (qdrant.chart_type, qdrant.kube_version, qdrant.category) == ("application", ">=1.24.0-0", "database")
     assert (qdrant.roles, qdrant.product) == (("vector-db",), "Qdrant")
-    assert (qdrant.requests_cpu_m, qdrant.requests_memory_mi) == (500, 1024)
+    assert (qdrant.requests_cpu_m, qdrant.requests_memory_mi) == (500, 1024)  # × replicas
     assert (qdrant.deprecated, qdrant.deprecation) == (False, None)
 
 
@@ -253,9 +254,9 @@ def test_licence_from_the_repository_when_the_chart_states_none(by_id: dict[str,
     assert (qdrant.license, qdrant.commercial_use, qdrant.license_caveat) == ("Apache-2.0", "yes", None)
     assert (mlserver.product, mlserver.chart_license, mlserver.license) == (None, "BUSL-1.1", "BUSL-1.1")
     assert mlserver.commercial_use == "restricted"
-    assert (dask.chart_license, dask.app_license, dask.license) == (None, None, None)
-    assert dask.commercial_use == "unknown"
-    assert dask.license_caveat
+    # the repository has no LICENSE file; the software's own licence (Dask: BSD-3-Clause) is recorded
+    assert (dask.chart_license, dask.app_license, dask.license) == (None, "BSD-3-Clause", "BSD-3-Clause")
+    assert dask.commercial_use == "yes" and dask.license_caveat is None
 
 
 def test_listings_of_covered_repositories_are_dropped(catalog: ChartCatalogData) -> None:

@@ -10,7 +10,6 @@ from stack8s_architect.catalog.charts.roles import (
     ROLE_RULES,
     resolve_role,
     roles_for,
-    roles_in_text,
     split_roles,
 )
 from stack8s_architect.catalog.charts.stacks import ROLE_PREFERENCES, TEMPLATES
@@ -115,7 +114,9 @@ def test_resolve_role(text: str, role: str | None) -> None:
     assert resolve_role(text) == role
 
 
-def test_roles_in_text_takes_the_longest_phrase() -> None:
-    assert roles_in_text("a model registry and a vector database behind an ingress") == [
+def test_split_roles_takes_the_longest_phrase() -> None:
+    assert split_roles("a model registry and a vector database behind an ingress")[0] == [
         "experiment-tracking", "vector-db", "api-gateway"]
+    assert split_roles("llm gateway with a key-value cache")[0] == ["llm-gateway", "cache"]  # not api-gateway
+    assert split_roles("nvidia triton") == ([], ["nvidia", "triton"])
     assert split_roles("vector database for qdrant") == (["vector-db"], ["for", "qdrant"])

@@ -51,7 +51,7 @@ def test_a_changed_source_is_seen_by_the_next_search(synced: Database, tmp_path:
 def test_official_maintained_charts_rank_above_forks_and_deprecated_copies(synced: Database) -> None:
     ranked = _search(synced, query="redis", limit=10)
     assert ranked[0] == "bitnami/redis"
-    assert ranked.index("someone/redis") < ranked.index("stable/redis")  # named, so shown, but last
+    assert ranked.index("stable/redis") < ranked.index("someone/redis")  # named, so shown; an unknown fork last
     assert "stable/redis" not in _search(synced, query="key-value store", limit=10)
     assert "stable/redis" in _search(synced, query="key-value store", include_deprecated=True, limit=10)
 
@@ -96,7 +96,7 @@ def test_show_by_id_or_name(synced: Database) -> None:
         assert qdrant.version == "1.19.0" and qdrant.versions[0].version == "1.20.0-rc.1" and qdrant.versions[0].prerelease
         removed = catalog.show("bitnami/kubeapps")
         assert removed.deprecated and "removed" in (removed.deprecation or "")
-        with pytest.raises(UnknownNameError, match="qdrant"):
+        with pytest.raises(NotFoundError, match="Did you mean: qdrant"):
             catalog.show("qdrnt")
 
 
@@ -140,6 +140,10 @@ def test_stack_options_change_the_roles(synced: Database) -> None:
         compliant = catalog.stack(StackRequest(workload="rag", compliance=["hipaa"]))
         assert {"secrets", "certificates", "identity", "logs"} <= {g.role for g in compliant.gaps}
         assert any("hipaa" in note for note in compliant.notes)
+        small = catalog.stack(StackRequest(workload="llm-inference", prefer_small=True))
+        assert {c.role: c.chart_id for c in small.components}["autoscaling"] == "kedacore/keda"  # not its add-on
+        cached = catalog.stack(StackRequest(workload="rag", add_roles=["cache"], include_optional=True))
+        assert "database" in {g.role for g in cached.gaps}  # a key-value cache does not stand in for a database
         strict = catalog.stack(StackRequest(workload="rag", license_policy="permissive-only"))
         assert "permissive" in next(g.reason for g in strict.gaps if g.role == "object-storage")
         with pytest.raises(UnknownNameError, match="rag"):
@@ -149,7 +153,8 @@ def test_stack_options_change_the_roles(synced: Database) -> None:
 def test_empty_catalog_says_how_to_fill_it(database: Database) -> None:
     with database.session() as session:
         catalog = ChartCatalog(session)
-        assert catalog.search(ChartSearchRequest(query="redis")).results == []
+        with pytest.raises(NotFoundError, match="data sync --only charts"):
+            catalog.search(ChartSearchRequest(query="redis"))
         with pytest.raises(NotFoundError, match="data sync --only charts"):
             catalog.stack(StackRequest(workload="rag"))
         with pytest.raises(NotFoundError, match="data sync --only charts"):
@@ -162,4 +167,4 @@ def test_online_without_a_mirror_chart_trees_are_skipped_not_failed(database: Da
     assert "ARCHITECT_DATA_MIRROR" in (reports[0].error or "")
     ingest.raise_for_failures(reports)  # a skipped source does not fail `data sync`
     with database.session() as session:
-        assert ChartCatalog(session).data().entries == []
+        assert ChartCatalog(session).data().entries == []  # `search` then says to sync with a mirror

@@ -1,5 +1,5 @@
 """SemVer ordering of chart versions: release after its pre-releases, numeric pre-release identifiers, the `v`
-prefix, short and four-part versions, non-SemVer strings first, and `newest` with and without pre-releases."""
+prefix, short and four-part versions, non-SemVer strings first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from stack8s_architect.catalog.charts.versions import is_prerelease, newest, sort_key
+from stack8s_architect.catalog.charts.versions import is_prerelease, sort_key
 
 
 @pytest.mark.parametrize(
@@ -69,18 +69,3 @@ def test_equal_versions_have_a_stable_total_order() -> None:
 
 def test_non_semver_strings_sort_among_themselves() -> None:
     assert sorted(["main", "latest", "1.0.0", "dev"], key=sort_key) == ["dev", "latest", "main", "1.0.0"]
-
-
-def test_newest_prefers_a_release() -> None:
-    versions = ["1.0.0", "v1.10.0", "1.9.0", "2.0.0-rc.1", "nightly"]
-    assert newest(versions) == "v1.10.0"
-    assert newest(versions, stable_only=False) == "2.0.0-rc.1"
-
-
-def test_newest_falls_back_to_prereleases() -> None:
-    assert newest(["0.1.0-beta.2", "0.1.0-beta.10", "0.1.0-alpha"]) == "0.1.0-beta.10"
-
-
-def test_newest_of_nothing() -> None:
-    assert newest([]) is None
-    assert newest([], stable_only=False) is None

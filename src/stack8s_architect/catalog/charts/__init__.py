@@ -1,1 +1,1 @@
-"""Helm chart knowledge: what a chart's default values ask of the cluster."""
+"""The Kubernetes component knowledge base: Helm charts by role, with trust signals, resources and licences."""

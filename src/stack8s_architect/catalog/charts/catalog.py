@@ -2,7 +2,8 @@
 
 Per (repository, chart): metadata from the chart's source tree, else from the newest entry of its
 published index; versions from the published index, else from the release history rebuilt from git;
-Artifact Hub listings of repositories we do not hold, as low-information entries of unknown publisher.
+Artifact Hub listings of repositories we do not hold, as low-information entries (publisher unknown unless
+the repository is a project's own, publishers.LISTING_UPSTREAMS) with no data after 2022.
 Freshness is measured against the newest release in the catalog (`as_of`), not the wall clock, so
 rankings are the same on every machine for the same data.
 """
@@ -64,7 +65,8 @@ class ChartEntry:
     versions: list[VersionInfo]
     latest_version: str | None
     latest_app_version: str | None
-    last_release: str | None  # ISO date of the newest release
+    last_release: str | None  # ISO date of the newest release (any version): how maintained it is
+    latest_released: str | None  # ISO date of `latest_version` itself
     first_release: str | None
     release_dates_reliable: bool
     chart_license: str | None
@@ -81,13 +83,15 @@ class ChartEntry:
 
     @property
     def requests_cpu_m(self) -> int | None:
-        return self.resources.get("requests_cpu_m") if self.resources and self.resources.get("declares_requests") else None
+        """Default CPU requests of the enabled components × their replicas; None when none is declared."""
+        return self._declared("requests_with_replicas_cpu_m")
 
     @property
     def requests_memory_mi(self) -> int | None:
-        if self.resources and self.resources.get("declares_requests"):
-            return self.resources.get("requests_memory_mi")
-        return None
+        return self._declared("requests_with_replicas_memory_mi")
+
+    def _declared(self, key: str) -> int | None:
+        return self.resources.get(key) if self.resources and self.resources.get("declares_requests") else None
 
     @property
     def gpu_keys(self) -> list[dict[str, str]]:
@@ -179,6 +183,7 @@ def _entry(repository: str, name: str, packages: dict[str, dict[str, Any]], vers
         latest_version=latest.version if latest else None,
         latest_app_version=(latest.app_version if latest else None) or fields.get("app_version"),
         last_release=max(stable_released or released) if released else None,
+        latest_released=latest.released if latest else None,
         first_release=min(released) if released else None, release_dates_reliable=reliable,
         chart_license=chart_license, app_license=app_license, license=license_id,
         commercial_use=license_terms.commercial_use, license_caveat=license_terms.caveat,
@@ -204,7 +209,7 @@ def _listing_entry(row: dict[str, Any]) -> ChartEntry:
         origin="artifacthub-2022", path=None, description="", keywords=[], home=None, sources=[], maintainers=[],
         dependencies=[], chart_type="application", kube_version=None, deprecated=False, deprecation=None,
         in_repository=True, versions=infos, latest_version=version, latest_app_version=fields.get("app_version"),
-        last_release=None, first_release=None, release_dates_reliable=True, chart_license=None,
+        last_release=None, latest_released=None, first_release=None, release_dates_reliable=True, chart_license=None,
         app_license=app_license, license=license_id, commercial_use=license_terms.commercial_use,
         license_caveat=license_terms.caveat, category=None, roles=roles, product=product,
         rule_position=rule_position, resources=None,

@@ -18,8 +18,9 @@ class LicenseTerms:
     caveat: str | None = None
 
 
-_PERMISSIVE = {"Apache-2.0", "MIT", "BSD-3-Clause", "BSD-2-Clause", "ISC", "MPL-2.0", "PostgreSQL", "Zlib",
-               "GPL-2.0", "GPL-3.0", "LGPL-3.0", "EPL-2.0"}
+# Commercial use without conditions; the copyleft ones oblige you to share changes you distribute.
+COPYLEFT = frozenset({"GPL-2.0", "GPL-3.0", "LGPL-3.0", "EPL-2.0", "MPL-2.0"})
+_COMMERCIAL_OK = frozenset({"Apache-2.0", "MIT", "BSD-3-Clause", "BSD-2-Clause", "ISC", "PostgreSQL", "Zlib"}) | COPYLEFT
 
 _TERMS: dict[str, LicenseTerms] = {
     "AGPL-3.0": LicenseTerms("restricted", "AGPL-3.0: if you modify it and offer it over a network you must publish "
@@ -52,6 +53,7 @@ APP_LICENSES: dict[str, str] = {
     "Grafana Mimir": "AGPL-3.0",
     "Grafana LGTM": "AGPL-3.0",
     "Grafana Pyroscope": "AGPL-3.0",
+    "Grafana Operator": "Apache-2.0",
     "Grafana Alloy": "Apache-2.0",
     "Grafana Agent": "Apache-2.0",
     "Grafana Beyla": "Apache-2.0",
@@ -77,6 +79,8 @@ APP_LICENSES: dict[str, str] = {
     "Ollama": "MIT",
     "Langfuse": "MIT",
     "MLflow": "Apache-2.0",
+    "KubeRay": "Apache-2.0",
+    "Dask": "BSD-3-Clause",
     "Traefik": "MIT",
     "Kong": "Apache-2.0",
 }
@@ -105,7 +109,7 @@ def terms(license_id: str | None) -> LicenseTerms:
         return LicenseTerms("unknown", "no licence stated; check the chart's repository before use")
     if license_id in _TERMS:
         return _TERMS[license_id]
-    if license_id in _PERMISSIVE:
+    if license_id in _COMMERCIAL_OK:
         return LicenseTerms("yes")
     return LicenseTerms("unknown", f"licence {license_id}: check its terms before commercial use")
 

@@ -1,6 +1,6 @@
 """Who publishes each chart repository: the trust facts Artifact Hub shows as badges, kept in one table.
 
-`kind` is the first ranking signal within a role:
+`kind` ranks charts within a role once usability, maintenance and the workload's preferences tie:
 - upstream: the project itself publishes the chart (qdrant/qdrant-helm, argoproj/argo-helm, ...);
 - vendor: a known packager publishes charts of other projects' software (Bitnami);
 - community: third parties (community-charts, otwld/ollama-helm, the deprecated Helm stable repo).
@@ -13,9 +13,6 @@ does not repeat charts we hold fresher data for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-PUBLISHER_KINDS = ("upstream", "vendor", "community", "unknown")
-
 
 @dataclass(frozen=True)
 class Publisher:
@@ -95,7 +92,7 @@ PUBLISHERS: tuple[Publisher, ...] = (
     _P("NVIDIA/k8s-device-plugin", "nvdp", "https://nvidia.github.io/k8s-device-plugin", "upstream", "NVIDIA"),
     _P("open-telemetry/opentelemetry-helm-charts", "open-telemetry",
        "https://open-telemetry.github.io/opentelemetry-helm-charts", "upstream", "OpenTelemetry",
-       foundation="CNCF incubating", artifacthub=("open-telemetry",)),
+       foundation="CNCF incubating", artifacthub=("open-telemetry", "opentelemetry-helm")),
     _P("open-webui/helm-charts", "open-webui", "https://helm.openwebui.com/", "upstream", "Open WebUI"),
     _P("opensearch-project/helm-charts", "opensearch", "https://opensearch-project.github.io/helm-charts/", "upstream",
        "OpenSearch", foundation="OpenSearch Software Foundation (LF)", artifacthub=("opensearch-project-helm-charts",)),

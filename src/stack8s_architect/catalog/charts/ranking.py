@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from stack8s_architect.catalog.charts.catalog import ChartEntry, age_days
+from stack8s_architect.catalog.charts.licenses import COPYLEFT
 
 TIERS = {"upstream": 3, "vendor": 2, "community": 1, "unknown": 0}
-LICENSE_POLICIES = ("prefer-permissive", "permissive-only", "any")
 
 
 def maintenance(entry: ChartEntry, as_of: str | None) -> str:
+    if entry.origin == "artifacthub-2022":
+        return "stale"  # known only from a 2022 listing: nothing says it is maintained since
     days = age_days(entry, as_of)
     if days is None:
         return "unknown"
@@ -34,11 +36,12 @@ _MAINTENANCE_ORDER = {"active": 0, "ageing": 1, "unknown": 2, "stale": 3}
 
 
 def license_allowed(entry: ChartEntry, policy: str) -> bool:
-    return policy != "permissive-only" or entry.commercial_use == "yes"
+    """permissive-only: a known licence, usable commercially without conditions, and not copyleft."""
+    return policy != "permissive-only" or (entry.commercial_use == "yes" and entry.license not in COPYLEFT)
 
 
 def footprint(entry: ChartEntry) -> float | None:
-    """Default requests as one number: millicores + MiB / 4 (1 CPU weighs like 4 GiB), None when undeclared."""
+    """Default requests (× replicas) as one number: millicores + MiB / 4 (1 CPU weighs like 4 GiB); None if undeclared."""
     cpu, memory = entry.requests_cpu_m, entry.requests_memory_mi
     if cpu is None and memory is None:
         return None
@@ -66,10 +69,11 @@ def role_key(
 
 
 def main_chart_key(entry: ChartEntry, role: str, as_of: str | None, **options: object) -> tuple:
-    """Within one product: usable, maintained, installable, publisher, then the product's main chart
-    (its rule comes first: kserve-resources before kserve-runtime-configs), then the role key."""
+    """Within one product: usable, maintained, installable, publisher, then the product's main chart —
+    its rule comes first (kserve-resources before kserve-runtime-configs), and under one wildcard rule
+    the shortest name (keda before keda-add-ons-http, valkey before valkey-cluster) — then the role key."""
     key = role_key(entry, role, as_of, **options)  # type: ignore[arg-type]
-    return (*key[:3], key[4], entry.rule_position, key)
+    return (*key[:3], key[4], entry.rule_position, len(entry.name), key)
 
 
 def trust_score(entry: ChartEntry, as_of: str | None) -> float:
@@ -89,8 +93,8 @@ def why(entry: ChartEntry, as_of: str | None, role: str | None = None) -> str:
         parts.append(entry.deprecation)
     elif entry.last_release:
         state = maintenance(entry, as_of)
-        parts.append(f"{'last' if state != 'active' else 'latest'} release {entry.latest_version} on "
-                     f"{entry.last_release}" + (" (stale)" if state == "stale" else ""))
+        released = f" on {entry.latest_released}" if entry.latest_released else ""
+        parts.append(f"latest release {entry.latest_version}{released}" + (" (stale)" if state == "stale" else ""))
     elif entry.latest_version:
         parts.append(f"version {entry.latest_version}")
     if entry.license:

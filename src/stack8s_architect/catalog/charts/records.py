@@ -11,16 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-# Where a record comes from, in order of authority for metadata.
-ORIGINS = ("tree", "index", "history", "artifacthub")
-
-# Chart.yaml fields kept in ChartPackage.fields (values as Chart.yaml spells them, lists normalised).
-PACKAGE_FIELDS = (
-    "version", "app_version", "description", "keywords", "home", "sources", "icon", "maintainers",
-    "dependencies", "api_version", "type", "kube_version", "deprecated", "annotations",
-)
-
-
 @dataclass
 class ChartPackage:
     repository: str  # GitHub owner/name of the source, or the Artifact Hub repository name

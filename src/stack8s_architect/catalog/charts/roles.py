@@ -25,25 +25,25 @@ class Role:
 ROLES: tuple[Role, ...] = (
     Role("inference-server", "Model inference server", ("inference", "serving engine", "llm server", "model server")),
     Role("model-serving-platform", "Model serving platform", ("model serving", "serving platform", "mlops serving")),
-    Role("llm-gateway", "LLM router / gateway", ("llm-router", "llm router", "ai gateway", "model router")),
-    Role("api-gateway", "API gateway / ingress", ("ingress", "ingress controller", "gateway", "load balancer")),
-    Role("vector-db", "Vector database", ("vector database", "vector store", "embeddings store", "vectordb")),
-    Role("object-storage", "Object storage (S3)", ("s3", "blob storage", "object store")),
+    Role("llm-gateway", "LLM router / gateway", ("llm router", "llm gateway", "llm-router/gateway", "ai gateway", "model router")),
+    Role("api-gateway", "API gateway / ingress", ("ingress", "api-gateway/ingress", "ingress controller", "gateway", "load balancer")),
+    Role("vector-db", "Vector database", ("vector database", "vector db", "vector store", "embeddings store", "vectordb")),
+    Role("object-storage", "Object storage (S3)", ("object storage", "s3", "blob storage", "object store")),
     Role("database", "Database", ("sql", "relational database", "postgres", "nosql")),
-    Role("cache", "Cache / key-value store", ("key-value", "kv store", "in-memory")),
+    Role("cache", "Cache / key-value store", ("key value store", "key value", "kv store", "in memory cache")),
     Role("messaging", "Messaging / streaming", ("queue", "streaming", "event bus", "pubsub", "message broker")),
     Role("workflow-pipelines", "Workflows / pipelines", ("pipelines", "workflow", "orchestration", "etl", "dag")),
     Role("experiment-tracking", "Experiment tracking / model registry", ("model registry", "experiments", "tracking")),
     Role("notebooks", "Notebooks", ("jupyter", "notebook")),
     Role("distributed-compute", "Distributed compute (Ray / Spark / Dask)", ("ray", "spark", "dask", "compute cluster")),
     Role("training-operator", "Training operator", ("distributed training", "training", "batch scheduler")),
-    Role("gpu-operator", "GPU operator / device plugin", ("gpu", "device plugin", "nvidia")),
+    Role("gpu-operator", "GPU operator / device plugin", ("gpu", "gpu operator", "device plugin")),
     Role("metrics", "Metrics / monitoring", ("monitoring", "prometheus", "alerting")),
     Role("dashboards", "Dashboards", ("visualization", "grafana", "ui dashboards")),
     Role("logs", "Log collection / storage", ("logging", "log aggregation")),
     Role("tracing", "Distributed tracing", ("traces", "apm", "opentelemetry")),
     Role("llm-observability", "LLM observability", ("llm tracing", "prompt tracing", "llm analytics")),
-    Role("ci-cd", "CI/CD / GitOps", ("gitops", "cicd", "continuous delivery", "continuous integration", "registry")),
+    Role("ci-cd", "CI/CD / GitOps", ("gitops", "ci-cd/gitops", "cicd", "continuous delivery", "continuous integration", "registry")),
     Role("secrets", "Secrets management", ("secret", "vault", "kms")),
     Role("certificates", "TLS certificates", ("tls", "cert", "pki")),
     Role("autoscaling", "Autoscaling", ("scale to zero", "event-driven autoscaling", "hpa")),
@@ -72,6 +72,8 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     _r("*-crds", "", "CRDs"),
     _r("*-crd", "", "CRDs"),
     _r("*-crd-minimal", "", "CRDs"),
+    _r("*-mcp", "", "MCP server"),
+    _r("mcp-*", "", "MCP server"),
     # -- exporters feed metrics whatever they export from (before the database rules that share names)
     _r("dcgm-exporter", "gpu-operator metrics", "NVIDIA DCGM exporter"),
     _r("*-exporter", "metrics", "Prometheus exporter"),
@@ -147,9 +149,9 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     _r("kube-arangodb", "database", "ArangoDB"),
     _r("influxdb*", "database metrics", "InfluxDB"),
     _r("etcd*", "database", "etcd"),
-    _r("redis*", "cache database", "Redis"),
-    _r("valkey*", "cache database", "Valkey"),
-    _r("keydb", "cache database", "KeyDB"),
+    _r("redis*", "cache", "Redis"),
+    _r("valkey*", "cache", "Valkey"),
+    _r("keydb", "cache", "KeyDB"),
     _r("memcached*", "cache", "Memcached"),
     # -- messaging
     _r("strimzi*", "messaging", "Apache Kafka (Strimzi)"),
@@ -213,20 +215,20 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     _r("kube-prometheus-stack", "metrics dashboards", "kube-prometheus-stack"),
     _r("kube-prometheus", "metrics dashboards", "kube-prometheus"),
     _r("victoria-metrics-k8s-stack", "metrics dashboards", "VictoriaMetrics"),
+    _r("victoria-logs-single", "logs", "VictoriaLogs"),
     _r("victoria-logs*", "logs", "VictoriaLogs"),
+    _r("victoria-traces-single", "tracing", "VictoriaTraces"),
     _r("victoria-traces*", "tracing", "VictoriaTraces"),
     _r("victoria*", "metrics", "VictoriaMetrics"),
     _r("victoriametrics", "metrics", "VictoriaMetrics"),
-    _r("mcp-victoriametrics", "metrics", "VictoriaMetrics"),
     _r("grafana-loki", "logs", "Grafana Loki"),
     _r("grafana-tempo", "tracing", "Grafana Tempo"),
     _r("grafana-mimir", "metrics", "Grafana Mimir"),
     _r("grafana-alloy", "metrics logs tracing", "Grafana Alloy"),
     _r("grafana-k6-operator", "", "k6"),
     _r("grafana-agent*", "metrics logs tracing", "Grafana Agent"),
-    _r("grafana-operator", "dashboards", "Grafana"),
     _r("grafana", "dashboards", "Grafana"),
-    _r("grafana-*", "dashboards", "Grafana"),
+    _r("grafana-operator", "dashboards", "Grafana Operator"),
     _r("loki*", "logs", "Grafana Loki"),
     _r("promtail", "logs", "Grafana Loki"),
     _r("tempo*", "tracing", "Grafana Tempo"),
@@ -246,6 +248,8 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     _r("jaeger*", "tracing", "Jaeger"),
     _r("zipkin", "tracing", "Zipkin"),
     _r("opentelemetry-demo", "", "OpenTelemetry demo"),
+    _r("opentelemetry-operator", "tracing metrics logs", "OpenTelemetry"),
+    _r("opentelemetry-collector", "tracing metrics logs", "OpenTelemetry"),
     _r("opentelemetry*", "tracing metrics logs", "OpenTelemetry"),
     _r("beyla", "tracing metrics", "Grafana Beyla"),
     _r("pyroscope*", "tracing", "Grafana Pyroscope"),
@@ -308,13 +312,12 @@ ROLE_RULES: tuple[RoleRule, ...] = (
 )
 # fmt: on
 
+_WORD = re.compile(r"[a-z0-9]+")
 _RULE_POSITION: dict[RoleRule, int] = {rule: i for i, rule in enumerate(ROLE_RULES)}
 _ROLE_BY_NAME: dict[str, str] = {}
-for _role in ROLES:
-    for _name in (_role.id, _role.title.lower(), *_role.aliases):
-        _ROLE_BY_NAME.setdefault(_name.lower(), _role.id)
-_ROLE_BY_NAME.update({"llm-router/gateway": "llm-gateway", "api-gateway/ingress": "api-gateway",
-                      "ci-cd/gitops": "ci-cd", "vector-database": "vector-db"})
+for _role in ROLES:  # keys as split_roles sees text: lower case, words joined by single spaces
+    for _name in (_role.id, _role.title, *_role.aliases):
+        _ROLE_BY_NAME.setdefault(" ".join(_WORD.findall(_name.lower())), _role.id)
 
 
 def match_rule(name: str, repository: str | None = None) -> RoleRule | None:
@@ -337,17 +340,8 @@ def roles_for(name: str, repository: str | None = None) -> tuple[tuple[str, ...]
 
 
 def resolve_role(text: str) -> str | None:
-    """A role id from its id, title or an alias ("vector database" → vector-db)."""
-    key = " ".join(text.lower().replace("_", "-").split())
-    return _ROLE_BY_NAME.get(key) or _ROLE_BY_NAME.get(key.replace("-", " "))
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def roles_in_text(text: str) -> list[str]:
-    """Roles a free-text query names ("a vector database and s3 storage" → vector-db, object-storage)."""
-    return split_roles(text)[0]
+    """A role id from its id, title or an alias ("vector database" → vector-db, "ci-cd/gitops" → ci-cd)."""
+    return _ROLE_BY_NAME.get(" ".join(_WORD.findall(text.lower())))
 
 
 def split_roles(text: str) -> tuple[list[str], list[str]]:

@@ -25,7 +25,8 @@ class ChartSearchRequest(BaseModel):
     role: str | None = Field(default=None, max_length=60, description="a role id or alias: vector-db, ingress, …")
     publisher_kinds: list[PublisherKind] | None = Field(default=None, description="only these publisher kinds")
     license_policy: LicensePolicy = Field(default="prefer-permissive",
-                                          description="permissive-only drops AGPL/BUSL/SSPL software")
+                                          description="permissive-only keeps software with a known permissive licence (no AGPL/BUSL/SSPL, "
+                                                      "no copyleft, no unknown licence)")
     include_deprecated: bool = Field(default=False, description="also deprecated, archived and removed charts")
     prefer_small: bool = Field(default=False, description="rank charts with smaller default requests first")
     limit: int = Field(default=10, ge=1, le=100)

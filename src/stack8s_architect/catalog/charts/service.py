@@ -7,6 +7,7 @@ in memory with its BM25 index; a sync that changes a chart source changes the ve
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -80,6 +81,7 @@ class ChartCatalog:
     # -- search -----------------------------------------------------------------------------------
     def search(self, request: ChartSearchRequest) -> ChartSearchResponse:
         data, index = self._loaded()
+        _require_entries(data)
         role = _role(request.role) if request.role else None
         query = (request.query or "").strip()
         inferred, leftover = split_roles(query) if query else ([], [])
@@ -96,9 +98,10 @@ class ChartCatalog:
             scored = self._text_scores(data, index, query, inferred, leftover, allowed)
         else:
             assert role is not None  # the request validator wants a query or a role
-            ranked = sorted((e for e in data.entries if allowed(e)), key=lambda e: role_key(
-                e, role, data.as_of, preferences=ROLE_PREFERENCES.get(role, ()), prefer_small=request.prefer_small,
-                license_policy=request.license_policy))
+            options = {"preferences": ROLE_PREFERENCES.get(role, ()), "prefer_small": request.prefer_small,
+                       "license_policy": request.license_policy}
+            ranked = [e for product in _ranked_by_product(data, role, [e for e in data.entries if allowed(e)], options)
+                      for e in product]
             scored = [(e, round(1.0 - i / max(len(ranked), 1), 4)) for i, e in enumerate(ranked)]
         hits = [
             ChartHit(rank=i, score=score, **_summary(entry, data, role).model_dump())
@@ -109,11 +112,14 @@ class ChartCatalog:
 
     def _text_scores(self, data: ChartCatalogData, index: LexicalIndex, query: str, inferred: list[str],
                      leftover: list[str], allowed) -> list[tuple[ChartEntry, float]]:  # noqa: ANN001
-        """BM25 relevance (0..1) + name match (1 exact, 0.5 partial) + named role 0.5 + trust (0..1).
+        """BM25 relevance (0..1) + name match + named role 0.5 + trust (0..1).
 
-        Words that name a role ("vector database") match by role, not by chart name (the `vector` log shipper).
+        Name match (see `_name_match`) counts a third for an unknown publisher, so forks of a well-known
+        name rank below its official chart. Words that name a role ("vector database") match by role,
+        not by chart name (the `vector` log shipper).
         """
         words = {w for w in leftover if w}
+        all_words = set(re.findall(r"[a-z0-9]+", query.lower()))  # for charts of the role the query names
         lexical = index.search(query, _SEARCH_DEPTH)
         top = lexical[0][1] if lexical else 1.0
         candidates: dict[str, float] = {key: score / top for key, score in lexical}
@@ -129,10 +135,9 @@ class ChartCatalog:
             entry = data.by_id[key]
             if not allowed(entry):
                 continue
-            name = entry.name.lower()
-            name_match = 1.0 if (name in words or query.lower() in (name, entry.id.lower(), (entry.product or "").lower())) \
-                else 0.5 if any(w in name for w in words if len(w) > 2) else 0.0
-            role_match = 0.5 if any(r in entry.roles for r in inferred) else 0.0
+            in_role = any(r in entry.roles for r in inferred)
+            name_match = _name_match(entry, query.lower(), all_words if in_role else words)
+            role_match = 0.5 if in_role else 0.0
             score = relevance + name_match + role_match + trust_score(entry, data.as_of)
             scored.append((entry, round(score, 4)))
         scored.sort(key=lambda item: (-item[1], item[0].id))
@@ -148,10 +153,11 @@ class ChartCatalog:
             role = same[0].roles[0] if same[0].roles else ""
             entry = min(same, key=lambda e: role_key(e, role, data.as_of))
         if entry is None:
-            close = difflib.get_close_matches(name, [e.id for e in data.entries] + [e.name for e in data.entries], n=3)
-            if not data.entries:
-                raise NotFoundError("The chart catalog is empty: run `architect data sync --only charts` first.")
-            raise UnknownNameError("chart", name, close)
+            _require_entries(data)
+            names = list(dict.fromkeys([e.name for e in data.entries] + [e.id for e in data.entries]))
+            close = difflib.get_close_matches(name, names, n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else " Search with `architect charts search`."
+            raise NotFoundError(f"No chart {name!r} in the catalog.{hint}")
         summary = _summary(entry, data, None)
         versions = [ChartVersionOut(version=v.version, app_version=v.app_version, released=v.released,
                                     prerelease=v.prerelease) for v in entry.versions[:50]]
@@ -168,8 +174,7 @@ class ChartCatalog:
     def stack(self, request: StackRequest) -> StackResponse:
         template = _template(request.workload)
         data = self.data()
-        if not data.entries:
-            raise NotFoundError("The chart catalog is empty: run `architect data sync --only charts` first.")
+        _require_entries(data)
         excluded = {_role(r) for r in request.exclude_roles}
         required = [r for r in _unique([*template.required, *(COMPLIANCE_ROLES if request.compliance else ()),
                                         *(_role(r) for r in request.add_roles)]) if r not in excluded]
@@ -205,13 +210,41 @@ class ChartCatalog:
         """The main usable chart of each product for `role`, best product first."""
         options = {"preferences": preferences_for(template, role), "prefer_small": request.prefer_small,
                    "license_policy": request.license_policy}
-        products: dict[str, list[ChartEntry]] = defaultdict(list)
-        for entry in data.entries:
-            if (role in entry.roles and not entry.deprecated and entry.chart_type != "library"
-                    and license_allowed(entry, request.license_policy)):
-                products[entry.product or entry.id].append(entry)
-        best = [min(charts, key=lambda e: main_chart_key(e, role, data.as_of, **options)) for charts in products.values()]
-        return sorted(best, key=lambda e: role_key(e, role, data.as_of, **options))
+        usable = [e for e in data.entries if role in e.roles and not e.deprecated and e.chart_type != "library"
+                  and license_allowed(e, request.license_policy)]
+        return [charts[0] for charts in _ranked_by_product(data, role, usable, options)]
+
+
+def _ranked_by_product(data: ChartCatalogData, role: str, entries: list[ChartEntry],
+                       options: dict[str, object]) -> list[list[ChartEntry]]:
+    """Charts of `role` grouped by product: each group its main chart first, groups best main chart first."""
+    products: dict[str, list[ChartEntry]] = defaultdict(list)
+    for entry in entries:
+        if role in entry.roles:
+            products[entry.product or entry.id].append(entry)
+    groups = [sorted(charts, key=lambda e: main_chart_key(e, role, data.as_of, **options)) for charts in products.values()]
+    return sorted(groups, key=lambda charts: role_key(charts[0], role, data.as_of, **options))  # type: ignore[arg-type]
+
+
+def _name_match(entry: ChartEntry, query: str, words: set[str]) -> float:
+    """1 when the query is the chart's name, id or product; else 0.75 × the share of query words that
+    are (the start of) a part of its name or product ("redis cluster" → redis-cluster over cluster,
+    "postgres" → postgresql); a third of that for an unknown publisher."""
+    name, product = entry.name.lower(), (entry.product or "").lower()
+    if query in (name, entry.id.lower(), product):
+        match = 1.0
+    elif words:
+        parts = set(re.split(r"[-_ ]", name)) | set(product.split())
+        hits = sum(1 for w in words if any(p == w or (len(w) > 3 and p.startswith(w)) for p in parts))
+        match = 0.75 * hits / len(words)
+    else:
+        return 0.0
+    return match / 3 if entry.publisher_kind == "unknown" else match
+
+
+def _require_entries(data: ChartCatalogData) -> None:
+    if not data.entries:
+        raise NotFoundError("The chart catalog is empty: run `architect data sync --only charts` first.")
 
 
 def _roles_of(data: ChartCatalogData, chart_id: str) -> tuple[str, ...]:

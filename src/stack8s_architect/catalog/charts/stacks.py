@@ -94,7 +94,7 @@ TEMPLATES: tuple[StackTemplate, ...] = (
         required=("training-operator", "experiment-tracking", "object-storage", "gpu-operator", *_OBSERVE,
                   *COMPLIANCE_ROLES),
         optional=("inference-server", "notebooks", "workflow-pipelines", "database", "tracing", "api-gateway"),
-        preferences={"inference-server": ("NVIDIA Triton", "KServe")},
+        preferences={"inference-server": ("NVIDIA Triton",)},
         notes=("Health data: encrypt object storage at rest, TLS between services (cert-manager), SSO with audit "
                "(identity), and keep access logs; de-identify DICOM before it leaves the clinical network.",
                "MONAI bundles serve on Triton; MONAI Deploy has no Helm chart in the catalog."),

@@ -25,11 +25,3 @@ def sort_key(version: str) -> tuple:
     # SemVer: numeric identifiers compare as numbers and sort before alphanumeric ones.
     identifiers = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
     return (1, numbers, 0, identifiers, version)
-
-
-def newest(versions: list[str], *, stable_only: bool = True) -> str | None:
-    """The highest version (the highest release when `stable_only` and one exists)."""
-    candidates = [v for v in versions if not is_prerelease(v)] if stable_only else list(versions)
-    if not candidates:
-        candidates = list(versions)
-    return max(candidates, key=sort_key) if candidates else None
