@@ -70,8 +70,45 @@ def test_quantities_and_options() -> None:
     assert spec.concurrent_users == 50 and spec.requests_per_second == 10 and spec.latency_target_ms == 200
     gpus = extract("8x H100 in the US, or A100 80GB, on our own cluster, no spot").spec
     assert gpus.gpu_count == 8 and gpus.gpu_names == ["H100", "A100 80GB"] and gpus.geography == "us"
-    assert gpus.use_local_cluster is True and gpus.spot is False
+    assert gpus.use_local_cluster is True and gpus.spot is False and gpus.dataset_size_gb is None
     assert extract("help us build a chatbot").spec.geography is None  # "us" the pronoun
     assert extract("a vast collection of 500 GB of scans").spec.providers is None  # not vast.ai
     assert extract("a vast collection of 500 GB of scans").spec.dataset_size_gb == 500
     assert extract("needs 48GB of VRAM").spec.dataset_size_gb is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("two H100s and eight A100s", {"gpu_names": ["H100", "A100"], "gpu_count": 2}),
+        ("in 2024 we bought GPUs, it is 2x faster now", {}),  # a year, a speed-up: no GPU count
+        ("4x A100 80GB with 2TB of data", {"gpu_names": ["A100 80GB"], "gpu_count": 4, "dataset_size_gb": 2000}),
+        ("the model is 140GB", {}),
+        ("budget 1.2M/year", {"budget_usd_per_month": 100000}),
+        ("budget 500/hour", {"budget_usd_per_month": 365000}),
+        ("I can pay $300 per month", {"budget_usd_per_month": 300}),
+        ("the H100 is $2.50/hr", {"gpu_names": ["H100"]}),  # a quoted price, not a budget
+        ("100k context and 128k context", {"context_length": 100_000}),
+        ("latency < 100 ms", {"latency_target_ms": 100}),
+        ("serve our already-trained model", {"task": "inference"}),
+        ("we don't want spot instances", {"spot": False}),
+        ("a vector database and a lambda function, drone footage", {"components": ["vector-db"]}),
+        ("LlamaIndex yields whispering clipboards", {"domain": "llm"}),  # no model mention
+        ("$1.5B company, 1.2M/year revenue", {}),  # money, not parameters
+    ],
+)
+def test_extractions_that_used_to_go_wrong(message: str, expected: dict) -> None:
+    assert extract(message).spec.stated() == expected
+
+
+def test_other_currencies_and_zeros_are_said_back_not_guessed() -> None:
+    euros = extract("€3000 per month")
+    assert euros.spec.budget_usd_per_month is None and "US dollars" in euros.notes[0]
+    zero = extract("0 GPUs, budget $0")
+    assert zero.spec.stated() == {} and len(zero.notes) == 2
+
+
+@pytest.mark.parametrize("message", ["1" * 10_000, "$" + "1" * 20_000, "8x H100 " * 2_000, "1" * 5_000 + " GPUs",
+                                     "1" * 400 + " users", "\x00\u200b" * 1000, ""])
+def test_any_text_extracts_without_raising(message: str) -> None:
+    assert isinstance(extract(message).notes, list)

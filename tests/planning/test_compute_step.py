@@ -62,5 +62,26 @@ def test_without_a_sizing_the_users_constraints_choose(catalog: ComputeCatalog) 
     assert default and all((r.gpu_memory_gib or 0) >= 24 for r in default) and "24 GiB" in said[0]
 
 
-def test_a_name_the_catalog_lacks_gives_no_rows_not_an_error(catalog: ComputeCatalog) -> None:
+def test_filters_the_catalog_cannot_meet_give_no_rows_and_say_so(catalog: ComputeCatalog) -> None:
     assert _plan(catalog, WorkloadSpec(task="training", gpu_names=["MI300X"], gpu_count=8)) == []
+    spec = WorkloadSpec(task="inference", params_billions=8, regions=["mars-north-1"])
+    rows, assumptions = compute_candidates(catalog, spec, size_for(spec))
+    assert rows == [] and "no catalog offer" in assumptions[0]
+
+
+def test_pipeline_stages_span_instances_but_a_tensor_parallel_group_does_not(catalog: ComputeCatalog) -> None:
+    spec = WorkloadSpec(task="inference", params_billions=405)
+    outcome = size_for(spec)
+    h100 = next(f for f in outcome.fits if f.gpu_key == "H100-SXM")
+    assert h100.fits and h100.pipeline_parallel > 1 and h100.tensor_parallel == 8
+    rows, _ = compute_candidates(catalog, spec, outcome)
+    assert rows and all(r.accelerator_count >= 8 for r in rows)
+    assert rows[0].instances == h100.pipeline_parallel * (h100.replicas or 1)
+    assert "PP=" in rows[0].why
+
+
+def test_whole_gpus_unless_asked_and_the_asked_count_is_kept(catalog: ComputeCatalog) -> None:
+    named = _plan(catalog, WorkloadSpec(task="training", gpu_names=["A10"]))
+    assert named and all(r.accelerator_count >= 1 for r in named)  # not Azure's sixth of an A10
+    eight = _plan(catalog, WorkloadSpec(task="inference", params_billions=8, gpu_names=["H100"], gpu_count=8))
+    assert eight and all(r.accelerator_count >= 8 for r in eight)

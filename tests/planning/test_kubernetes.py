@@ -48,4 +48,9 @@ def test_section_uses_contract_names_and_string_alternatives(database: Database,
     assert by_role["vector-db"].chart == "qdrant/qdrant" and by_role["vector-db"].version == "1.19.0"
     assert by_role["vector-db"].alternatives[0].startswith("milvus/milvus 5.0.19: Milvus")
     assert "cache" in by_role  # asked for by naming Redis
-    assert "(also llm-gateway)" not in by_role["inference-server"].why  # llm-gateway is optional, not requested
+    assert by_role["inference-server"].chart == "vllm/vllm-stack" and "llm-gateway" not in by_role  # optional, not asked
+    full = extract("Serve Llama 3 8B behind LiteLLM").spec  # names an llm-gateway product
+    with database.session() as session:
+        _, served = kubernetes_section(ChartCatalog(session), full)
+    inference = next(c for c in served if c.role == "inference-server")
+    assert inference.why.endswith("(also llm-gateway)")  # vllm-stack's router; not a second chart

@@ -13,7 +13,9 @@ def test_llama_70b_inference_needs_more_than_one_80gb_gpu() -> None:
     assert outcome.sizing.confidence == "estimated" and outcome.sizing.weights_gib > 120
     h100 = next(f for f in outcome.fits if f.gpu_key == "H100-SXM")
     assert h100.fits and h100.gpu_count >= 2
-    assert all(f.gpu_count * f.budget_gib_per_gpu >= f.required_gib_per_gpu for f in outcome.fits if f.fits)
+    assert all(f.budget_gib_per_gpu >= f.required_gib_per_gpu for f in outcome.fits if f.fits)  # per GPU
+    l4 = next(f for f in outcome.fits if f.gpu_key == "L4")
+    assert not l4.fits or l4.gpu_count >= 8
 
 
 def test_qlora_8b_fits_one_24gb_gpu() -> None:
@@ -33,3 +35,19 @@ def test_unstated_method_and_unknown_size_are_said_not_guessed() -> None:
 def test_named_gpus_are_the_ones_sized() -> None:
     outcome = size_for(WorkloadSpec(task="inference", params_billions=8, gpu_names=["L4", "A100"]))
     assert {f.gpu_key for f in outcome.fits} == {"L4", "A100-40GB", "A100-80GB", "A100-80GB-PCIe"}  # the A100 family
+
+
+def test_concurrent_users_set_replicas_not_per_replica_memory() -> None:
+    alone = size_for(WorkloadSpec(task="inference", params_billions=8))
+    crowd = size_for(WorkloadSpec(task="inference", params_billions=8, concurrent_users=500))
+    assert alone.sizing and crowd.sizing and crowd.sizing.required_gpu_memory_gib == alone.sizing.required_gpu_memory_gib
+    assert next(f for f in crowd.fits if f.gpu_key == "L4").replicas > 1
+
+
+def test_a_count_for_one_named_gpu_is_kept_and_bad_inputs_become_assumptions() -> None:
+    pinned = size_for(WorkloadSpec(task="inference", params_billions=8, gpu_names=["L4"], gpu_count=2))
+    assert pinned.sizing is not None and pinned.assumptions == ()
+    loose = size_for(WorkloadSpec(task="inference", params_billions=8, gpu_count=2))
+    assert "one GPU type is named" in loose.assumptions[0]
+    bad = size_for(WorkloadSpec(task="inference", params_billions=8, precision="q9"))
+    assert bad.sizing is None and bad.fits == () and "could not size" in bad.assumptions[-1]

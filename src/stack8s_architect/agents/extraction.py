@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from stack8s_architect.catalog.charts.roles import ROLE_RULES
 from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
@@ -24,23 +26,24 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
 
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+# Bounded, and never starting inside a longer number: linear-time matching, no overflowing values.
+_NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?![\d,])"
 _MONEY = re.compile(
     r"(?:\$|usd\s*|us\$)\s*" + _NUMBER + r"\s*(k|m)?\b(?:\s*(?:usd|dollars))?"
     r"(?:\s*(?:/|per|a|an|each)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?"
     r"|" + _NUMBER + r"\s*(k|m)?\s*(?:usd|dollars)\b(?:\s*(?:/|per|a|an|each)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?",
     re.IGNORECASE,
 )
-_PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|pays?|billed)\b[^$]{0,12}$", re.I)
+_PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|billed|is|are)\b[^$]{0,12}$", re.I)
+_OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:eur|euros?|gbp|pounds?)\b", re.I)
 _BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|cap|limit)\b", re.I)
-_BARE_BUDGET = re.compile(r"\bbudget\s*(?:of|is|:)?\s*" + _NUMBER + r"\s*(k|m)?\b", re.IGNORECASE)
-_HOURS_PER = {"month": 1.0, "mo": 1.0, "hour": 730.0, "hr": 730.0, "h": 730.0, "day": 730.0 / 24,
+_BARE_BUDGET = re.compile(r"\bbudget\s*(?:of|is|:)?\s*" + _NUMBER + r"\s*(k|m)?\b"
+                          r"(?:\s*(?:/|per|a|an)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?", re.IGNORECASE)
+_TO_MONTHLY = {"month": 1.0, "mo": 1.0, "hour": 730.0, "hr": 730.0, "h": 730.0, "day": 730.0 / 24,
               "week": 730.0 / (24 * 7), "year": 1 / 12, "yr": 1 / 12}
 _SIZE = re.compile(r"\b" + _NUMBER + r"\s*(pb|tb|gb|mb|tib|gib)\b", re.IGNORECASE)
 _TO_GB = {"pb": 1e6, "tb": 1e3, "gb": 1.0, "mb": 1e-3, "tib": 1024 * 1.073741824, "gib": 1.073741824}
-_GPU_COUNT = re.compile(
-    r"\b(\d+|one|two|three|four|six|eight|sixteen|single)\s*(?:x\s*)?(?:[a-z0-9\- ]{0,20}?)\s*gpus?\b"
-    r"|\b(\d+)\s*x\s*(?=[a-z])", re.IGNORECASE)
+_COUNT_WORD = r"(?<![\d.,])(\d{1,4}|one|two|three|four|six|eight|sixteen|single)"
 _WORD_NUMBERS = {"one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "sixteen": 16}
 _GPU_MEMORY = re.compile(r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*)?(?:vram|gpu memory|memory|hbm)\b"
                          r"|\b(?:vram|gpu memory)\s*(?:of\s*)?(?:at least\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b",
@@ -51,22 +54,26 @@ _USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|par
                     r"chats|conversations)\b", re.IGNORECASE)
 _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:requests?\s*(?:/|per)\s*(?:second|sec|s)\b|rps\b|qps\b)"
                   r"|\b" + _NUMBER + r"\s*(k)?\s*requests?\s*(?:/|per|a)\s*(minute|min|hour|day)\b", re.IGNORECASE)
-_LATENCY = re.compile(r"\b(?:under|below|<|less than|within|p95|p99|latency(?: of)?)\s*(?:of\s*)?" + _NUMBER +
+_LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|latency(?: of)?)|<)\s*(?:of\s*)?" + _NUMBER +
                       r"\s*(ms|milliseconds?|s|sec|seconds?)\b", re.IGNORECASE)
-_PARAMS = re.compile(r"\b" + _NUMBER + r"\s*([bm])\b(?!\s*(?:tokens|rows|images|documents))", re.IGNORECASE)
+# "8B", "1.5B model": billions anywhere; millions ("350M") only inside a model mention — "1.2M/year" is money.
+_PARAMS = re.compile(r"(?<![$€£])\b" + _NUMBER + r"\s*(b)(?:illion)?\b(?!\s*(?:tokens|rows|images|documents|"
+                     r"requests|users|dollars|usd))", re.IGNORECASE)
+_PARAMS_IN_MODEL = re.compile(r"\b" + _NUMBER + r"\s*([bm])\b", re.IGNORECASE)
 _MODEL = re.compile(
     r"\b((?:meta[- ])?llama(?:[- ]?\d(?:\.\d)?(?!\d))?|mistral|mixtral|qwen[- ]?\d(?:\.\d)?(?!\d)|qwen|gemma[- ]?\d?(?!\d)|"
     r"phi[- ]?\d(?:\.\d)?(?!\d)|"
     r"deepseek(?:[- ]?(?:v\d|r\d))?|falcon|gpt[- ]?oss|yi|command[- ]r|whisper|stable diffusion|sdxl|flux|yolo\w*|"
-    r"sam\b|monai|bert|clip|llava|starcoder\d?|codellama)"
+    r"monai|bert|clip|llava|starcoder\d?|codellama)(?![a-z])"
     r"((?:[- ](?:\d+(?:\.\d+)?[bm]|\d+x\d+b|instruct|chat|base|large(?:-v\d)?|medium|small|tiny|coder|vl))*)",
     re.IGNORECASE)
 
 _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fine_tuning", re.compile(r"\b(fine[- ]?tun\w*|finetun\w*|q?lora|adapter training|sft|instruction[- ]tun\w*)\b", re.I)),
-    ("batch_inference", re.compile(r"\b(batch|offline scoring|every (?:day|night|hour)|nightly|per day|daily|"
+    ("batch_inference", re.compile(r"\b(batch|offline scoring|every (?:day|night|hour)|nightly|daily|"
                                    r"backfill|bulk)\b", re.I)),
-    ("training", re.compile(r"\b(train\w*|pre-?train\w*|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
+    # "train"/"training", not "trained" ("serve our already-trained model") nor "train of thought"
+    ("training", re.compile(r"\b((?:pre-?|re)?train(?:ing|s)?\b(?! of thought)|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
@@ -97,26 +104,32 @@ _METHOD = (("qlora", re.compile(r"\bqlora\b", re.I)), ("lora", re.compile(r"\blo
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
                         r"knowledge base)\b", re.I)
 _SPOT = re.compile(r"\b(spot|preemptible|pre-emptible|interruptible)\b", re.I)
-_NO_SPOT = re.compile(r"\b(no spot|not spot|on-demand only|without spot|avoid spot)\b", re.I)
+_NO_SPOT = re.compile(r"\b(?:no|not|don'?t|do not|without|avoid|never)\b(?:\s+\w+){0,2}\s+spot\b|"
+                      r"\bon-demand only\b", re.I)
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
                     r"own data ?cent(?:er|re))\b", re.I)
 _COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
 _LICENSE = ((re.compile(r"\bcommercial(?:ly)?\b(?: use)?", re.I), "commercial-use"),
-            (re.compile(r"\b(permissive|apache|mit licen[cs]e)\b", re.I), "permissive"),
+            (re.compile(r"\b(permissive|apache[- ]2(?:\.0)?|apache licen[cs]e|mit licen[cs]e)\b", re.I), "permissive"),
             (re.compile(r"\bopen[- ]?(?:source|weights?)\b", re.I), "open-weights"))
 _GEOGRAPHY_WORDS = ("europe", "eu", "eea", "us", "usa", "north america", "asia", "apac", "uk", "india", "japan",
                     "south america", "latam", "middle east", "africa", "oceania", "australia", "canada")
-_GPU_TOKEN = re.compile(
-    r"\b((?:nvidia |amd )?(?:[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|"
-    r"gb\d{3}|b\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|tpu ?v\d[a-z]?|l40s?|a10g))\b", re.I)
+_GPU_BASE = (r"(?:[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
+             r"gb\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
+_GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
+_GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
+# Product names that are also common words ("vector database", "drone footage", "Flux" the image model).
+_AMBIGUOUS_PRODUCTS = {"Vector", "Flux", "Drone", "Keel", "Aim", "Dex", "Volcano", "Gloo", "Phoenix", "Vespa"}
 _COMPONENTS = sorted({rule.product for rule in ROLE_RULES if rule.roles and len(rule.product) > 3
+                      and rule.product not in _AMBIGUOUS_PRODUCTS
                       and rule.product.split()[0] not in {"Prometheus", "Apache", "NVIDIA", "Kubeflow", "Grafana"}},
                      key=len, reverse=True)
 _COMPONENT_PATTERNS = [(p, re.compile(r"\b" + re.escape(p) + r"\b", re.I)) for p in _COMPONENTS] + [
     (name, re.compile(r"\b" + re.escape(word) + r"\b", re.I)) for word, name in (
         ("prometheus", "Prometheus"), ("grafana", "Grafana"), ("airflow", "Apache Airflow"), ("kafka", "Apache Kafka"),
-        ("spark", "Apache Spark"), ("triton", "NVIDIA Triton"), ("kubeflow", "Kubeflow Pipelines"), ("ray", "KubeRay"))]
+        ("spark", "Apache Spark"), ("triton", "NVIDIA Triton"), ("kubeflow", "Kubeflow Pipelines"),
+        ("ray cluster", "KubeRay"), ("ray serve", "KubeRay"), ("ray train", "KubeRay"))]
 
 
 def _number(text: str, suffix: str | None = None) -> float:
@@ -131,7 +144,15 @@ def extract(message: str) -> Extraction:
     notes: list[str] = []
     for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options):
         extractor(text, found, notes)
-    return Extraction(WorkloadSpec(**found), notes)
+    valid = {}
+    for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
+        try:
+            WorkloadSpec(**{name: value})
+        except ValidationError:
+            notes.append(f"ignored {name.replace('_', ' ')} = {value}: it must be a positive value")
+            continue
+        valid[name] = value
+    return Extraction(WorkloadSpec(**valid), notes)
 
 
 def _task_and_domain(text: str, found: dict[str, object], notes: list[str]) -> None:
@@ -151,6 +172,8 @@ def _task_and_domain(text: str, found: dict[str, object], notes: list[str]) -> N
 
 
 def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
+    if _OTHER_CURRENCY.search(text):
+        notes.append("amounts in other currencies are not converted: give the budget in US dollars")
     for match in _MONEY.finditer(text):
         amount = match.group(1) or match.group(4)
         suffix = match.group(2) or match.group(5)
@@ -158,37 +181,48 @@ def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
         before = text[max(0, match.start() - 40):match.start()]
         if _PRICE_CLAIM.search(before) or (not period and not _BUDGET_WORDS.search(before)):
             continue  # a price quoted or claimed ("an H100 costs $2"), not a budget: prices come from the catalog
-        monthly = _number(amount, suffix) * _HOURS_PER.get(period or "month", 1.0)
+        monthly = _number(amount, suffix) * _TO_MONTHLY.get(period or "month", 1.0)
         found["budget_usd_per_month"] = round(monthly, 2)
         if period in {"hour", "hr", "h", "day", "week", "year", "yr"}:
             notes.append(f"budget {match.group(0).strip()} read as ${monthly:,.0f} per month (730 hours)")
         return
     bare = _BARE_BUDGET.search(text)
-    if bare:
-        found["budget_usd_per_month"] = _number(bare.group(1), bare.group(2))
-        notes.append(f"budget {bare.group(0).strip()} read as US dollars per month")
+    if bare and not _OTHER_CURRENCY.search(text[bare.start():bare.end() + 8]):
+        period = (bare.group(3) or "month").lower()
+        monthly = _number(bare.group(1), bare.group(2)) * _TO_MONTHLY.get(period, 1.0)
+        found["budget_usd_per_month"] = round(monthly, 2)
+        notes.append(f"{bare.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
 
 
 def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
     names: list[str] = []
+    keys: list[tuple[str, ...]] = []
     for match in _GPU_TOKEN.finditer(text):
         token = match.group(1)
-        if re.fullmatch(r"[abhlt]\d{1,2}", token, re.I) and token.upper() not in {"A10", "H100", "L4", "T4", "B200"}:
-            continue  # "a1", "t5": not accelerators
-        if resolve_user_accelerator(token) and token.upper() not in {n.upper() for n in names}:
-            names.append(token.upper().replace("NVIDIA ", "").replace("AMD ", ""))
+        resolved = resolve_user_accelerator(token)
+        if not resolved and token[-1] in "sS":  # "H100s": the plural swallowed by the model-suffix letter
+            token = token[:-1]
+            resolved = resolve_user_accelerator(token)
+        if resolved and resolved not in keys:  # "nvidia h100 … H100" is one GPU
+            keys.append(resolved)
+            names.append(re.sub(r"^(?:NVIDIA|AMD) ", "", token.upper()))
     if names:
         found["gpu_names"] = names
-    count = _GPU_COUNT.search(text)
+    # A count sits right before "GPU(s)" or a GPU name: "8x H100", "two A100s", "2 GPUs" — not "2x faster".
+    count = re.search(_COUNT_WORD + r"\s*(?:x\s*)?(?:(?:nvidia|amd)\s+)?(?:gpus?\b|" + _GPU_NAME + r")", text, re.I)
     if count:
-        raw = (count.group(1) or count.group(2) or "").lower()
-        found["gpu_count"] = _WORD_NUMBERS.get(raw) or int(raw)
+        raw = count.group(1).lower()
+        value = _WORD_NUMBERS.get(raw) or int(raw)
+        if value <= 1024:
+            found["gpu_count"] = value
     memory = _GPU_MEMORY.search(text)
     if memory:
         found["min_gpu_memory_gib"] = float((memory.group(1) or memory.group(2)).replace(",", ""))
 
 
-_AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai")}  # "a vast dataset" is not a cloud
+# "a vast dataset" and "a lambda function" name no cloud.
+_AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai"),
+                        "lambda": ("lambda labs", "lambda cloud", "lambdalabs", "on lambda", "lambda gpu")}
 
 
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
@@ -235,15 +269,17 @@ def _scale(text: str, found: dict[str, object], notes: list[str]) -> None:
     if context:
         number, suffix = (context.group(1), context.group(2)) if context.group(1) else (context.group(3), context.group(4))
         tokens = _number(number, suffix)
-        found["context_length"] = int(tokens * 1.024) if suffix and tokens % 1000 == 0 and tokens >= 4000 else int(tokens)
+        binary = suffix and number in {"4", "8", "16", "32", "64", "128", "256"}  # "32k" context is 32,768 tokens
+        found["context_length"] = int(tokens * 1.024) if binary else int(tokens)
 
 
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     for match in _SIZE.finditer(text):
         after = text[match.end():match.end() + 40].lower()
         before = text[max(0, match.start() - 30):match.start()].lower()
-        if re.search(r"\b(vram|gpu|memory|hbm|ram)\b", after[:20]) or "vram" in before:
-            continue
+        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or re.search(r"\b(vram|model)\b", before) \
+                or _GPU_TOKEN.search(before[-14:]) or _GPU_TOKEN.match(after[:12].lstrip()):
+            continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB": not data
         found["dataset_size_gb"] = round(_number(match.group(1)) * _TO_GB[match.group(2).lower()], 3)
         return
 
@@ -253,7 +289,7 @@ def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
     if match:
         query = (match.group(1) + (match.group(2) or "")).strip()
         found["model_query"] = query
-    params = _PARAMS.search(match.group(0)) if match and _PARAMS.search(match.group(0)) else _PARAMS.search(text)
+    params = (_PARAMS_IN_MODEL.search(match.group(0)) if match else None) or _PARAMS.search(text)
     if params:
         found["params_billions"] = _number(params.group(1)) / (1000 if params.group(2).lower() == "m" else 1)
 

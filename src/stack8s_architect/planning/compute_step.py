@@ -1,10 +1,9 @@
 """The planner's compute step: catalog offers that hold the sized workload, cheapest first.
 
 With a sizing, each accelerator that fits is searched with at least the tensor-parallel GPU count on
-one instance (a TP group must not span machines); enough instances are taken for every replica.
-Without one, the user's own constraints (GPU names, count, per-GPU memory) select the offers. Every
-price, memory figure and count is copied from the catalog row; `fits` repeats the sizing's check
-against the row's own GPU memory.
+one instance (a TP group must not span machines; pipeline stages may), and enough instances are taken
+for every replica's stages. Without one, the user's own constraints (GPU names, count, per-GPU memory)
+select whole-GPU offers. Every price, memory figure and count is copied from the catalog row.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from stack8s_architect.planning.plan import PlanCompute
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
-from stack8s_architect.sizing.units import HOURS_PER_MONTH
+from stack8s_architect.sizing.cost import monthly_cost_usd
 
 # Without a sizing and without constraints, a training or vision job starts from a 24 GiB GPU.
 _DEFAULT_MEMORY_GIB = 24.0
@@ -33,7 +32,7 @@ class _Candidate:
 
     @property
     def monthly(self) -> float:
-        return self.offer.hourly_usd * self.instances * HOURS_PER_MONTH
+        return monthly_cost_usd(self.offer.hourly_usd, self.instances)
 
 
 def compute_candidates(
@@ -48,6 +47,8 @@ def compute_candidates(
             candidates += _offers_for_fit(catalog, spec, fit)
         if not fitting:
             assumptions.append("no accelerator sized holds this workload; see the sizing notes for what would fit")
+        elif not candidates:
+            assumptions.append("no catalog offer has enough of a fitting GPU on one instance within these filters")
     else:
         candidates += _offers_for_constraints(catalog, spec, assumptions)
     candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
@@ -68,11 +69,13 @@ def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> l
 
 
 def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[_Candidate]:
+    """Instances holding every replica: each stage is one TP group on one instance."""
     found = []
-    replicas = fit.replicas or 1
-    for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=fit.gpu_count):
-        per_instance = max(1, math.floor(offer.accelerator_count / fit.gpu_count))
-        found.append(_Candidate(offer, math.ceil(replicas / per_instance), fit))
+    stages = (fit.replicas or 1) * fit.pipeline_parallel
+    least = max(fit.tensor_parallel, spec.gpu_count or 0)
+    for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
+        per_instance = math.floor(offer.accelerator_count / fit.tensor_parallel)
+        found.append(_Candidate(offer, math.ceil(stages / per_instance), fit))
     return found
 
 
@@ -81,8 +84,8 @@ def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumpt
     if memory is None and not spec.gpu_names:
         memory = _DEFAULT_MEMORY_GIB
         assumptions.append(f"no GPU memory given: at least {memory:g} GiB per GPU assumed")
-    offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=spec.gpu_count,
-                     min_gpu_memory_gib=memory)
+    offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=spec.gpu_count or 1,
+                     min_gpu_memory_gib=memory)  # whole GPUs unless a count says otherwise
     return [_Candidate(offer, 1, None) for offer in offers]
 
 
@@ -99,15 +102,12 @@ def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
 
 def _row(rank: int, candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> PlanCompute:
     offer, fit = candidate.offer, candidate.fit
-    fits = True  # re-checked against the row itself: its per-GPU memory must hold the per-GPU requirement
-    if fit is not None and offer.gpu_memory_gib is not None:
-        fits = offer.gpu_memory_gib >= fit.required_gib_per_gpu
     return PlanCompute(
         rank=rank, provider=offer.provider, instance_type=offer.instance_type, region=offer.region,
         accelerator=offer.accelerator, accelerator_count=offer.accelerator_count, gpu_memory_gib=offer.gpu_memory_gib,
         total_gpu_memory_gib=offer.total_gpu_memory_gib, vcpus=offer.vcpus, memory_gib=offer.memory_gib,
         spot=offer.spot, price_per_hour_usd=offer.hourly_usd, instances=candidate.instances,
-        monthly_cost_usd=round(candidate.monthly, 2), fits=fits, source=offer.source,
+        monthly_cost_usd=round(candidate.monthly, 2), fits=fit.fits if fit else True, source=offer.source,
         why=_why(candidate, spec, outcome),
     )
 
@@ -116,9 +116,10 @@ def _why(candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> s
     offer, fit = candidate.offer, candidate.fit
     price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
     if fit is not None and outcome.sizing is not None:
+        layout = f"TP={fit.tensor_parallel}" + (f", PP={fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
         replicas = f", {fit.replicas} replicas" if (fit.replicas or 1) > 1 else ""
         return (f"{fit.gpu_count} × {offer.accelerator} hold {outcome.sizing.required_gpu_memory_gib:g} GiB "
-                f"(TP={fit.tensor_parallel}{replicas}); {candidate.instances} instance(s) at {price}")
+                f"({layout}{replicas}); {candidate.instances} instance(s) at {price}")
     asked = ", ".join(filter(None, (
         f"{spec.gpu_count}+ GPUs" if spec.gpu_count else None,
         f"≥ {spec.min_gpu_memory_gib:g} GiB each" if spec.min_gpu_memory_gib else None,

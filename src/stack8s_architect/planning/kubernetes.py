@@ -20,8 +20,7 @@ def template_for(spec: WorkloadSpec) -> str:
     if spec.task == "batch_inference":
         return "batch-inference"
     if spec.task in {"training", "fine_tuning"}:
-        return "llm-fine-tuning" if spec.domain in {None, "llm", "multimodal"} and spec.task == "fine_tuning" \
-            else "cv-training" if spec.domain in {"vision", "image_generation", "tabular", "other"} else "llm-fine-tuning"
+        return "cv-training" if spec.domain in {"vision", "image_generation", "tabular", "other"} else "llm-fine-tuning"
     if "vector-db" in (spec.components or []):
         return "rag"
     return "llm-inference"
@@ -49,7 +48,7 @@ def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[Stack
         PlanComponent(
             role=c.role, chart=c.chart_id, repository=c.repository, version=c.version, app_version=c.app_version,
             license=c.license, why=c.why + (f" (also {', '.join(c.also_covers)})" if c.also_covers else ""),
-            alternatives=[f"{a.chart_id} {a.version or ''}: {a.why}".replace("  ", " ") for a in c.alternatives],
+            alternatives=[" ".join(filter(None, (a.chart_id, a.version))) + f": {a.why}" for a in c.alternatives],
         )
         for c in stack.components
     ]

@@ -43,9 +43,11 @@ def model_candidates(
         return [], assumptions
     hits = _search(session, spec, query, task, fits_gib, embedder, limit * 8 if spec.model_query else limit)
     if spec.model_query:
-        hits = sorted(hits, key=lambda hit: _name_match(spec.model_query or "", hit.id))[:limit]
-    if spec.model_query and hits:
-        assumptions.append(f"'{spec.model_query}' read as {hits[0].id} (the closest catalog match)")
+        hits = sorted(hits, key=lambda hit: _name_match(spec.model_query, hit.id))[:limit]
+        if hits and _name_match(spec.model_query, hits[0].id) < 3:
+            assumptions.append(f"'{spec.model_query}' read as {hits[0].id} (the catalog model of that name)")
+        elif hits:
+            assumptions.append(f"no catalog model is named '{spec.model_query}'; the closest matches are listed")
     if "vector-db" in (spec.components or []):
         hits += _search(session, spec, *_EMBEDDINGS, None, embedder, 1)
     rows = [PlanModel(rank=i, id=h.id, task=h.task, params_billions=h.params_billions, license=h.license,

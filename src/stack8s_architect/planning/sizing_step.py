@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 
+# Sizing formulas per modality; tabular and other workloads are sized as language models would be.
 _MODALITY = {"llm": "llm", "multimodal": "llm", "vision": "vision", "medical_imaging": "vision", "speech": "speech",
              "image_generation": "diffusion", "embeddings": "embedding"}
 
@@ -30,19 +34,27 @@ def _mode(spec: WorkloadSpec, assumptions: list[str]) -> str:
 
 
 def size_for(spec: WorkloadSpec) -> SizingOutcome:
-    """Size the workload when its model size is known; otherwise say what sizing needs."""
+    """Size the workload when its model size is known; otherwise, or when it cannot be sized, say why."""
     assumptions: list[str] = []
     if spec.params_billions is None:
         return SizingOutcome(None, (), ("no model size known yet: GPUs are chosen from the memory and count asked "
                                         "for, not from a sizing",))
-    request = SizeToolRequest(
-        model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
-        modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
-        precision=spec.precision, context_length=spec.context_length,
-        concurrency=spec.concurrent_users or 1, concurrent_users=spec.concurrent_users,
-        requests_per_second=spec.requests_per_second, gpus=list(spec.gpu_names or []),
-        gpu_count=spec.gpu_count,
-    )
-    result, response = run_size(request)
+    one_gpu = spec.gpu_names[0] if spec.gpu_names and len(spec.gpu_names) == 1 else None
+    if spec.gpu_count and not one_gpu:
+        assumptions.append(f"{spec.gpu_count} GPUs asked for: the count is kept when one GPU type is named; "
+                           "otherwise the smallest count that fits each GPU is used")
+    try:
+        request = SizeToolRequest(
+            model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
+            modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
+            precision=spec.precision, context_length=spec.context_length,
+            # one sequence per replica's budget; concurrent users set the replica count, not the memory twice
+            concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
+            gpus=list(spec.gpu_names or []), gpu=one_gpu, gpu_count=spec.gpu_count if one_gpu else None,
+        )
+        result, response = run_size(request)
+    except (ArchitectError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
+        return SizingOutcome(None, (), (*assumptions, f"could not size this workload: {message}"))
     assumptions += response.details.get("assumptions") or []
     return SizingOutcome(PlanSizing(**response.sizing), tuple(result.gpu_fits), tuple(assumptions))
