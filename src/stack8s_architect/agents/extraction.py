@@ -25,6 +25,14 @@ class Extraction:
     spec: WorkloadSpec
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def warnings(self) -> list[str]:
+        """The notes about something said that could not be used (invalid values, other currencies)."""
+        return [note for note in self.notes if note.startswith(_WARNING_PREFIXES)]
+
+
+_WARNING_PREFIXES = ("ignored ", "amounts in other currencies")
+
 
 # Bounded, and never starting inside a longer number: linear-time matching, no overflowing values.
 _NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?![\d,])"

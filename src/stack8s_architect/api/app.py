@@ -11,14 +11,17 @@ from fastapi.responses import FileResponse
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
-from stack8s_architect.api.routers import catalog, compute, health, models, sizing
+from stack8s_architect.agents.chat import ChatService
+from stack8s_architect.api.routers import catalog, chat, compute, health, models, sizing
 from stack8s_architect.api.routers import charts as charts_router
 from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.service import BackgroundEmbedder
+from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.core.settings import Settings
+from stack8s_architect.rendering.markdown import plan_markdown
 
 log = get_logger(__name__)
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -39,9 +42,13 @@ def create_app(
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
             charts = ChartCatalog(session).warm()
+        app.state.embedder = None
         if embed_in_background:
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
             app.state.embedder.start()
+        background = app.state.embedder
+        app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown,
+                                     embedder=lambda: background.embedder if background else None)
         log.info("service.started", host=settings.server.host, port=settings.server.port,
                  database="embedded" if app.state.database.embedded else "external", compute_offers=offers, charts=charts)
         try:
@@ -59,7 +66,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, catalog, compute, sizing, models, charts_router):
+    for module in (health, catalog, compute, sizing, models, charts_router, chat):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -25,7 +25,7 @@ _DEFAULT_MEMORY_GIB = 24.0
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     offer: ComputeOffer
     instances: int
     fit: GpuFit | None
@@ -39,8 +39,16 @@ def compute_candidates(
     catalog: ComputeCatalog, spec: WorkloadSpec, outcome: SizingOutcome, *, limit: int = 5
 ) -> tuple[list[PlanCompute], list[str]]:
     """Ranked compute rows and the assumptions made choosing them."""
+    candidates, assumptions = ranked_candidates(catalog, spec, outcome, limit=limit)
+    return [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)], assumptions
+
+
+def ranked_candidates(
+    catalog: ComputeCatalog, spec: WorkloadSpec, outcome: SizingOutcome, *, limit: int = 5
+) -> tuple[list[Candidate], list[str]]:
+    """The offers behind the rows (their on-demand and spot prices), cheapest first, one per instance type."""
     assumptions: list[str] = []
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     fitting = [fit for fit in outcome.fits if fit.fits]
     if outcome.sizing is not None:
         for fit in fitting:
@@ -53,8 +61,7 @@ def compute_candidates(
         candidates += _offers_for_constraints(catalog, spec, assumptions)
     candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                    c.offer.region))
-    rows = [_row(rank, c, spec, outcome) for rank, c in enumerate(_distinct(candidates)[:limit], start=1)]
-    return rows, assumptions
+    return _distinct(candidates)[:limit], assumptions
 
 
 def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> list[ComputeOffer]:
@@ -68,28 +75,28 @@ def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> l
         return []  # a name this catalog does not hold: no offers from it
 
 
-def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[_Candidate]:
+def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[Candidate]:
     """Instances holding every replica: each stage is one TP group on one instance."""
     found = []
     stages = (fit.replicas or 1) * fit.pipeline_parallel
     least = max(fit.tensor_parallel, spec.gpu_count or 0)
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
         per_instance = math.floor(offer.accelerator_count / fit.tensor_parallel)
-        found.append(_Candidate(offer, math.ceil(stages / per_instance), fit))
+        found.append(Candidate(offer, math.ceil(stages / per_instance), fit))
     return found
 
 
-def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumptions: list[str]) -> list[_Candidate]:
+def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumptions: list[str]) -> list[Candidate]:
     memory = spec.min_gpu_memory_gib
     if memory is None and not spec.gpu_names:
         memory = _DEFAULT_MEMORY_GIB
         assumptions.append(f"no GPU memory given: at least {memory:g} GiB per GPU assumed")
     offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=spec.gpu_count or 1,
                      min_gpu_memory_gib=memory)  # whole GPUs unless a count says otherwise
-    return [_Candidate(offer, 1, None) for offer in offers]
+    return [Candidate(offer, 1, None) for offer in offers]
 
 
-def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     """One row per (provider, instance type): its cheapest region and count."""
     seen, kept = set(), []
     for candidate in candidates:
@@ -100,7 +107,7 @@ def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _row(rank: int, candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> PlanCompute:
+def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> PlanCompute:
     offer, fit = candidate.offer, candidate.fit
     return PlanCompute(
         rank=rank, provider=offer.provider, instance_type=offer.instance_type, region=offer.region,
@@ -112,7 +119,7 @@ def _row(rank: int, candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOu
     )
 
 
-def _why(candidate: _Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> str:
+def _why(candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> str:
     offer, fit = candidate.offer, candidate.fit
     price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
     if fit is not None and outcome.sizing is not None:

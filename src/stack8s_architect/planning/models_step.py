@@ -43,7 +43,8 @@ def model_candidates(
         return [], assumptions
     hits = _search(session, spec, query, task, fits_gib, embedder, limit * 8 if spec.model_query else limit)
     if spec.model_query:
-        hits = sorted(hits, key=lambda hit: _name_match(spec.model_query, hit.id))[:limit]
+        # the name first; among equal names the most downloaded (the publisher's own repo over re-uploads)
+        hits = sorted(hits, key=lambda hit: (_name_match(spec.model_query, hit.id), -(hit.downloads or 0)))[:limit]
         if hits and _name_match(spec.model_query, hits[0].id) < 3:
             assumptions.append(f"'{spec.model_query}' read as {hits[0].id} (the catalog model of that name)")
         elif hits:
@@ -67,6 +68,8 @@ def _name_match(query: str, model_id: str) -> int:
     Search ranks fine-tunes that mention a base model in their card near it; a named model means that one.
     """
     wanted, name = _compact(query), _compact(model_id.rsplit("/", 1)[-1])
+    if not wanted.startswith("meta") and name.startswith("meta"):
+        name = name.removeprefix("meta")  # meta-llama/Meta-Llama-3-8B is "Llama 3 8B"
     return 0 if name == wanted else 1 if name.startswith(wanted) else 2 if wanted in name else 3
 
 

@@ -13,6 +13,9 @@ from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 
 # Sizing formulas per modality; tabular and other workloads are sized as language models would be.
+# Text datasets: about 4 bytes of UTF-8 per token (English BPE tokenisers average 3.5–4.5).
+BYTES_PER_TOKEN = 4.0
+
 _MODALITY = {"llm": "llm", "multimodal": "llm", "vision": "vision", "medical_imaging": "vision", "speech": "speech",
              "image_generation": "diffusion", "embeddings": "embedding"}
 
@@ -43,6 +46,11 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
     if spec.gpu_count and not one_gpu:
         assumptions.append(f"{spec.gpu_count} GPUs asked for: the count is kept when one GPU type is named; "
                            "otherwise the smallest count that fits each GPU is used")
+    tokens = None
+    if spec.dataset_size_gb and spec.task in {"training", "fine_tuning"} and _MODALITY.get(spec.domain or "llm") == "llm":
+        tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+        assumptions.append(f"{spec.dataset_size_gb:g} GB of text ≈ {tokens / 1e9:,.2f}B tokens at {BYTES_PER_TOKEN:g} "
+                           "bytes per token, one epoch")
     try:
         request = SizeToolRequest(
             model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
@@ -50,7 +58,7 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
             precision=spec.precision, context_length=spec.context_length,
             # one sequence per replica's budget; concurrent users set the replica count, not the memory twice
             concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
-            gpus=list(spec.gpu_names or []), gpu=one_gpu, gpu_count=spec.gpu_count if one_gpu else None,
+            training_tokens=tokens, gpus=list(spec.gpu_names or []), gpu=one_gpu, gpu_count=spec.gpu_count if one_gpu else None,
         )
         result, response = run_size(request)
     except (ArchitectError, ValidationError) as exc:

@@ -1,0 +1,175 @@
+"""The chat service: store the user's message, run the turn, store the answer and the plan version.
+
+Two transactions per turn: the user's message is committed first, so a turn that fails midway loses
+nothing the user said (the message stays in the history, the conversation's spec is unchanged, and
+the error is reported). The second transaction locks the conversation row, so turns of one
+conversation run one at a time and every plan version and message number is taken once.
+
+The store (`conversations.repository.ConversationStore`) and the plan renderer are passed in by the
+caller (API, CLI), keeping this package free of the layers above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
+
+from stack8s_architect.agents.clarification import Question, pending
+from stack8s_architect.agents.turn import ConversationState, Extractor, Status, TurnEngine, offline_extractor
+from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.errors import InvalidRequestError, NotFoundError
+from stack8s_architect.core.logging import get_logger
+from stack8s_architect.planning.plan import DeploymentPlan
+from stack8s_architect.planning.planner import PlannerContext
+from stack8s_architect.planning.spec import WorkloadSpec
+
+log = get_logger(__name__)
+
+MAX_MESSAGE_CHARS = 8000
+TITLE_CHARS = 80
+GREETING = ("Describe the AI workload you want to run — the model or task, the data, the scale, and any budget, "
+            "cloud or region — and I will plan the GPUs, models, Kubernetes stack and cost.")
+
+
+class ChatMessageRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = Field(min_length=1, max_length=64)
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message is blank; say what the workload is")
+        return value
+
+
+class ChatStartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str | None = Field(default=None, max_length=MAX_MESSAGE_CHARS,
+                                description="the first message; without one the reply is a greeting")
+
+
+class ChatResponse(BaseModel):
+    """DESIGN.md's chat response."""
+
+    conversation_id: str
+    message_id: str
+    kind: Literal["clarification", "plan", "answer"]
+    content: str
+    questions: list[Question]
+    spec: WorkloadSpec
+    plan: DeploymentPlan | None
+    warnings: list[str]
+
+
+StoreFactory = Callable[[Session], Any]
+
+
+class ChatService:
+    def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
+                 render: Callable[[DeploymentPlan], str] | None = None,
+                 embedder: Callable[[], Embedder | None] = lambda: None):
+        self.database = database
+        self.store = store
+        self.extractor = extractor
+        self.render = render
+        self.embedder = embedder  # read per turn: the service loads its embedder in the background
+
+    def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
+        with self.database.session() as session:
+            store = self.store(session)
+            conversation_id = store.create(_title(message), {})
+            if not (message and message.strip()):
+                questions = pending(WorkloadSpec())[:1]
+                message_id, _ = store.add_message(conversation_id, "assistant", GREETING, kind="clarification",
+                                                  questions=[q.model_dump() for q in questions], spec={})
+                return ChatResponse(conversation_id=conversation_id, message_id=message_id, kind="clarification",
+                                    content=GREETING, questions=questions, spec=WorkloadSpec(), plan=None, warnings=[])
+        return self.message(ChatMessageRequest(conversation_id=conversation_id, message=message), status)
+
+    def message(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
+        with self.database.session() as session:  # 1: the user's words are kept whatever happens next
+            store = self.store(session)
+            if store.get(request.conversation_id) is None:
+                raise NotFoundError(f"no conversation {request.conversation_id!r}; start one with "
+                                    "POST /api/v1/chat/start")
+            store.add_message(request.conversation_id, "user", request.message)
+        with self.database.session() as session:  # 2: the turn and its results, one at a time per conversation
+            store = self.store(session)
+            row = store.get(request.conversation_id, lock=True)
+            state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
+                                      self._latest_plan(store, request.conversation_id, row["latest_plan_version"]))
+            engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render)
+            result = engine.turn(state, request.message, status or (lambda _: None))
+            version = row["latest_plan_version"]
+            if result.plan is not None and result.new_plan:
+                version = result.plan.version
+            message_id, _ = store.add_message(
+                request.conversation_id, "assistant", result.content, kind=result.kind,
+                questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
+                plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings)
+            if result.plan is not None and result.new_plan:
+                store.add_plan(request.conversation_id, version, message_id, result.plan.model_dump(mode="json"))
+            store.save_state(request.conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
+        log.info("chat.turn", conversation_id=request.conversation_id, kind=result.kind,
+                 plan_version=result.plan.version if result.plan else None, new_plan=result.new_plan)
+        return ChatResponse(conversation_id=request.conversation_id, message_id=message_id, kind=result.kind,
+                            content=result.content, questions=result.questions, spec=result.spec, plan=result.plan,
+                            warnings=result.warnings)
+
+    @staticmethod
+    def _latest_plan(store: Any, conversation_id: str, version: int) -> DeploymentPlan | None:
+        data = store.plan(conversation_id, version) if version else None
+        return DeploymentPlan.model_validate(data) if data else None
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def history(self, conversation_id: str) -> dict[str, Any]:
+        with self.database.session() as session:
+            store = self.store(session)
+            row = store.get(conversation_id)
+            if row is None:
+                raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+            return {"conversation_id": row["id"], "title": row["title"], "created_at": row["created_at"],
+                    "updated_at": row["updated_at"], "spec": row["spec"],
+                    "latest_plan_version": row["latest_plan_version"] or None,
+                    "messages": [_message_view(m) for m in store.messages(conversation_id)],
+                    "plans": store.plan_index(conversation_id)}
+
+    def plan(self, conversation_id: str, version: int) -> DeploymentPlan:
+        if version < 1:
+            raise InvalidRequestError("plan versions start at 1")
+        with self.database.session() as session:
+            store = self.store(session)
+            if store.get(conversation_id) is None:
+                raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+            data = store.plan(conversation_id, version)
+            if data is None:
+                raise NotFoundError(f"conversation {conversation_id!r} has no plan version {version}")
+            return DeploymentPlan.model_validate(data)
+
+    def conversations(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        with self.database.session() as session:
+            total, rows = self.store(session).list(limit=limit, offset=offset)
+        return {"total": total, "conversations": [
+            {**row, "latest_plan_version": row["latest_plan_version"] or None} for row in rows]}
+
+
+def _title(message: str | None) -> str:
+    text = " ".join((message or "").split())
+    if not text:
+        return "New conversation"
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _message_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {"message_id": row["id"], "sequence": row["sequence"], "role": row["role"], "kind": row["kind"],
+            "content": row["content"], "questions": row["questions"], "plan_version": row["plan_version"],
+            "warnings": row["warnings"], "created_at": row["created_at"]}

@@ -1,0 +1,209 @@
+"""The turn engine: one user message → a clarification, a plan, or an answer about the plan.
+
+extract (offline rules or an LLM, merged) → merge into the conversation's spec → refinement intents →
+clarifying questions (policy) or the deterministic planner → content. The engine keeps no state of
+its own: the caller passes the conversation's state in and stores the result (see `agents/chat.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
+from stack8s_architect.agents.extraction import Extraction, extract
+from stack8s_architect.agents.refinements import Intents, detect
+from stack8s_architect.planning.compute_step import ranked_candidates
+from stack8s_architect.planning.kubernetes import kubernetes_section
+from stack8s_architect.planning.plan import DeploymentPlan
+from stack8s_architect.planning.planner import PlannerContext, build_plan, describe_variant, variants, with_defaults
+from stack8s_architect.planning.sizing_step import size_for
+from stack8s_architect.planning.spec import WorkloadSpec
+
+Kind = Literal["clarification", "plan", "answer"]
+Status = Callable[[str], None]
+
+
+class Extractor(Protocol):
+    """Reads a message into a partial spec; `warnings` say what went wrong (e.g. an LLM fell back)."""
+
+    def __call__(self, message: str, spec: WorkloadSpec) -> tuple[Extraction, list[str]]: ...
+
+
+def offline_extractor(message: str, spec: WorkloadSpec) -> tuple[Extraction, list[str]]:
+    return extract(message), []
+
+
+@dataclass
+class ConversationState:
+    spec: WorkloadSpec = field(default_factory=WorkloadSpec)
+    asked: list[str] = field(default_factory=list)
+    plan: DeploymentPlan | None = None
+
+
+@dataclass
+class TurnResult:
+    kind: Kind
+    content: str
+    spec: WorkloadSpec
+    questions: list[Question] = field(default_factory=list)
+    plan: DeploymentPlan | None = None
+    new_plan: bool = False  # a plan version to store
+    warnings: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class TurnEngine:
+    def __init__(self, context: PlannerContext, extractor: Extractor = offline_extractor,
+                 render: Callable[[DeploymentPlan], str] | None = None):
+        self.context = context
+        self.extractor = extractor
+        self.render = render or (lambda plan: plan.summary)
+
+    def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
+        status("reading the request")
+        extraction, warnings = self.extractor(message, state.spec)
+        warnings = [*warnings, *extraction.warnings]
+        intents = detect(message, extraction.spec.gpu_names)
+        update = extraction.spec
+        if intents.compare:  # the GPUs named are what to compare, not a new constraint
+            update = update.model_copy(update={"gpu_names": None, "gpu_count": None})
+        spec = state.spec.merged(update)
+        understood = [n for n in extraction.notes if n not in warnings] + _said(update)
+        asked = list(state.asked)
+
+        if intents.answer_only:
+            status("answering from the catalogs")
+            content = (self._compare(spec, extraction.spec.gpu_names or []) if intents.compare
+                       else self._why(state.plan))
+            return TurnResult("answer", content, spec, warnings=warnings, asked=asked, understood=understood)
+
+        refinement_notes: list[str] = []
+        if intents.cheaper or intents.more_throughput:
+            spec, refinement_notes = self._refine(spec, state.plan, intents, status)
+
+        proceed = wants_defaults(message) or intents.cheaper
+        questions = questions_for_turn(spec, set(asked), proceed=proceed)
+        if questions:
+            asked += [q.field for q in questions if q.field not in asked]
+            return TurnResult("clarification", _clarification_text(questions, understood), spec, questions=questions,
+                              warnings=warnings, asked=asked, understood=understood)
+
+        status("planning: sizing, compute, models, Kubernetes stack, cost")
+        version = state.plan.version + 1 if state.plan else 1
+        outcome = build_plan(self.context, spec, version=version)
+        plan = outcome.plan
+        extra = [*refinement_notes, *unanswered_defaults(spec, set(asked))]
+        if extra:
+            plan = plan.model_copy(update={"assumptions": list(dict.fromkeys([*extra, *plan.assumptions]))})
+        new_plan = state.plan is None or _comparable(plan) != _comparable(state.plan)
+        if not new_plan:
+            plan = state.plan
+        status("writing the plan")
+        return TurnResult("plan", self.render(plan), spec, plan=plan, new_plan=new_plan, warnings=warnings,
+                          asked=asked, understood=understood)
+
+    # --- refinements -----------------------------------------------------------------------------
+
+    def _refine(self, spec: WorkloadSpec, plan: DeploymentPlan | None, intents: Intents,
+                status: Status) -> tuple[WorkloadSpec, list[str]]:
+        notes: list[str] = []
+        if intents.more_throughput:
+            if spec.requests_per_second:
+                spec = spec.model_copy(update={"requests_per_second": spec.requests_per_second * 2})
+                notes.append(f"more throughput: sized for {spec.requests_per_second:g} requests/s (twice the "
+                             "earlier figure)")
+            else:
+                users = (spec.concurrent_users or 5) * 2
+                spec = spec.model_copy(update={"concurrent_users": users})
+                notes.append(f"more throughput: sized for {users} concurrent users (twice the earlier figure)")
+        if intents.cheaper:
+            status("pricing cheaper variants")
+            filled, _ = with_defaults(spec)
+            stack, _ = kubernetes_section(self.context.charts, filled)
+            current = plan.cost.total_monthly_usd if plan else None
+            options = [v for v in variants(self.context, filled, size_for(filled), stack)
+                       if v.total_monthly_usd is not None and v.label != "all of these together"
+                       and not v.label.startswith("a ")]  # a smaller model changes what was asked for
+            options.sort(key=lambda v: v.total_monthly_usd or 0.0)
+            best = options[0] if options else None
+            if best is not None and (current is None or best.total_monthly_usd < current - 0.005):
+                changed = {name: getattr(best.spec, name) for name in ("precision", "spot", "concurrent_users",
+                                                                      "requests_per_second")
+                           if getattr(best.spec, name) != getattr(filled, name)}
+                spec = spec.model_copy(update=changed)
+                notes.append(f"made cheaper with {best.label}: ${best.total_monthly_usd:,.2f}/month"
+                             + (f" instead of ${current:,.2f}" if current is not None else ""))
+                notes += [f"also possible: {describe_variant(v)}" for v in options[1:3]]
+            else:
+                notes.append("already the cheapest fitting offer for this spec; a smaller model or fewer users "
+                             "would lower the cost further")
+        return spec, notes
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def _why(self, plan: DeploymentPlan | None) -> str:
+        if plan is None or not plan.compute:
+            return ("There is no plan with a GPU choice yet. Describe the workload (model, scale, budget) and I will "
+                    "plan it.")
+        top = plan.compute[0]
+        lines = [f"**Why {top.accelerator} ({top.provider} {top.instance_type})**", "", f"- {top.why}."]
+        if plan.sizing is not None and plan.sizing.required_gpu_memory_gib:
+            s = plan.sizing
+            lines.append(f"- The workload needs {s.required_gpu_memory_gib:g} GiB of GPU memory at {s.precision} "
+                         f"(weights {s.weights_gib:g} GiB, KV cache {s.kv_cache_gib or 0:g} GiB, "
+                         f"overhead {s.overhead_gib or 0:g} GiB; {s.confidence}).")
+        lines.append(f"- It is the cheapest fitting offer: ${top.monthly_cost_usd:,.2f}/month "
+                     f"(${top.price_per_hour_usd:,.4f}/h × {top.instances} instance(s) × 730 h; source {top.source}).")
+        for other in plan.compute[1:3]:
+            lines.append(f"- Next: {other.accelerator_count:g} × {other.accelerator} ({other.provider} "
+                         f"{other.instance_type}, {other.region}) at ${other.monthly_cost_usd:,.2f}/month.")
+        return "\n".join(lines)
+
+    def _compare(self, spec: WorkloadSpec, names: list[str]) -> str:
+        filled, assumed = with_defaults(spec)
+        header = ["| GPU | fits | GPUs (TP×PP) | cheapest offer | $/hour | $/month | tokens/s |",
+                  "|---|---|---|---|---|---|---|"]
+        rows = []
+        for name in names:
+            one = filled.model_copy(update={"gpu_names": [name], "gpu_count": None})
+            outcome = size_for(one)
+            fit = outcome.fits[0] if outcome.fits else None
+            found, _ = ranked_candidates(self.context.compute, one, outcome, limit=1)
+            offer = found[0].offer if found else None
+            layout = f"{fit.gpu_count} ({fit.tensor_parallel}×{fit.pipeline_parallel})" if fit else "—"
+            rows.append("| " + " | ".join([
+                name, ("yes" if fit.fits else "no") if fit else "not sized", layout,
+                f"{found[0].instances} × {offer.instance_type} ({offer.provider}, {offer.region})" if offer else "none",
+                f"{offer.hourly_usd:,.4f}" if offer else "—", f"{found[0].monthly:,.2f}" if offer else "—",
+                f"{fit.tokens_per_second:,.0f}" if fit and fit.tokens_per_second else "—",
+            ]) + " |")
+        what = f"{filled.params_billions:g}B at {filled.precision or 'bf16'}" if filled.params_billions else "this spec"
+        notes = [f"_{note}_" for note in assumed]
+        return "\n".join([f"**{' vs '.join(names)} for {what}**", "", *header, *rows, "", *notes]).strip()
+
+
+def _comparable(plan: DeploymentPlan) -> dict[str, object]:
+    return plan.model_dump(exclude={"version"})
+
+
+def _said(update: WorkloadSpec) -> list[str]:
+    return [f"{name.replace('_', ' ')}: {value}" for name, value in update.stated().items()]
+
+
+def _clarification_text(questions: list[Question], understood: list[str]) -> str:
+    lines = []
+    if understood:
+        lines += ["So far I have: " + "; ".join(understood) + ".", ""]
+    lines.append("A few facts change the plan:" if len(questions) > 1 else "One fact changes the plan:")
+    for number, question in enumerate(questions, start=1):
+        options = f" (e.g. {', '.join(question.options)})" if question.options else ""
+        lines.append(f"{number}. {question.question}{options}")
+    lines += ["", "Or say \"you decide\" and I will plan with stated defaults."]
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""Chat: start a conversation, send messages (JSON or a server-sent event stream), read history and plans."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
+from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.core.logging import get_logger
+from stack8s_architect.planning.plan import DeploymentPlan
+
+log = get_logger(__name__)
+router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
+ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]{1,64}$")]
+# Markdown is streamed in pieces of about this many characters (whole lines where possible).
+CONTENT_CHUNK = 400
+
+
+def _chat(request: Request) -> ChatService:
+    return request.app.state.chat
+
+
+@router.post("/start", response_model=ChatResponse)
+def start(body: ChatStartRequest, request: Request) -> ChatResponse:
+    """Open a conversation; with a first message, answer it (a clarification or a plan)."""
+    return _chat(request).start(body.message)
+
+
+@router.post("/message", response_model=ChatResponse)
+def message(body: ChatMessageRequest, request: Request) -> ChatResponse:
+    """One turn: the reply is a clarification, a plan (a new version when it changed) or an answer."""
+    return _chat(request).message(body)
+
+
+@router.post("/message/stream")
+async def message_stream(body: ChatMessageRequest, request: Request) -> EventSourceResponse:
+    """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`)."""
+    chat = _chat(request)
+    await anyio.to_thread.run_sync(chat.history, body.conversation_id)  # a 404 before the stream opens
+    return EventSourceResponse(_turn_events(chat, body), ping=15)
+
+
+async def _turn_events(chat: ChatService, body: ChatMessageRequest) -> AsyncIterator[ServerSentEvent]:
+    loop = asyncio.get_running_loop()
+    statuses: asyncio.Queue[str] = asyncio.Queue()
+
+    def status(text: str) -> None:
+        loop.call_soon_threadsafe(statuses.put_nowait, text)
+
+    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: chat.message(body, status)))
+    while not turn.done() or not statuses.empty():
+        getter = asyncio.ensure_future(statuses.get())
+        done, _ = await asyncio.wait({getter, turn}, return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            yield _event("status", {"message": getter.result()})
+        else:
+            getter.cancel()
+    try:
+        response: ChatResponse = turn.result()
+    except ArchitectError as exc:
+        yield _event("error", {"status": exc.status_code, "code": exc.code, "message": exc.message})
+        return
+    except Exception:  # noqa: BLE001  (reported to the client as an event, logged with the trace)
+        log.exception("chat.stream_failed", conversation_id=body.conversation_id)
+        yield _event("error", {"status": 500, "code": "internal_error", "message": "Internal error; see the server log."})
+        return
+    for piece in _chunks(response.content):
+        yield _event("content", {"delta": piece})
+    if response.plan is not None:
+        yield _event("plan", response.plan.model_dump(mode="json"))
+    yield _event("done", response.model_dump(mode="json"))
+
+
+def _event(name: str, data: dict[str, Any]) -> ServerSentEvent:
+    return ServerSentEvent(data=json.dumps(jsonable_encoder(data)), event=name)
+
+
+def _chunks(text: str) -> list[str]:
+    pieces, current = [], ""
+    for line in text.splitlines(keepends=True):
+        if current and len(current) + len(line) > CONTENT_CHUNK:
+            pieces.append(current)
+            current = ""
+        current += line
+    return [*pieces, current] if current else pieces
+
+
+@router.get("")
+def conversations(request: Request, limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0, le=1_000_000)) -> dict[str, Any]:
+    """Conversations, most recently active first."""
+    return _chat(request).conversations(limit, offset)
+
+
+@router.get("/{conversation_id}")
+def history(conversation_id: ConversationId, request: Request) -> dict[str, Any]:
+    """A conversation: its spec, every message in order, and its plan versions."""
+    return _chat(request).history(conversation_id)
+
+
+@router.get("/{conversation_id}/plans/{version}", response_model=DeploymentPlan)
+def plan(conversation_id: ConversationId, request: Request,
+         version: int = Path(ge=1, le=1_000_000)) -> DeploymentPlan:
+    """One stored plan version."""
+    return _chat(request).plan(conversation_id, version)

@@ -1,0 +1,87 @@
+"""SQL for conversations, messages and plan versions. Values in and out are plain JSON-able dicts.
+
+Message sequences come from the conversation row (`last_sequence`, incremented in the same UPDATE that
+locks the row), so two writers never take the same number; the unique constraint backs it up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from stack8s_architect.conversations.tables import conversations, messages, plan_versions
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ConversationStore:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def create(self, title: str, spec: dict[str, Any]) -> str:
+        conversation_id = new_id()
+        self.session.execute(insert(conversations).values(id=conversation_id, title=title, spec=spec, asked=[]))
+        return conversation_id
+
+    def get(self, conversation_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        query = select(conversations).where(conversations.c.id == conversation_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def add_message(self, conversation_id: str, role: str, content: str, *, kind: str | None = None,
+                    questions: list[dict[str, Any]] | None = None, spec: dict[str, Any] | None = None,
+                    plan_version: int | None = None, warnings: list[str] | None = None) -> tuple[str, int]:
+        sequence = self.session.execute(
+            update(conversations).where(conversations.c.id == conversation_id)
+            .values(last_sequence=conversations.c.last_sequence + 1, updated_at=func.now())
+            .returning(conversations.c.last_sequence)
+        ).scalar_one()
+        message_id = new_id()
+        self.session.execute(insert(messages).values(
+            id=message_id, conversation_id=conversation_id, sequence=sequence, role=role, kind=kind, content=content,
+            questions=questions or [], spec=spec, plan_version=plan_version, warnings=warnings or [],
+        ))
+        return message_id, sequence
+
+    def save_state(self, conversation_id: str, spec: dict[str, Any], asked: list[str],
+                   latest_plan_version: int) -> None:
+        self.session.execute(update(conversations).where(conversations.c.id == conversation_id).values(
+            spec=spec, asked=asked, latest_plan_version=latest_plan_version, updated_at=func.now()))
+
+    def add_plan(self, conversation_id: str, version: int, message_id: str, plan: dict[str, Any]) -> None:
+        self.session.execute(insert(plan_versions).values(conversation_id=conversation_id, version=version,
+                                                          message_id=message_id, plan=plan))
+
+    def plan(self, conversation_id: str, version: int) -> dict[str, Any] | None:
+        return self.session.execute(
+            select(plan_versions.c.plan).where(plan_versions.c.conversation_id == conversation_id,
+                                               plan_versions.c.version == version)
+        ).scalar_one_or_none()
+
+    def messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(
+            select(messages).where(messages.c.conversation_id == conversation_id).order_by(messages.c.sequence)
+        ).mappings()
+        return [dict(row) for row in rows]
+
+    def plan_index(self, conversation_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(
+            select(plan_versions.c.version, plan_versions.c.message_id, plan_versions.c.created_at)
+            .where(plan_versions.c.conversation_id == conversation_id).order_by(plan_versions.c.version)
+        ).mappings()
+        return [dict(row) for row in rows]
+
+    def list(self, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        total = self.session.execute(select(func.count()).select_from(conversations)).scalar_one()
+        rows = self.session.execute(
+            select(conversations.c.id, conversations.c.title, conversations.c.created_at, conversations.c.updated_at,
+                   conversations.c.last_sequence.label("message_count"), conversations.c.latest_plan_version)
+            .order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit).offset(offset)
+        ).mappings()
+        return total, [dict(row) for row in rows]

@@ -1,0 +1,41 @@
+"""Conversations, their messages (one sequence per conversation) and plan versions."""
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Table, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+
+from stack8s_architect.core.schema import metadata
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", Text, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("spec", JSONB, nullable=False),
+    Column("asked", JSONB, nullable=False),
+    Column("last_sequence", Integer, nullable=False, server_default="0"),
+    Column("latest_plan_version", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+)
+messages = Table(
+    "messages", metadata,
+    Column("id", Text, primary_key=True),
+    Column("conversation_id", Text, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("sequence", Integer, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("kind", Text),
+    Column("content", Text, nullable=False),
+    Column("questions", JSONB, nullable=False, server_default="[]"),
+    Column("spec", JSONB),
+    Column("plan_version", Integer),
+    Column("warnings", JSONB, nullable=False, server_default="[]"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("conversation_id", "sequence", name="uq_messages_conversation_sequence"),
+)
+plan_versions = Table(
+    "plan_versions", metadata,
+    Column("conversation_id", Text, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("message_id", Text, nullable=False),
+    Column("plan", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,0 +1,301 @@
+"""The deterministic planner: a WorkloadSpec → a DeploymentPlan, every number from a catalog or `sizing/`.
+
+sizing → compute candidates that fit → models → Kubernetes stack → cost → budget proposals → steps →
+trade-offs → summary. Defaults the spec leaves open (task, domain, model size) are filled here and
+listed under `assumptions`, so a plan never rests on an unstated guess. Rendering (Markdown, diagram,
+manifests) happens after, from the plan alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.charts.schemas import StackResponse
+from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, row
+from stack8s_architect.planning.cost_step import CostOutcome, cost_for
+from stack8s_architect.planning.kubernetes import kubernetes_section
+from stack8s_architect.planning.models_step import model_candidates
+from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
+from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
+from stack8s_architect.planning.spec import WorkloadSpec
+
+# A language model of this size is assumed when none is named (the common self-hosted default).
+DEFAULT_LLM_BILLIONS = 8.0
+# Sizes a "smaller model" proposal steps down to (common open-weight sizes).
+_MODEL_SIZES = (405.0, 235.0, 120.0, 70.0, 32.0, 14.0, 8.0, 3.0, 1.0)
+_FOUR_BIT = "awq"
+_LANGUAGE_DOMAINS = {"llm", "multimodal", None}
+
+
+@dataclass
+class PlannerContext:
+    """What a plan is drawn from: the session (models) and the in-memory compute and chart catalogs."""
+
+    session: Session
+    compute: ComputeCatalog
+    charts: ChartCatalog
+    embedder: Embedder | None = None
+
+    @classmethod
+    def for_session(cls, session: Session, embedder: Embedder | None = None) -> PlannerContext:
+        return cls(session, ComputeCatalog(session), ChartCatalog(session), embedder)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A changed spec and what it would cost: budget proposals and "cheaper" refinements."""
+
+    label: str
+    spec: WorkloadSpec
+    top: Candidate | None
+    total_monthly_usd: float | None
+
+
+@dataclass
+class PlanOutcome:
+    plan: DeploymentPlan
+    spec: WorkloadSpec  # with the planner's defaults filled in
+    top: Candidate | None
+    candidates: list[Candidate]
+    proposals: list[Variant] = field(default_factory=list)
+
+
+def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
+    """Fill what a plan needs and the user left open; each default is said back."""
+    values: dict[str, object] = {}
+    said: list[str] = []
+    domain = spec.domain
+    if domain is None:
+        domain = "llm" if (spec.model_query or spec.params_billions or not spec.dataset_size_gb) else "other"
+        values["domain"] = domain
+        said.append(f"workload domain read as {domain}")
+    if spec.task is None:
+        values["task"] = "training" if spec.dataset_size_gb and not spec.model_query else "inference"
+        said.append(f"task read as {values['task']} (say 'serve', 'train' or 'fine-tune' to change it)")
+    task = values.get("task", spec.task)
+    if domain in _LANGUAGE_DOMAINS and spec.params_billions is None and task != "training":
+        values["params_billions"] = DEFAULT_LLM_BILLIONS
+        said.append(f"no model size given: an {DEFAULT_LLM_BILLIONS:g}B instruction model assumed "
+                    "(name a model or a size to change it)")
+    if spec.use_local_cluster:
+        said.append("the local cluster's inventory is not connected yet: cloud offers are listed instead")
+    return (spec.model_copy(update=values) if values else spec), said
+
+
+def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1) -> PlanOutcome:
+    spec, assumptions = with_defaults(requested)
+    outcome = size_for(spec)
+    assumptions += outcome.assumptions
+    candidates, compute_notes = ranked_candidates(ctx.compute, spec, outcome)
+    assumptions += compute_notes
+    rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
+    top = candidates[0] if candidates else None
+
+    # an unnamed language model must fit the chosen GPUs; vision, speech and medical models are small
+    language = spec.domain in _LANGUAGE_DOMAINS
+    fits_gib = None if spec.model_query or top is None or not language else top.offer.total_gpu_memory_gib
+    models, model_notes = model_candidates(ctx.session, spec, fits_gib=fits_gib, embedder=ctx.embedder)
+    assumptions += model_notes
+    stack, components = kubernetes_section(ctx.charts, spec)
+    assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
+    costed = cost_for(ctx.compute, spec, outcome.sizing, top, requests_cpu_m=stack.totals.requests_cpu_m,
+                      requests_memory_mi=stack.totals.requests_memory_mi)
+    assumptions += costed.assumptions
+
+    proposals: list[Variant] = []
+    if costed.cost.within_budget is False:
+        proposals = [v for v in variants(ctx, spec, outcome, stack) if v.total_monthly_usd is not None]
+    plan = DeploymentPlan(
+        version=version,
+        summary=_summary(spec, outcome, rows, costed, proposals),
+        assumptions=list(dict.fromkeys(assumptions)),
+        sizing=outcome.sizing,
+        compute=rows,
+        models=models,
+        kubernetes=components,
+        cost=costed.cost,
+        steps=_steps(spec, outcome, top, models, components, costed),
+        tradeoffs=_tradeoffs(ctx, spec, outcome, candidates, models, components, proposals),
+        diagram_mermaid="",
+        manifests=[],
+    )
+    return PlanOutcome(plan, spec, top, candidates, proposals)
+
+
+# --- variants: what a change would cost ---------------------------------------------------------------
+
+
+def variants(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome,
+             stack: StackResponse | None = None) -> list[Variant]:
+    """One change at a time (4-bit weights, a smaller model, one replica, spot), then all together."""
+    changes: list[tuple[str, dict[str, object]]] = []
+    if spec.domain in _LANGUAGE_DOMAINS and (spec.precision or "bf16").lower() not in {"awq", "gptq", "int4", "q4_k_m",
+                                                                                      "nf4", "nvfp4", "fp4"}:
+        changes.append(("4-bit (AWQ) weights", {"precision": _FOUR_BIT}))
+    smaller = next((size for size in _MODEL_SIZES if spec.params_billions and size <= spec.params_billions / 2), None)
+    if smaller is not None:
+        changes.append((f"a {smaller:g}B model instead of {spec.params_billions:g}B",
+                        {"params_billions": smaller, "model_query": None, "model_id": None}))
+    if outcome.fits and any((fit.replicas or 1) > 1 for fit in outcome.fits):
+        changes.append(("one replica (serves fewer concurrent users)",
+                        {"concurrent_users": None, "requests_per_second": None}))
+    if not spec.spot:
+        changes.append(("spot instances", {"spot": True}))
+    if len(changes) > 1:
+        combined: dict[str, object] = {}
+        for _, update in changes:
+            combined.update(update)
+        changes.append(("all of these together", combined))
+    return [_priced(ctx, spec, label, update, stack) for label, update in changes]
+
+
+def _priced(ctx: PlannerContext, spec: WorkloadSpec, label: str, update: dict[str, object],
+            stack: StackResponse | None) -> Variant:
+    changed = spec.model_copy(update=update)
+    outcome = size_for(changed)
+    found, _ = ranked_candidates(ctx.compute, changed, outcome, limit=1)
+    if not found:
+        return Variant(label, changed, None, None)
+    totals = stack.totals if stack else None
+    costed = cost_for(ctx.compute, changed, outcome.sizing, found[0],
+                      requests_cpu_m=totals.requests_cpu_m if totals else 0,
+                      requests_memory_mi=totals.requests_memory_mi if totals else 0)
+    return Variant(label, changed, found[0], costed.cost.total_monthly_usd)
+
+
+def describe_variant(variant: Variant, budget: float | None = None) -> str:
+    if variant.top is None or variant.total_monthly_usd is None:
+        return f"{variant.label}: no catalog offer fits"
+    offer = variant.top.offer
+    fits = "" if budget is None else (" — within the budget" if variant.total_monthly_usd <= budget
+                                      else " — still over the budget")
+    return (f"{variant.label}: {variant.top.instances} × {offer.instance_type} ({offer.accelerator_count:g} × "
+            f"{offer.accelerator}, {offer.provider}) for ${variant.total_monthly_usd:,.2f}/month in total{fits}")
+
+
+# --- text sections: built from the numbers above, nothing new ----------------------------------------
+
+
+def _what(spec: WorkloadSpec, sizing_model: str | None) -> str:
+    task = {"inference": "Serving", "training": "Training", "fine_tuning": "Fine-tuning",
+            "batch_inference": "Batch inference with"}.get(spec.task or "inference", "Running")
+    model = spec.model_query or sizing_model
+    if model is None and spec.params_billions:
+        model = f"a {spec.params_billions:g}B model"
+    domain = (spec.domain or "llm").replace("_", " ")
+    return f"{task} {model or 'a ' + domain + ' model'}"
+
+
+def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute], costed: CostOutcome,
+             proposals: list[Variant]) -> str:
+    sizing = outcome.sizing
+    what = _what(spec, sizing.model_id if sizing else None)
+    if sizing and sizing.required_gpu_memory_gib:
+        what += f" (needs {sizing.required_gpu_memory_gib:g} GiB of GPU memory at {sizing.precision})"
+    if not rows:
+        return f"{what}: no catalog offer fits within the constraints given; see the assumptions."
+    top = rows[0]
+    cost = costed.cost
+    text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
+            f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")
+    if cost.budget_usd_per_month is not None:
+        if cost.within_budget:
+            text += f", within the ${cost.budget_usd_per_month:,.0f}/month budget"
+        else:
+            text += f", over the ${cost.budget_usd_per_month:,.0f}/month budget"
+            fitting = [p for p in proposals if p.total_monthly_usd is not None
+                       and p.total_monthly_usd <= cost.budget_usd_per_month]
+            text += (f"; {fitting[0].label} would fit it" if fitting
+                     else "; none of quantisation, a smaller model, fewer replicas or spot brings it within budget")
+    if cost.one_time_usd:
+        text += f"; one training run ≈ ${cost.one_time_usd:,.2f}"
+    return text + "."
+
+
+def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, models: list[PlanModel],
+           components: list[PlanComponent], costed: CostOutcome) -> list[str]:
+    steps: list[str] = []
+    if top is not None:
+        offer = top.offer
+        steps.append(f"Provision a Kubernetes GPU node pool of {top.instances} × {offer.instance_type} "
+                     f"({offer.accelerator_count:g} × {offer.accelerator}) on {offer.provider} in {offer.region}"
+                     f"{' as spot instances' if offer.spot else ''}; label the nodes with the accelerator.")
+    if costed.platform_offer is not None:
+        steps.append(f"Add a CPU node pool of {costed.platform_offer.instance_type} for the platform components.")
+    order = {"gpu-operator": 0, "secrets": 1, "object-storage": 2}
+    for component in sorted(components, key=lambda c: order.get(c.role, 3)):
+        version = f" {component.version}" if component.version else ""
+        steps.append(f"Install {component.chart}{version} ({component.role}).")
+    if spec.dataset_size_gb:
+        steps.append(f"Upload the {spec.dataset_size_gb:,.0f} GB dataset to object storage.")
+    sizing = outcome.sizing
+    model = models[0].id if models else (sizing.model_id if sizing else None)
+    if model and sizing and sizing.weights_gib:
+        steps.append(f"Pull {model} weights ({sizing.weights_gib:g} GiB at {sizing.precision}) into the model cache.")
+    fit = top.fit if top is not None else None
+    if spec.task in {"training", "fine_tuning"}:
+        hours = f" (≈ {sizing.training_hours:,.1f} h estimated)" if sizing and sizing.training_hours else ""
+        steps.append(f"Run the training job{hours}, logging runs and checkpoints to experiment tracking.")
+        steps.append("Register the best checkpoint and evaluate it on a held-out set before serving.")
+    elif fit is not None:
+        steps.append(f"Deploy the inference server with tensor parallel {fit.tensor_parallel}"
+                     + (f", pipeline parallel {fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
+                     + (f" and {fit.replicas} replicas" if (fit.replicas or 1) > 1 else "")
+                     + (f", max model length {spec.context_length}" if spec.context_length else "") + ".")
+    if spec.task in {"inference", "batch_inference", None}:
+        target = ", ".join(filter(None, (
+            f"{spec.concurrent_users} concurrent users" if spec.concurrent_users else None,
+            f"{spec.requests_per_second:g} requests/s" if spec.requests_per_second else None,
+            f"p95 under {spec.latency_target_ms:g} ms" if spec.latency_target_ms else None,
+        )))
+        steps.append(f"Load-test{' to ' + target if target else ''} and set autoscaling on queue depth.")
+    return steps
+
+
+def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, candidates: list[Candidate],
+               models: list[PlanModel], components: list[PlanComponent], proposals: list[Variant]) -> list[str]:
+    notes: list[str] = []
+    if candidates:
+        top = candidates[0]
+        other = next((c for c in candidates[1:] if c.offer.accelerator != top.offer.accelerator), None)
+        if other is not None:
+            diff = other.monthly - top.monthly
+            notes.append(f"{other.offer.accelerator} ({other.offer.provider} {other.offer.instance_type}) instead of "
+                         f"{top.offer.accelerator}: ${abs(diff):,.2f}/month {'more' if diff >= 0 else 'less'}.")
+        spot = top.offer.spot_price_per_hour_usd
+        if not top.offer.spot and spot and top.offer.price_per_hour_usd and spot < top.offer.price_per_hour_usd:
+            saving = (top.offer.price_per_hour_usd - spot) * 730 * top.instances
+            notes.append(f"Spot for {top.offer.instance_type} would save ${saving:,.2f}/month, but spot instances can "
+                         "be reclaimed at short notice: fine for batch and checkpointed training, risky for a "
+                         "latency-bound API.")
+        elif top.offer.spot:
+            notes.append("Spot instances can be reclaimed at short notice: checkpoint often and keep a fallback.")
+        if spec.providers:
+            wider, _ = ranked_candidates(ctx.compute, spec.model_copy(update={"providers": None}), outcome, limit=1)
+            if wider and wider[0].monthly < top.monthly - 0.005:
+                notes.append(f"Outside {', '.join(spec.providers)}, {wider[0].offer.provider} "
+                             f"{wider[0].offer.instance_type} would cost ${top.monthly - wider[0].monthly:,.2f}/month "
+                             "less.")
+    sizing = outcome.sizing
+    if sizing and sizing.precision in {"bf16", "fp16"} and spec.domain in _LANGUAGE_DOMAINS and spec.task == "inference":
+        quantised = size_for(spec.model_copy(update={"precision": _FOUR_BIT}))
+        if quantised.sizing and quantised.sizing.weights_gib and sizing.weights_gib:
+            notes.append(f"4-bit (AWQ) weights take {quantised.sizing.weights_gib:g} GiB instead of "
+                         f"{sizing.weights_gib:g} GiB, at some loss of quality; fewer or smaller GPUs may do.")
+    for model in models[:1]:
+        if model.commercial_use != "yes":
+            notes.append(f"{model.id} is {model.license} (commercial use: {model.commercial_use}); check its "
+                         "terms before a commercial launch.")
+    for component in components:
+        if component.license and component.license.upper().startswith(("AGPL", "SSPL", "BUSL")):
+            notes.append(f"{component.chart} ({component.role}) is {component.license}: fine to run unmodified; "
+                         f"modifying it or offering it as a service has obligations. Alternatives: "
+                         f"{', '.join(a.split(':')[0] for a in component.alternatives) or 'none listed'}.")
+    for proposal in proposals:
+        notes.append("To meet the budget — " + describe_variant(proposal, spec.budget_usd_per_month) + ".")
+    return notes

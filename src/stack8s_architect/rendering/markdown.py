@@ -1,0 +1,72 @@
+"""A plan as Markdown: the chat `content` of a plan turn. Built from the DeploymentPlan alone."""
+
+from __future__ import annotations
+
+from stack8s_architect.planning.plan import DeploymentPlan
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _usd(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"${value:,.{digits}f}"
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def plan_markdown(plan: DeploymentPlan) -> str:
+    out = [f"## Deployment plan (version {plan.version})", "", plan.summary, ""]
+    if plan.sizing is not None:
+        s = plan.sizing
+        figures = ", ".join(filter(None, (
+            f"weights {s.weights_gib:g} GiB" if s.weights_gib is not None else None,
+            f"KV cache {s.kv_cache_gib:g} GiB" if s.kv_cache_gib else None,
+            f"overhead {s.overhead_gib:g} GiB" if s.overhead_gib else None,
+            f"**{s.required_gpu_memory_gib:g} GiB** of GPU memory" if s.required_gpu_memory_gib else None,
+            f"≈ {s.tokens_per_second:,.0f} tokens/s" if s.tokens_per_second else None,
+            f"≈ {s.training_hours:,.1f} h of training" if s.training_hours else None,
+        )))
+        out += ["### Sizing", f"{s.mode}, {s.params_billions:g}B at {s.precision} ({s.confidence}): {figures}.", ""]
+    if plan.compute:
+        out += ["### Compute (cheapest fitting first)"]
+        out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "instances", "$/hour", "$/month",
+                       "source"],
+                      [[c.rank, c.provider, c.instance_type, c.region, f"{c.accelerator_count:g} × {c.accelerator}",
+                        c.gpu_memory_gib, c.instances, _usd(c.price_per_hour_usd, 4), _usd(c.monthly_cost_usd),
+                        c.source + (" (spot)" if c.spot else "")] for c in plan.compute])
+        out.append("")
+    if plan.models:
+        out += ["### Models"]
+        out += _table(["#", "model", "task", "params (B)", "licence", "commercial use", "GiB"],
+                      [[m.rank, m.id, m.task, m.params_billions, m.license, m.commercial_use, m.memory_gib]
+                       for m in plan.models])
+        out.append("")
+    if plan.kubernetes:
+        out += ["### Kubernetes stack"]
+        out += _table(["role", "chart", "version", "licence", "why"],
+                      [[k.role, k.chart, k.version, k.license, k.why] for k in plan.kubernetes])
+        out.append("")
+    c = plan.cost
+    out += ["### Cost (per month, 730 h)"]
+    out += _table(["compute", "storage", "other", "total", "one-off", "budget"],
+                  [[_usd(c.compute_monthly_usd), _usd(c.storage_monthly_usd), _usd(c.other_monthly_usd),
+                    _usd(c.total_monthly_usd), _usd(c.one_time_usd), _usd(c.budget_usd_per_month)]])
+    if c.within_budget is not None:
+        out.append("")
+        out.append("Within the budget." if c.within_budget else "**Over the budget** — see the trade-offs.")
+    out.append("")
+    for title, items in (("Steps", plan.steps), ("Trade-offs", plan.tradeoffs), ("Assumptions", plan.assumptions)):
+        if items:
+            out += [f"### {title}"]
+            out += [f"{i}. {item}" if title == "Steps" else f"- {item}" for i, item in enumerate(items, start=1)]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
