@@ -561,3 +561,57 @@ def _print_sizing(result: Any, details: dict[str, Any]) -> None:
 
 if __name__ == "__main__":
     app()
+
+
+@app.command("chat")
+def chat_command(
+    message: Annotated[str | None, typer.Option("--message", "-m", help="Send one message and exit.")] = None,
+    conversation: Annotated[str | None, typer.Option("--conversation", "-c", help="Continue this conversation id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract JSON of the reply.")] = False,
+) -> None:
+    """Talk to the architect: an interactive chat, or one message with --message (add --json for machines)."""
+    from rich.markdown import Markdown
+
+    from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
+    from stack8s_architect.agents.llm import build_extractor, build_narrator
+    from stack8s_architect.conversations.repository import ConversationStore
+    from stack8s_architect.rendering.markdown import plan_markdown
+
+    with _database() as (settings, database):
+        chat = ChatService(database, ConversationStore, extractor=build_extractor(settings), render=plan_markdown,
+                           narrate=build_narrator(settings))
+
+        def send(text: str) -> ChatResponse:
+            nonlocal conversation
+            if conversation is None:
+                reply = chat.start(_request(ChatStartRequest, message=text).message)
+            else:
+                reply = chat.message(_request(ChatMessageRequest, conversation_id=conversation, message=text))
+            conversation = reply.conversation_id
+            return reply
+
+        def show(reply: ChatResponse) -> None:
+            for warning in reply.warnings:
+                errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            console.print(Markdown(reply.content))
+
+        if message is not None:
+            reply = send(message)
+            _print_json(reply) if as_json else show(reply)
+            return
+        if conversation is None:
+            greeting = chat.start(None)
+            conversation = greeting.conversation_id
+            show(greeting)
+        console.print(f"[dim]conversation {conversation} — empty line or Ctrl-D to leave[/]")
+        while True:
+            try:
+                text = console.input("[bold cyan]you>[/] ")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not text.strip() or text.strip() in {"/quit", "/exit"}:
+                break
+            with console.status("planning…"):
+                reply = send(text)
+            show(reply)
+        console.print(f"[dim]continue later with: architect chat --conversation {conversation}[/]")

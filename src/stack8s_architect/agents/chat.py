@@ -75,11 +75,13 @@ StoreFactory = Callable[[Session], Any]
 class ChatService:
     def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
-                 embedder: Callable[[], Embedder | None] = lambda: None):
+                 embedder: Callable[[], Embedder | None] = lambda: None,
+                 narrate: Callable[[str, str], str] | None = None):
         self.database = database
         self.store = store
         self.extractor = extractor
         self.render = render
+        self.narrate = narrate
         self.embedder = embedder  # read per turn: the service loads its embedder in the background
 
     def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
@@ -106,7 +108,8 @@ class ChatService:
             row = store.get(request.conversation_id, lock=True)
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
                                       self._latest_plan(store, request.conversation_id, row["latest_plan_version"]))
-            engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render)
+            engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render,
+                                self.narrate)
             result = engine.turn(state, request.message, status or (lambda _: None))
             version = row["latest_plan_version"]
             if result.plan is not None and result.new_plan:

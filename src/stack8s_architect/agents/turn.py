@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
 from stack8s_architect.agents.extraction import Extraction, extract
+from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents, detect
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
@@ -61,10 +62,12 @@ def _quiet(_: str) -> None:
 
 class TurnEngine:
     def __init__(self, context: PlannerContext, extractor: Extractor = offline_extractor,
-                 render: Callable[[DeploymentPlan], str] | None = None):
+                 render: Callable[[DeploymentPlan], str] | None = None,
+                 narrate: Callable[[str, str], str] | None = None):
         self.context = context
         self.extractor = extractor
         self.render = render or (lambda plan: plan.summary)
+        self.narrate = narrate  # (summary, plan JSON) → an LLM's phrasing, checked number by number
 
     def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
         status("reading the request")
@@ -105,6 +108,11 @@ class TurnEngine:
         new_plan = state.plan is None or _comparable(plan) != _comparable(state.plan)
         if not new_plan:
             plan = state.plan
+        elif self.narrate is not None:
+            status("phrasing the summary")
+            summary, problems = checked_narration(self.narrate, plan.summary, plan.model_dump_json())
+            plan = plan.model_copy(update={"summary": summary})
+            warnings += problems
         status("writing the plan")
         return TurnResult("plan", self.render(plan), spec, plan=plan, new_plan=new_plan, warnings=warnings,
                           asked=asked, understood=understood)

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
 from stack8s_architect.agents.chat import ChatService
+from stack8s_architect.agents.llm import build_extractor, build_narrator
 from stack8s_architect.api.routers import catalog, chat, compute, health, models, sizing
 from stack8s_architect.api.routers import charts as charts_router
 from stack8s_architect.catalog.charts.service import ChartCatalog
@@ -48,9 +49,10 @@ def create_app(
             app.state.embedder.start()
         background = app.state.embedder
         app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown,
+                                     extractor=build_extractor(settings), narrate=build_narrator(settings),
                                      embedder=lambda: background.embedder if background else None)
         log.info("service.started", host=settings.server.host, port=settings.server.port,
-                 database="embedded" if app.state.database.embedded else "external", compute_offers=offers, charts=charts)
+                 database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm, compute_offers=offers, charts=charts)
         try:
             yield
         finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stack8s_architect.core.errors import ConfigurationError
@@ -77,6 +77,35 @@ class DataSettings(BaseSettings):
         return value.expanduser().resolve()
 
 
+class LlmSettings(BaseSettings):
+    """`ARCHITECT_LLM`: offline (default) | openai:<model> | anthropic:<model> | openai-compatible:<model>."""
+
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore")
+
+    llm: str = "offline"
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server (vLLM, Ollama): …/v1")
+    llm_api_key: SecretStr | None = Field(default=None, description="else OPENAI_API_KEY / ANTHROPIC_API_KEY")
+    llm_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    llm_narrate: bool = Field(default=False, description="let the LLM phrase the plan summary (numbers checked)")
+
+    @field_validator("llm")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        value = value.strip()
+        if value == "offline":
+            return value
+        provider, _, model = value.partition(":")
+        if provider not in {"openai", "anthropic", "openai-compatible"} or not model.strip():
+            raise ValueError("use offline, openai:<model>, anthropic:<model> or openai-compatible:<model>")
+        return f"{provider}:{model.strip()}"
+
+    @model_validator(mode="after")
+    def _base_url(self) -> LlmSettings:
+        if self.llm.startswith("openai-compatible:") and not self.llm_base_url:
+            raise ValueError("openai-compatible needs ARCHITECT_LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1)")
+        return self
+
+
 # Field name → the environment variable a person sets, for error messages.
 _VARIABLES = {
     "url": "DATABASE_URL",
@@ -87,6 +116,11 @@ _VARIABLES = {
     "home": "ARCHITECT_HOME",
     "data_mirror": "ARCHITECT_DATA_MIRROR",
     "download_timeout_s": "ARCHITECT_DOWNLOAD_TIMEOUT_S",
+    "llm": "ARCHITECT_LLM",
+    "llm_base_url": "ARCHITECT_LLM_BASE_URL",
+    "llm_api_key": "ARCHITECT_LLM_API_KEY",
+    "llm_timeout_s": "ARCHITECT_LLM_TIMEOUT_S",
+    "llm_narrate": "ARCHITECT_LLM_NARRATE",
 }
 
 
@@ -97,6 +131,7 @@ class Settings(BaseModel):
     server: ServerSettings
     logging: LoggingSettings
     data: DataSettings
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @classmethod
     def load(cls) -> Settings:
@@ -107,6 +142,7 @@ class Settings(BaseModel):
                 server=ServerSettings(),
                 logging=LoggingSettings(),
                 data=DataSettings(),
+                llm=LlmSettings(),
             )
         except ValidationError as exc:
             raise ConfigurationError(_describe(exc)) from exc
@@ -115,8 +151,12 @@ class Settings(BaseModel):
 def _describe(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "?"
+        if not error["loc"]:  # a check across fields names its variables itself
+            problems.append(str(error["msg"]).removeprefix("Value error, "))
+            continue
+        field = str(error["loc"][0])
         variable = _VARIABLES.get(field, field)
-        shown = "" if variable == "DATABASE_URL" else f" (got {error.get('input')!r})"  # never echo credentials
+        secret = variable in {"DATABASE_URL", "ARCHITECT_LLM_API_KEY"}
+        shown = "" if secret else f" (got {error.get('input')!r})"  # never echo credentials
         problems.append(f"{variable}: {error['msg']}{shown}")
     return "Invalid configuration — " + "; ".join(problems)

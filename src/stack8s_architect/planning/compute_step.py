@@ -76,13 +76,16 @@ def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> l
 
 
 def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[Candidate]:
-    """Instances holding every replica: each stage is one TP group on one instance."""
+    """Instances holding every GPU the fit needs: each TP group on one instance; pipeline stages, replicas
+    and sharded training (ZeRO-3 over more GPUs than one TP group) may span instances."""
     found = []
-    stages = (fit.replicas or 1) * fit.pipeline_parallel
-    least = max(fit.tensor_parallel, spec.gpu_count or 0)
+    group = fit.tensor_parallel
+    replicas = fit.replicas or 1
+    total = replicas * max(fit.gpu_count, group * fit.pipeline_parallel)
+    least = max(group, spec.gpu_count or 0)
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
-        per_instance = math.floor(offer.accelerator_count / fit.tensor_parallel)
-        found.append(Candidate(offer, math.ceil(stages / per_instance), fit))
+        usable = math.floor(offer.accelerator_count / group) * group
+        found.append(Candidate(offer, math.ceil(total / usable), fit))
     return found
 
 

@@ -8,7 +8,7 @@ manifests) happens after, from the plan alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
@@ -93,8 +93,13 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += outcome.assumptions
     candidates, compute_notes = ranked_candidates(ctx.compute, spec, outcome)
     assumptions += compute_notes
-    rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
     top = candidates[0] if candidates else None
+    if top is not None and top.fit is not None and outcome.sizing is not None:
+        # time and throughput depend on the GPU: the plan quotes them for the chosen one
+        outcome = replace(outcome, sizing=outcome.sizing.model_copy(update={
+            "training_hours": top.fit.training_hours or outcome.sizing.training_hours,
+            "tokens_per_second": top.fit.tokens_per_second or outcome.sizing.tokens_per_second}))
+    rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
 
     # an unnamed language model must fit the chosen GPUs; vision, speech and medical models are small
     language = spec.domain in _LANGUAGE_DOMAINS
@@ -109,7 +114,8 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
 
     proposals: list[Variant] = []
     if costed.cost.within_budget is False:
-        proposals = [v for v in variants(ctx, spec, outcome, stack) if v.total_monthly_usd is not None]
+        proposals = [v for v in variants(ctx, spec, outcome, stack)  # only what lowers the cost
+                     if v.total_monthly_usd is not None and v.total_monthly_usd < costed.cost.total_monthly_usd]
     plan = DeploymentPlan(
         version=version,
         summary=_summary(spec, outcome, rows, costed, proposals),

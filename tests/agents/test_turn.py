@@ -1,0 +1,84 @@
+"""The turn engine over the fixture catalogs: clarify, plan, refine, answer — state passed in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stack8s_architect.agents.extraction import Extraction
+from stack8s_architect.agents.turn import ConversationState, TurnEngine, TurnResult
+from stack8s_architect.core.database import Database
+from stack8s_architect.planning.planner import PlannerContext
+from stack8s_architect.planning.spec import WorkloadSpec
+
+from ..planning.fixtures import sync_fixture_catalogs
+
+
+@pytest.fixture
+def engine(database: Database, tmp_path: Path):  # noqa: ANN201
+    sync_fixture_catalogs(database, tmp_path)
+    with database.session() as session:
+        yield TurnEngine(PlannerContext.for_session(session))
+
+
+def _talk(engine: TurnEngine, *messages: str) -> list[TurnResult]:
+    state, results = ConversationState(), []
+    for message in messages:
+        result = engine.turn(state, message)
+        results.append(result)
+        state = ConversationState(result.spec, result.asked, result.plan if result.new_plan else state.plan)
+    return results
+
+
+def test_clarify_then_plan_with_the_open_questions_as_assumptions(engine: TurnEngine) -> None:
+    first, second = _talk(engine, "I need to deploy Llama 3.1 70B for inference on Azure", "you decide")
+    assert first.kind == "clarification" and [q.field for q in first.questions] == ["concurrent_users",
+                                                                                    "budget_usd_per_month"]
+    assert "1. How many people" in first.content and first.plan is None
+    assert second.kind == "plan" and second.plan is not None and second.plan.version == 1
+    assert second.spec.providers == ["azure"] and all(r.provider == "azure" for r in second.plan.compute)
+    assert any("no budget given" in a for a in second.plan.assumptions)
+
+
+def test_refinements_make_new_versions_and_keep_earlier_facts(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users with a budget of $5000 per month",
+                    "make it cheaper", "only Azure please", "actually 2 GPUs")
+    assert [r.kind for r in results] == ["plan"] * 4
+    first, cheaper, azure, count = (r.plan for r in results)
+    assert [p.version for p in (first, cheaper, azure, count)] == [1, 2, 3, 4]
+    assert cheaper.cost.total_monthly_usd < first.cost.total_monthly_usd
+    assert any(a.startswith("made cheaper with") for a in cheaper.assumptions)
+    assert {r.provider for r in azure.compute} == {"azure"} and results[2].spec.budget_usd_per_month == 5000
+    assert results[3].spec.gpu_count == 2 and results[3].spec.providers == ["azure"]
+
+
+def test_an_unchanged_plan_keeps_its_version(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users on Lambda", "on Lambda")
+    assert results[1].kind == "plan" and not results[1].new_plan and results[1].plan.version == 1
+
+
+def test_why_and_compare_answer_without_a_new_plan(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users", "why this GPU?", "compare H100 and A100")
+    plan = results[0].plan
+    why, compare = results[1], results[2]
+    assert why.kind == "answer" and why.plan is None and plan.compute[0].instance_type in why.content
+    assert f"${plan.compute[0].monthly_cost_usd:,.2f}/month" in why.content
+    assert compare.kind == "answer" and "| H100 |" in compare.content and "| A100 |" in compare.content
+    assert compare.spec.gpu_names is None  # compared, not adopted as a constraint
+    assert "gpu_8x_h100_sxm5" in compare.content or "1x_H100-SXM_SECURE" in compare.content
+
+
+def test_more_throughput_doubles_the_scale(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users", "we need more throughput")
+    assert results[1].spec.concurrent_users == 40 and results[1].plan.version == 2
+
+
+def test_the_extractors_warnings_reach_the_turn(engine: TurnEngine) -> None:
+    def failing(message: str, spec: WorkloadSpec) -> tuple[Extraction, list[str]]:
+        return Extraction(WorkloadSpec(task="inference", params_billions=8)), ["the language model failed"]
+
+    result = TurnEngine(engine.context, failing).turn(ConversationState(), "serve something, 0 GPUs")
+    assert result.kind == "plan" and result.warnings == ["the language model failed"]
+    invalid = engine.turn(ConversationState(), "serve an 8B model on 0 GPUs for 5 users")
+    assert any("ignored gpu count" in w for w in invalid.warnings)

@@ -1,0 +1,110 @@
+"""The whole deterministic planner over the fixture catalogs: numbers from the catalog, budgets, text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
+from stack8s_architect.core.database import Database
+from stack8s_architect.planning.cost_step import storage_gb
+from stack8s_architect.planning.planner import PlannerContext, build_plan, variants, with_defaults
+from stack8s_architect.planning.sizing_step import size_for
+from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.planning.storage_prices import STORAGE_PRICES, storage_price
+
+from .fixtures import sync_fixture_catalogs
+
+
+@pytest.fixture
+def context(database: Database, tmp_path: Path):  # noqa: ANN201
+    sync_fixture_catalogs(database, tmp_path)
+    with database.session() as session:
+        yield PlannerContext.for_session(session)
+
+
+def test_a_plan_copies_every_price_from_the_catalog(context: PlannerContext) -> None:
+    outcome = build_plan(context, WorkloadSpec(task="inference", domain="llm", params_billions=8))
+    plan = outcome.plan
+    assert plan.version == 1 and plan.compute and plan.sizing is not None
+    for row in plan.compute:
+        offers = context.compute.search(ComputeSearchRequest(providers=[row.provider], accelerators=[row.accelerator],
+                                                             group_by_instance_type=False, limit=500)).offers
+        match = [o for o in offers if o.instance_type == row.instance_type and o.region == row.region]
+        assert match and match[0].hourly_usd == row.price_per_hour_usd
+        assert row.monthly_cost_usd == round(row.price_per_hour_usd * 730 * row.instances, 2)
+        assert row.total_gpu_memory_gib >= plan.sizing.required_gpu_memory_gib
+    top = plan.compute[0]
+    assert plan.cost.compute_monthly_usd == top.monthly_cost_usd
+    assert plan.cost.total_monthly_usd == round(plan.cost.compute_monthly_usd + plan.cost.storage_monthly_usd
+                                                + plan.cost.other_monthly_usd, 2)
+    assert f"${plan.cost.total_monthly_usd:,.2f}/month" in plan.summary and top.instance_type in plan.summary
+    assert any(step.startswith("Provision") and top.instance_type in step for step in plan.steps)
+    assert {c.role for c in plan.kubernetes} >= {"inference-server", "gpu-operator"}
+
+
+def test_storage_is_priced_at_the_chosen_providers_list_price(context: PlannerContext) -> None:
+    spec = WorkloadSpec(task="training", domain="vision", dataset_size_gb=2000, providers=["azure"])
+    plan = build_plan(context, spec).plan
+    assert plan.compute and plan.compute[0].provider == "azure"
+    assert plan.cost.storage_monthly_usd == round(2000 * STORAGE_PRICES["azure"].usd_per_gb_month, 2)
+    assert any("azure.microsoft.com/pricing" in a for a in plan.assumptions)
+    price, stand_in = storage_price("vast")
+    assert stand_in and price is STORAGE_PRICES["aws"]
+
+
+def test_training_storage_counts_checkpoints_and_text_data_gives_a_training_run(context: PlannerContext) -> None:
+    full = WorkloadSpec(task="fine_tuning", domain="llm", params_billions=8, fine_tuning_method="full",
+                        dataset_size_gb=4)
+    outcome = size_for(full)
+    gb, notes = storage_gb(full, outcome.sizing)
+    weights_gb = outcome.sizing.weights_gib * 2**30 / 1e9
+    assert gb == pytest.approx(4 + 4 * weights_gb) and notes
+    plan = build_plan(context, full).plan
+    assert plan.sizing.training_hours and plan.cost.one_time_usd > 0
+    top = plan.compute[0]
+    assert plan.cost.one_time_usd == round(plan.sizing.training_hours * top.instances * top.price_per_hour_usd, 2)
+
+
+def test_an_impossible_budget_is_said_with_priced_proposals(context: PlannerContext) -> None:
+    outcome = build_plan(context, WorkloadSpec(task="inference", domain="llm", params_billions=70,
+                                               budget_usd_per_month=200))
+    plan = outcome.plan
+    assert plan.cost.within_budget is False and "over the $200/month budget" in plan.summary
+    labels = [p.label for p in outcome.proposals]
+    assert "4-bit (AWQ) weights" in labels and any(label.startswith("a 32B model") for label in labels)
+    assert any(t.startswith("To meet the budget — 4-bit") for t in plan.tradeoffs)
+    for proposal in outcome.proposals:
+        assert proposal.total_monthly_usd is not None and proposal.top is not None
+        assert proposal.total_monthly_usd < plan.cost.total_monthly_usd
+
+
+def test_a_met_budget_and_no_budget(context: PlannerContext) -> None:
+    met = build_plan(context, WorkloadSpec(task="inference", params_billions=8, budget_usd_per_month=5000)).plan
+    assert met.cost.within_budget is True and "within the $5,000/month budget" in met.summary
+    free = build_plan(context, WorkloadSpec(task="inference", params_billions=8)).plan
+    assert free.cost.within_budget is None and free.cost.budget_usd_per_month is None
+
+
+def test_defaults_are_stated(context: PlannerContext) -> None:
+    filled, said = with_defaults(WorkloadSpec())
+    assert filled.task == "inference" and filled.domain == "llm" and filled.params_billions == 8
+    assert len(said) == 3
+    plan = build_plan(context, WorkloadSpec()).plan
+    assert any("8B instruction model assumed" in a for a in plan.assumptions)
+
+
+def test_nothing_fits_is_a_plan_that_says_so(context: PlannerContext) -> None:
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, providers=["azure"],
+                                            gpu_names=["T4"])).plan
+    assert plan.compute == [] and "no catalog offer fits" in plan.summary
+    assert plan.cost.compute_monthly_usd == 0
+
+
+def test_variants_change_one_thing_each(context: PlannerContext) -> None:
+    spec = WorkloadSpec(task="inference", domain="llm", params_billions=70)
+    found = {v.label: v for v in variants(context, spec, size_for(spec))}
+    assert found["4-bit (AWQ) weights"].spec.precision == "awq"
+    assert found["spot instances"].spec.spot is True
+    assert found["all of these together"].spec.params_billions == 32
