@@ -229,8 +229,9 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
 
 
 # "a vast dataset" and "a lambda function" name no cloud.
-_AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai"),
-                        "lambda": ("lambda labs", "lambda cloud", "lambdalabs", "on lambda", "lambda gpu")}
+_AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai", "on vast", "only vast", "use vast"),
+                        "lambda": ("lambda labs", "lambda cloud", "lambdalabs", "on lambda", "lambda gpu",
+                                   "only lambda", "use lambda", "switch to lambda", "via lambda")}
 
 
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:

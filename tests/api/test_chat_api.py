@@ -1,0 +1,166 @@
+"""The chat API over a real database: the contract, SSE events, history, persistence, errors, no lost data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from stack8s_architect.agents.turn import TurnEngine
+from stack8s_architect.api.app import create_app
+from stack8s_architect.cli import app as cli_app
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.settings import Settings
+
+from ..planning.fixtures import sync_fixture_catalogs
+
+CONTRACT = ["conversation_id", "message_id", "kind", "content", "questions", "spec", "plan", "warnings"]
+SERVE = "Serve an 8B model for 20 concurrent users with a budget of $5000 per month"
+
+
+@pytest.fixture
+def synced(database: Database, tmp_path: Path) -> Database:
+    sync_fixture_catalogs(database, tmp_path)
+    return database
+
+
+@pytest.fixture
+def client(synced: Database) -> Iterator[TestClient]:
+    app = create_app(Settings.load(), database=synced, embed_in_background=False)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _events(client: TestClient, body: dict) -> list[tuple[str, dict]]:
+    events, name = [], None
+    with client.stream("POST", "/api/v1/chat/message/stream", json=body) as response:
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                name = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                events.append((name, json.loads(line.split(":", 1)[1])))
+    return events
+
+
+def test_start_answers_with_the_contract(client: TestClient) -> None:
+    body = client.post("/api/v1/chat/start", json={"message": SERVE}).json()
+    assert list(body) == CONTRACT and body["kind"] == "plan"
+    plan = body["plan"]
+    assert plan["version"] == 1 and plan["compute"] and plan["cost"]["within_budget"] is True
+    assert body["content"].startswith("## Deployment plan (version 1)") and plan["summary"] in body["content"]
+    assert body["spec"]["budget_usd_per_month"] == 5000 and body["spec"]["concurrent_users"] == 20
+    greeting = client.post("/api/v1/chat/start", json={}).json()
+    assert greeting["kind"] == "clarification" and greeting["questions"][0]["field"] == "task"
+
+
+def test_a_conversation_with_versions_history_and_plans(client: TestClient) -> None:
+    started = client.post("/api/v1/chat/start", json={"message": "I need to deploy Llama 3.1 70B on Azure"}).json()
+    cid = started["conversation_id"]
+    assert started["kind"] == "clarification" and started["plan"] is None and started["questions"]
+    reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "you decide"}).json()
+    assert reply["kind"] == "plan" and reply["plan"]["version"] == 1
+    cheaper = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"}).json()
+    assert cheaper["plan"]["version"] == 2 and all(row["spot"] for row in cheaper["plan"]["compute"])
+    history = client.get(f"/api/v1/chat/{cid}").json()
+    assert [m["sequence"] for m in history["messages"]] == [1, 2, 3, 4, 5, 6]
+    assert [m["role"] for m in history["messages"]] == ["user", "assistant"] * 3
+    assert [p["version"] for p in history["plans"]] == [1, 2] and history["latest_plan_version"] == 2
+    assert history["spec"]["spot"] is True and history["spec"]["providers"] == ["azure"]
+    first = client.get(f"/api/v1/chat/{cid}/plans/1").json()
+    assert first == reply["plan"]
+    listed = client.get("/api/v1/chat").json()
+    assert listed["total"] == 1 and listed["conversations"][0]["id"] == cid
+    assert listed["conversations"][0]["message_count"] == 6
+
+
+def test_the_stream_sends_typed_events_in_order(client: TestClient) -> None:
+    cid = client.post("/api/v1/chat/start", json={}).json()["conversation_id"]
+    events = _events(client, {"conversation_id": cid, "message": SERVE})
+    names = [name for name, _ in events]
+    assert names[0] == "status" and names[-2:] == ["plan", "done"] and "content" in names
+    assert names.index("content") > max(i for i, n in enumerate(names) if n == "status")
+    done = events[-1][1]
+    assert list(done) == CONTRACT and "".join(d["delta"] for n, d in events if n == "content") == done["content"]
+    assert events[-2][1] == done["plan"]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "text"), [
+    ("post", "/api/v1/chat/message", {"conversation_id": "abc", "message": "hi"}, 404, "start one"),
+    ("post", "/api/v1/chat/message/stream", {"conversation_id": "abc", "message": "hi"}, 404, "no conversation"),
+    ("post", "/api/v1/chat/message", {"conversation_id": "abc", "message": "   "}, 422, "message is blank"),
+    ("post", "/api/v1/chat/message", {"conversation_id": "abc", "message": "x" * 8001}, 422, "at most 8000"),
+    ("post", "/api/v1/chat/message", {"conversation_id": "abc"}, 422, "message: Field required"),
+    ("post", "/api/v1/chat/start", {"message": "hi", "colour": "red"}, 422, "colour"),
+    ("get", "/api/v1/chat/abc", None, 404, "no conversation"),
+    ("get", "/api/v1/chat/not-hex!", None, 422, "conversation_id"),
+    ("get", "/api/v1/chat/abc/plans/0", None, 422, "version"),
+    ("get", "/api/v1/chat?limit=0", None, 422, "limit"),
+])
+def test_bad_requests_say_what_to_change(client: TestClient, method: str, path: str, body: dict | None, status: int,
+                                         text: str) -> None:
+    response = client.request(method.upper(), path, json=body)
+    assert response.status_code == status and text in response.json()["error"]["message"]
+
+
+def test_a_missing_plan_version_is_a_404(client: TestClient) -> None:
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    response = client.get(f"/api/v1/chat/{cid}/plans/2")
+    assert response.status_code == 404 and "no plan version 2" in response.json()["error"]["message"]
+
+
+def test_a_failed_turn_keeps_the_users_message_and_the_spec(client: TestClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+
+    def broken(self: TurnEngine, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("planner crashed")
+
+    monkeypatch.setattr(TurnEngine, "turn", broken)
+    failed = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "only Lambda please"})
+    assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
+    events = _events(client, {"conversation_id": cid, "message": "and use spot"})
+    assert events[-1][0] == "error" and events[-1][1]["status"] == 500
+    history = client.get(f"/api/v1/chat/{cid}").json()
+    assert [m["content"] for m in history["messages"] if m["role"] == "user"][1:] == ["only Lambda please",
+                                                                                    "and use spot"]
+    assert history["spec"].get("providers") is None and history["latest_plan_version"] == 1
+    monkeypatch.undo()
+    after = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "only Lambda please"}).json()
+    assert after["plan"]["version"] == 2, after["content"]
+    assert {r["provider"] for r in after["plan"]["compute"]} == {"lambda"}
+
+
+def test_conversations_survive_a_restart(synced: Database) -> None:
+    with TestClient(create_app(Settings.load(), database=synced, embed_in_background=False)) as first:
+        cid = first.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    with TestClient(create_app(Settings.load(), database=synced, embed_in_background=False)) as second:
+        history = second.get(f"/api/v1/chat/{cid}").json()
+        assert len(history["messages"]) == 2 and history["plans"][0]["version"] == 1
+        reply = second.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"}).json()
+        assert reply["plan"]["version"] == 2
+
+
+def test_cli_chat_one_message_as_json_then_continue(synced: Database, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", synced.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    first = runner.invoke(cli_app, ["chat", "--message", SERVE, "--json"])
+    assert first.exit_code == 0, first.output
+    body = json.loads(first.stdout)
+    assert list(body) == CONTRACT and body["kind"] == "plan"
+    second = runner.invoke(cli_app, ["chat", "-m", "use spot", "-c", body["conversation_id"], "--json"])
+    assert json.loads(second.stdout)["plan"]["version"] == 2
+    markdown = runner.invoke(cli_app, ["chat", "-m", "why this GPU?", "-c", body["conversation_id"]])
+    assert markdown.exit_code == 0 and "Why" in markdown.stdout
+    interactive = runner.invoke(cli_app, ["chat"], input=f"{SERVE}\n\n")
+    assert interactive.exit_code == 0 and "Deployment plan" in interactive.stdout
+    assert "continue later with: architect chat --conversation" in interactive.stdout
+    missing = runner.invoke(cli_app, ["chat", "-m", "hi", "-c", "abc"])
+    assert missing.exit_code == 2 and "no conversation" in missing.output
