@@ -41,6 +41,8 @@ def wants_defaults(message: str) -> bool:
 
 
 def _large(spec: WorkloadSpec) -> bool:
+    if spec.gpu_count is not None and spec.gpu_count < LARGE_GPU_COUNT:
+        return False  # "a single GPU": the user bounded the deployment already
     return bool((spec.params_billions or 0) >= LARGE_MODEL_BILLIONS or (spec.gpu_count or 0) >= LARGE_GPU_COUNT
                 or (spec.task == "training" and (spec.dataset_size_gb or 0) >= LARGE_DATASET_GB))
 

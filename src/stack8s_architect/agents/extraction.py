@@ -282,11 +282,17 @@ def _scale(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["context_length"] = int(tokens * 1.024) if binary else int(tokens)
 
 
+# "the model is 140GB", "weights of about 16 GB": a model's size, not data ("a model on 500GB of images" is data)
+_MODEL_SIZE_BEFORE = re.compile(r"\b(?:model|weights?|checkpoint)\b(?:'s)?(?:\s+(?:size|is|are|weighs|of|takes|needs))*"
+                                r"\s*(?:about|around|roughly|~)?\s*$")
+
+
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     for match in _SIZE.finditer(text):
-        after = text[match.end():match.end() + 40].lower()
+        after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
-        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or re.search(r"\b(vram|model)\b", before) \
+        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or re.search(r"\bvram\b", before) \
+                or _MODEL_SIZE_BEFORE.search(before) \
                 or _GPU_TOKEN.search(before[-14:]) or _GPU_TOKEN.match(after[:12].lstrip()):
             continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB": not data
         found["dataset_size_gb"] = round(_number(match.group(1)) * _TO_GB[match.group(2).lower()], 3)

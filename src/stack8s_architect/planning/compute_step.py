@@ -51,6 +51,14 @@ def ranked_candidates(
     candidates: list[Candidate] = []
     fitting = [fit for fit in outcome.fits if fit.fits]
     if outcome.sizing is not None:
+        within = [fit for fit in fitting if not spec.gpu_count or fit.gpu_count <= spec.gpu_count]
+        if spec.gpu_count and fitting and len(within) < len(fitting):
+            if within:
+                assumptions.append(f"GPU types that need more than the {spec.gpu_count} GPU(s) asked for are left out")
+            else:
+                assumptions.append(f"no GPU type holds this workload on {spec.gpu_count} GPU(s); the smallest "
+                                   "counts that fit are listed instead")
+        fitting = within or fitting
         for fit in fitting:
             candidates += _offers_for_fit(catalog, spec, fit)
         if not fitting:

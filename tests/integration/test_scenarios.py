@@ -1,0 +1,203 @@
+"""The scenario suite: multi-turn conversations through the chat API over the real catalogs.
+
+Runs `tests/scenarios/conversations.yaml` and `../shared/scenarios/examples.yaml` (when present). The
+final response is asserted on the JSON contract with the keys below; every plan of every turn is
+re-checked: each compute row's price and GPU memory against the compute catalog, and its fit against
+the plan's own sizing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from stack8s_architect.api.app import create_app
+from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
+from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.sources import SourceReader, sources_for
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
+from stack8s_architect.core.settings import Settings
+
+from ..conftest import create_database, drop_database, shared_data_dir
+
+pytestmark = pytest.mark.integration
+OWN = Path(__file__).resolve().parents[1] / "scenarios" / "conversations.yaml"
+
+
+def _scenarios() -> list[Any]:
+    found = [pytest.param(s, id=s["id"]) for s in yaml.safe_load(OWN.read_text())]
+    shared = shared_data_dir()
+    examples = shared.parent / "scenarios" / "examples.yaml" if shared else None
+    if examples and examples.is_file():
+        found += [pytest.param(s, id=f"shared-{s['id']}") for s in yaml.safe_load(examples.read_text())]
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalogs(shared_data: Path, postgres_server: EmbeddedPostgres, template_database: str,
+             tmp_path_factory) -> Iterator[Database]:  # noqa: ANN001
+    database = create_database(postgres_server, template_database)
+    reader = SourceReader(shared_data, tmp_path_factory.mktemp("cache"))
+    ingest.sync(database, reader, sources_for(("compute", "charts", "models")))
+    yield database
+    drop_database(postgres_server, database)
+
+
+@pytest.fixture(scope="module")
+def client(catalogs: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings.load(), database=catalogs, embed_in_background=False)) as test_client:
+        yield test_client
+
+
+def _converse(client: TestClient, turns: list[str]) -> list[dict[str, Any]]:
+    replies = [client.post("/api/v1/chat/start", json={"message": turns[0]}).json()]
+    for turn in turns[1:]:
+        replies.append(client.post("/api/v1/chat/message", json={"conversation_id": replies[0]["conversation_id"],
+                                                                  "message": turn}).json())
+    for reply in replies:
+        assert "error" not in reply, reply
+    return replies
+
+
+def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Each row: the catalog holds this offer at this price and memory; it fits the sizing."""
+    offers = {}
+    sizing = plan["sizing"]
+    for row in plan["compute"]:
+        request = ComputeSearchRequest(providers=[row["provider"]], accelerators=[row["accelerator"]],
+                                       spot=row["spot"], group_by_instance_type=False, limit=500)
+        match = [o for o in catalog.search(request).offers
+                 if o.instance_type == row["instance_type"] and o.region == row["region"]]
+        assert match, f"{row['provider']} {row['instance_type']} {row['region']} is not in the catalog"
+        offer = match[0]
+        assert offer.hourly_usd == row["price_per_hour_usd"] and offer.gpu_memory_gib == row["gpu_memory_gib"]
+        assert offer.accelerator_count == row["accelerator_count"]
+        assert row["monthly_cost_usd"] == round(row["price_per_hour_usd"] * 730 * row["instances"], 2)
+        assert row["fits"] is True
+        if sizing and sizing["required_gpu_memory_gib"]:
+            assert row["total_gpu_memory_gib"] * row["instances"] >= sizing["required_gpu_memory_gib"]
+        offers[(row["provider"], row["instance_type"])] = offer
+    if plan["compute"]:
+        assert plan["cost"]["compute_monthly_usd"] == plan["compute"][0]["monthly_cost_usd"]
+    return offers
+
+
+def _subset(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    for name, value in expected.items():
+        assert actual.get(name) == value, f"spec.{name}: {actual.get(name)!r} != {value!r}"
+
+
+def _check(expect: dict[str, Any], reply: dict[str, Any], replies: list[dict[str, Any]],
+           offers: dict[tuple[str, str], Any]) -> None:
+    plan = reply["plan"]
+    for key, value in expect.items():
+        if key == "kind":
+            assert reply["kind"] == value, reply["content"]
+        elif key == "kind_any_of":
+            assert reply["kind"] in value
+        elif key == "spec":
+            _subset(reply["spec"], value)
+        elif key == "spec_lacks":
+            assert all(reply["spec"].get(name) is None for name in value)
+        elif key == "questions_at_least":
+            assert len(reply["questions"]) >= value
+        elif key == "if_plan":
+            if reply["kind"] == "plan":
+                _check(value, reply, replies, offers)
+        elif key == "content_mentions_any":
+            assert any(word.lower() in reply["content"].lower() for word in value), reply["content"]
+        elif key == "content_mentions_all":
+            assert all(word.lower() in reply["content"].lower() for word in value), reply["content"]
+        elif key == "plan_version_at_least":
+            assert plan["version"] >= value
+        elif key == "every_compute_price_matches_catalog":
+            assert plan["compute"] and len(offers) == len(plan["compute"])  # checked in _check_plan_numbers
+        else:
+            assert plan is not None, f"{key} needs a plan; got {reply['kind']}: {reply['content']}"
+            _check_plan(key, value, plan, replies, offers)
+
+
+def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[str, Any]],
+                offers: dict[tuple[str, str], Any]) -> None:
+    compute, cost = plan["compute"], plan["cost"]
+    if key == "compute_top":
+        assert compute, plan["summary"]
+        top = compute[0]
+        for name, wanted in value.items():
+            if name == "accelerator_count_at_least":
+                assert top["accelerator_count"] >= wanted
+            elif name == "gpu_memory_gib_at_least":
+                assert top["gpu_memory_gib"] >= wanted
+            elif name == "monthly_cost_usd_at_most":
+                assert top["monthly_cost_usd"] <= wanted
+            elif name == "total_gpu_memory_gib_at_least_sizing":
+                assert top["total_gpu_memory_gib"] * top["instances"] >= plan["sizing"]["required_gpu_memory_gib"]
+            else:
+                assert top[name] == wanted, f"compute_top.{name}: {top[name]!r}"
+    elif key == "compute_all":
+        assert compute, plan["summary"]
+        for row in compute:
+            offer = offers[(row["provider"], row["instance_type"])]
+            for name, wanted in value.items():
+                if name == "geography":
+                    assert offer.geography == wanted, f"{row['region']} is {offer.geography}"
+                elif name == "accelerator_contains":
+                    assert wanted in row["accelerator"]
+                else:
+                    assert row[name] == wanted
+    elif key == "kubernetes_roles_include":
+        assert set(value) <= {c["role"] for c in plan["kubernetes"]}
+    elif key == "kubernetes_charts_include":
+        assert set(value) <= {c["chart"] for c in plan["kubernetes"]}
+    elif key == "cost":
+        _subset(cost, value)
+    elif key in {"cost_has", "cost_positive"}:
+        assert cost[value] > 0, cost
+    elif key == "models_any_tag":
+        text = " ".join(f"{m['id']} {m['task']} {m['why']}" for m in plan["models"]).lower()
+        assert any(tag in text for tag in value), text
+    elif key == "models_tasks_include":
+        assert set(value) <= {m["task"] for m in plan["models"]}
+    elif key == "models_ids_include":
+        assert set(value) <= {m["id"] for m in plan["models"]}
+    elif key == "models_all":
+        assert plan["models"] and all(m[name] in (wanted if isinstance(wanted, list) else [wanted])
+                                      for m in plan["models"] for name, wanted in value.items())
+    elif key == "assumptions_mention_any":
+        assert any(w.lower() in a.lower() for a in plan["assumptions"] for w in value), plan["assumptions"]
+    elif key == "tradeoffs_mention_any":
+        assert any(w.lower() in t.lower() for t in plan["tradeoffs"] for w in value), plan["tradeoffs"]
+    elif key == "sizing_smaller_than_first_turn":
+        first = replies[0]["plan"]["sizing"]
+        assert plan["sizing"]["weights_gib"] < first["weights_gib"]
+    elif key == "cost_not_above_first_turn":
+        assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
+    else:
+        raise AssertionError(f"unknown expectation {key!r}")
+
+
+@pytest.mark.parametrize("scenario", _scenarios())
+def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, Any]) -> None:
+    replies = _converse(client, scenario["turns"])
+    with catalogs.session() as session:
+        catalog = ComputeCatalog(session)
+        checked = [_check_plan_numbers(catalog, r["plan"]) if r["plan"] else {} for r in replies]
+    for index, reply in enumerate(replies):
+        if index > 0 and "expect_each_turn_after_first" in scenario:
+            _check(scenario["expect_each_turn_after_first"], reply, replies, checked[index])
+        if "expect_each_turn" in scenario:
+            _check(scenario["expect_each_turn"], reply, replies, checked[index])
+        if f"expect_turn_{index + 1}" in scenario:
+            _check(scenario[f"expect_turn_{index + 1}"], reply, replies, checked[index])
+    _check(scenario["expect"], replies[-1], replies, checked[-1])
+
+
+def test_the_suite_is_large_enough() -> None:
+    assert len(yaml.safe_load(OWN.read_text())) >= 25
