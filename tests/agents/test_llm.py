@@ -136,3 +136,13 @@ def test_a_narrator_over_the_fake_server(monkeypatch: pytest.MonkeyPatch) -> Non
             timeout_s=5, prompted=True)
         text, warnings = checked_narration(narrate, "template", '{"total": 1234.5, "count": 2}')
     assert text == "Two GPUs for $1,234.50 a month." and warnings == []
+
+
+@pytest.mark.parametrize("engine", ["anthropic:claude-test", "openai:gpt-test"])
+def test_an_unreachable_provider_falls_back(monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    # a closed loopback port: the real SDK client fails to connect, the offline extractor answers
+    extractor = build_extractor(_settings(monkeypatch, ARCHITECT_LLM=engine, ARCHITECT_LLM_BASE_URL="http://127.0.0.1:9",
+                                          ARCHITECT_LLM_API_KEY="test-key", ARCHITECT_LLM_TIMEOUT_S="2"))
+    extraction, warnings = extractor(MESSAGE, WorkloadSpec())
+    assert extraction.spec == extract(MESSAGE).spec
+    assert len(warnings) == 1 and engine in warnings[0] and "offline extractor was used" in warnings[0]

@@ -1,0 +1,73 @@
+"""Offline full plan: one chat turn (extraction → plan → stored) through the chat service, no LLM.
+
+Uses the catalogs in ARCHITECT_HOME (run `make run` or `architect data sync` first). Each round starts
+one conversation per message below (store the user message, extract, plan, render, store the answer
+and the plan version) and reports p50/p95 per round; the first call of all (catalog caches, BM25
+builds) is reported apart. Conversations made here are left in the database.
+
+    .venv/bin/python benchmarks/chat_turn.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _common import machine, median, percentile
+
+from stack8s_architect.agents.chat import ChatService
+from stack8s_architect.conversations.repository import ConversationStore
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.logging import configure_logging
+from stack8s_architect.core.settings import Settings
+from stack8s_architect.rendering.markdown import plan_markdown
+
+MESSAGES = [
+    "Serve Llama 3.1 70B for 50 concurrent users on AWS under $15k/month",
+    "Serve Mistral 7B Instruct for a chatbot with about 20 concurrent users, budget $1500 per month",
+    "Run Llama 3.1 405B inference for $200 per month",
+    "Fine-tune Llama 3 8B with QLoRA on 20k support tickets, cheapest single GPU that works",
+    "RAG chatbot over our wiki with Qdrant and Llama 3.1 8B for 100 users",
+    "Train a YOLO object detection model on 500GB of drone images with 4 GPUs",
+    "Transcribe call recordings with Whisper large-v3 for 20 concurrent streams on GCP",
+    "Serve SDXL for image generation for 10 users, budget $2000/month",
+    "Nightly batch inference with Llama 3.1 8B over 2 million documents, spot instances are fine",
+    "Serve Qwen2.5 7B Instruct for 30 concurrent users in Europe",
+    "Full fine-tune Llama 3.1 8B on 2 GB of text",
+    "Serve Gemma 2 9B for 20 concurrent users, no spot instances",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    settings = Settings.load()
+    configure_logging("WARNING", settings.logging.log_format)
+    database = Database.open(settings)
+    chat = ChatService(database, ConversationStore, render=plan_markdown)
+    try:
+        start = time.perf_counter()
+        chat.start(MESSAGES[0])
+        first = (time.perf_counter() - start) * 1000
+        p50s, p95s, kinds = [], [], {}
+        for _ in range(args.rounds):
+            timings = []
+            for message in MESSAGES:
+                start = time.perf_counter()
+                reply = chat.start(message)
+                timings.append((time.perf_counter() - start) * 1000)
+                kinds[reply.kind] = kinds.get(reply.kind, 0) + 1
+            p50s.append(percentile(timings, 50))
+            p95s.append(percentile(timings, 95))
+    finally:
+        database.close()
+    print(machine())
+    print(f"{len(MESSAGES)} first messages × {args.rounds} rounds; replies: {kinds}")
+    print(f"first turn after start (caches cold): {first:.0f} ms")
+    print(f"turn p50: median {median(p50s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p50s)})")
+    print(f"turn p95: median {median(p95s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p95s)})")
+
+
+if __name__ == "__main__":
+    main()
