@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,6 +18,8 @@ from stack8s_architect.api.routers import catalog, chat, compute, health, models
 from stack8s_architect.api.routers import charts as charts_router
 from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.models.schemas import ModelSearchRequest
+from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.catalog.models.service import BackgroundEmbedder
 from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
@@ -26,6 +29,15 @@ from stack8s_architect.rendering.markdown import plan_markdown
 
 log = get_logger(__name__)
 _STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _warm_model_search(database: Database) -> None:
+    """Build the model search index off the request path: the first chat turn would otherwise wait seconds."""
+    try:
+        with database.session() as session:
+            search_models(session, ModelSearchRequest(query="warm up", limit=1), None)
+    except Exception:  # noqa: BLE001  (a cold index is only slower; requests still build it themselves)
+        log.warning("service.warm_models_failed", exc_info=True)
 
 
 def create_app(
@@ -43,6 +55,7 @@ def create_app(
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
             charts = ChartCatalog(session).warm()
+        threading.Thread(target=_warm_model_search, args=(app.state.database,), name="warm-models", daemon=True).start()
         app.state.embedder = None
         if embed_in_background:
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
