@@ -112,3 +112,10 @@ def test_other_currencies_and_zeros_are_said_back_not_guessed() -> None:
                                      "1" * 400 + " users", "\x00\u200b" * 1000, ""])
 def test_any_text_extracts_without_raising(message: str) -> None:
     assert isinstance(extract(message).notes, list)
+
+
+def test_cloud_region_ids_are_read() -> None:
+    assert extract("serve it in eu-west-1 and us-gov-west-1").spec.regions == ["eu-west-1", "us-gov-west-1"]
+    assert extract("deploy to europe-west4 on GCP").spec.regions == ["europe-west4"]
+    assert extract("Azure westeurope or eastus2 please").spec.regions == ["westeurope", "eastus2"]
+    assert extract("somewhere on the US east coast").spec.regions is None

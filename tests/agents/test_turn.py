@@ -82,3 +82,9 @@ def test_the_extractors_warnings_reach_the_turn(engine: TurnEngine) -> None:
     assert result.kind == "plan" and result.warnings == ["the language model failed"]
     invalid = engine.turn(ConversationState(), "serve an 8B model on 0 GPUs for 5 users")
     assert any("ignored gpu count" in w for w in invalid.warnings)
+
+
+def test_a_region_id_restricts_the_offers(engine: TurnEngine) -> None:
+    result = engine.turn(ConversationState(), "Serve an 8B model for 10 concurrent users in westeurope")
+    assert result.spec.regions == ["westeurope"] and result.plan.compute
+    assert {row.region for row in result.plan.compute} == {"westeurope"}

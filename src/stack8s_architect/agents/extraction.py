@@ -234,8 +234,22 @@ _AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai", "on vast", "onl
                                    "only lambda", "use lambda", "switch to lambda", "via lambda")}
 
 
+# Region ids as the clouds spell them: AWS (eu-west-1), GCP (europe-west4), Azure (westeurope, eastus2).
+_REGION_ID = re.compile(
+    r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:east|west|north|south|central|northeast|southeast|northwest|"
+    r"southwest)-\d|(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:east|west|north|south|central|"
+    r"northeast|southeast|northwest|southwest)\d{1,2}|(?:east|west|central|north|south|northcentral|southcentral|"
+    r"westcentral)us\d?|(?:west|north)europe|uksouth|ukwest|germanywestcentral|francecentral|swedencentral|"
+    r"switzerlandnorth|norwayeast|polandcentral|italynorth|spaincentral|japaneast|japanwest|koreacentral|"
+    r"australiaeast|canadacentral|canadaeast|brazilsouth|centralindia|southindia|eastasia|southeastasia|"
+    r"uaenorth|southafricanorth)\b", re.IGNORECASE)
+
+
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
     lowered = text.lower()
+    regions = list(dict.fromkeys(match.group(1).lower() for match in _REGION_ID.finditer(text)))
+    if regions:
+        found["regions"] = regions
     providers: list[str] = []
     for name in (*known_providers(), *PROVIDER_ALIASES):
         spellings = _AMBIGUOUS_PROVIDERS.get(name, (name,))
