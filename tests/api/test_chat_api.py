@@ -53,6 +53,7 @@ def test_start_answers_with_the_contract(client: TestClient) -> None:
     plan = body["plan"]
     assert plan["version"] == 1 and plan["compute"] and plan["cost"]["within_budget"] is True
     assert body["content"].startswith("## Deployment plan (version 1)") and plan["summary"] in body["content"]
+    assert plan["diagram_mermaid"].startswith("flowchart LR") and "```mermaid" in body["content"]
     assert body["spec"]["budget_usd_per_month"] == 5000 and body["spec"]["concurrent_users"] == 20
     greeting = client.post("/api/v1/chat/start", json={}).json()
     assert greeting["kind"] == "clarification" and greeting["questions"][0]["field"] == "task"

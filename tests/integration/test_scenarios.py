@@ -26,6 +26,7 @@ from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
 from ..conftest import create_database, drop_database, shared_data_dir
+from ..rendering.mermaid import check_flowchart
 
 pytestmark = pytest.mark.integration
 OWN = Path(__file__).resolve().parents[1] / "scenarios" / "conversations.yaml"
@@ -86,6 +87,7 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[t
         offers[(row["provider"], row["instance_type"])] = offer
     if plan["compute"]:
         assert plan["cost"]["compute_monthly_usd"] == plan["compute"][0]["monthly_cost_usd"]
+    check_flowchart(plan["diagram_mermaid"])
     return offers
 
 

@@ -76,12 +76,14 @@ class ChatService:
     def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
                  embedder: Callable[[], Embedder | None] = lambda: None,
-                 narrate: Callable[[str, str], str] | None = None):
+                 narrate: Callable[[str, str], str] | None = None,
+                 finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None):
         self.database = database
         self.store = store
         self.extractor = extractor
         self.render = render
         self.narrate = narrate
+        self.finish = finish
         self.embedder = embedder  # read per turn: the service loads its embedder in the background
 
     def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
@@ -109,7 +111,7 @@ class ChatService:
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
                                       self._latest_plan(store, request.conversation_id, row["latest_plan_version"]))
             engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render,
-                                self.narrate)
+                                self.narrate, self.finish)
             result = engine.turn(state, request.message, status or (lambda _: None))
             version = row["latest_plan_version"]
             if result.plan is not None and result.new_plan:

@@ -63,11 +63,13 @@ def _quiet(_: str) -> None:
 class TurnEngine:
     def __init__(self, context: PlannerContext, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
-                 narrate: Callable[[str, str], str] | None = None):
+                 narrate: Callable[[str, str], str] | None = None,
+                 finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None):
         self.context = context
         self.extractor = extractor
         self.render = render or (lambda plan: plan.summary)
         self.narrate = narrate  # (summary, plan JSON) → an LLM's phrasing, checked number by number
+        self.finish = finish  # fills what rendering derives from the plan alone (the diagram)
 
     def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
         status("reading the request")
@@ -105,6 +107,8 @@ class TurnEngine:
         extra = [*refinement_notes, *unanswered_defaults(spec, set(asked))]
         if extra:
             plan = plan.model_copy(update={"assumptions": list(dict.fromkeys([*extra, *plan.assumptions]))})
+        if self.finish is not None:
+            plan = self.finish(plan, outcome.spec)
         new_plan = state.plan is None or _comparable(plan) != _comparable(state.plan)
         if not new_plan:
             plan = state.plan

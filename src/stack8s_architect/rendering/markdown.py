@@ -55,6 +55,8 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         out += _table(["role", "chart", "version", "licence", "why"],
                       [[k.role, k.chart, k.version, k.license, k.why] for k in plan.kubernetes])
         out.append("")
+    if plan.diagram_mermaid:
+        out += ["### Architecture", "```mermaid", plan.diagram_mermaid.rstrip(), "```", ""]
     c = plan.cost
     out += ["### Cost (per month, 730 h)"]
     out += _table(["compute", "storage", "other", "total", "one-off", "budget"],
