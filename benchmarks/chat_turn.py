@@ -1,8 +1,9 @@
-"""Offline full plan: one chat turn (extraction → plan → stored) through the chat service, no LLM.
+"""Offline full plan: chat turns (extraction → plan → stored) through the chat service, no LLM.
 
 Uses the catalogs in ARCHITECT_HOME (run `make run` or `architect data sync` first). Each round starts
 one conversation per message below (store the user message, extract, plan, render, store the answer
-and the plan version) and reports p50/p95 per round; the first call of all (catalog caches, BM25
+and the plan version), then sends it one follow-up ("make it cheaper", "only AWS", "use spot", "more
+throughput"), and reports p50/p95 of each kind per round; the first call of all (catalog caches, BM25
 builds) is reported apart. Conversations made here are left in the database.
 
     .venv/bin/python benchmarks/chat_turn.py [--rounds 5]
@@ -15,7 +16,7 @@ import time
 
 from _common import machine, median, percentile
 
-from stack8s_architect.agents.chat import ChatService
+from stack8s_architect.agents.chat import ChatMessageRequest, ChatService
 from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import configure_logging
@@ -39,6 +40,9 @@ MESSAGES = [
 ]
 
 
+FOLLOW_UPS = ["make it cheaper", "only AWS please", "use spot instances", "we need more throughput"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -51,23 +55,31 @@ def main() -> None:
         start = time.perf_counter()
         chat.start(MESSAGES[0])
         first = (time.perf_counter() - start) * 1000
-        p50s, p95s, kinds = [], [], {}
+        rounds: dict[str, list[tuple[float, float]]] = {"first message": [], "follow-up": []}
+        kinds: dict[str, int] = {}
         for _ in range(args.rounds):
-            timings = []
-            for message in MESSAGES:
+            timings: dict[str, list[float]] = {"first message": [], "follow-up": []}
+            for index, message in enumerate(MESSAGES):
                 start = time.perf_counter()
                 reply = chat.start(message)
-                timings.append((time.perf_counter() - start) * 1000)
+                timings["first message"].append((time.perf_counter() - start) * 1000)
                 kinds[reply.kind] = kinds.get(reply.kind, 0) + 1
-            p50s.append(percentile(timings, 50))
-            p95s.append(percentile(timings, 95))
+                follow_up = FOLLOW_UPS[index % len(FOLLOW_UPS)]
+                start = time.perf_counter()
+                chat.message(ChatMessageRequest(conversation_id=reply.conversation_id, message=follow_up))
+                timings["follow-up"].append((time.perf_counter() - start) * 1000)
+            for name, values in timings.items():
+                rounds[name].append((percentile(values, 50), percentile(values, 95)))
     finally:
         database.close()
     print(machine())
-    print(f"{len(MESSAGES)} first messages × {args.rounds} rounds; replies: {kinds}")
+    print(f"{len(MESSAGES)} first messages, each with one follow-up ({', '.join(FOLLOW_UPS)}), × {args.rounds} "
+          f"rounds; first replies: {kinds}")
     print(f"first turn after start (caches cold): {first:.0f} ms")
-    print(f"turn p50: median {median(p50s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p50s)})")
-    print(f"turn p95: median {median(p95s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p95s)})")
+    for name, values in rounds.items():
+        p50s, p95s = [v[0] for v in values], [v[1] for v in values]
+        print(f"{name} p50: median {median(p50s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p50s)})")
+        print(f"{name} p95: median {median(p95s):.1f} ms  (rounds: {', '.join(f'{v:.1f}' for v in p95s)})")
 
 
 if __name__ == "__main__":

@@ -559,10 +559,6 @@ def _print_sizing(result: Any, details: dict[str, Any]) -> None:
         console.print(f"- {note}", highlight=False)
 
 
-if __name__ == "__main__":
-    app()
-
-
 @app.command("chat")
 def chat_command(
     message: Annotated[str | None, typer.Option("--message", "-m", help="Send one message and exit.")] = None,
@@ -596,6 +592,8 @@ def chat_command(
                 errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
             console.print(Markdown(reply.content))
 
+        if conversation is not None and not chat.exists(conversation):
+            _fail(f"no conversation {conversation!r}; `architect chat` starts a new one", 2)
         if message is not None:
             reply = send(message)
             _print_json(reply) if as_json else show(reply)
@@ -605,14 +603,24 @@ def chat_command(
             conversation = greeting.conversation_id
             show(greeting)
         console.print(f"[dim]conversation {conversation} — empty line or Ctrl-D to leave[/]")
-        while True:
-            try:
-                text = console.input("[bold cyan]you>[/] ")
-            except (EOFError, KeyboardInterrupt):
-                break
-            if not text.strip() or text.strip() in {"/quit", "/exit"}:
-                break
-            with console.status("planning…"):
-                reply = send(text)
-            show(reply)
+        try:
+            while True:
+                try:
+                    text = console.input("[bold cyan]you>[/] ")
+                except EOFError:
+                    break
+                if not text.strip() or text.strip() in {"/quit", "/exit"}:
+                    break
+                try:
+                    with console.status("planning…"):
+                        show(chat.message(ChatMessageRequest(conversation_id=conversation, message=text)))
+                except (ArchitectError, ValidationError) as exc:  # one bad turn does not end the session
+                    problem = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
+                    errors.print(f"[bold red]error:[/] {problem}", highlight=False)
+        except KeyboardInterrupt:
+            pass
         console.print(f"[dim]continue later with: architect chat --conversation {conversation}[/]")
+
+
+if __name__ == "__main__":
+    app()

@@ -31,7 +31,8 @@ MESSAGE = "We want a support bot on Qwen2.5 7B for about 40 people at once, on G
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
-    for name in ("ARCHITECT_LLM", "ARCHITECT_LLM_BASE_URL", "ARCHITECT_LLM_NARRATE", "ARCHITECT_LLM_TIMEOUT_S"):
+    for name in ("ARCHITECT_LLM", "ARCHITECT_LLM_BASE_URL", "ARCHITECT_LLM_NARRATE", "ARCHITECT_LLM_TIMEOUT_S",
+                 "ARCHITECT_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -95,6 +96,19 @@ def test_numbers_the_message_does_not_state_are_dropped() -> None:
     assert kept.concurrent_users == 40 and kept.providers == ["gcp"] and kept.gpu_names == ["H100"]
     assert kept.budget_usd_per_month is None and kept.gpu_count is None and kept.model_id is None
     assert {"budget_usd_per_month=7.3", "gpu_count=8", "provider moon", "GPU Z9000"} <= set(dropped)
+
+
+def test_unknown_places_and_precisions_from_the_llm_are_dropped() -> None:
+    kept, dropped = checked_findings("serve it somewhere nice", WorkloadSpec(geography="narnia", precision="int3x",
+                                                                             providers=["aws"]))
+    assert kept.geography is None and kept.precision is None and kept.providers == ["aws"]
+    assert {"geography narnia", "precision int3x"} <= set(dropped)
+
+
+def test_a_missing_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings(monkeypatch, ARCHITECT_LLM="openai:gpt-test")
+    with pytest.raises(ConfigurationError, match="ARCHITECT_LLM_API_KEY"):
+        build_extractor(settings)
 
 
 def test_merge_keeps_rule_findings_on_conflict() -> None:

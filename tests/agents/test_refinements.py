@@ -26,4 +26,5 @@ def test_intents(message: str, gpus: list[str] | None, intent: str) -> None:
 def test_plain_constraints_are_not_intents() -> None:
     for message in ("use spot instances", "only GCP please", "in Europe", "4-bit"):
         assert not any(vars(detect(message, None)).values())
-    assert not detect("compare options", ["H100"]).compare  # one GPU is not a comparison
+    assert not detect("compare options", None).compare  # no GPU named: not a GPU comparison
+    assert detect("compare H100 and Z9000", ["H100"]).compare  # answered: only one name is known

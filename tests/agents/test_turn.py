@@ -88,3 +88,47 @@ def test_a_region_id_restricts_the_offers(engine: TurnEngine) -> None:
     result = engine.turn(ConversationState(), "Serve an 8B model for 10 concurrent users in westeurope")
     assert result.spec.regions == ["westeurope"] and result.plan.compute
     assert {row.region for row in result.plan.compute} == {"westeurope"}
+
+
+def test_cheaper_never_drops_the_stated_scale(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 500 concurrent users", "make it cheaper")
+    assert results[1].spec.concurrent_users == 500
+    assert results[1].plan.cost.total_monthly_usd < results[0].plan.cost.total_monthly_usd
+
+
+def test_a_stated_scale_is_not_doubled(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users", "scale up to 100 concurrent users")
+    assert results[1].spec.concurrent_users == 100
+
+
+def test_compare_with_an_unknown_gpu_says_so_and_adopts_nothing(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users", "compare H100 and Z9000")
+    assert results[1].kind == "answer" and "recognised only H100" in results[1].content
+    assert results[1].spec.gpu_names is None
+
+
+def test_a_question_with_a_change_replans_and_answers(engine: TurnEngine) -> None:
+    results = _talk(engine, "Serve an 8B model for 20 concurrent users", "compare H100 and A100, and use spot")
+    last = results[1]
+    assert last.kind == "plan" and last.plan.version == 2 and all(row.spot for row in last.plan.compute)
+    assert "| H100 |" in last.content and last.spec.gpu_names is None
+
+
+def test_an_unknown_region_is_said_back_not_kept(engine: TurnEngine) -> None:
+    result = engine.turn(ConversationState(), "Serve an 8B model for 10 concurrent users in eu-west-9")
+    assert result.spec.regions is None and result.plan.compute
+    assert any("ignored region eu-west-9" in w for w in result.warnings)
+
+
+def test_a_narrated_summary_does_not_make_a_new_version(engine: TurnEngine) -> None:
+    calls: list[str] = []
+
+    def narrate(summary: str, plan_json: str) -> str:
+        calls.append(summary)
+        return "A plan."
+
+    narrated = TurnEngine(engine.context, narrate=narrate)
+    first = narrated.turn(ConversationState(), "Serve an 8B model for 10 concurrent users")
+    assert first.plan.summary == "A plan."
+    again = narrated.turn(ConversationState(first.spec, first.asked, first.plan), "for 10 concurrent users")
+    assert not again.new_plan and again.plan.version == 1 and len(calls) == 1

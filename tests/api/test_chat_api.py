@@ -157,11 +157,44 @@ def test_cli_chat_one_message_as_json_then_continue(synced: Database, tmp_path: 
     body = json.loads(first.stdout)
     assert list(body) == CONTRACT and body["kind"] == "plan"
     second = runner.invoke(cli_app, ["chat", "-m", "use spot", "-c", body["conversation_id"], "--json"])
-    assert json.loads(second.stdout)["plan"]["version"] == 2
+    assert second.exit_code == 0 and json.loads(second.stdout)["plan"]["version"] == 2
     markdown = runner.invoke(cli_app, ["chat", "-m", "why this GPU?", "-c", body["conversation_id"]])
     assert markdown.exit_code == 0 and "Why" in markdown.stdout
-    interactive = runner.invoke(cli_app, ["chat"], input=f"{SERVE}\n\n")
+    interactive = runner.invoke(cli_app, ["chat"], input=f"{SERVE}\n{'x' * 9000}\n\n")
+    assert "at most 8000" in interactive.output  # a bad turn is reported, the session goes on
     assert interactive.exit_code == 0 and "Deployment plan" in interactive.stdout
     assert "continue later with: architect chat --conversation" in interactive.stdout
     missing = runner.invoke(cli_app, ["chat", "-m", "hi", "-c", "abc"])
     assert missing.exit_code == 2 and "no conversation" in missing.output
+
+
+@pytest.mark.parametrize("body", [{"message": "serve\u0000it"}, {"message": "a\u001bb"}])
+def test_control_characters_are_a_422(client: TestClient, body: dict) -> None:
+    response = client.post("/api/v1/chat/start", json=body)
+    assert response.status_code == 422 and "control characters" in response.json()["error"]["message"]
+    cid = client.post("/api/v1/chat/start", json={}).json()["conversation_id"]
+    sent = client.post("/api/v1/chat/message", json={"conversation_id": cid, **body})
+    assert sent.status_code == 422
+    bad_id = client.post("/api/v1/chat/message", json={"conversation_id": "ab\u0000", "message": "hi"})
+    assert bad_id.status_code == 422 and "conversation_id" in bad_id.json()["error"]["message"]
+
+
+def test_the_greetings_question_is_not_asked_again(client: TestClient) -> None:
+    greeting = client.post("/api/v1/chat/start", json={}).json()
+    assert greeting["questions"][0]["field"] == "task"
+    reply = client.post("/api/v1/chat/message", json={"conversation_id": greeting["conversation_id"],
+                                                      "message": "hmm, you decide"}).json()
+    assert reply["kind"] == "plan" and all(q["field"] != "task" for q in reply["questions"])
+
+
+def test_a_failed_first_turn_keeps_the_conversation_and_message(client: TestClient,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: TurnEngine, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("planner crashed")
+
+    monkeypatch.setattr(TurnEngine, "turn", broken)
+    assert client.post("/api/v1/chat/start", json={"message": SERVE}).status_code == 500
+    listed = client.get("/api/v1/chat").json()["conversations"]
+    assert len(listed) == 1 and listed[0]["message_count"] == 1
+    history = client.get(f"/api/v1/chat/{listed[0]['id']}").json()
+    assert [m["content"] for m in history["messages"]] == [SERVE]

@@ -86,7 +86,11 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[t
             assert row["total_gpu_memory_gib"] * row["instances"] >= sizing["required_gpu_memory_gib"]
         offers[(row["provider"], row["instance_type"])] = offer
     if plan["compute"]:
-        assert plan["cost"]["compute_monthly_usd"] == plan["compute"][0]["monthly_cost_usd"]
+        cost, monthly = plan["cost"], plan["compute"][0]["monthly_cost_usd"]
+        if cost["one_time_usd"]:  # training: one run a month, at most the whole month
+            assert abs(cost["compute_monthly_usd"] - min(cost["one_time_usd"], monthly)) <= 0.02
+        else:
+            assert cost["compute_monthly_usd"] == monthly
     check_flowchart(plan["diagram_mermaid"])
     return offers
 
@@ -167,6 +171,8 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
         assert any(tag in text for tag in value), text
     elif key == "models_tasks_include":
         assert set(value) <= {m["task"] for m in plan["models"]}
+    elif key == "models_top":
+        assert plan["models"] and all(plan["models"][0][name] == wanted for name, wanted in value.items())
     elif key == "models_ids_include":
         assert set(value) <= {m["id"] for m in plan["models"]}
     elif key == "models_all":
@@ -179,6 +185,8 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
     elif key == "sizing_smaller_than_first_turn":
         first = replies[0]["plan"]["sizing"]
         assert plan["sizing"]["weights_gib"] < first["weights_gib"]
+    elif key == "cost_below_first_turn":
+        assert cost["total_monthly_usd"] < replies[0]["plan"]["cost"]["total_monthly_usd"]
     elif key == "cost_not_above_first_turn":
         assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
     else:

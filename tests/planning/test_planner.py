@@ -74,7 +74,8 @@ def test_an_impossible_budget_is_said_with_priced_proposals(context: PlannerCont
     assert plan.cost.within_budget is False and "over the $200/month budget" in plan.summary
     labels = [p.label for p in outcome.proposals]
     assert "4-bit (AWQ) weights" in labels and any(label.startswith("a 32B model") for label in labels)
-    assert any(t.startswith("To meet the budget — 4-bit") for t in plan.tradeoffs)
+    assert any(t.startswith("Cheaper option — 4-bit") and "still over the budget" in t for t in plan.tradeoffs)
+    assert "none of the cheaper options (4-bit (AWQ) weights; a 32B model" in plan.summary
     for proposal in outcome.proposals:
         assert proposal.total_monthly_usd is not None and proposal.top is not None
         assert proposal.total_monthly_usd < plan.cost.total_monthly_usd
@@ -104,7 +105,54 @@ def test_nothing_fits_is_a_plan_that_says_so(context: PlannerContext) -> None:
 
 def test_variants_change_one_thing_each(context: PlannerContext) -> None:
     spec = WorkloadSpec(task="inference", domain="llm", params_billions=70)
-    found = {v.label: v for v in variants(context, spec, size_for(spec))}
-    assert found["4-bit (AWQ) weights"].spec.precision == "awq"
-    assert found["spot instances"].spec.spot is True
-    assert found["all of these together"].spec.params_billions == 32
+    found = {v.label.split(" (")[0]: v for v in variants(context, spec, size_for(spec))}
+    assert found["4-bit"].spec.precision == "awq" and found["4-bit"].keeps_request
+    assert found["spot instances"].spec.spot is True and found["spot instances"].keeps_request
+    together = found["all of these together"]
+    assert together.spec.params_billions == 32 and together.spec.spot and not together.keeps_request
+    cheaper = variants(context, spec, size_for(spec), cheaper_than=found["4-bit"].total_monthly_usd)
+    assert cheaper and all(v.total_monthly_usd < found["4-bit"].total_monthly_usd for v in cheaper)
+    training = WorkloadSpec(task="fine_tuning", domain="llm", params_billions=70, fine_tuning_method="lora")
+    assert not any(v.label.startswith("4-bit") for v in variants(context, training, size_for(training)))
+
+
+def test_nothing_to_run_is_not_within_budget(context: PlannerContext) -> None:
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, providers=["azure"],
+                                            gpu_names=["T4"], budget_usd_per_month=1000)).plan
+    assert plan.compute == [] and plan.cost.within_budget is None
+
+
+def test_training_is_costed_per_run_and_a_pinned_count_keeps_its_hours(context: PlannerContext) -> None:
+    spec = WorkloadSpec(task="fine_tuning", domain="llm", params_billions=8, fine_tuning_method="lora",
+                        dataset_size_gb=2, gpu_names=["H100"], gpu_count=8)
+    plan = build_plan(context, spec).plan
+    top = plan.compute[0]
+    assert top.instance_type == "gpu_8x_h100_sxm5" and top.why.startswith("8 × H100")
+    pinned = size_for(spec)
+    assert plan.sizing.training_hours == pytest.approx(pinned.fits[0].training_hours) and plan.sizing.training_hours < 2
+    run = top.price_per_hour_usd * plan.sizing.training_hours
+    assert plan.cost.one_time_usd == pytest.approx(run, abs=0.01)
+    assert plan.cost.compute_monthly_usd == pytest.approx(run, abs=0.01)  # one run a month, not 730 h
+    assert any("one run a month" in a for a in plan.assumptions)
+
+
+def test_platform_nodes_are_priced_beside_the_gpus(context: PlannerContext) -> None:
+    from stack8s_architect.catalog.charts.schemas import StackTotals
+    from stack8s_architect.planning.compute_step import ranked_candidates
+    from stack8s_architect.planning.cost_step import cost_for
+
+    def top_in(region: str):  # noqa: ANN202
+        spec = WorkloadSpec(task="inference", params_billions=8, providers=["lambda"], regions=[region],
+                            gpu_names=["H100"])
+        return spec, ranked_candidates(context.compute, spec, size_for(spec), limit=1)[0][0]
+
+    totals = StackTotals(charts=5, charts_with_declared_requests=2, requests_cpu_m=8000, requests_memory_mi=8192)
+    spec, top = top_in("us-east-1")  # 26 vCPU: 16 with headroom is more than half, so CPU nodes beside
+    costed = cost_for(context.compute, spec, None, top, platform_totals=totals)
+    assert costed.platform_offer.instance_type == "cpu_4x_generalx" and costed.platform_nodes == 4
+    assert costed.cost.other_monthly_usd == round(0.2 * 730 * 4, 2)
+    assert any("2 of 5 charts declare" in a for a in costed.assumptions)
+    spec, top = top_in("europe-central-1")  # no CPU offer in that region: not priced elsewhere
+    costed = cost_for(context.compute, spec, None, top, platform_totals=totals)
+    assert costed.platform_offer is None and costed.cost.other_monthly_usd == 0
+    assert any("not priced" in a for a in costed.assumptions)

@@ -59,6 +59,18 @@ def test_the_report_embeds_the_diagram() -> None:
     assert "```mermaid\nflowchart LR" in report and plan.diagram_mermaid.strip() in report
 
 
+def test_the_report_tables_come_from_the_plan() -> None:
+    from stack8s_architect.planning.plan import PlanSizing
+
+    plan = _plan(("inference-server", "vllm/vllm-stack")).model_copy(update={
+        "sizing": PlanSizing(mode="inference", params_billions=None, precision=None, confidence="estimated"),
+        "steps": ["Provision it."], "tradeoffs": ["Spot is cheaper."]})
+    report = plan_markdown(plan)
+    assert "inference, model at bf16 (estimated)" in report
+    assert "| 1 | aws | p5.48xlarge | us-east-1 | 8 × H100 | 80.00 | 1 | $98.3200 | $71,773.60 | aws |" in report
+    assert "1. Provision it." in report and "- Spot is cheaper." in report
+
+
 @pytest.mark.parametrize("line", ['flowchart LR\n    a["x"]\n    a --> b', 'flowchart LR\n    a[x]', "graph TD"])
 def test_the_checker_rejects_bad_text(line: str) -> None:
     with pytest.raises(AssertionError):

@@ -11,6 +11,7 @@ caller (API, CLI), keeping this package free of the layers above it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -30,23 +31,32 @@ from stack8s_architect.planning.spec import WorkloadSpec
 log = get_logger(__name__)
 
 MAX_MESSAGE_CHARS = 8000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TITLE_CHARS = 80
 GREETING = ("Describe the AI workload you want to run — the model or task, the data, the scale, and any budget, "
             "cloud or region — and I will plan the GPUs, models, Kubernetes stack and cost.")
 
 
+def _clean(value: str | None) -> str | None:
+    """Messages are text: NUL and other control characters (but tabs and newlines) are refused."""
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("message contains control characters; send plain text")
+    return value
+
+
 class ChatMessageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    conversation_id: str = Field(min_length=1, max_length=64)
+    conversation_id: str = Field(min_length=1, max_length=64, pattern=r"^[0-9a-f]{1,64}$",
+                                 description="the id /chat/start returned")
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
 
     @field_validator("message")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
+    def _plain_text(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("message is blank; say what the workload is")
-        return value
+        return _clean(value) or value
 
 
 class ChatStartRequest(BaseModel):
@@ -54,6 +64,11 @@ class ChatStartRequest(BaseModel):
 
     message: str | None = Field(default=None, max_length=MAX_MESSAGE_CHARS,
                                 description="the first message; without one the reply is a greeting")
+
+    @field_validator("message")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return _clean(value)
 
 
 class ChatResponse(BaseModel):
@@ -87,24 +102,36 @@ class ChatService:
         self.embedder = embedder  # read per turn: the service loads its embedder in the background
 
     def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
+        """Open a conversation; the first message is stored with it in one transaction, then answered."""
+        text = message if message and message.strip() else None
+        request = ChatMessageRequest(conversation_id="0", message=text) if text else None  # validated up front
         with self.database.session() as session:
             store = self.store(session)
-            conversation_id = store.create(_title(message), {})
-            if not (message and message.strip()):
+            conversation_id = store.create(_title(text), {})
+            if request is None:
                 questions = pending(WorkloadSpec())[:1]
                 message_id, _ = store.add_message(conversation_id, "assistant", GREETING, kind="clarification",
                                                   questions=[q.model_dump() for q in questions], spec={})
+                store.save_state(conversation_id, {}, [q.field for q in questions], 0)  # asked: never again
                 return ChatResponse(conversation_id=conversation_id, message_id=message_id, kind="clarification",
                                     content=GREETING, questions=questions, spec=WorkloadSpec(), plan=None, warnings=[])
-        return self.message(ChatMessageRequest(conversation_id=conversation_id, message=message), status)
+            store.add_message(conversation_id, "user", request.message)
+        return self._turn(request.model_copy(update={"conversation_id": conversation_id}), status)
 
     def message(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
         with self.database.session() as session:  # 1: the user's words are kept whatever happens next
             store = self.store(session)
-            if store.get(request.conversation_id) is None:
+            if not store.exists(request.conversation_id):
                 raise NotFoundError(f"no conversation {request.conversation_id!r}; start one with "
                                     "POST /api/v1/chat/start")
             store.add_message(request.conversation_id, "user", request.message)
+        return self._turn(request, status)
+
+    def exists(self, conversation_id: str) -> bool:
+        with self.database.session() as session:
+            return self.store(session).exists(conversation_id)
+
+    def _turn(self, request: ChatMessageRequest, status: Status | None) -> ChatResponse:
         with self.database.session() as session:  # 2: the turn and its results, one at a time per conversation
             store = self.store(session)
             row = store.get(request.conversation_id, lock=True)

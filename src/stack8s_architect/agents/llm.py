@@ -20,11 +20,13 @@ from pydantic import BaseModel
 
 from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.agents.narration import reason_of
-from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
+from stack8s_architect.catalog.compute.service import resolve_geography, resolve_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
+from stack8s_architect.core.errors import ArchitectError, ConfigurationError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.core.settings import Settings
 from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.sizing.precision import precision_named
 
 log = get_logger(__name__)
 
@@ -70,13 +72,25 @@ def checked_findings(message: str, findings: WorkloadSpec) -> tuple[WorkloadSpec
     for name in _NUMERIC:
         if name in values and not _stated(float(values[name]), numbers):
             dropped.append(f"{name}={values.pop(name)}")
-    if "providers" in values:
-        known = set(known_providers())
-        kept = [PROVIDER_ALIASES.get(p.lower(), p.lower()) for p in values["providers"]]
-        unknown = [p for p in kept if p not in known]
-        kept = [p for p in kept if p in known]
-        dropped += [f"provider {p}" for p in unknown]
-        values["providers"] = list(dict.fromkeys(kept)) or None
+    for name, label, resolve in (("providers", "provider", resolve_providers),):  # regions: the turn checks them
+        if name in values:
+            kept = []
+            for item in values[name]:
+                try:
+                    kept += resolve([item])
+                except ArchitectError:
+                    dropped.append(f"{label} {item}")
+            values[name] = list(dict.fromkeys(kept)) or None
+    if "geography" in values:
+        try:
+            resolve_geography([values["geography"]])
+        except ArchitectError:
+            dropped.append(f"geography {values.pop('geography')}")
+    if "precision" in values:
+        try:
+            precision_named(values["precision"])
+        except (ArchitectError, KeyError, ValueError):
+            dropped.append(f"precision {values.pop('precision')}")
     if "gpu_names" in values:
         kept = [name for name in values["gpu_names"] if resolve_user_accelerator(name)]
         dropped += [f"GPU {name}" for name in values["gpu_names"] if name not in kept]
@@ -118,7 +132,17 @@ class LlmExtractor:
 
 
 def _model(settings: Settings) -> Any:
-    """The pydantic-ai model for `ARCHITECT_LLM` (imported lazily: offline runs never load the SDKs)."""
+    """The pydantic-ai model for `ARCHITECT_LLM`; a missing key is a configuration error naming the variable."""
+    try:
+        return _build_model(settings)
+    except Exception as exc:  # noqa: BLE001  (the SDKs raise their own types for a missing key)
+        reason = " ".join(str(exc).split())[:200]
+        raise ConfigurationError(f"ARCHITECT_LLM={settings.llm.llm}: {reason} Set ARCHITECT_LLM_API_KEY (or the "
+                                 "provider's own key variable), or use ARCHITECT_LLM=offline.") from exc
+
+
+def _build_model(settings: Settings) -> Any:
+    """Imported lazily: offline runs never load the SDKs."""
     engine, _, name = settings.llm.llm.partition(":")
     key = settings.llm.llm_api_key.get_secret_value() if settings.llm.llm_api_key else None
     if engine == "anthropic":

@@ -15,6 +15,7 @@ from stack8s_architect.agents.clarification import Question, questions_for_turn,
 from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents, detect
+from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
 from stack8s_architect.planning.plan import DeploymentPlan
@@ -77,21 +78,25 @@ class TurnEngine:
         warnings = [*warnings, *extraction.warnings]
         intents = detect(message, extraction.spec.gpu_names)
         update = extraction.spec
-        if intents.compare:  # the GPUs named are what to compare, not a new constraint
+        if update.regions:  # a region-shaped id no offer carries is said back, not kept as a constraint
+            update, problems = self._known_regions(update)
+            warnings += problems
+        if intents.compare:  # the GPUs named are what to compare, never a new constraint
             update = update.model_copy(update={"gpu_names": None, "gpu_count": None})
         spec = state.spec.merged(update)
         understood = [n for n in extraction.notes if n not in warnings] + _said(update)
         asked = list(state.asked)
 
-        if intents.answer_only:
+        changes_plan = bool(set(update.stated()) & _PLAN_FIELDS) or intents.cheaper or intents.more_throughput
+        if intents.answer_only and not changes_plan:
             status("answering from the catalogs")
-            content = (self._compare(spec, extraction.spec.gpu_names or []) if intents.compare
-                       else self._why(state.plan))
-            return TurnResult("answer", content, spec, warnings=warnings, asked=asked, understood=understood)
+            return TurnResult("answer", self._answer(intents, spec, extraction, state.plan), spec, warnings=warnings,
+                              asked=asked, understood=understood)
 
         refinement_notes: list[str] = []
         if intents.cheaper or intents.more_throughput:
-            spec, refinement_notes = self._refine(spec, state.plan, intents, status)
+            stated_scale = bool({"concurrent_users", "requests_per_second"} & set(update.stated()))
+            spec, refinement_notes = self._refine(spec, state.plan, intents, status, scale_stated=stated_scale)
 
         proceed = wants_defaults(message) or intents.cheaper
         questions = questions_for_turn(spec, set(asked), proceed=proceed)
@@ -109,7 +114,7 @@ class TurnEngine:
             plan = plan.model_copy(update={"assumptions": list(dict.fromkeys([*extra, *plan.assumptions]))})
         if self.finish is not None:
             plan = self.finish(plan, outcome.spec)
-        new_plan = state.plan is None or _comparable(plan) != _comparable(state.plan)
+        new_plan = state.plan is None or _comparable(plan) != _comparable(state.plan)  # before any narration
         if not new_plan:
             plan = state.plan
         elif self.narrate is not None:
@@ -118,15 +123,27 @@ class TurnEngine:
             plan = plan.model_copy(update={"summary": summary})
             warnings += problems
         status("writing the plan")
-        return TurnResult("plan", self.render(plan), spec, plan=plan, new_plan=new_plan, warnings=warnings,
+        content = self.render(plan)
+        if intents.answer_only:  # a question asked together with a change: answered about the new plan
+            content += "\n" + self._answer(intents, spec, extraction, plan)
+        return TurnResult("plan", content, spec, plan=plan, new_plan=new_plan, warnings=warnings,
                           asked=asked, understood=understood)
+
+    def _known_regions(self, update: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
+        kept, problems = [], []
+        for region in update.regions or []:
+            try:
+                kept += self.context.compute.check_regions([region])
+            except ArchitectError as exc:
+                problems.append(f"ignored region {region}: {exc.message}")
+        return update.model_copy(update={"regions": kept or None}), problems
 
     # --- refinements -----------------------------------------------------------------------------
 
     def _refine(self, spec: WorkloadSpec, plan: DeploymentPlan | None, intents: Intents,
-                status: Status) -> tuple[WorkloadSpec, list[str]]:
+                status: Status, *, scale_stated: bool = False) -> tuple[WorkloadSpec, list[str]]:
         notes: list[str] = []
-        if intents.more_throughput:
+        if intents.more_throughput and not scale_stated:  # "scale up to 100 users" already says how much
             if spec.requests_per_second:
                 spec = spec.model_copy(update={"requests_per_second": spec.requests_per_second * 2})
                 notes.append(f"more throughput: sized for {spec.requests_per_second:g} requests/s (twice the "
@@ -140,25 +157,30 @@ class TurnEngine:
             filled, _ = with_defaults(spec)
             stack, _ = kubernetes_section(self.context.charts, filled)
             current = plan.cost.total_monthly_usd if plan else None
-            options = [v for v in variants(self.context, filled, size_for(filled), stack)
-                       if v.total_monthly_usd is not None and v.label != "all of these together"
-                       and not v.label.startswith("a ")]  # a smaller model changes what was asked for
+            # only changes that keep what was asked for: not a smaller model, not fewer users served
+            options = [v for v in variants(self.context, filled, size_for(filled), stack, cheaper_than=current)
+                       if v.keeps_request]
             options.sort(key=lambda v: v.total_monthly_usd or 0.0)
             best = options[0] if options else None
-            if best is not None and (current is None or best.total_monthly_usd < current - 0.005):
-                changed = {name: getattr(best.spec, name) for name in ("precision", "spot", "concurrent_users",
-                                                                      "requests_per_second")
+            if best is not None:
+                changed = {name: getattr(best.spec, name) for name in ("precision", "spot")
                            if getattr(best.spec, name) != getattr(filled, name)}
                 spec = spec.model_copy(update=changed)
                 notes.append(f"made cheaper with {best.label}: ${best.total_monthly_usd:,.2f}/month"
                              + (f" instead of ${current:,.2f}" if current is not None else ""))
                 notes += [f"also possible: {describe_variant(v)}" for v in options[1:3]]
             else:
-                notes.append("already the cheapest fitting offer for this spec; a smaller model or fewer users "
-                             "would lower the cost further")
+                notes.append("already the cheapest fitting offer for this spec (4-bit weights and spot do not lower "
+                             "it); a smaller model or fewer users would")
         return spec, notes
 
     # --- answers ---------------------------------------------------------------------------------
+
+    def _answer(self, intents: Intents, spec: WorkloadSpec, extraction: Extraction,
+                plan: DeploymentPlan | None) -> str:
+        if intents.compare:
+            return self._compare(spec, extraction.spec.gpu_names or [])
+        return self._why(plan)
 
     def _why(self, plan: DeploymentPlan | None) -> str:
         if plan is None or not plan.compute:
@@ -179,6 +201,10 @@ class TurnEngine:
         return "\n".join(lines)
 
     def _compare(self, spec: WorkloadSpec, names: list[str]) -> str:
+        if len(names) < 2:
+            known = f"I recognised only {names[0]}" if names else "I recognised no GPU name"
+            return (f"{known}; name two GPUs the catalog knows, e.g. \"compare H100 and A100\" "
+                    "(`architect compute gpus` lists them).")
         filled, assumed = with_defaults(spec)
         header = ["| GPU | fits | GPUs (TP×PP) | cheapest offer | $/hour | $/month | tokens/s |",
                   "|---|---|---|---|---|---|---|"]
@@ -202,7 +228,15 @@ class TurnEngine:
 
 
 def _comparable(plan: DeploymentPlan) -> dict[str, object]:
-    return plan.model_dump(exclude={"version"})
+    # the summary may be an LLM's phrasing of the same plan: it does not make a plan new
+    return plan.model_dump(exclude={"version", "summary"})
+
+
+# Fields whose change in a message means the plan must be made again (not just a question answered).
+_PLAN_FIELDS = {"spot", "providers", "regions", "geography", "budget_usd_per_month", "precision", "concurrent_users",
+                "requests_per_second", "latency_target_ms", "context_length", "params_billions", "model_query",
+                "dataset_size_gb", "fine_tuning_method", "license", "compliance", "components", "min_gpu_memory_gib",
+                "use_local_cluster", "task"}
 
 
 def _said(update: WorkloadSpec) -> list[str]:

@@ -46,6 +46,8 @@ def create_app(
 ) -> FastAPI:
     """Build the app; with no `database`, the lifespan opens (and later closes) one from settings."""
     settings = settings or Settings.load()
+    # built now, not at start-up: a missing key or a bad ARCHITECT_LLM stops `serve` with one clear line
+    extractor, narrator = build_extractor(settings), build_narrator(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +65,7 @@ def create_app(
             app.state.embedder.start()
         background = app.state.embedder
         app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=with_diagram,
-                                     extractor=build_extractor(settings), narrate=build_narrator(settings),
+                                     extractor=extractor, narrate=narrator,
                                      embedder=lambda: background.embedder if background else None)
         log.info("service.started", host=settings.server.host, port=settings.server.port,
                  database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm, compute_offers=offers, charts=charts)

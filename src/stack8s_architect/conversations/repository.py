@@ -27,6 +27,10 @@ class ConversationStore:
         self.session.execute(insert(conversations).values(id=conversation_id, title=title, spec=spec, asked=[]))
         return conversation_id
 
+    def exists(self, conversation_id: str) -> bool:
+        return self.session.execute(select(conversations.c.id).where(conversations.c.id == conversation_id)).first() \
+            is not None
+
     def get(self, conversation_id: str, *, lock: bool = False) -> dict[str, Any] | None:
         query = select(conversations).where(conversations.c.id == conversation_id)
         if lock:

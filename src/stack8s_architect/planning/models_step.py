@@ -44,8 +44,10 @@ def model_candidates(
     hits = _search(session, spec, query, task, fits_gib, embedder, limit * 8 if spec.model_query else limit)
     if spec.model_query:
         # the name first; among equal names the most downloaded (the publisher's own repo over re-uploads)
-        hits = sorted(hits, key=lambda hit: (_name_match(spec.model_query, hit.id), -(hit.downloads or 0)))[:limit]
-        if hits and _name_match(spec.model_query, hits[0].id) < 3:
+        serving = spec.task in {None, "inference", "batch_inference"} and not re.search(r"\bbase\b", spec.model_query, re.I)
+        hits = sorted(hits, key=lambda hit: (_name_match(spec.model_query, hit.id, prefer_tuned=serving),
+                                             -(hit.downloads or 0)))[:limit]
+        if hits and _name_match(spec.model_query, hits[0].id, prefer_tuned=serving) < 3:
             assumptions.append(f"'{spec.model_query}' read as {hits[0].id} (the catalog model of that name)")
         elif hits:
             assumptions.append(f"no catalog model is named '{spec.model_query}'; the closest matches are listed")
@@ -62,14 +64,16 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _name_match(query: str, model_id: str) -> int:
-    """0 the model's name is what the user wrote, 1 it starts so (…-Instruct), 2 it contains it, 3 otherwise.
+def _name_match(query: str, model_id: str, *, prefer_tuned: bool = False) -> int:
+    """-1 (serving) its instruction-tuned release, 0 the model's name is what the user wrote, 1 it starts so (…-Instruct), 2 it contains it, 3 otherwise.
 
     Search ranks fine-tunes that mention a base model in their card near it; a named model means that one.
     """
     wanted, name = _compact(query), _compact(model_id.rsplit("/", 1)[-1])
     if not wanted.startswith("meta") and name.startswith("meta"):
         name = name.removeprefix("meta")  # meta-llama/Meta-Llama-3-8B is "Llama 3 8B"
+    if prefer_tuned and name in {wanted + suffix for suffix in ("instruct", "chat", "it")}:
+        return -1  # served to people: the instruction-tuned release of that model, not its base
     return 0 if name == wanted else 1 if name.startswith(wanted) else 2 if wanted in name else 3
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.charts.schemas import StackResponse
 from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, row
@@ -23,6 +24,8 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.sizing.cost import monthly_cost_usd
+from stack8s_architect.sizing.precision import precision_named
 
 # A language model of this size is assumed when none is named (the common self-hosted default).
 DEFAULT_LLM_BILLIONS = 8.0
@@ -32,18 +35,36 @@ _FOUR_BIT = "awq"
 _LANGUAGE_DOMAINS = {"llm", "multimodal", None}
 
 
+class MemoCompute:
+    """A compute catalog that answers a repeated search from memory: a plan, its variants and its
+    trade-offs ask the same questions (one search per fitting GPU type) several times in one turn."""
+
+    def __init__(self, catalog: ComputeCatalog):
+        self.catalog = catalog
+        self._answers: dict[str, ComputeSearchResponse] = {}
+
+    def search(self, request: ComputeSearchRequest) -> ComputeSearchResponse:
+        key = request.model_dump_json()
+        if key not in self._answers:
+            self._answers[key] = self.catalog.search(request)
+        return self._answers[key]
+
+    def check_regions(self, regions: list[str]) -> tuple[str, ...]:
+        return self.catalog.check_regions(regions)
+
+
 @dataclass
 class PlannerContext:
     """What a plan is drawn from: the session (models) and the in-memory compute and chart catalogs."""
 
     session: Session
-    compute: ComputeCatalog
+    compute: ComputeCatalog | MemoCompute
     charts: ChartCatalog
     embedder: Embedder | None = None
 
     @classmethod
     def for_session(cls, session: Session, embedder: Embedder | None = None) -> PlannerContext:
-        return cls(session, ComputeCatalog(session), ChartCatalog(session), embedder)
+        return cls(session, MemoCompute(ComputeCatalog(session)), ChartCatalog(session), embedder)
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,7 @@ class Variant:
     spec: WorkloadSpec
     top: Candidate | None
     total_monthly_usd: float | None
+    keeps_request: bool = True  # False: it changes what was asked for (the model, the scale)
 
 
 @dataclass
@@ -95,9 +117,15 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += compute_notes
     top = candidates[0] if candidates else None
     if top is not None and top.fit is not None and outcome.sizing is not None:
-        # time and throughput depend on the GPU: the plan quotes them for the chosen one
+        # time and throughput depend on the GPU: the plan quotes them for the chosen one; a training job
+        # uses every GPU it rents (data parallel), so whole instances shorten the run
+        hours = top.fit.training_hours
+        rented = top.instances * top.offer.accelerator_count
+        if hours and rented > top.fit.gpu_count:
+            hours = hours * top.fit.gpu_count / rented
+            assumptions.append(f"the run uses all {rented:g} rented GPUs ({top.fit.gpu_count} needed to fit)")
         outcome = replace(outcome, sizing=outcome.sizing.model_copy(update={
-            "training_hours": top.fit.training_hours or outcome.sizing.training_hours,
+            "training_hours": hours or outcome.sizing.training_hours,
             "tokens_per_second": top.fit.tokens_per_second or outcome.sizing.tokens_per_second}))
     rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
 
@@ -108,14 +136,12 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += model_notes
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
-    costed = cost_for(ctx.compute, spec, outcome.sizing, top, requests_cpu_m=stack.totals.requests_cpu_m,
-                      requests_memory_mi=stack.totals.requests_memory_mi)
+    costed = cost_for(ctx.compute, spec, outcome.sizing, top, platform_totals=stack.totals)
     assumptions += costed.assumptions
 
     proposals: list[Variant] = []
     if costed.cost.within_budget is False:
-        proposals = [v for v in variants(ctx, spec, outcome, stack)  # only what lowers the cost
-                     if v.total_monthly_usd is not None and v.total_monthly_usd < costed.cost.total_monthly_usd]
+        proposals = variants(ctx, spec, outcome, stack, cheaper_than=costed.cost.total_monthly_usd)
     plan = DeploymentPlan(
         version=version,
         summary=_summary(spec, outcome, rows, costed, proposals),
@@ -137,41 +163,42 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
 
 
 def variants(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome,
-             stack: StackResponse | None = None) -> list[Variant]:
-    """One change at a time (4-bit weights, a smaller model, one replica, spot), then all together."""
-    changes: list[tuple[str, dict[str, object]]] = []
-    if spec.domain in _LANGUAGE_DOMAINS and (spec.precision or "bf16").lower() not in {"awq", "gptq", "int4", "q4_k_m",
-                                                                                      "nf4", "nvfp4", "fp4"}:
-        changes.append(("4-bit (AWQ) weights", {"precision": _FOUR_BIT}))
+             stack: StackResponse | None = None, *, cheaper_than: float | None = None) -> list[Variant]:
+    """One change at a time (4-bit weights when serving, a smaller model, one replica, spot), then all of
+    them together; priced from the catalogs. With `cheaper_than`, only the variants that cost less."""
+    changes: list[tuple[str, dict[str, object], bool]] = []
+    serving = spec.task in {None, "inference", "batch_inference"}
+    if serving and spec.domain in _LANGUAGE_DOMAINS and precision_named(spec.precision or "bf16").bits_per_weight > 4:
+        changes.append(("4-bit (AWQ) weights", {"precision": _FOUR_BIT}, True))
     smaller = next((size for size in _MODEL_SIZES if spec.params_billions and size <= spec.params_billions / 2), None)
     if smaller is not None:
         changes.append((f"a {smaller:g}B model instead of {spec.params_billions:g}B",
-                        {"params_billions": smaller, "model_query": None, "model_id": None}))
+                        {"params_billions": smaller, "model_query": None, "model_id": None}, False))
     if outcome.fits and any((fit.replicas or 1) > 1 for fit in outcome.fits):
         changes.append(("one replica (serves fewer concurrent users)",
-                        {"concurrent_users": None, "requests_per_second": None}))
+                        {"concurrent_users": None, "requests_per_second": None}, False))
     if not spec.spot:
-        changes.append(("spot instances", {"spot": True}))
+        changes.append(("spot instances", {"spot": True}, True))
     if len(changes) > 1:
         combined: dict[str, object] = {}
-        for _, update in changes:
+        for _, update, _ in changes:
             combined.update(update)
-        changes.append(("all of these together", combined))
-    return [_priced(ctx, spec, label, update, stack) for label, update in changes]
+        changes.append(("all of these together (" + ", ".join(label for label, _, _ in changes) + ")", combined, False))
+    priced = [_priced(ctx, spec, label, update, keeps, stack) for label, update, keeps in changes]
+    if cheaper_than is not None:
+        priced = [v for v in priced if v.total_monthly_usd is not None and v.total_monthly_usd < cheaper_than - 0.005]
+    return priced
 
 
-def _priced(ctx: PlannerContext, spec: WorkloadSpec, label: str, update: dict[str, object],
+def _priced(ctx: PlannerContext, spec: WorkloadSpec, label: str, update: dict[str, object], keeps: bool,
             stack: StackResponse | None) -> Variant:
     changed = spec.model_copy(update=update)
     outcome = size_for(changed)
     found, _ = ranked_candidates(ctx.compute, changed, outcome, limit=1)
     if not found:
-        return Variant(label, changed, None, None)
-    totals = stack.totals if stack else None
-    costed = cost_for(ctx.compute, changed, outcome.sizing, found[0],
-                      requests_cpu_m=totals.requests_cpu_m if totals else 0,
-                      requests_memory_mi=totals.requests_memory_mi if totals else 0)
-    return Variant(label, changed, found[0], costed.cost.total_monthly_usd)
+        return Variant(label, changed, None, None, keeps)
+    costed = cost_for(ctx.compute, changed, outcome.sizing, found[0], platform_totals=stack.totals if stack else None)
+    return Variant(label, changed, found[0], costed.cost.total_monthly_usd, keeps)
 
 
 def describe_variant(variant: Variant, budget: float | None = None) -> str:
@@ -187,10 +214,10 @@ def describe_variant(variant: Variant, budget: float | None = None) -> str:
 # --- text sections: built from the numbers above, nothing new ----------------------------------------
 
 
-def _what(spec: WorkloadSpec, sizing_model: str | None) -> str:
+def _what(spec: WorkloadSpec) -> str:
     task = {"inference": "Serving", "training": "Training", "fine_tuning": "Fine-tuning",
             "batch_inference": "Batch inference with"}.get(spec.task or "inference", "Running")
-    model = spec.model_query or sizing_model
+    model = spec.model_query
     if model is None and spec.params_billions:
         model = f"a {spec.params_billions:g}B model"
     domain = (spec.domain or "llm").replace("_", " ")
@@ -200,7 +227,7 @@ def _what(spec: WorkloadSpec, sizing_model: str | None) -> str:
 def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute], costed: CostOutcome,
              proposals: list[Variant]) -> str:
     sizing = outcome.sizing
-    what = _what(spec, sizing.model_id if sizing else None)
+    what = _what(spec)
     if sizing and sizing.required_gpu_memory_gib:
         what += f" (needs {sizing.required_gpu_memory_gib:g} GiB of GPU memory at {sizing.precision})"
     if not rows:
@@ -216,8 +243,10 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
             text += f", over the ${cost.budget_usd_per_month:,.0f}/month budget"
             fitting = [p for p in proposals if p.total_monthly_usd is not None
                        and p.total_monthly_usd <= cost.budget_usd_per_month]
+            tried = "; ".join(p.label for p in proposals if not p.label.startswith("all of these"))
             text += (f"; {fitting[0].label} would fit it" if fitting
-                     else "; none of quantisation, a smaller model, fewer replicas or spot brings it within budget")
+                     else f"; none of the cheaper options ({tried}) brings it within budget" if proposals
+                     else "; no cheaper option was found")
     if cost.one_time_usd:
         text += f"; one training run ≈ ${cost.one_time_usd:,.2f}"
     return text + "."
@@ -232,7 +261,8 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
                      f"({offer.accelerator_count:g} × {offer.accelerator}) on {offer.provider} in {offer.region}"
                      f"{' as spot instances' if offer.spot else ''}; label the nodes with the accelerator.")
     if costed.platform_offer is not None:
-        steps.append(f"Add a CPU node pool of {costed.platform_offer.instance_type} for the platform components.")
+        steps.append(f"Add a CPU node pool of {costed.platform_nodes} × {costed.platform_offer.instance_type} for "
+                     "the platform components.")
     order = {"gpu-operator": 0, "secrets": 1, "object-storage": 2}
     for component in sorted(components, key=lambda c: order.get(c.role, 3)):
         version = f" {component.version}" if component.version else ""
@@ -240,9 +270,9 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
     if spec.dataset_size_gb:
         steps.append(f"Upload the {spec.dataset_size_gb:,.0f} GB dataset to object storage.")
     sizing = outcome.sizing
-    model = models[0].id if models else (sizing.model_id if sizing else None)
-    if model and sizing and sizing.weights_gib:
-        steps.append(f"Pull {model} weights ({sizing.weights_gib:g} GiB at {sizing.precision}) into the model cache.")
+    if models:
+        size = f" ({models[0].memory_gib:g} GiB at {spec.precision or 'bf16'})" if models[0].memory_gib else ""
+        steps.append(f"Pull {models[0].id} weights{size} into the model cache.")
     fit = top.fit if top is not None else None
     if spec.task in {"training", "fine_tuning"}:
         hours = f" (≈ {sizing.training_hours:,.1f} h estimated)" if sizing and sizing.training_hours else ""
@@ -275,7 +305,7 @@ def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, 
                          f"{top.offer.accelerator}: ${abs(diff):,.2f}/month {'more' if diff >= 0 else 'less'}.")
         spot = top.offer.spot_price_per_hour_usd
         if not top.offer.spot and spot and top.offer.price_per_hour_usd and spot < top.offer.price_per_hour_usd:
-            saving = (top.offer.price_per_hour_usd - spot) * 730 * top.instances
+            saving = monthly_cost_usd(top.offer.price_per_hour_usd - spot, top.instances)
             notes.append(f"Spot for {top.offer.instance_type} would save ${saving:,.2f}/month, but spot instances can "
                          "be reclaimed at short notice: fine for batch and checkpointed training, risky for a "
                          "latency-bound API.")
@@ -303,5 +333,5 @@ def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, 
                          f"modifying it or offering it as a service has obligations. Alternatives: "
                          f"{', '.join(a.split(':')[0] for a in component.alternatives) or 'none listed'}.")
     for proposal in proposals:
-        notes.append("To meet the budget — " + describe_variant(proposal, spec.budget_usd_per_month) + ".")
+        notes.append("Cheaper option — " + describe_variant(proposal, spec.budget_usd_per_month) + ".")
     return notes

@@ -65,4 +65,8 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
         message = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
         return SizingOutcome(None, (), (*assumptions, f"could not size this workload: {message}"))
     assumptions += response.details.get("assumptions") or []
-    return SizingOutcome(PlanSizing(**response.sizing), tuple(result.gpu_fits), tuple(assumptions))
+    fits = tuple(result.gpu_fits)
+    if one_gpu and spec.gpu_count and result.fit is not None:
+        # the count the user pinned, not the smallest that fits: its hours, throughput and memory per GPU
+        fits = tuple(result.fit if fit.gpu_key == result.fit.gpu_key else fit for fit in fits)
+    return SizingOutcome(PlanSizing(**response.sizing), fits, tuple(assumptions))

@@ -35,7 +35,8 @@ def plan_markdown(plan: DeploymentPlan) -> str:
             f"≈ {s.tokens_per_second:,.0f} tokens/s" if s.tokens_per_second else None,
             f"≈ {s.training_hours:,.1f} h of training" if s.training_hours else None,
         )))
-        out += ["### Sizing", f"{s.mode}, {s.params_billions:g}B at {s.precision} ({s.confidence}): {figures}.", ""]
+        size = f"{s.params_billions:g}B" if s.params_billions is not None else "model"
+        out += ["### Sizing", f"{s.mode}, {size} at {s.precision or 'bf16'} ({s.confidence}): {figures}.", ""]
     if plan.compute:
         out += ["### Compute (cheapest fitting first)"]
         out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "instances", "$/hour", "$/month",

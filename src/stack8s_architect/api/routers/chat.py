@@ -13,7 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
-from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.core.errors import ArchitectError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
 
@@ -44,7 +44,8 @@ def message(body: ChatMessageRequest, request: Request) -> ChatResponse:
 async def message_stream(body: ChatMessageRequest, request: Request) -> EventSourceResponse:
     """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`)."""
     chat = _chat(request)
-    await anyio.to_thread.run_sync(chat.history, body.conversation_id)  # a 404 before the stream opens
+    if not await anyio.to_thread.run_sync(chat.exists, body.conversation_id):  # a 404 before the stream opens
+        raise NotFoundError(f"no conversation {body.conversation_id!r}; start one with POST /api/v1/chat/start")
     return EventSourceResponse(_turn_events(chat, body), ping=15)
 
 

@@ -162,7 +162,7 @@ class ComputeCatalog:
     def search(self, request: ComputeSearchRequest) -> ComputeSearchResponse:
         keys = resolve_accelerators(request.accelerators)
         countries = resolve_geography(request.geography)
-        regions = self._check_regions(request.regions)
+        regions = self.check_regions(request.regions)
         kind = "gpu" if keys else request.kind
         offer_filter = OfferFilter(
             accelerator_keys=keys, kind=kind, min_count=request.min_count, max_count=request.max_count,
@@ -214,7 +214,8 @@ class ComputeCatalog:
                 index = _INDEXES[key] = OfferIndex.build(version, repository.index_rows(self.session))
         return index
 
-    def _check_regions(self, regions: Sequence[str]) -> tuple[str, ...]:
+    def check_regions(self, regions: Sequence[str]) -> tuple[str, ...]:
+        """The regions as given; an id no offer carries is a 400 with close matches."""
         known = self._index().regions
         for region in regions:
             if region not in known:
