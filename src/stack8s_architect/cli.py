@@ -571,12 +571,12 @@ def chat_command(
     from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
     from stack8s_architect.agents.llm import build_extractor, build_narrator
     from stack8s_architect.conversations.repository import ConversationStore
-    from stack8s_architect.rendering.diagram import with_diagram
+    from stack8s_architect.rendering.bundle import finish_plan
     from stack8s_architect.rendering.markdown import plan_markdown
 
     with _database() as (settings, database):
         chat = ChatService(database, ConversationStore, extractor=build_extractor(settings), render=plan_markdown,
-                           narrate=build_narrator(settings), finish=with_diagram)
+                           narrate=build_narrator(settings), finish=finish_plan)
 
         def send(text: str) -> ChatResponse:
             nonlocal conversation

@@ -25,7 +25,7 @@ from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.core.settings import Settings
-from stack8s_architect.rendering.diagram import with_diagram
+from stack8s_architect.rendering.bundle import finish_plan
 from stack8s_architect.rendering.markdown import plan_markdown
 
 log = get_logger(__name__)
@@ -64,7 +64,7 @@ def create_app(
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
             app.state.embedder.start()
         background = app.state.embedder
-        app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=with_diagram,
+        app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=finish_plan,
                                      extractor=extractor, narrate=narrator,
                                      embedder=lambda: background.embedder if background else None)
         log.info("service.started", host=settings.server.host, port=settings.server.port,

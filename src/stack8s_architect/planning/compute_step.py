@@ -127,6 +127,9 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
         spot=offer.spot, price_per_hour_usd=offer.hourly_usd, instances=candidate.instances,
         monthly_cost_usd=round(candidate.monthly, 2), fits=fit.fits if fit else True, source=offer.source,
         why=_why(candidate, spec, outcome),
+        tensor_parallel=fit.tensor_parallel if fit else None, pipeline_parallel=fit.pipeline_parallel if fit else None,
+        replicas=(fit.replicas or 1) if fit else None, accelerator_name=offer.accelerator_name,
+        catalog_date=offer.catalog_date,
     )
 
 

@@ -22,6 +22,12 @@ class PlanSizing(BaseModel):
     training_hours: float | None = None
     confidence: str = Field(description="exact (from a config) or estimated (from a parameter count)")
     notes: list[str] = Field(default_factory=list)
+    # Additions beyond DESIGN.md's names (after them, optional): what the manifests are rendered from.
+    context_length_tokens: int | None = Field(default=None, description="context one sequence is sized for "
+                                              "(vLLM --max-model-len)")
+    kv_cache_dtype: str | None = None
+    gpu_memory_utilization: float | None = Field(default=None, description="share of each GPU's usable memory "
+                                                 "the serving budget assumes (vLLM --gpu-memory-utilization)")
 
 
 class PlanCompute(BaseModel):
@@ -42,6 +48,13 @@ class PlanCompute(BaseModel):
     fits: bool
     source: str
     why: str
+    # Additions beyond DESIGN.md's names (after them, optional): the layout the sizing chose on this
+    # offer, the provider catalog's own accelerator name and the date of the catalog the price is from.
+    tensor_parallel: int | None = None
+    pipeline_parallel: int | None = None
+    replicas: int | None = None
+    accelerator_name: str | None = None
+    catalog_date: str | None = None
 
 
 class PlanModel(BaseModel):

@@ -69,4 +69,8 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
     if one_gpu and spec.gpu_count and result.fit is not None:
         # the count the user pinned, not the smallest that fits: its hours, throughput and memory per GPU
         fits = tuple(result.fit if fit.gpu_key == result.fit.gpu_key else fit for fit in fits)
-    return SizingOutcome(PlanSizing(**response.sizing), fits, tuple(assumptions))
+    serving = response.sizing["mode"] == "inference"
+    sizing = PlanSizing(**response.sizing, context_length_tokens=result.context_length_tokens,
+                        kv_cache_dtype=result.kv_cache_dtype,
+                        gpu_memory_utilization=request.gpu_memory_utilization if serving else None)
+    return SizingOutcome(sizing, fits, tuple(assumptions))

@@ -1,0 +1,545 @@
+"""Kubernetes manifests and a helmfile for a plan: what an engineer applies to run it.
+
+Paths are the export bundle's: `helmfile.yaml` installs the plan's charts at their catalog versions,
+`manifests/NN-*.yaml` hold one object each (applied in name order: the namespace first). Every
+number in them is the plan's: GPUs per pod = the tensor-parallel group of the top compute row,
+replicas, `--max-model-len` = the context the sizing used, `--gpu-memory-utilization` = the share the
+sizing's budget assumed, storage from the weights and the dataset size.
+"""
+
+from __future__ import annotations
+
+import math
+
+from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
+from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.rendering.workload import (
+    PYTORCH_IMAGE,
+    TRITON_IMAGE,
+    TRITON_METRICS_PORT,
+    VLLM_PORT,
+    Workload,
+    dns_label,
+    gib_quantity,
+    read_workload,
+)
+from stack8s_architect.rendering.yamltext import dump
+
+# Where the platform charts go; anything else is installed in the workload's namespace.
+_ROLE_NAMESPACE = {"gpu-operator": "gpu-operator", "metrics": "monitoring", "logs": "monitoring",
+                   "tracing": "monitoring", "dashboards": "monitoring", "autoscaling": "keda",
+                   "api-gateway": "gateway"}
+# Model download speed assumed for the start-up probe's patience, and the time vLLM needs after the
+# weights are in memory (CUDA graphs, compilation).
+_DOWNLOAD_BYTES_PER_S = 100e6
+_WARM_UP_S = 300
+_SHM = "16Gi"
+_WAITING_PER_REPLICA = 4  # queued requests per replica before another replica is added
+_BUCKET_SCHEME = {"aws": "s3", "gcp": "gs", "azure": "az"}
+
+
+def _labels(w: Workload, component: str) -> dict[str, str]:
+    return {"app.kubernetes.io/name": w.name, "app.kubernetes.io/component": component,
+            "app.kubernetes.io/part-of": "stack8s-plan", "app.kubernetes.io/managed-by": "stack8s-architect"}
+
+
+def _selector(w: Workload) -> dict[str, str]:
+    return {"app.kubernetes.io/name": w.name}
+
+
+def _metadata(w: Workload, name: str, component: str) -> dict:
+    return {"name": name, "namespace": w.namespace, "labels": _labels(w, component)}
+
+
+# -- pods ---------------------------------------------------------------------------------------------
+
+def _node_placement(w: Workload) -> dict:
+    """Node selector for the plan's instance type (and GPU nodes), tolerations for GPU taints."""
+    spec: dict = {}
+    selector = {}
+    if w.top is not None:
+        selector["node.kubernetes.io/instance-type"] = w.top.instance_type
+    if w.accelerator.vendor == "nvidia" and w.top is not None:
+        selector["nvidia.com/gpu.present"] = "true"
+    if selector:
+        spec["nodeSelector"] = selector
+    if w.top is not None:
+        spec["tolerations"] = [{"key": w.accelerator.resource, "operator": "Exists", "effect": "NoSchedule"}]
+    return spec
+
+
+def _resources(w: Workload, gpus: int) -> dict:
+    """GPU limits, and CPU/memory requests of the pod's share of the instance (85 %, for the node's own
+    daemons), from the catalog row's vCPUs and memory."""
+    resources: dict = {}
+    if gpus:
+        resources["limits"] = {w.accelerator.resource: gpus}
+    top = w.top
+    if top is not None and top.accelerator_count >= 1 and gpus:
+        share = min(1.0, gpus / top.accelerator_count) * 0.85
+        requests = {}
+        if top.vcpus:
+            requests["cpu"] = str(max(1, math.floor(top.vcpus * share)))
+        if top.memory_gib:
+            requests["memory"] = f"{max(1, math.floor(top.memory_gib * share))}Gi"
+        if requests:
+            resources["requests"] = requests
+    return resources
+
+
+def _hf_token_env() -> dict:
+    return {"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "token", "optional": True}}}
+
+
+def _startup_failures(plan: DeploymentPlan) -> int:
+    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 10.0
+    return math.ceil((weights * 2**30 / _DOWNLOAD_BYTES_PER_S + _WARM_UP_S) / 10)
+
+
+def _probe(path: str, port: int | str, *, period: int, failures: int) -> dict:
+    return {"httpGet": {"path": path, "port": port}, "periodSeconds": period, "failureThreshold": failures}
+
+
+def _model_cache_gib(plan: DeploymentPlan) -> float:
+    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 50.0
+    return weights * 1.1
+
+
+def _vllm_container(w: Workload, plan: DeploymentPlan, *, args: list[str] | None = None) -> dict:
+    return {
+        "name": "vllm",
+        "image": w.vllm_image,
+        "args": args if args is not None else w.vllm_args(),
+        "ports": [{"name": "http", "containerPort": VLLM_PORT}],
+        "env": [_hf_token_env(), {"name": "HF_HOME", "value": "/models"}],
+        "resources": _resources(w, w.gpus_per_pod),
+        "startupProbe": _probe("/health", "http", period=10, failures=_startup_failures(plan)),
+        "readinessProbe": _probe("/health", "http", period=10, failures=3),
+        "livenessProbe": _probe("/health", "http", period=30, failures=3),
+        "volumeMounts": [{"name": "models", "mountPath": "/models"}, {"name": "dshm", "mountPath": "/dev/shm"}],
+    }
+
+
+def _pod_volumes(plan: DeploymentPlan) -> list[dict]:
+    return [
+        {"name": "models", "emptyDir": {"sizeLimit": gib_quantity(_model_cache_gib(plan))}},
+        {"name": "dshm", "emptyDir": {"medium": "Memory", "sizeLimit": _SHM}},
+    ]
+
+
+# -- inference ------------------------------------------------------------------------------------------
+
+def _vllm_deployment(w: Workload, plan: DeploymentPlan) -> dict:
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": _metadata(w, w.name, "inference"),
+        "spec": {
+            "replicas": w.replicas,
+            "selector": {"matchLabels": _selector(w)},
+            "strategy": {"type": "Recreate"} if w.replicas == 1 else {"type": "RollingUpdate", "rollingUpdate": {
+                "maxUnavailable": 1, "maxSurge": 0}},
+            "template": {
+                "metadata": {"labels": _labels(w, "inference")},
+                "spec": {**_node_placement(w), "containers": [_vllm_container(w, plan)],
+                         "volumes": _pod_volumes(plan), "terminationGracePeriodSeconds": 60},
+            },
+        },
+    }
+
+
+def _ray_script(w: Workload, head_host: str) -> str:
+    serve = " ".join(_shell_quote(arg) for arg in w.vllm_args())
+    return (
+        'set -e\n'
+        'if [ "${HOSTNAME##*-}" = "0" ]; then\n'
+        f'  ray start --head --port=6379 --num-gpus={w.gpus_per_pod}\n'
+        f'  exec vllm serve {serve}\n'
+        'else\n'
+        f'  exec ray start --address={head_host}:6379 --num-gpus={w.gpus_per_pod} --block\n'
+        'fi\n'
+    )
+
+
+def _shell_quote(text: str) -> str:
+    return text if text and all(c.isalnum() or c in "-_./:=" for c in text) else "'" + text.replace("'", "'\\''") + "'"
+
+
+def _vllm_pipeline_sets(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    """Pipeline stages on several instances: one StatefulSet per replica (a Ray cluster of PP pods, pod 0
+    the head serving the API) and its headless Service."""
+    out = []
+    for replica in range(w.replicas):
+        name = f"{w.name}-r{replica}"
+        labels = {**_labels(w, "inference"), "stack8s.dev/replica": str(replica)}
+        head = f"{name}-0.{name}.{w.namespace}.svc.cluster.local"
+        container = _vllm_container(w, plan, args=None)
+        container.pop("args")
+        container["command"] = ["/bin/sh", "-c", _ray_script(w, head)]
+        container["ports"].append({"name": "ray", "containerPort": 6379})
+        # workers do not serve HTTP: their probes would fail; the head's readiness gates the Service
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            container[probe] = {"exec": {"command": ["/bin/sh", "-c", 'if [ "${HOSTNAME##*-}" != "0" ]; then '
+                                                     "ray status >/dev/null; else curl -sf http://127.0.0.1:"
+                                                     f"{VLLM_PORT}/health; fi"]},
+                                "periodSeconds": container[probe]["periodSeconds"],
+                                "failureThreshold": container[probe]["failureThreshold"]}
+        statefulset = {
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": name, "namespace": w.namespace, "labels": labels},
+            "spec": {
+                "serviceName": name, "replicas": w.pipeline_parallel, "podManagementPolicy": "Parallel",
+                "selector": {"matchLabels": {**_selector(w), "stack8s.dev/replica": str(replica)}},
+                "template": {"metadata": {"labels": labels},
+                             "spec": {**_node_placement(w), "containers": [container], "volumes": _pod_volumes(plan),
+                                      "terminationGracePeriodSeconds": 60}},
+            },
+        }
+        headless = {
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "namespace": w.namespace, "labels": labels},
+            "spec": {"clusterIP": "None", "publishNotReadyAddresses": True,
+                     "selector": {**_selector(w), "stack8s.dev/replica": str(replica)},
+                     "ports": [{"name": "ray", "port": 6379}]},
+        }
+        note = (f"Replica {replica + 1} of {w.replicas}: {w.pipeline_parallel} pipeline stages × "
+                f"TP={w.tensor_parallel} on {w.pipeline_parallel} instances, joined by Ray; pod 0 serves the API.")
+        out += [(f"statefulset-{name}", statefulset, note), (f"service-{name}-ray", headless, note)]
+    return out
+
+
+def _service(w: Workload, port: int, *, extra_ports: list[dict] | None = None, heads_only: bool = False) -> dict:
+    selector = dict(_selector(w))
+    if heads_only:
+        selector["apps.kubernetes.io/pod-index"] = "0"
+    return {
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": _metadata(w, w.name, "inference"),
+        "spec": {"type": "ClusterIP", "selector": selector,
+                 "ports": [{"name": "http", "port": port, "targetPort": "http"}, *(extra_ports or [])]},
+    }
+
+
+def _prometheus_address(plan: DeploymentPlan) -> str:
+    for component in plan.kubernetes:
+        name = component.chart.split("/")[-1]
+        if component.role == "metrics" and name == "kube-prometheus-stack":
+            return "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
+        if component.role == "metrics" and name == "prometheus":
+            return "http://prometheus-server.monitoring.svc.cluster.local:80"
+    return "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
+
+
+def _autoscaler(w: Workload, plan: DeploymentPlan, metric_query: str) -> tuple[str, dict, str] | None:
+    """KEDA ScaledObject when the stack has KEDA, else an HPA on a custom pod metric; none for one replica
+    or for pipeline-parallel replicas (each is a Ray cluster, scaled by adding a StatefulSet)."""
+    if w.replicas <= 1 or w.pipeline_parallel > 1:
+        return None
+    note = (f"Scales 1 → {w.replicas} replicas (the sized capacity, priced in the plan) on queued requests; "
+            "fewer replicas run when the queue is short.")
+    if "keda" in w.roles.get("autoscaling", ""):
+        scaled = {
+            "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
+            "metadata": _metadata(w, w.name, "autoscaling"),
+            "spec": {"scaleTargetRef": {"name": w.name}, "minReplicaCount": 1, "maxReplicaCount": w.replicas,
+                     "cooldownPeriod": 600,
+                     "triggers": [{"type": "prometheus", "metadata": {
+                         "serverAddress": _prometheus_address(plan), "query": metric_query,
+                         "threshold": str(_WAITING_PER_REPLICA)}}]},
+        }
+        return "scaledobject", scaled, note
+    hpa = {
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+        "metadata": _metadata(w, w.name, "autoscaling"),
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name},
+                 "minReplicas": 1, "maxReplicas": w.replicas,
+                 "metrics": [{"type": "Pods", "pods": {
+                     "metric": {"name": "vllm_num_requests_waiting" if w.engine == "vllm" else "nv_inference_queue"},
+                     "target": {"type": "AverageValue", "averageValue": str(_WAITING_PER_REPLICA)}}}]},
+    }
+    return "hpa", hpa, note + " Needs a custom-metrics adapter (prometheus-adapter) exposing the metric."
+
+
+def _service_monitor(w: Workload, port: str, path: str) -> tuple[str, dict, str] | None:
+    if "metrics" not in w.roles:
+        return None
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
+        "metadata": _metadata(w, w.name, "metrics"),
+        "spec": {"selector": {"matchLabels": {**_selector(w), "app.kubernetes.io/component": "inference"}},
+                 "namespaceSelector": {"matchNames": [w.namespace]},
+                 "endpoints": [{"port": port, "path": path, "interval": "30s"}]},
+    }
+    return "servicemonitor", monitor, f"Prometheus scrapes {path} of the inference Service every 30 s."
+
+
+def _inference_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    if w.engine == "vllm":
+        layout = (f"{w.replicas} replica(s) × TP={w.tensor_parallel}"
+                  + (f" × PP={w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
+                  + (f" on {w.top.instance_type} ({w.top.accelerator_count:g} × {w.top.accelerator})" if w.top else ""))
+        sized = " and ".join(filter(None, (
+            f"--max-model-len {w.context_length_tokens}" if w.context_length_tokens else None,
+            f"--gpu-memory-utilization {w.gpu_memory_utilization:g}" if w.gpu_memory_utilization else None)))
+        note = f"vLLM serving {w.model_id}: {layout}" + (f"; {sized} are the sizing's." if sized else ".")
+        if w.pipeline_parallel > 1:
+            objects = _vllm_pipeline_sets(w, plan)
+            objects.append(("service", _service(w, VLLM_PORT, heads_only=True), note))
+        else:
+            objects = [("deployment", _vllm_deployment(w, plan), note), ("service", _service(w, VLLM_PORT), note)]
+        query = f'sum(vllm:num_requests_waiting{{namespace="{w.namespace}",service="{w.name}"}})'
+        extras = [_autoscaler(w, plan, query), _service_monitor(w, "http", "/metrics")]
+    else:
+        note = (f"NVIDIA Triton serving the model repository in the bucket; {w.replicas} replica(s) × "
+                f"{w.gpus_per_pod} GPU(s)" + (f" on {w.top.instance_type}" if w.top else "") + ".")
+        objects = [("deployment", _triton_deployment(w, plan), note),
+                   ("service", _service(w, 8000, extra_ports=[{"name": "metrics", "port": TRITON_METRICS_PORT,
+                                                               "targetPort": "metrics"}]), note)]
+        query = f'sum(nv_inference_pending_request_count{{namespace="{w.namespace}",service="{w.name}"}})'
+        extras = [_autoscaler(w, plan, query), _service_monitor(w, "metrics", "/metrics")]
+    return objects + [extra for extra in extras if extra is not None]
+
+
+def _bucket(w: Workload) -> tuple[str, dict[str, str]]:
+    """The object-storage URI prefix of the plan's provider (its own store, priced in the cost), and env."""
+    provider = w.top.provider if w.top else None
+    scheme = _BUCKET_SCHEME.get(provider or "")
+    env: dict[str, str] = {}
+    if scheme is None:  # providers without an object store of their own: the stack's S3-compatible store
+        scheme = "s3"
+        if "minio" in w.roles.get("object-storage", ""):
+            env["AWS_ENDPOINT_URL"] = f"http://minio.{w.namespace}.svc.cluster.local:9000"
+    return f"{scheme}://{w.namespace}", env
+
+
+def _triton_deployment(w: Workload, plan: DeploymentPlan) -> dict:
+    bucket, env = _bucket(w)
+    gpus = max(1, w.gpus_per_pod) if w.top else 0
+    container = {
+        "name": "triton", "image": TRITON_IMAGE,
+        "args": ["tritonserver", f"--model-repository={bucket}/model-repository", "--model-control-mode=poll",
+                 "--repository-poll-secs=60"],
+        "ports": [{"name": "http", "containerPort": 8000}, {"name": "grpc", "containerPort": 8001},
+                  {"name": "metrics", "containerPort": TRITON_METRICS_PORT}],
+        "env": [{"name": k, "value": v} for k, v in env.items()],
+        "resources": _resources(w, gpus),
+        "startupProbe": _probe("/v2/health/ready", "http", period=10, failures=60),
+        "readinessProbe": _probe("/v2/health/ready", "http", period=10, failures=3),
+        "livenessProbe": _probe("/v2/health/live", "http", period=30, failures=3),
+        "volumeMounts": [{"name": "dshm", "mountPath": "/dev/shm"}],
+    }
+    if not container["env"]:
+        container.pop("env")
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": _metadata(w, w.name, "inference"),
+        "spec": {"replicas": w.replicas, "selector": {"matchLabels": _selector(w)},
+                 "template": {"metadata": {"labels": _labels(w, "inference")},
+                              "spec": {**_node_placement(w), "containers": [container],
+                                       "volumes": [{"name": "dshm", "emptyDir": {"medium": "Memory",
+                                                                                 "sizeLimit": _SHM}}]}}},
+    }
+
+
+# -- batch inference ------------------------------------------------------------------------------------
+
+def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    data_gib = max(10.0, (w.dataset_gb or 0) * 1e9 / 2**30 * 2.2)  # inputs + outputs
+    claim = {
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": _metadata(w, f"{w.name}-data", "batch"),
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": gib_quantity(data_gib)}}},
+    }
+    if w.engine == "vllm":
+        args = ["python3", "-m", "vllm.entrypoints.openai.run_batch", "-i", "/data/input.jsonl",
+                "-o", "/data/output.jsonl", *[a for a in w.vllm_args() if a not in {"--port", str(VLLM_PORT)}]]
+        container = _vllm_container(w, plan, args=args[1:])
+        container["command"] = [args[0]]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            container.pop(probe)
+        container.pop("ports")
+    else:
+        container = {"name": "batch", "image": PYTORCH_IMAGE, "command": ["python3", "$(BATCH_SCRIPT)"],
+                     "env": [{"name": "BATCH_SCRIPT", "value": "/workspace/batch.py"}],
+                     "resources": _resources(w, w.gpus_per_pod), "volumeMounts": []}
+    container["volumeMounts"].append({"name": "data", "mountPath": "/data"})
+    volumes = (_pod_volumes(plan) if w.engine == "vllm" else []) + [
+        {"name": "data", "persistentVolumeClaim": {"claimName": f"{w.name}-data"}}]
+    job = {
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": _metadata(w, w.name, "batch"),
+        "spec": {"backoffLimit": 2, "ttlSecondsAfterFinished": 86400,
+                 "template": {"metadata": {"labels": _labels(w, "batch")},
+                              "spec": {**_node_placement(w), "restartPolicy": "Never", "containers": [container],
+                                       "volumes": volumes}}},
+    }
+    note = ("Batch inference: reads /data/input.jsonl (OpenAI batch format), writes /data/output.jsonl"
+            + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
+    return [("pvc-data", claim, "Inputs and outputs of the batch (≈ 2.2 × the dataset)."), ("job", job, note)]
+
+
+# -- training -------------------------------------------------------------------------------------------
+
+def _tracking_env(w: Workload) -> list[dict]:
+    chart = w.roles.get("experiment-tracking", "")
+    if "mlflow" in chart:
+        return [{"name": "MLFLOW_TRACKING_URI", "value": f"http://mlflow.{w.namespace}.svc.cluster.local:80"},
+                {"name": "MLFLOW_EXPERIMENT_NAME", "value": w.name}]
+    if chart:
+        return [{"name": "EXPERIMENT_TRACKING_CHART", "value": chart}]
+    return []
+
+
+def _training_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    bucket, bucket_env = _bucket(w)
+    nodes = max(1, w.training_nodes)
+    gpus = w.gpus_per_pod
+    name = w.name
+    config = {
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": _metadata(w, f"{name}-config", "training"),
+        "data": {"DATASET_URI": f"{bucket}/dataset/", "CHECKPOINT_URI": f"{bucket}/checkpoints/{name}/",
+                 "MODEL_ID": w.model_id or "", **bucket_env},
+    }
+    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 10.0
+    dataset_gib = (w.dataset_gb or 0) * 1e9 / 2**30
+    scratch_gib = dataset_gib * 1.1 + weights * 3  # the dataset, the base weights and two checkpoints
+    env = [{"name": "TRAIN_SCRIPT", "value": "/workspace/train.py"}, {"name": "CHECKPOINT_DIR", "value": "/scratch/ckpt"},
+           {"name": "DATA_DIR", "value": "/scratch/data"}, _hf_token_env(), *_tracking_env(w),
+           {"name": "NCCL_DEBUG", "value": "WARN"}]
+    if nodes > 1:
+        launch = ["torchrun", f"--nnodes={nodes}", f"--nproc-per-node={max(1, gpus)}",
+                  "--node-rank=$(JOB_COMPLETION_INDEX)", f"--master-addr={name}-0.{name}", "--master-port=29500",
+                  "$(TRAIN_SCRIPT)"]
+    else:
+        launch = ["torchrun", "--standalone", f"--nproc-per-node={max(1, gpus)}", "$(TRAIN_SCRIPT)"]
+    container = {
+        "name": "trainer", "image": PYTORCH_IMAGE, "command": launch[:1], "args": launch[1:],
+        "envFrom": [{"configMapRef": {"name": f"{name}-config"}}], "env": env,
+        "resources": _resources(w, gpus),
+        "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}, {"name": "dshm", "mountPath": "/dev/shm"}],
+    }
+    if nodes > 1:
+        container["ports"] = [{"name": "rendezvous", "containerPort": 29500}]
+        scratch = {"name": "scratch", "ephemeral": {"volumeClaimTemplate": {"spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": gib_quantity(scratch_gib)}}}}}}
+    else:
+        scratch = {"name": "scratch", "persistentVolumeClaim": {"claimName": f"{name}-scratch"}}
+    pod = {**_node_placement(w), "restartPolicy": "Never", "containers": [container],
+           "volumes": [scratch, {"name": "dshm", "emptyDir": {"medium": "Memory", "sizeLimit": _SHM}}]}
+    spec: dict = {"backoffLimit": 3, "ttlSecondsAfterFinished": 7 * 86400,
+                  "template": {"metadata": {"labels": _labels(w, "training")}, "spec": pod}}
+    hours = plan.sizing.training_hours if plan.sizing else None
+    if hours:
+        spec["activeDeadlineSeconds"] = math.ceil(hours * 1.5 * 3600)
+    if nodes > 1:
+        pod["subdomain"] = name
+        spec.update({"completionMode": "Indexed", "completions": nodes, "parallelism": nodes})
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": _metadata(w, name, "training"), "spec": spec}
+    layout = f"{nodes} node(s) × {gpus} GPU(s)" + (f" of {w.top.instance_type}" if w.top else "")
+    note = (f"Training {w.model_id or 'your model'}: {layout}, torchrun"
+            + (f"; stops after {spec['activeDeadlineSeconds']} s (1.5 × the sized {hours:g} h)" if hours else "")
+            + ". Replace the image with one holding your training code at $(TRAIN_SCRIPT).")
+    objects: list[tuple[str, dict, str]] = [
+        ("configmap", config, "Where the dataset and checkpoints live (the plan's object storage).")]
+    if nodes > 1:
+        headless = {"apiVersion": "v1", "kind": "Service", "metadata": _metadata(w, name, "training"),
+                    "spec": {"clusterIP": "None", "selector": {**_selector(w), "app.kubernetes.io/component": "training"},
+                             "ports": [{"name": "rendezvous", "port": 29500}]}}
+        objects.append(("service-rendezvous", headless, "Stable DNS names for the indexed pods' rendezvous."))
+    else:
+        claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                 "metadata": _metadata(w, f"{name}-scratch", "training"),
+                 "spec": {"accessModes": ["ReadWriteOnce"],
+                          "resources": {"requests": {"storage": gib_quantity(scratch_gib)}}}}
+        objects.append(("pvc-scratch", claim, "Local copy of the dataset, the base weights and two checkpoints."))
+    objects.append(("job", job, note))
+    return objects
+
+
+# -- helmfile -------------------------------------------------------------------------------------------
+
+def _unique_charts(plan: DeploymentPlan) -> list[tuple[PlanComponent, list[str]]]:
+    charts: dict[tuple[str, str | None], tuple[PlanComponent, list[str]]] = {}
+    for component in plan.kubernetes:
+        key = (component.chart, component.version)
+        if key in charts:
+            charts[key][1].append(component.role)
+        else:
+            charts[key] = (component, [component.role])
+    return list(charts.values())
+
+
+def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan) -> dict | None:
+    name = component.chart.split("/")[-1]
+    if name == "kube-prometheus-stack":  # pick up ServiceMonitors without the release's label
+        return {"prometheus": {"prometheusSpec": {"serviceMonitorSelectorNilUsesHelmValues": False,
+                                                  "podMonitorSelectorNilUsesHelmValues": False}}}
+    if name == "gpu-operator" and "metrics" in w.roles:
+        return {"dcgmExporter": {"serviceMonitor": {"enabled": True}}}
+    if name == "vllm-stack" and w.engine == "vllm" and w.kind == "inference":
+        # the engine is the Deployment in manifests/ (its arguments are the sizing's); the chart runs the router
+        return {"servingEngineSpec": {"enableEngine": False},
+                "routerSpec": {"serviceDiscovery": "static",
+                               "staticBackends": f"http://{w.name}.{w.namespace}.svc.cluster.local:{VLLM_PORT}",
+                               "staticModels": w.model_id or ""}}
+    return None
+
+
+def helmfile(plan: DeploymentPlan, w: Workload) -> str:
+    repositories: dict[str, dict] = {}
+    releases, skipped = [], []
+    used_names: set[str] = set()
+    for component, roles in _unique_charts(plan):
+        if not component.repository or not component.version:
+            skipped.append(f"{component.chart} ({', '.join(roles)}): no published Helm repository"
+                           if not component.repository else f"{component.chart}: no version in the catalog")
+            continue
+        alias, _, chart = component.chart.rpartition("/")
+        alias = alias or dns_label(component.repository.split("//")[-1].split("/")[0])
+        oci = component.repository.startswith("oci://")
+        url = component.repository.removeprefix("oci://").rstrip("/") if oci else component.repository
+        if alias in repositories and repositories[alias]["url"] != url:
+            alias = f"{alias}-{len(repositories)}"
+        repositories.setdefault(alias, {"name": alias, "url": url, **({"oci": True} if oci else {})})
+        release_name = dns_label(chart, limit=53)
+        while release_name in used_names:
+            release_name = dns_label(f"{release_name}-{roles[0]}", limit=53)
+        used_names.add(release_name)
+        release: dict = {"name": release_name,
+                         "namespace": _ROLE_NAMESPACE.get(roles[0], w.namespace),
+                         "createNamespace": True, "chart": f"{alias}/{chart}", "version": component.version,
+                         "labels": {"role": roles[0]}}
+        values = _release_values(component, w, plan)
+        if values:
+            release["values"] = [values]
+        releases.append(release)
+    document = {"repositories": list(repositories.values()), "releases": releases}
+    comment = ("helmfile for the plan's Kubernetes stack: each chart at the version the chart catalog lists.\n"
+               "Apply with `helmfile apply` (needs helm and the helm-diff plugin), then `kubectl apply -f manifests/`.")
+    if skipped:
+        comment += "\nNot installable from a Helm repository (install from source):\n" + "\n".join(
+            f"  - {line}" for line in skipped)
+    return dump(document, comment)
+
+
+# -- entry point ----------------------------------------------------------------------------------------
+
+def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> list[PlanManifest]:
+    """The plan's Kubernetes deliverables: `helmfile.yaml` and one object per `manifests/NN-*.yaml`."""
+    w = read_workload(plan, spec)
+    out: list[PlanManifest] = []
+    if plan.kubernetes:
+        out.append(PlanManifest(path="helmfile.yaml", content=helmfile(plan, w)))
+    namespace = {"apiVersion": "v1", "kind": "Namespace",
+                 "metadata": {"name": w.namespace, "labels": {"app.kubernetes.io/part-of": "stack8s-plan"}}}
+    objects: list[tuple[str, dict, str]] = [("namespace", namespace, "The workload's namespace.")]
+    if w.top is not None:
+        if w.kind == "inference":
+            objects += _inference_objects(w, plan)
+        elif w.kind == "batch":
+            objects += _batch_objects(w, plan)
+        elif w.kind == "training":
+            objects += _training_objects(w, plan)
+    for index, (label, obj, note) in enumerate(objects):
+        out.append(PlanManifest(path=f"manifests/{index:02d}-{label}.yaml", content=dump(obj, note)))
+    return out

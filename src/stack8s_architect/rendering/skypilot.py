@@ -1,0 +1,108 @@
+"""A SkyPilot task for the plan's top compute option: `sky launch skypilot.yaml` (or `sky serve up` for
+an inference plan with several replicas) runs the workload on the instance the plan priced."""
+
+from __future__ import annotations
+
+import math
+
+from stack8s_architect.planning.plan import DeploymentPlan, PlanManifest
+from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.rendering.workload import VLLM_IMAGE, VLLM_PORT, Workload, read_workload
+from stack8s_architect.rendering.yamltext import dump
+
+# SkyPilot's accelerator names for catalog keys, used when the price came from a source that does not
+# use SkyPilot's names (SkyPilot-derived catalogs carry them already).
+_SKYPILOT_NAMES = {
+    "H100-SXM": "H100", "H100-PCIe": "H100", "A100-40GB": "A100", "A100-80GB": "A100-80GB",
+    "A100-80GB-PCIe": "A100-80GB", "V100-16GB": "V100", "V100-32GB": "V100-32GB", "A10G": "A10G", "L4": "L4",
+    "L40S": "L40S", "T4": "T4", "H200": "H200", "B200": "B200", "K80": "K80", "M60": "M60", "T4G": "T4g",
+    "Inferentia": "Inferentia", "Inferentia2": "Inferentia2", "Trainium": "Trainium",
+}
+_VLLM_VERSION = VLLM_IMAGE.rsplit(":v", 1)[-1]
+
+
+def skypilot_accelerator(w: Workload) -> str | None:
+    top = w.top
+    if top is None or not top.accelerator or top.accelerator_count < 1:
+        return None
+    if top.source.startswith(("skypilot-", "anycloud-")) and top.accelerator_name:
+        name = top.accelerator_name
+    else:
+        name = _SKYPILOT_NAMES.get(top.accelerator)
+    return f"{name}:{top.accelerator_count:g}" if name else None
+
+
+def _disk_gb(plan: DeploymentPlan, w: Workload) -> int:
+    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 50.0
+    dataset = (w.dataset_gb or 0) if w.kind in {"training", "batch"} else 0
+    return max(256, math.ceil((weights * 3 + dataset * 1.1) * 1.074 / 64) * 64)
+
+
+def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> PlanManifest | None:
+    """The task YAML, or None when the plan has no fitting compute option."""
+    w = read_workload(plan, spec)
+    top = w.top
+    if top is None:
+        return None
+    resources: dict = {"cloud": top.provider, "region": top.region, "instance_type": top.instance_type}
+    accelerators = skypilot_accelerator(w)
+    if accelerators:
+        resources["accelerators"] = accelerators
+    resources["use_spot"] = top.spot
+    resources["disk_size"] = _disk_gb(plan, w)
+    task: dict = {"name": w.name, "resources": resources}
+    envs: dict[str, str] = {"MODEL_ID": w.model_id or "", "HF_TOKEN": ""}
+    if w.kind == "inference" and w.engine == "vllm":
+        resources["ports"] = VLLM_PORT
+        args = " ".join(a if a != w.model_id else "$MODEL_ID" for a in w.vllm_args()[2:])
+        nodes = w.pipeline_parallel
+        task["setup"] = f"pip install vllm=={_VLLM_VERSION}"
+        if nodes > 1:
+            task["run"] = (
+                "if [ \"$SKYPILOT_NODE_RANK\" = \"0\" ]; then\n"
+                "  ray start --head --port=6379\n"
+                f"  vllm serve $MODEL_ID {args}\n"
+                "else\n"
+                "  ray start --address=$(echo \"$SKYPILOT_NODE_IPS\" | head -n1):6379 --block\n"
+                "fi\n")
+        else:
+            task["run"] = f"vllm serve $MODEL_ID {args}\n"
+        if w.replicas > 1 and nodes == 1:
+            rps = spec.requests_per_second if spec else None
+            # autoscaling needs a target load per replica: the user's request rate over the sized replicas
+            task["service"] = {"readiness_probe": "/health", "replica_policy": {
+                "min_replicas": 1, "max_replicas": w.replicas,
+                "target_qps_per_replica": round(rps / w.replicas, 3)}} if rps else {
+                "readiness_probe": "/health", "replicas": w.replicas}
+        if nodes > 1:
+            task["num_nodes"] = nodes
+    elif w.kind in {"training", "batch"}:
+        nodes = max(1, w.training_nodes) if w.kind == "training" else 1
+        if nodes > 1:
+            task["num_nodes"] = nodes
+        envs.update({"TRAIN_SCRIPT": "train.py"} if w.kind == "training" else {"BATCH_SCRIPT": "batch.py"})
+        task["workdir"] = "."
+        if w.kind == "training":
+            task["setup"] = "pip install -r requirements.txt"
+            task["run"] = ("torchrun --nnodes=$SKYPILOT_NUM_NODES --nproc-per-node=$SKYPILOT_NUM_GPUS_PER_NODE "
+                           "--node-rank=$SKYPILOT_NODE_RANK "
+                           "--master-addr=$(echo \"$SKYPILOT_NODE_IPS\" | head -n1) --master-port=29500 "
+                           "$TRAIN_SCRIPT\n")
+        elif w.engine == "vllm":
+            args = " ".join(a if a != w.model_id else "$MODEL_ID" for a in w.vllm_args() if a not in {
+                "--port", str(VLLM_PORT)})
+            task["setup"] = f"pip install vllm=={_VLLM_VERSION}"
+            task["run"] = f"python -m vllm.entrypoints.openai.run_batch -i input.jsonl -o output.jsonl {args}\n"
+        else:
+            task["setup"] = "pip install -r requirements.txt"
+            task["run"] = "python $BATCH_SCRIPT\n"
+    else:
+        task["setup"] = "pip install -r requirements.txt"
+        task["run"] = "python serve.py\n"
+    task["envs"] = envs
+    comment = (f"SkyPilot task for the plan's top compute option: {top.instance_type} in {top.provider} "
+               f"{top.region}{' (spot)' if top.spot else ''}, ${top.price_per_hour_usd:,.4f}/h per instance "
+               f"({top.source}).\n"
+               + ("`sky serve up skypilot.yaml` runs the replicas behind one endpoint; " if "service" in task else "")
+               + "`sky launch -c " + w.name + " skypilot.yaml --env HF_TOKEN` runs it once.")
+    return PlanManifest(path="skypilot.yaml", content=dump(task, comment))

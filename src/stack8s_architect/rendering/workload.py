@@ -1,0 +1,192 @@
+"""What a plan asks to run, read from the DeploymentPlan (and the spec when there is one).
+
+The manifests, the SkyPilot task and the bundle README all start from this one reading, so they agree
+on the model, the GPU layout (tensor/pipeline parallel, replicas), the context length and the vLLM
+memory share — each copied from the plan's sizing and its top compute row, never recomputed here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
+from stack8s_architect.planning.spec import WorkloadSpec
+
+Kind = Literal["inference", "batch", "training", "platform"]
+Engine = Literal["vllm", "triton"]
+
+# Container images the manifests pin (a new release is a one-line change here, reviewed like code).
+VLLM_IMAGE = "vllm/vllm-openai:v0.11.0"
+VLLM_ROCM_IMAGE = "rocm/vllm:rocm7.0.0_vllm_0.11.2_20251210"
+TRITON_IMAGE = "nvcr.io/nvidia/tritonserver:25.09-py3"
+PYTORCH_IMAGE = "pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime"
+VLLM_PORT = 8000
+TRITON_METRICS_PORT = 8002
+
+# Language-model tasks vLLM serves; anything else is served by the stack's general model server.
+_LLM_TASKS = ("text-generation", "text2text-generation", "conversational", "image-text-to-text",
+              "feature-extraction", "sentence-similarity", "text-classification")
+_LLM_DOMAINS = {"llm", "multimodal", "embeddings", None}
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    resource: str  # the extended resource a pod requests
+    vendor: str
+
+
+def accelerator_resource(key: str | None) -> Accelerator:
+    """The device plugin resource of an accelerator catalog key (NVIDIA unless the key says otherwise)."""
+    name = (key or "").lower()
+    if name.startswith(("mi", "radeon")):
+        return Accelerator("amd.com/gpu", "amd")
+    if name.startswith("tpu"):
+        return Accelerator("google.com/tpu", "google")
+    if name.startswith(("inferentia", "trainium")):
+        return Accelerator("aws.amazon.com/neuron", "aws")
+    if name.startswith("gaudi"):
+        return Accelerator("habana.ai/gaudi", "intel")
+    return Accelerator("nvidia.com/gpu", "nvidia")
+
+
+def dns_label(text: str, *, limit: int = 63) -> str:
+    """A DNS-1123 label: lower case, digits and '-', starting and ending alphanumeric."""
+    label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    label = re.sub(r"-{2,}", "-", label)[:limit].strip("-")
+    return label or "workload"
+
+
+@dataclass(frozen=True)
+class Workload:
+    kind: Kind
+    engine: Engine | None
+    namespace: str
+    name: str  # the workload's object name (DNS-1123)
+    model_id: str | None
+    top: PlanCompute | None
+    tensor_parallel: int
+    pipeline_parallel: int
+    replicas: int
+    context_length_tokens: int | None
+    gpu_memory_utilization: float | None
+    precision: str | None
+    kv_cache_dtype: str | None
+    dataset_gb: float | None
+    roles: dict[str, str]  # role → chart id in the plan's stack
+
+    @property
+    def accelerator(self) -> Accelerator:
+        return accelerator_resource(self.top.accelerator if self.top else None)
+
+    @property
+    def gpus_per_instance(self) -> int:
+        return int(self.top.accelerator_count) if self.top and self.top.accelerator_count >= 1 else 0
+
+    @property
+    def gpus_per_pod(self) -> int:
+        """One inference replica's pod (or stage) holds its tensor-parallel group; a training pod takes the
+        whole instance it runs on."""
+        if self.kind in {"inference", "batch"}:
+            return self.tensor_parallel
+        return self.gpus_per_instance
+
+    @property
+    def training_nodes(self) -> int:
+        return self.top.instances if self.top else 1
+
+    @property
+    def vllm_image(self) -> str:
+        return VLLM_ROCM_IMAGE if self.accelerator.vendor == "amd" else VLLM_IMAGE
+
+    def vllm_args(self) -> list[str]:
+        """The engine arguments, each taken from the plan's sizing and its top compute row."""
+        args = ["--model", self.model_id or "", "--port", str(VLLM_PORT),
+                "--tensor-parallel-size", str(self.tensor_parallel)]
+        if self.pipeline_parallel > 1:
+            args += ["--pipeline-parallel-size", str(self.pipeline_parallel), "--distributed-executor-backend", "ray"]
+        if self.context_length_tokens:
+            args += ["--max-model-len", str(self.context_length_tokens)]
+        if self.gpu_memory_utilization:
+            args += ["--gpu-memory-utilization", f"{self.gpu_memory_utilization:g}"]
+        precision = (self.precision or "").lower()
+        quantization = _QUANTIZATION.get(precision) or ("gguf" if re.match(r"i?q\d", precision) else None)
+        if quantization:
+            args += ["--quantization", quantization]
+        elif precision in _DTYPE:
+            args += ["--dtype", _DTYPE[precision]]
+        if self.kv_cache_dtype and self.kv_cache_dtype.lower().startswith("fp8"):
+            args += ["--kv-cache-dtype", "fp8"]
+        return args
+
+
+# Precision names of the sizing → vLLM flags. Pre-quantized checkpoints (AWQ/GPTQ) carry their own
+# config; naming the method makes a mismatch fail at start instead of silently loading bf16. int8
+# (W8A8) checkpoints are read from their own quantization config, so they get no flag; llama.cpp
+# quantizations (q4_k_m …) load as GGUF.
+_QUANTIZATION = {"awq": "awq", "gptq": "gptq", "fp8": "fp8", "int4": "awq", "nf4": "bitsandbytes",
+                 "mxfp4_moe": "mxfp4", "nvfp4": "modelopt_fp4"}
+_DTYPE = {"bf16": "bfloat16", "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16", "fp32": "float32"}
+
+
+def _kind(plan: DeploymentPlan, spec: WorkloadSpec | None, roles: dict[str, str]) -> Kind:
+    task = spec.task if spec else None
+    if task == "batch_inference":
+        return "batch"
+    if task in {"training", "fine_tuning"}:
+        return "training"
+    if task == "inference":
+        return "inference"
+    mode = plan.sizing.mode if plan.sizing else None
+    if mode in {"training", "lora", "qlora"} or "training-operator" in roles:
+        return "training"
+    if mode == "inference" or "inference-server" in roles:
+        return "inference"
+    return "platform"
+
+
+def _engine(plan: DeploymentPlan, spec: WorkloadSpec | None, roles: dict[str, str], kind: Kind) -> Engine | None:
+    if kind not in {"inference", "batch"}:
+        return None
+    domain = spec.domain if spec else None
+    task = plan.models[0].task if plan.models else None
+    language = domain in _LLM_DOMAINS and (task is None or task.startswith(_LLM_TASKS))
+    if language and plan.sizing is not None and plan.sizing.mode == "inference":
+        return "vllm"
+    server = roles.get("inference-server", "")
+    return "vllm" if "vllm" in server and language else "triton"
+
+
+def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Workload:
+    roles: dict[str, str] = {}
+    for component in plan.kubernetes:
+        roles.setdefault(component.role, component.chart)
+    kind = _kind(plan, spec, roles)
+    engine = _engine(plan, spec, roles, kind)
+    fitting = [row for row in plan.compute if row.fits]
+    top = fitting[0] if fitting else None
+    sizing = plan.sizing
+    model_id = plan.models[0].id if plan.models else (sizing.model_id if sizing else None)
+    tensor_parallel = (top.tensor_parallel if top and top.tensor_parallel else
+                       (int(top.accelerator_count) if top and top.accelerator_count >= 1 else 1))
+    # plans stored before the layout was recorded: as many TP groups as the rented GPUs hold
+    replicas = (top.replicas if top and top.replicas else
+                max(1, top.instances * (int(top.accelerator_count) // max(1, tensor_parallel))) if top else 1)
+    base = {"inference": "inference", "batch": "batch-inference", "training": "training", "platform": "platform"}[kind]
+    name = dns_label(f"{'vllm' if engine == 'vllm' else base}-{model_id.split('/')[-1]}" if model_id else base, limit=40)
+    return Workload(
+        kind=kind, engine=engine, namespace=dns_label(f"stack8s-{base}"), name=name, model_id=model_id, top=top,
+        tensor_parallel=max(1, tensor_parallel), pipeline_parallel=max(1, top.pipeline_parallel or 1) if top else 1,
+        replicas=max(1, replicas),
+        context_length_tokens=sizing.context_length_tokens if sizing else None,
+        gpu_memory_utilization=sizing.gpu_memory_utilization if sizing else None,
+        precision=sizing.precision if sizing else None, kv_cache_dtype=sizing.kv_cache_dtype if sizing else None,
+        dataset_gb=spec.dataset_size_gb if spec else None, roles=roles,
+    )
+
+
+def gib_quantity(gib: float) -> str:
+    """A Kubernetes quantity in whole Gi, rounded up."""
+    return f"{max(1, math.ceil(gib))}Gi"
