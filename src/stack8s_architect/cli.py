@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from collections.abc import Callable, Iterator
@@ -619,7 +620,48 @@ def chat_command(
                     errors.print(f"[bold red]error:[/] {problem}", highlight=False)
         except KeyboardInterrupt:
             pass
-        console.print(f"[dim]continue later with: architect chat --conversation {conversation}[/]")
+        console.print(f"[dim]continue later with: architect chat --conversation {conversation}; "
+                      f"export the plan with: architect export {conversation}[/]")
+
+
+@app.command("export")
+def export_command(
+    conversation: Annotated[str, typer.Argument(help="The conversation id (`architect chat` prints it).")],
+    version: Annotated[int | None, typer.Option("--version", "-v", min=1,
+                                                help="The plan version (default: the latest).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory to write (created when missing; "
+                                                "files of the bundle are overwritten). Default: "
+                                                "./stack8s-plan-<conversation>-v<version>.")] = None,
+) -> None:
+    """Write a plan's deliverables: README.md, plan.json, helmfile.yaml, manifests/, skypilot.yaml, diagram.mmd."""
+    from stack8s_architect.agents.chat import ChatService
+    from stack8s_architect.conversations.repository import ConversationStore
+    from stack8s_architect.rendering.bundle import bundle_files
+
+    if not re.fullmatch(r"[0-9a-f]{1,64}", conversation):
+        _fail(f"{conversation!r} is not a conversation id (hex, as `architect chat` prints it)", 2)
+    with _database() as (_, database):
+        plan = ChatService(database, ConversationStore).plan(conversation, version)
+    bundle = bundle_files(plan)
+    directory = output or Path(f"stack8s-plan-{conversation[:12]}-v{plan.version}")
+    if directory.exists() and not directory.is_dir():
+        _fail(f"{directory} exists and is not a directory; choose another --output", 2)
+    try:
+        written = bundle.write(directory)
+    except OSError as exc:
+        _fail(f"cannot write {directory}: {exc.strerror or exc}; choose another --output", 1)
+    table = Table(title=f"plan version {plan.version} → {directory}")
+    table.add_column("file")
+    table.add_column("bytes", justify="right")
+    for path in written:
+        table.add_row(str(path.relative_to(directory)), f"{path.stat().st_size:,}")
+    console.print(table)
+    if bundle.problems:
+        for problem in bundle.problems:
+            errors.print(f"[bold red]invalid:[/] {problem}", highlight=False)
+        raise typer.Exit(1)
+    kube = sum(1 for path in bundle.files if path.startswith("manifests/"))
+    console.print(f"{kube} Kubernetes manifests pass strict schema validation. Next: see {directory / 'README.md'}.")
 
 
 if __name__ == "__main__":

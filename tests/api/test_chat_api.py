@@ -198,3 +198,67 @@ def test_a_failed_first_turn_keeps_the_conversation_and_message(client: TestClie
     assert len(listed) == 1 and listed[0]["message_count"] == 1
     history = client.get(f"/api/v1/chat/{listed[0]['id']}").json()
     assert [m["content"] for m in history["messages"]] == [SERVE]
+
+
+def test_export_zips_the_plans_deliverables(client: TestClient) -> None:
+    import io
+    import zipfile
+
+    from stack8s_architect.rendering.validation import validate_manifest
+
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    second = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"}).json()
+    response = client.get(f"/api/v1/chat/{cid}/plans/2/export")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert f"stack8s-plan-{cid[:12]}-v2.zip" in response.headers["content-disposition"]
+    assert response.headers["x-manifest-problems"] == "0"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert {"README.md", "plan.json", "diagram.mmd", "helmfile.yaml", "skypilot.yaml"} <= set(files)
+    kube = [name for name in files if name.startswith("manifests/")]
+    assert kube and all(validate_manifest(name, files[name]) == [] for name in kube)
+    assert json.loads(files["plan.json"]) == second["plan"]  # the stored version, as the API returned it
+    assert files["diagram.mmd"] == second["plan"]["diagram_mermaid"]
+    assert [m["path"] for m in second["plan"]["manifests"]] == [n for n in files if n not in {
+        "README.md", "plan.json", "diagram.mmd"}]
+    assert "use_spot: true" in files["skypilot.yaml"]  # version 2 is the spot plan
+    first = client.get(f"/api/v1/chat/{cid}/plans/1/export")
+    assert first.status_code == 200 and first.content != response.content
+
+
+@pytest.mark.parametrize(("path", "status", "text"), [
+    ("/api/v1/chat/abc/plans/1/export", 404, "no conversation"),
+    ("/api/v1/chat/abc/plans/0/export", 422, "version"),
+    ("/api/v1/chat/ABC!/plans/1/export", 422, "conversation_id"),
+])
+def test_export_errors_say_what_to_change(client: TestClient, path: str, status: int, text: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status and text in response.json()["error"]["message"]
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    missing = client.get(f"/api/v1/chat/{cid}/plans/3/export")
+    assert missing.status_code == 404 and "no plan version 3" in missing.json()["error"]["message"]
+
+
+def test_cli_export_writes_the_bundle(synced: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", synced.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    cid = json.loads(runner.invoke(cli_app, ["chat", "-m", SERVE, "--json"]).stdout)["conversation_id"]
+    out = tmp_path / "bundle"
+    result = runner.invoke(cli_app, ["export", cid, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "pass strict schema validation" in result.stdout
+    assert (out / "README.md").is_file() and (out / "skypilot.yaml").is_file() and (out / "helmfile.yaml").is_file()
+    assert json.loads((out / "plan.json").read_text())["version"] == 1
+    assert sorted(p.name for p in (out / "manifests").iterdir())[0] == "00-namespace.yaml"
+    greeting = runner.invoke(cli_app, ["chat", "-m", "hello", "--json"])
+    no_plan = json.loads(greeting.stdout)["conversation_id"]
+    assert runner.invoke(cli_app, ["export", no_plan]).exit_code == 2
+    assert "no plan yet" in runner.invoke(cli_app, ["export", no_plan]).output
+    assert runner.invoke(cli_app, ["export", cid, "--version", "9"]).exit_code == 2
+    assert runner.invoke(cli_app, ["export", "zz"]).exit_code == 2
+    file_in_the_way = tmp_path / "file"
+    file_in_the_way.write_text("x")
+    blocked = runner.invoke(cli_app, ["export", cid, "-o", str(file_in_the_way)])
+    assert blocked.exit_code == 2 and "not a directory" in blocked.output

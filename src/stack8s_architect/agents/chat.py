@@ -175,13 +175,20 @@ class ChatService:
                     "messages": [_message_view(m) for m in store.messages(conversation_id)],
                     "plans": store.plan_index(conversation_id)}
 
-    def plan(self, conversation_id: str, version: int) -> DeploymentPlan:
-        if version < 1:
+    def plan(self, conversation_id: str, version: int | None = None) -> DeploymentPlan:
+        """One stored plan version; the latest when `version` is None."""
+        if version is not None and version < 1:
             raise InvalidRequestError("plan versions start at 1")
         with self.database.session() as session:
             store = self.store(session)
-            if store.get(conversation_id) is None:
+            conversation = store.get(conversation_id)
+            if conversation is None:
                 raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+            if version is None:
+                version = conversation.get("latest_plan_version")
+                if not version:
+                    raise NotFoundError(f"conversation {conversation_id!r} has no plan yet: answer its questions "
+                                        "or describe the workload first")
             data = store.plan(conversation_id, version)
             if data is None:
                 raise NotFoundError(f"conversation {conversation_id!r} has no plan version {version}")

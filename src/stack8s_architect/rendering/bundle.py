@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from stack8s_architect.planning.plan import DeploymentPlan, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.diagram import plan_diagram
@@ -83,9 +85,11 @@ def _readme(plan: DeploymentPlan, files: dict[str, str], problems: list[Problem]
     steps = []
     if "helmfile.yaml" in files:
         steps.append("`helmfile apply` — installs the charts (helm and the helm-diff plugin needed).")
-    if any("hf-token" in files[path] for path in kube):
-        steps.append("`kubectl create namespace <namespace>` then `kubectl -n <namespace> create secret generic hf-token "
-                     "--from-literal=token=$HF_TOKEN` when the model is gated on Hugging Face.")
+    namespace = next((path for path in kube if path.endswith("-namespace.yaml")), None)
+    if namespace and any("hf-token" in files[path] for path in kube):
+        name = (yaml.safe_load(files[namespace]) or {}).get("metadata", {}).get("name", "<namespace>")
+        steps.append(f"`kubectl apply -f {namespace}` then `kubectl -n {name} create secret generic hf-token "
+                     "--from-literal=token=$HF_TOKEN` (the model may be gated on Hugging Face).")
     if kube:
         steps.append("`kubectl apply -f manifests/` — the namespace first, then the workload.")
     if "skypilot.yaml" in files:

@@ -49,6 +49,8 @@ def accelerator_resource(key: str | None) -> Accelerator:
         return Accelerator("aws.amazon.com/neuron", "aws")
     if name.startswith("gaudi"):
         return Accelerator("habana.ai/gaudi", "intel")
+    if name.startswith("qualcomm"):
+        return Accelerator("qualcomm.com/qaic", "qualcomm")
     return Accelerator("nvidia.com/gpu", "nvidia")
 
 

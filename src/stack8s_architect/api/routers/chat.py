@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -16,6 +16,7 @@ from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, Chat
 from stack8s_architect.core.errors import ArchitectError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
+from stack8s_architect.rendering.bundle import bundle_files
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
@@ -112,3 +113,16 @@ def plan(conversation_id: ConversationId, request: Request,
          version: int = Path(ge=1, le=1_000_000)) -> DeploymentPlan:
     """One stored plan version."""
     return _chat(request).plan(conversation_id, version)
+
+
+@router.get("/{conversation_id}/plans/{version}/export", response_class=Response,
+            responses={200: {"content": {"application/zip": {}},
+                             "description": "README.md, plan.json, helmfile.yaml, manifests/, skypilot.yaml, "
+                                            "diagram.mmd"}})
+def export(conversation_id: ConversationId, request: Request, version: int = Path(ge=1, le=1_000_000)) -> Response:
+    """One plan version's deliverables as a zip."""
+    bundle = bundle_files(_chat(request).plan(conversation_id, version))
+    name = f"stack8s-plan-{conversation_id[:12]}-v{version}.zip"
+    return Response(bundle.zip_bytes(), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Manifest-Problems": str(len(bundle.problems))})

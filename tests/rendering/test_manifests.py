@@ -1,0 +1,225 @@
+"""Manifests from a DeploymentPlan: strict schema validation, and numbers that are the plan's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.rendering.manifests import plan_manifests
+from stack8s_architect.rendering.validation import validate_manifest, validate_object
+from stack8s_architect.rendering.workload import VLLM_ROCM_IMAGE, accelerator_resource, dns_label
+
+from .plans import compute, plan, sizing
+
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def _objects(manifests) -> dict[str, dict]:
+    """kind → object (the first of each kind) of the manifests/ files, each checked strictly."""
+    out: dict[str, dict] = {}
+    for manifest in manifests:
+        if not manifest.path.startswith("manifests/"):
+            continue
+        assert validate_manifest(manifest.path, manifest.content) == [], manifest.content
+        doc = yaml.safe_load(manifest.content)
+        assert DNS_LABEL.match(doc["metadata"]["name"]) and len(doc["metadata"]["name"]) <= 63
+        out.setdefault(doc["kind"], doc)
+    return out
+
+
+def _all(manifests, kind: str) -> list[dict]:
+    docs = [yaml.safe_load(m.content) for m in manifests if m.path.startswith("manifests/")]
+    return [doc for doc in docs if doc["kind"] == kind]
+
+
+def _arg(args: list[str], flag: str) -> str | None:
+    return args[args.index(flag) + 1] if flag in args else None
+
+
+def test_inference_deployment_carries_the_sizing_and_the_top_row() -> None:
+    p = plan(rows=[compute(accelerator="L40S", count=4, memory=48, instances=3, tp=4, replicas=3,
+                           instance_type="g6e.12xlarge", name="NVIDIA L40S")])
+    manifests = plan_manifests(p, WorkloadSpec(task="inference", domain="llm"))
+    objects = _objects(manifests)
+    assert {"Namespace", "Deployment", "Service", "ScaledObject", "ServiceMonitor"} <= set(objects)
+    deployment = objects["Deployment"]
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    args = container["args"]
+    assert deployment["spec"]["replicas"] == 3
+    assert _arg(args, "--model") == "meta-llama/Llama-3.1-70B-Instruct"
+    assert _arg(args, "--tensor-parallel-size") == "4"
+    assert _arg(args, "--max-model-len") == "8192" and _arg(args, "--gpu-memory-utilization") == "0.9"
+    assert _arg(args, "--dtype") == "bfloat16" and "--pipeline-parallel-size" not in args
+    assert container["resources"]["limits"] == {"nvidia.com/gpu": 4}
+    # the pod's CPU/memory are its share of the instance (4 of 4 GPUs → 85 % of 192 vCPUs / 2048 GiB)
+    assert container["resources"]["requests"] == {"cpu": "163", "memory": "1740Gi"}
+    assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == "g6e.12xlarge"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health"
+    # the start-up probe waits for 130 GiB at 100 MB/s plus 5 min of warm-up
+    startup = container["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 130.4 * 2**30 / 100e6 + 300
+    scaled = objects["ScaledObject"]
+    assert scaled["spec"]["scaleTargetRef"]["name"] == deployment["metadata"]["name"]
+    assert scaled["spec"]["maxReplicaCount"] == 3 and scaled["spec"]["minReplicaCount"] == 1
+    assert objects["Service"]["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    monitor = objects["ServiceMonitor"]["spec"]["selector"]["matchLabels"]
+    assert all(objects["Service"]["metadata"]["labels"][k] == v for k, v in monitor.items())
+
+
+def test_quantized_and_fp8_kv_plans_name_their_method() -> None:
+    p = plan(plan_sizing=sizing(precision="awq", weights=37.0, kv_dtype="fp8"),
+             rows=[compute(accelerator="L40S", count=1, memory=48, tp=1, instance_type="g6e.xlarge")])
+    args = _objects(plan_manifests(p))["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert _arg(args, "--quantization") == "awq" and _arg(args, "--kv-cache-dtype") == "fp8" and "--dtype" not in args
+
+
+def test_one_replica_has_no_autoscaler_and_no_keda_means_an_hpa() -> None:
+    one = _objects(plan_manifests(plan()))
+    assert "ScaledObject" not in one and "HorizontalPodAutoscaler" not in one
+    without_keda = plan(roles=("inference-server", "gpu-operator", "metrics"),
+                        rows=[compute(count=8, tp=4, replicas=2)])
+    objects = _objects(plan_manifests(without_keda))
+    hpa = objects["HorizontalPodAutoscaler"]
+    assert hpa["spec"]["maxReplicas"] == 2 and hpa["spec"]["scaleTargetRef"]["name"] == objects["Deployment"][
+        "metadata"]["name"]
+
+
+def test_no_metrics_role_no_service_monitor() -> None:
+    objects = _objects(plan_manifests(plan(roles=("inference-server", "gpu-operator"))))
+    assert "ServiceMonitor" not in objects and "Deployment" in objects
+
+
+def test_pipeline_parallel_replicas_are_ray_statefulsets_one_per_replica() -> None:
+    p = plan(plan_sizing=sizing(weights=756.0),
+             rows=[compute(count=8, instances=4, tp=8, pp=2, replicas=2)])
+    manifests = plan_manifests(p)
+    _objects(manifests)  # every one valid
+    sets = _all(manifests, "StatefulSet")
+    assert len(sets) == 2 and all(s["spec"]["replicas"] == 2 for s in sets)
+    script = sets[0]["spec"]["template"]["spec"]["containers"][0]["command"][2]
+    assert "--pipeline-parallel-size 2" in script and "--tensor-parallel-size 8" in script and "ray start" in script
+    assert sets[0]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"] == {"nvidia.com/gpu": 8}
+    client = [s for s in _all(manifests, "Service") if s["spec"].get("clusterIP") != "None"]
+    assert client[0]["spec"]["selector"]["apps.kubernetes.io/pod-index"] == "0"
+    assert not _all(manifests, "ScaledObject") and not _all(manifests, "Deployment")
+
+
+def test_training_single_node_job_pvc_and_tracking_env() -> None:
+    p = plan(roles=("training-operator", "experiment-tracking", "object-storage", "gpu-operator", "metrics"),
+             plan_sizing=sizing("lora", weights=15.0, hours=6.5), model="meta-llama/Llama-3.1-8B", task="text-generation",
+             rows=[compute(accelerator="A100-80GB", count=8, tp=1, replicas=1, instance_type="p4de.24xlarge")])
+    manifests = plan_manifests(p, WorkloadSpec(task="fine_tuning", domain="llm", dataset_size_gb=200))
+    objects = _objects(manifests)
+    job = objects["Job"]
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["limits"] == {"nvidia.com/gpu": 8}
+    assert "--nproc-per-node=8" in container["args"] and "--standalone" in container["args"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["MLFLOW_TRACKING_URI"].startswith("http://mlflow.") and env["MLFLOW_EXPERIMENT_NAME"]
+    assert job["spec"]["activeDeadlineSeconds"] == round(6.5 * 1.5 * 3600)
+    config = objects["ConfigMap"]["data"]
+    assert config["DATASET_URI"].startswith("s3://") and config["MODEL_ID"] == "meta-llama/Llama-3.1-8B"
+    claim = objects["PersistentVolumeClaim"]
+    # 200 GB of data (186.3 GiB × 1.1 = 204.9) + the weights and two checkpoints (3 × 15 GiB) → 249.9, rounded up
+    assert claim["spec"]["resources"]["requests"]["storage"] == "250Gi"
+    assert job["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+
+
+def test_training_on_several_instances_is_an_indexed_job_with_rendezvous() -> None:
+    p = plan(roles=("training-operator", "gpu-operator"), plan_sizing=sizing("training", weights=130.0, hours=40),
+             rows=[compute(count=8, instances=4, tp=8, replicas=1, provider="gcp", instance_type="a3-highgpu-8g",
+                           source="anycloud-gcp", name="H100")])
+    manifests = plan_manifests(p, WorkloadSpec(task="training", domain="llm"))
+    objects = _objects(manifests)
+    job = objects["Job"]
+    assert job["spec"]["completionMode"] == "Indexed" and job["spec"]["completions"] == job["spec"]["parallelism"] == 4
+    pod = job["spec"]["template"]["spec"]
+    assert pod["subdomain"] == objects["Service"]["metadata"]["name"] and objects["Service"]["spec"]["clusterIP"] == "None"
+    assert "--nnodes=4" in pod["containers"][0]["args"] and "ephemeral" in pod["volumes"][0]
+    assert objects["ConfigMap"]["data"]["DATASET_URI"].startswith("gs://")
+
+
+def test_batch_inference_is_a_run_batch_job() -> None:
+    p = plan(roles=("inference-server", "gpu-operator"))
+    objects = _objects(plan_manifests(p, WorkloadSpec(task="batch_inference", domain="llm", dataset_size_gb=50)))
+    container = objects["Job"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"][:2] == ["-m", "vllm.entrypoints.openai.run_batch"]
+    assert _arg(container["args"], "--tensor-parallel-size") == "8" and "--port" not in container["args"]
+
+
+def test_vision_inference_runs_triton_with_its_metrics_port() -> None:
+    p = plan(roles=("inference-server", "gpu-operator", "metrics"), plan_sizing=None, model="microsoft/resnet-50",
+             task="image-classification", rows=[compute(accelerator="L4", count=1, memory=24, tp=None, pp=None,
+                                                        replicas=None, instance_type="g6.xlarge")])
+    objects = _objects(plan_manifests(p, WorkloadSpec(task="inference", domain="vision")))
+    container = objects["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"].startswith("nvcr.io/nvidia/tritonserver:")
+    assert container["resources"]["limits"] == {"nvidia.com/gpu": 1}
+    assert objects["ServiceMonitor"]["spec"]["endpoints"][0]["port"] == "metrics"
+
+
+def test_amd_gpus_request_amd_resources_and_the_rocm_image() -> None:
+    p = plan(rows=[compute(accelerator="MI300X", count=8, memory=192, tp=2, replicas=4, provider="azure",
+                           instance_type="Standard_ND96isr_MI300X_v5", source="anycloud-azure", name="MI300X")])
+    container = _objects(plan_manifests(p))["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["limits"] == {"amd.com/gpu": 2} and container["image"] == VLLM_ROCM_IMAGE
+
+
+def test_no_fitting_compute_renders_only_the_namespace_and_the_charts() -> None:
+    manifests = plan_manifests(plan(rows=[compute(fits=False)]))
+    assert [m.path for m in manifests] == ["helmfile.yaml", "manifests/00-namespace.yaml"]
+
+
+def test_helmfile_pins_each_chart_once_and_marks_oci_repositories() -> None:
+    p = plan(roles=("inference-server", "vector-db", "training-operator", "metrics", "gpu-operator"))
+    text = next(m.content for m in plan_manifests(p) if m.path == "helmfile.yaml")
+    document = yaml.safe_load(text)
+    charts = {r["chart"]: r for r in document["releases"]}
+    assert charts["vllm/vllm-stack"]["version"] == "0.1.12"
+    assert charts["bitnamicharts/milvus"]["version"] == "15.0.2"
+    oci = [r for r in document["repositories"] if r["name"] == "bitnamicharts"][0]
+    assert oci == {"name": "bitnamicharts", "url": "registry-1.docker.io/bitnamicharts", "oci": True}
+    assert "kubeflow/training-operator" not in charts and "kubeflow/training-operator (training-operator)" in text
+    assert len({r["name"] for r in document["releases"]}) == len(document["releases"])
+
+
+def test_strict_validation_rejects_unknown_fields_and_bad_types() -> None:
+    manifests = plan_manifests(plan(rows=[compute(count=8, tp=4, replicas=2)]))
+    deployment = yaml.safe_load(next(m.content for m in manifests if m.path.endswith("-deployment.yaml")))
+    deployment["spec"]["template"]["spec"]["containers"][0]["gpuCount"] = 4
+    assert any("gpuCount" in e for e in validate_object(deployment))
+    scaled = yaml.safe_load(next(m.content for m in manifests if m.path.endswith("-scaledobject.yaml")))
+    scaled["spec"]["maxReplicas"] = 4  # HPA's name, not KEDA's
+    assert any("maxReplicas" in e for e in validate_object(scaled))
+    monitor = yaml.safe_load(next(m.content for m in manifests if m.path.endswith("-servicemonitor.yaml")))
+    monitor["spec"]["endpoints"][0]["interval"] = "30 seconds"
+    assert validate_object(monitor)
+    assert validate_object({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "x"}})
+    assert validate_manifest("manifests/x.yaml", "a: [") and validate_manifest("manifests/x.yaml", "- 1")
+
+
+@pytest.mark.parametrize(("key", "resource"), [("H100-SXM", "nvidia.com/gpu"), ("MI300X", "amd.com/gpu"),
+                                               ("TPU-v5e", "google.com/tpu"), ("Inferentia2", "aws.amazon.com/neuron"),
+                                               ("Trainium", "aws.amazon.com/neuron"), ("L4", "nvidia.com/gpu")])
+def test_accelerator_resources(key: str, resource: str) -> None:
+    assert accelerator_resource(key).resource == resource
+
+
+def test_every_catalog_accelerator_has_a_device_resource_of_its_vendor() -> None:
+    from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
+
+    expected = {"NVIDIA": "nvidia.com/gpu", "AMD": "amd.com/gpu", "Google": "google.com/tpu",
+                "AWS": "aws.amazon.com/neuron", "Intel": "habana.ai/gaudi",
+                "Qualcomm": "qualcomm.com/qaic"}
+    for key, spec in ACCELERATOR_SPECS.items():
+        assert accelerator_resource(key).resource == expected[spec.vendor], key
+
+
+@pytest.mark.parametrize(("text", "label"), [("vLLM Llama-3.1_70B", "vllm-llama-3-1-70b"), ("--", "workload"),
+                                             ("a" * 80, "a" * 63)])
+def test_dns_labels(text: str, label: str) -> None:
+    assert dns_label(text) == label and DNS_LABEL.match(label)
