@@ -3,7 +3,10 @@
 Runs `tests/scenarios/conversations.yaml` and `../shared/scenarios/examples.yaml` (when present). The
 final response is asserted on the JSON contract with the keys below; every plan of every turn is
 re-checked: each compute row's price and GPU memory against the compute catalog, and its fit against
-the plan's own sizing.
+the plan's own sizing; its deliverables too: every Kubernetes manifest passes strict schema validation,
+the helmfile names only charts and versions the chart catalog holds (from their own repositories), the
+vLLM arguments and GPU requests are the sizing's and fit the GPUs the plan rents, the SkyPilot task is
+the top compute row, and the Mermaid diagram parses.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from stack8s_architect.api.app import create_app
 from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.sources import SourceReader, sources_for
@@ -26,6 +30,8 @@ from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
 from ..conftest import create_database, drop_database, shared_data_dir
+from stack8s_architect.rendering.validation import validate_manifest
+
 from ..rendering.mermaid import check_flowchart
 
 pytestmark = pytest.mark.integration
@@ -93,6 +99,60 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[t
             assert cost["compute_monthly_usd"] == monthly
     check_flowchart(plan["diagram_mermaid"])
     return offers
+
+
+def _arg(args: list[str], flag: str) -> str | None:
+    return args[args.index(flag) + 1] if flag in args else None
+
+
+def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
+    """The plan's manifests: valid, pinned to catalog charts, and carrying the plan's own numbers."""
+    files = {m["path"]: m["content"] for m in plan["manifests"]}
+    docs = []
+    for path, text in files.items():
+        if path.startswith("manifests/"):
+            assert validate_manifest(path, text) == [], text
+            docs += [doc for doc in yaml.safe_load_all(text) if doc]
+    assert any(doc["kind"] == "Namespace" for doc in docs)
+    if plan["kubernetes"]:
+        helmfile = yaml.safe_load(files["helmfile.yaml"])
+        urls = {repo["name"]: ("oci://" if repo.get("oci") else "") + repo["url"] for repo in helmfile["repositories"]}
+        data = charts.data()
+        for release in helmfile["releases"]:
+            entry = data.by_id[release["chart"]]
+            assert release["version"] in {v.version for v in entry.versions}, release
+            assert urls[release["chart"].split("/")[0]].rstrip("/") == (entry.helm_repo or "").rstrip("/"), release
+        installable = {c["chart"] for c in plan["kubernetes"] if c["repository"] and c["version"]}
+        assert installable == {r["chart"] for r in helmfile["releases"]}
+    fitting = [row for row in plan["compute"] if row["fits"]]
+    if not fitting:
+        assert "skypilot.yaml" not in files
+        return
+    top, sizing = fitting[0], plan["sizing"]
+    rented = top["instances"] * top["accelerator_count"]
+    task = yaml.safe_load(files["skypilot.yaml"])["resources"]
+    assert (task["cloud"], task["region"], task["instance_type"], task["use_spot"]) == (
+        top["provider"], top["region"], top["instance_type"], top["spot"])
+    pods = [doc for doc in docs if doc["kind"] in {"Deployment", "StatefulSet", "Job"}]
+    used = 0
+    for doc in pods:
+        pod = doc["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        gpus = next(iter(container["resources"]["limits"].values()))
+        assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == top["instance_type"]
+        assert gpus <= top["accelerator_count"]
+        copies = doc["spec"].get("replicas") or doc["spec"].get("parallelism") or 1
+        used += gpus * copies
+        if container["name"] == "vllm":
+            args = container.get("args") or container["command"][-1].split()
+            assert int(_arg(args, "--tensor-parallel-size")) == top["tensor_parallel"] == gpus
+            assert int(_arg(args, "--max-model-len")) == sizing["context_length_tokens"]
+            assert float(_arg(args, "--gpu-memory-utilization")) == sizing["gpu_memory_utilization"]
+            if doc["kind"] == "Deployment":
+                assert doc["spec"]["replicas"] == top["replicas"]
+    if sizing and sizing["mode"] == "inference" and any(c["role"] == "inference-server" for c in plan["kubernetes"]):
+        assert pods, "an inference plan with compute renders its server"
+    assert used <= rented, f"the manifests ask for {used} GPUs; the plan rents {rented}"
 
 
 def _subset(actual: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -187,6 +247,10 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
         assert plan["sizing"]["weights_gib"] < first["weights_gib"]
     elif key == "cost_below_first_turn":
         assert cost["total_monthly_usd"] < replies[0]["plan"]["cost"]["total_monthly_usd"]
+    elif key == "manifest_kinds_include":
+        kinds = {doc["kind"] for m in plan["manifests"] if m["path"].startswith("manifests/")
+                 for doc in yaml.safe_load_all(m["content"]) if doc}
+        assert set(value) <= kinds, kinds
     elif key == "cost_not_above_first_turn":
         assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
     else:
@@ -199,6 +263,9 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
     with catalogs.session() as session:
         catalog = ComputeCatalog(session)
         checked = [_check_plan_numbers(catalog, r["plan"]) if r["plan"] else {} for r in replies]
+        for reply in replies:
+            if reply["plan"]:
+                _check_deliverables(ChartCatalog(session), reply["plan"])
     for index, reply in enumerate(replies):
         if index > 0 and "expect_each_turn_after_first" in scenario:
             _check(scenario["expect_each_turn_after_first"], reply, replies, checked[index])

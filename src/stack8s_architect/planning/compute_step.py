@@ -17,7 +17,7 @@ from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanCompute
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.sizing.fit import GpuFit
+from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
 from stack8s_architect.sizing.cost import monthly_cost_usd
 
 # Without a sizing and without constraints, a training or vision job starts from a 24 GiB GPU.
@@ -90,7 +90,8 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
     group = fit.tensor_parallel
     replicas = fit.replicas or 1
     total = replicas * max(fit.gpu_count, group * fit.pipeline_parallel)
-    least = max(group, spec.gpu_count or 0)
+    # a count the user pinned is the total: up to one node's worth of it on each instance, not all of it
+    least = max(group, min(spec.gpu_count or 0, GPUS_PER_NODE))
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
         usable = math.floor(offer.accelerator_count / group) * group
         found.append(Candidate(offer, math.ceil(total / usable), fit))
