@@ -67,8 +67,24 @@ def test_the_report_tables_come_from_the_plan() -> None:
         "steps": ["Provision it."], "tradeoffs": ["Spot is cheaper."]})
     report = plan_markdown(plan)
     assert "inference, model at bf16 (estimated)" in report
-    assert "| 1 | aws | p5.48xlarge | us-east-1 | 8 × H100 | 80.00 | 1 | $98.3200 | $71,773.60 | aws |" in report
+    assert ("| 1 | aws | p5.48xlarge | us-east-1 | 8 × H100 | 80.00 | — | 1 | $98.3200 | $71,773.60 | aws | undated |"
+            in report)
     assert "1. Provision it." in report and "- Spot is cheaper." in report
+    assert "| inference-server | vllm/vllm-stack | 1.0.0 | MIT | because | — |" in report
+
+
+def test_the_report_shows_layout_catalog_date_alternatives_and_deliverables() -> None:
+    from stack8s_architect.planning.spec import WorkloadSpec
+    from stack8s_architect.rendering.bundle import finish_plan
+
+    from .plans import compute, plan
+
+    finished = finish_plan(plan(rows=[compute(count=8, tp=4, replicas=2, spot=True)]), WorkloadSpec(task="inference"))
+    report = plan_markdown(finished)
+    assert ("| 1 | aws | p5.48xlarge | us-east-1 | 8 × H100-SXM | 80.00 | TP=4 × 2 | 1 | $98.3200 | $71,773.60 | "
+            "aws-gpu-vantage (spot) | 2026-01-21 |") in report
+    assert "| because | other/chart 1.0 |" in report
+    assert "### Deliverables" in report and "`manifests/01-deployment.yaml`" in report and "`skypilot.yaml`" in report
 
 
 @pytest.mark.parametrize("line", ['flowchart LR\n    a["x"]\n    a --> b', 'flowchart LR\n    a[x]', "graph TD"])

@@ -70,7 +70,7 @@ class TurnEngine:
         self.extractor = extractor
         self.render = render or (lambda plan: plan.summary)
         self.narrate = narrate  # (summary, plan JSON) → an LLM's phrasing, checked number by number
-        self.finish = finish  # fills what rendering derives from the plan alone (the diagram)
+        self.finish = finish  # fills what rendering derives from the plan alone (diagram, manifests)
 
     def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
         status("reading the request")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stack8s_architect.planning.plan import DeploymentPlan
+from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
 
 
 def _cell(value: object) -> str:
@@ -23,6 +23,18 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
+def _layout(c: PlanCompute) -> str | None:
+    """How the sized model is split on this offer: tensor/pipeline parallel and replicas."""
+    if not c.tensor_parallel:
+        return None
+    parts = [f"TP={c.tensor_parallel}"]
+    if (c.pipeline_parallel or 1) > 1:
+        parts.append(f"PP={c.pipeline_parallel}")
+    if (c.replicas or 1) > 1:
+        parts.append(f"× {c.replicas}")
+    return " ".join(parts)
+
+
 def plan_markdown(plan: DeploymentPlan) -> str:
     out = [f"## Deployment plan (version {plan.version})", "", plan.summary, ""]
     if plan.sizing is not None:
@@ -39,11 +51,12 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         out += ["### Sizing", f"{s.mode}, {size} at {s.precision or 'bf16'} ({s.confidence}): {figures}.", ""]
     if plan.compute:
         out += ["### Compute (cheapest fitting first)"]
-        out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "instances", "$/hour", "$/month",
-                       "source"],
+        out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
+                       "$/month", "source", "catalog date"],
                       [[c.rank, c.provider, c.instance_type, c.region, f"{c.accelerator_count:g} × {c.accelerator}",
-                        c.gpu_memory_gib, c.instances, _usd(c.price_per_hour_usd, 4), _usd(c.monthly_cost_usd),
-                        c.source + (" (spot)" if c.spot else "")] for c in plan.compute])
+                        c.gpu_memory_gib, _layout(c), c.instances, _usd(c.price_per_hour_usd, 4),
+                        _usd(c.monthly_cost_usd), c.source + (" (spot)" if c.spot else ""),
+                        c.catalog_date or "undated"] for c in plan.compute])
         out.append("")
     if plan.models:
         out += ["### Models"]
@@ -53,11 +66,15 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         out.append("")
     if plan.kubernetes:
         out += ["### Kubernetes stack"]
-        out += _table(["role", "chart", "version", "licence", "why"],
-                      [[k.role, k.chart, k.version, k.license, k.why] for k in plan.kubernetes])
+        out += _table(["role", "chart", "version", "licence", "why", "alternatives"],
+                      [[k.role, k.chart, k.version, k.license, k.why,
+                        "; ".join(a.split(":", 1)[0] for a in k.alternatives) or None] for k in plan.kubernetes])
         out.append("")
     if plan.diagram_mermaid:
         out += ["### Architecture", "```mermaid", plan.diagram_mermaid.rstrip(), "```", ""]
+    if plan.manifests:
+        out += ["### Deliverables", "Export them as a zip (`GET …/plans/{version}/export`) or with "
+                "`architect export <conversation>`: " + ", ".join(f"`{m.path}`" for m in plan.manifests) + ".", ""]
     c = plan.cost
     out += ["### Cost (per month, 730 h)"]
     out += _table(["compute", "storage", "other", "total", "one-off", "budget"],
