@@ -21,7 +21,7 @@ from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.logging import configure_logging
 from stack8s_architect.core.settings import Settings
-from stack8s_architect.rendering.diagram import with_diagram
+from stack8s_architect.rendering.bundle import finish_plan
 from stack8s_architect.rendering.markdown import plan_markdown
 
 MESSAGES = [
@@ -50,7 +50,7 @@ def main() -> None:
     settings = Settings.load()
     configure_logging("WARNING", settings.logging.log_format)
     database = Database.open(settings)
-    chat = ChatService(database, ConversationStore, render=plan_markdown, finish=with_diagram)
+    chat = ChatService(database, ConversationStore, render=plan_markdown, finish=finish_plan)
     try:
         start = time.perf_counter()
         chat.start(MESSAGES[0])
