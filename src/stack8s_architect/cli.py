@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from collections.abc import Callable, Iterator
@@ -629,9 +630,10 @@ def export_command(
     conversation: Annotated[str, typer.Argument(help="The conversation id (`architect chat` prints it).")],
     version: Annotated[int | None, typer.Option("--version", "-v", min=1,
                                                 help="The plan version (default: the latest).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory to write (created when missing; "
-                                                "files of the bundle are overwritten). Default: "
-                                                "./stack8s-plan-<conversation>-v<version>.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory to write (created when missing). "
+                                                "Default: ./stack8s-plan-<conversation>-v<version>.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a directory that is not empty: the bundle's "
+                                        "files are overwritten and its manifests/ folder replaced.")] = False,
 ) -> None:
     """Write a plan's deliverables: README.md, plan.json, helmfile.yaml, manifests/, skypilot.yaml, diagram.mmd."""
     from stack8s_architect.agents.chat import ChatService
@@ -646,7 +648,12 @@ def export_command(
     directory = output or Path(f"stack8s-plan-{conversation[:12]}-v{plan.version}")
     if directory.exists() and not directory.is_dir():
         _fail(f"{directory} exists and is not a directory; choose another --output", 2)
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        _fail(f"{directory} is not empty; choose another --output, or add --force to replace the bundle's files "
+              "there", 2)
     try:
+        if force and (directory / "manifests").is_dir():  # no stale manifest of an earlier export stays behind
+            shutil.rmtree(directory / "manifests")
         written = bundle.write(directory)
     except OSError as exc:
         _fail(f"cannot write {directory}: {exc.strerror or exc}; choose another --output", 1)

@@ -258,6 +258,11 @@ def test_cli_export_writes_the_bundle(synced: Database, tmp_path: Path, monkeypa
     assert "no plan yet" in runner.invoke(cli_app, ["export", no_plan]).output
     assert runner.invoke(cli_app, ["export", cid, "--version", "9"]).exit_code == 2
     assert runner.invoke(cli_app, ["export", "zz"]).exit_code == 2
+    again = runner.invoke(cli_app, ["export", cid, "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    (out / "manifests" / "99-stale.yaml").write_text("kind: Stale\n")
+    forced = runner.invoke(cli_app, ["export", cid, "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and not (out / "manifests" / "99-stale.yaml").exists()
     file_in_the_way = tmp_path / "file"
     file_in_the_way.write_text("x")
     blocked = runner.invoke(cli_app, ["export", cid, "-o", str(file_in_the_way)])

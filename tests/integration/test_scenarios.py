@@ -133,7 +133,17 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
     task = yaml.safe_load(files["skypilot.yaml"])["resources"]
     assert (task["cloud"], task["region"], task["instance_type"], task["use_spot"]) == (
         top["provider"], top["region"], top["instance_type"], top["spot"])
+    sky = yaml.safe_load(files["skypilot.yaml"])
+    if "accelerators" in task:  # the task rents what the plan priced (one replica of a multi-node layout)
+        service = sky.get("service") or {}
+        copies = service.get("replicas") or (service.get("replica_policy") or {}).get("max_replicas") or 1
+        sky_gpus = copies * sky.get("num_nodes", 1) * float(task["accelerators"].rsplit(":", 1)[1])
+        assert sky_gpus <= rented
+        if (top["pipeline_parallel"] or 1) == 1 and "vllm serve" in sky["run"]:
+            assert sky_gpus == rented
     pods = [doc for doc in docs if doc["kind"] in {"Deployment", "StatefulSet", "Job"}]
+    scaled = {doc["spec"]["scaleTargetRef"]["name"]: doc["spec"].get("maxReplicaCount") or doc["spec"].get("maxReplicas")
+              for doc in docs if doc["kind"] in {"ScaledObject", "HorizontalPodAutoscaler"}}
     used = 0
     for doc in pods:
         pod = doc["spec"]["template"]["spec"]
@@ -141,15 +151,16 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
         gpus = next(iter(container["resources"]["limits"].values()))
         assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == top["instance_type"]
         assert gpus <= top["accelerator_count"]
-        copies = doc["spec"].get("replicas") or doc["spec"].get("parallelism") or 1
+        copies = (doc["spec"].get("replicas") or scaled.get(doc["metadata"]["name"]) or doc["spec"].get("parallelism")
+                  or 1)
         used += gpus * copies
         if container["name"] == "vllm":
             args = container.get("args") or container["command"][-1].split()
             assert int(_arg(args, "--tensor-parallel-size")) == top["tensor_parallel"] == gpus
             assert int(_arg(args, "--max-model-len")) == sizing["context_length_tokens"]
             assert float(_arg(args, "--gpu-memory-utilization")) == sizing["gpu_memory_utilization"]
-            if doc["kind"] == "Deployment":
-                assert doc["spec"]["replicas"] == top["replicas"]
+            if doc["kind"] == "Deployment":  # the sized replicas, fixed or as the autoscaler's ceiling
+                assert copies == top["replicas"]
     if sizing and sizing["mode"] == "inference" and any(c["role"] == "inference-server" for c in plan["kubernetes"]):
         assert pods, "an inference plan with compute renders its server"
     assert used <= rented, f"the manifests ask for {used} GPUs; the plan rents {rented}"

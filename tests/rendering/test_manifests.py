@@ -49,8 +49,8 @@ def test_inference_deployment_carries_the_sizing_and_the_top_row() -> None:
     pod = deployment["spec"]["template"]["spec"]
     container = pod["containers"][0]
     args = container["args"]
-    assert deployment["spec"]["replicas"] == 3
-    assert _arg(args, "--model") == "meta-llama/Llama-3.1-70B-Instruct"
+    assert "replicas" not in deployment["spec"]  # KEDA owns the count (re-applying must not reset it)
+    assert container["command"] == ["vllm", "serve"] and args[0] == "meta-llama/Llama-3.1-70B-Instruct"
     assert _arg(args, "--tensor-parallel-size") == "4"
     assert _arg(args, "--max-model-len") == "8192" and _arg(args, "--gpu-memory-utilization") == "0.9"
     assert _arg(args, "--dtype") == "bfloat16" and "--pipeline-parallel-size" not in args
@@ -70,11 +70,16 @@ def test_inference_deployment_carries_the_sizing_and_the_top_row() -> None:
     assert all(objects["Service"]["metadata"]["labels"][k] == v for k, v in monitor.items())
 
 
-def test_quantized_and_fp8_kv_plans_name_their_method() -> None:
-    p = plan(plan_sizing=sizing(precision="awq", weights=37.0, kv_dtype="fp8"),
-             rows=[compute(accelerator="L40S", count=1, memory=48, tp=1, instance_type="g6e.xlarge")])
-    args = _objects(plan_manifests(p))["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
-    assert _arg(args, "--quantization") == "awq" and _arg(args, "--kv-cache-dtype") == "fp8" and "--dtype" not in args
+def test_prequantized_precisions_get_no_flag_but_a_note_and_fp8_is_quantized_on_load() -> None:
+    row = compute(accelerator="L40S", count=1, memory=48, tp=1, instance_type="g6e.xlarge")
+    manifests = plan_manifests(plan(plan_sizing=sizing(precision="awq", weights=37.0, kv_dtype="fp8"), rows=[row]))
+    args = _objects(manifests)["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
+    # vLLM reads AWQ from the checkpoint (and picks the Marlin kernels); naming it would fail on compressed-tensors
+    assert "--quantization" not in args and "--dtype" not in args and _arg(args, "--kv-cache-dtype") == "fp8"
+    assert "already quantized" in manifests[1].content  # the namespace file says what to serve
+    fp8 = plan_manifests(plan(plan_sizing=sizing(precision="fp8", weights=66.0), rows=[row]))
+    args = _objects(fp8)["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert _arg(args, "--quantization") == "fp8"
 
 
 def test_one_replica_has_no_autoscaler_and_no_keda_means_an_hpa() -> None:
@@ -120,7 +125,8 @@ def test_training_single_node_job_pvc_and_tracking_env() -> None:
     assert "--nproc-per-node=8" in container["args"] and "--standalone" in container["args"]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["MLFLOW_TRACKING_URI"].startswith("http://mlflow.") and env["MLFLOW_EXPERIMENT_NAME"]
-    assert job["spec"]["activeDeadlineSeconds"] == round(6.5 * 1.5 * 3600)
+    assert "activeDeadlineSeconds" not in job["spec"]  # a slower run is not killed
+    assert job["metadata"]["annotations"]["stack8s.dev/sized-training-hours"] == "6.5"
     config = objects["ConfigMap"]["data"]
     assert config["DATASET_URI"].startswith("s3://") and config["MODEL_ID"] == "meta-llama/Llama-3.1-8B"
     claim = objects["PersistentVolumeClaim"]
@@ -143,12 +149,18 @@ def test_training_on_several_instances_is_an_indexed_job_with_rendezvous() -> No
     assert objects["ConfigMap"]["data"]["DATASET_URI"].startswith("gs://")
 
 
-def test_batch_inference_is_a_run_batch_job() -> None:
-    p = plan(roles=("inference-server", "gpu-operator"))
+def test_batch_inference_is_an_indexed_run_batch_job_one_pod_per_replica() -> None:
+    p = plan(roles=("inference-server", "gpu-operator"), plan_sizing=sizing(context=8000),
+             rows=[compute(count=8, tp=2, replicas=4)])
     objects = _objects(plan_manifests(p, WorkloadSpec(task="batch_inference", domain="llm", dataset_size_gb=50)))
-    container = objects["Job"]["spec"]["template"]["spec"]["containers"][0]
+    job = objects["Job"]["spec"]
+    container = job["template"]["spec"]["containers"][0]
     assert container["args"][:2] == ["-m", "vllm.entrypoints.openai.run_batch"]
-    assert _arg(container["args"], "--tensor-parallel-size") == "8" and "--port" not in container["args"]
+    assert _arg(container["args"], "-i") == "/data/input-$(JOB_COMPLETION_INDEX).jsonl"
+    assert _arg(container["args"], "--tensor-parallel-size") == "2" and "--port" not in container["args"]
+    assert _arg(container["args"], "--max-model-len") == "8000"  # a value equal to the port is kept
+    assert job["completionMode"] == "Indexed" and job["completions"] == job["parallelism"] == 4
+    assert objects["PersistentVolumeClaim"]["spec"]["accessModes"] == ["ReadWriteMany"]
 
 
 def test_vision_inference_runs_triton_with_its_metrics_port() -> None:
@@ -223,3 +235,37 @@ def test_every_catalog_accelerator_has_a_device_resource_of_its_vendor() -> None
                                              ("a" * 80, "a" * 63)])
 def test_dns_labels(text: str, label: str) -> None:
     assert dns_label(text) == label and DNS_LABEL.match(label)
+
+
+def test_metrics_without_the_operator_get_scrape_annotations_and_no_keda_address() -> None:
+    p = plan(roles=("inference-server", "gpu-operator", "metrics", "autoscaling"),
+             rows=[compute(count=8, tp=4, replicas=2)])
+    p = p.model_copy(update={"kubernetes": [c.model_copy(update={"chart": "victoria/victoria-metrics-single"})
+                                            if c.role == "metrics" else c for c in p.kubernetes]})
+    objects = _objects(plan_manifests(p))
+    assert "ServiceMonitor" not in objects and "ScaledObject" not in objects and "HorizontalPodAutoscaler" in objects
+    annotations = objects["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/port"] == "8000"
+
+
+def test_tpu_and_neuron_plans_render_no_cuda_workload() -> None:
+    row = compute(accelerator="TPU-v5e", count=8, memory=16, tp=8, provider="gcp", instance_type="tpu-v5litepod-8",
+                  source="anycloud-gcp", name="tpu-v5litepod-8")
+    manifests = plan_manifests(plan(rows=[row]))
+    assert [m.path for m in manifests] == ["helmfile.yaml", "manifests/00-namespace.yaml"]
+    assert "google.com/tpu" in manifests[1].content and "skypilot.yaml" in manifests[1].content
+
+
+def test_instance_types_that_are_not_label_values_are_not_selected_on() -> None:
+    row = compute(instance_type="H100_NVLINK_80GB::8", provider="fluidstack", source="skypilot-fluidstack")
+    pod = _objects(plan_manifests(plan(rows=[row])))["Deployment"]["spec"]["template"]["spec"]
+    assert "node.kubernetes.io/instance-type" not in pod["nodeSelector"]
+
+
+def test_ray_probes_have_room_and_the_yaml_has_no_aliases() -> None:
+    manifests = plan_manifests(plan(plan_sizing=sizing(weights=756.0), rows=[compute(count=8, instances=2, tp=8, pp=2)]))
+    statefulset = next(m.content for m in manifests if "statefulset" in m.path)
+    assert "&id" not in statefulset and "*id" not in statefulset
+    container = yaml.safe_load(statefulset)["spec"]["template"]["spec"]["containers"][0]
+    assert all(container[p]["timeoutSeconds"] >= 10 for p in ("startupProbe", "readinessProbe", "livenessProbe"))
+    assert container["command"][:2] == ["/bin/sh", "-c"] and "vllm serve meta-llama/" in container["command"][2]

@@ -30,13 +30,18 @@ def test_skypilot_resources_are_the_top_row() -> None:
     assert task["resources"] == {"cloud": "aws", "region": "us-east-1", "instance_type": "g6e.12xlarge",
                                  "accelerators": "L40S:4", "use_spot": True, "disk_size": 448, "ports": 8000}
     assert "--tensor-parallel-size 4" in task["run"] and "--max-model-len 8192" in task["run"]
-    assert task["service"] == {"readiness_probe": "/health", "replicas": 3}
+    assert "--data-parallel-size" not in task["run"]  # one TP group fills the instance
+    assert task["service"] == {"readiness_probe": "/health", "replicas": 3}  # the 3 instances the plan prices
     assert task["envs"]["MODEL_ID"] == "meta-llama/Llama-3.1-70B-Instruct"
 
 
-def test_skypilot_autoscales_on_the_users_request_rate() -> None:
-    task = _task(plan(rows=[compute(count=8, tp=4, replicas=2)]), WorkloadSpec(requests_per_second=10))
+def test_skypilot_rents_what_the_plan_prices() -> None:
+    # 4 replicas × TP=2 on one 8-GPU instance: one node running 4 engines, not 4 instances
+    task = _task(plan(rows=[compute(count=8, tp=2, replicas=4, instances=1)]))
+    assert "service" not in task and "--data-parallel-size 4" in task["run"] and task["resources"]["accelerators"] == "H100:8"
+    task = _task(plan(rows=[compute(count=8, tp=4, replicas=4, instances=2)]), WorkloadSpec(requests_per_second=10))
     assert task["service"]["replica_policy"] == {"min_replicas": 1, "max_replicas": 2, "target_qps_per_replica": 5.0}
+    assert "--data-parallel-size 2" in task["run"]
 
 
 def test_skypilot_uses_the_catalogs_own_names_from_skypilot_sources() -> None:
@@ -44,6 +49,12 @@ def test_skypilot_uses_the_catalogs_own_names_from_skypilot_sources() -> None:
     assert _task(plan(rows=[row]))["resources"]["accelerators"] == "H100-MEGA:8"
     unknown = compute(accelerator="RTXPRO6000", count=8, source="aws-gpu-vantage", name="NVIDIA RTX PRO 6000")
     assert "accelerators" not in _task(plan(rows=[unknown]))["resources"]  # the instance type alone
+
+
+def test_skypilot_pipeline_stages_join_the_head_with_retries() -> None:
+    task = _task(plan(plan_sizing=sizing(weights=756.0), rows=[compute(count=8, instances=2, tp=8, pp=2)]))
+    assert task["num_nodes"] == 2 and "until ray start --address=$HEAD:6379" in task["run"]
+    assert "--pipeline-parallel-size 2" in task["run"] and "service" not in task
 
 
 def test_skypilot_training_runs_torchrun_on_every_node() -> None:

@@ -103,9 +103,11 @@ def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumpt
     if memory is None and not spec.gpu_names:
         memory = _DEFAULT_MEMORY_GIB
         assumptions.append(f"no GPU memory given: at least {memory:g} GiB per GPU assumed")
-    offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=spec.gpu_count or 1,
-                     min_gpu_memory_gib=memory)  # whole GPUs unless a count says otherwise
-    return [Candidate(offer, 1, None) for offer in offers]
+    count = spec.gpu_count or 1
+    # whole GPUs; a count above one node's is the total, spread over instances of up to 8 GPUs
+    offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=min(count, GPUS_PER_NODE),
+                     min_gpu_memory_gib=memory)
+    return [Candidate(offer, max(1, math.ceil(count / offer.accelerator_count)), None) for offer in offers]
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:

@@ -10,6 +10,7 @@ sizing's budget assumed, storage from the weights and the dataset size.
 from __future__ import annotations
 
 import math
+import re
 
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -36,6 +37,11 @@ _WARM_UP_S = 300
 _SHM = "16Gi"
 _WAITING_PER_REPLICA = 4  # queued requests per replica before another replica is added
 _BUCKET_SCHEME = {"aws": "s3", "gcp": "gs", "azure": "az"}
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+# Metrics charts that run the Prometheus Operator (ServiceMonitor CRD) and their Prometheus's address.
+_OPERATOR_METRICS = {"kube-prometheus-stack", "victoria-metrics-k8s-stack"}
+_PROMETHEUS = {"kube-prometheus-stack": "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
+               "prometheus": "http://prometheus-server.monitoring.svc.cluster.local:80"}
 
 
 def _labels(w: Workload, component: str) -> dict[str, str]:
@@ -57,7 +63,7 @@ def _node_placement(w: Workload) -> dict:
     """Node selector for the plan's instance type (and GPU nodes), tolerations for GPU taints."""
     spec: dict = {}
     selector = {}
-    if w.top is not None:
+    if w.top is not None and _LABEL_VALUE.match(w.top.instance_type):  # else no well-known label can hold it
         selector["node.kubernetes.io/instance-type"] = w.top.instance_type
     if w.accelerator.vendor == "nvidia" and w.top is not None:
         selector["nvidia.com/gpu.present"] = "true"
@@ -109,7 +115,8 @@ def _vllm_container(w: Workload, plan: DeploymentPlan, *, args: list[str] | None
     return {
         "name": "vllm",
         "image": w.vllm_image,
-        "args": args if args is not None else w.vllm_args(),
+        "command": ["vllm", "serve"],  # the ROCm images have no entrypoint
+        "args": args if args is not None else w.serve_args(),
         "ports": [{"name": "http", "containerPort": VLLM_PORT}],
         "env": [_hf_token_env(), {"name": "HF_HOME", "value": "/models"}],
         "resources": _resources(w, w.gpus_per_pod),
@@ -129,17 +136,38 @@ def _pod_volumes(plan: DeploymentPlan) -> list[dict]:
 
 # -- inference ------------------------------------------------------------------------------------------
 
+def _replicas(w: Workload) -> dict:
+    """The sized replica count, unless an autoscaler owns it (re-applying would reset its scale)."""
+    return {} if _autoscaled(w) else {"replicas": w.replicas}
+
+
+def _autoscaled(w: Workload) -> bool:
+    return w.replicas > 1 and w.pipeline_parallel == 1
+
+
+def _pod_annotations(w: Workload, port: int) -> dict:
+    """Scrape annotations for a plain Prometheus (no operator, so no ServiceMonitor)."""
+    if "metrics" in w.roles and not _operator_metrics(w):
+        return {"annotations": {"prometheus.io/scrape": "true", "prometheus.io/port": str(port),
+                                "prometheus.io/path": "/metrics"}}
+    return {}
+
+
+def _operator_metrics(w: Workload) -> bool:
+    return w.roles.get("metrics", "").split("/")[-1] in _OPERATOR_METRICS
+
+
 def _vllm_deployment(w: Workload, plan: DeploymentPlan) -> dict:
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": _metadata(w, w.name, "inference"),
         "spec": {
-            "replicas": w.replicas,
+            **_replicas(w),
             "selector": {"matchLabels": _selector(w)},
             "strategy": {"type": "Recreate"} if w.replicas == 1 else {"type": "RollingUpdate", "rollingUpdate": {
                 "maxUnavailable": 1, "maxSurge": 0}},
             "template": {
-                "metadata": {"labels": _labels(w, "inference")},
+                "metadata": {"labels": _labels(w, "inference"), **_pod_annotations(w, VLLM_PORT)},
                 "spec": {**_node_placement(w), "containers": [_vllm_container(w, plan)],
                          "volumes": _pod_volumes(plan), "terminationGracePeriodSeconds": 60},
             },
@@ -148,7 +176,7 @@ def _vllm_deployment(w: Workload, plan: DeploymentPlan) -> dict:
 
 
 def _ray_script(w: Workload, head_host: str) -> str:
-    serve = " ".join(_shell_quote(arg) for arg in w.vllm_args())
+    serve = " ".join(_shell_quote(arg) for arg in w.serve_args())
     return (
         'set -e\n'
         'if [ "${HOSTNAME##*-}" = "0" ]; then\n'
@@ -176,11 +204,12 @@ def _vllm_pipeline_sets(w: Workload, plan: DeploymentPlan) -> list[tuple[str, di
         container.pop("args")
         container["command"] = ["/bin/sh", "-c", _ray_script(w, head)]
         container["ports"].append({"name": "ray", "containerPort": 6379})
-        # workers do not serve HTTP: their probes would fail; the head's readiness gates the Service
+        # workers do not serve HTTP: they are probed through Ray (`ray status` reaches the head's GCS, a few
+        # seconds), the head through vLLM's /health; the head's readiness gates the Service
+        check = ('if [ "${HOSTNAME##*-}" != "0" ]; then ray status >/dev/null; else python3 -c '
+                 f'"import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:{VLLM_PORT}/health\', timeout=5)"; fi')
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            container[probe] = {"exec": {"command": ["/bin/sh", "-c", 'if [ "${HOSTNAME##*-}" != "0" ]; then '
-                                                     "ray status >/dev/null; else curl -sf http://127.0.0.1:"
-                                                     f"{VLLM_PORT}/health; fi"]},
+            container[probe] = {"exec": {"command": ["/bin/sh", "-c", check]}, "timeoutSeconds": 15,
                                 "periodSeconds": container[probe]["periodSeconds"],
                                 "failureThreshold": container[probe]["failureThreshold"]}
         statefulset = {
@@ -219,31 +248,26 @@ def _service(w: Workload, port: int, *, extra_ports: list[dict] | None = None, h
     }
 
 
-def _prometheus_address(plan: DeploymentPlan) -> str:
-    for component in plan.kubernetes:
-        name = component.chart.split("/")[-1]
-        if component.role == "metrics" and name == "kube-prometheus-stack":
-            return "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
-        if component.role == "metrics" and name == "prometheus":
-            return "http://prometheus-server.monitoring.svc.cluster.local:80"
-    return "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
+def _prometheus_address(w: Workload) -> str | None:
+    return _PROMETHEUS.get(w.roles.get("metrics", "").split("/")[-1])
 
 
 def _autoscaler(w: Workload, plan: DeploymentPlan, metric_query: str) -> tuple[str, dict, str] | None:
     """KEDA ScaledObject when the stack has KEDA, else an HPA on a custom pod metric; none for one replica
     or for pipeline-parallel replicas (each is a Ray cluster, scaled by adding a StatefulSet)."""
-    if w.replicas <= 1 or w.pipeline_parallel > 1:
+    if not _autoscaled(w):
         return None
     note = (f"Scales 1 → {w.replicas} replicas (the sized capacity, priced in the plan) on queued requests; "
             "fewer replicas run when the queue is short.")
-    if "keda" in w.roles.get("autoscaling", ""):
+    address = _prometheus_address(w)
+    if "keda" in w.roles.get("autoscaling", "") and address:
         scaled = {
             "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
             "metadata": _metadata(w, w.name, "autoscaling"),
             "spec": {"scaleTargetRef": {"name": w.name}, "minReplicaCount": 1, "maxReplicaCount": w.replicas,
                      "cooldownPeriod": 600,
                      "triggers": [{"type": "prometheus", "metadata": {
-                         "serverAddress": _prometheus_address(plan), "query": metric_query,
+                         "serverAddress": address, "query": metric_query,
                          "threshold": str(_WAITING_PER_REPLICA)}}]},
         }
         return "scaledobject", scaled, note
@@ -260,7 +284,7 @@ def _autoscaler(w: Workload, plan: DeploymentPlan, metric_query: str) -> tuple[s
 
 
 def _service_monitor(w: Workload, port: str, path: str) -> tuple[str, dict, str] | None:
-    if "metrics" not in w.roles:
+    if not _operator_metrics(w):
         return None
     monitor = {
         "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
@@ -299,10 +323,10 @@ def _inference_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dic
     return objects + [extra for extra in extras if extra is not None]
 
 
-def _bucket(w: Workload) -> tuple[str, dict[str, str]]:
+def _bucket(w: Workload, *, triton: bool = False) -> tuple[str, dict[str, str]]:
     """The object-storage URI prefix of the plan's provider (its own store, priced in the cost), and env."""
     provider = w.top.provider if w.top else None
-    scheme = _BUCKET_SCHEME.get(provider or "")
+    scheme = "as" if triton and provider == "azure" else _BUCKET_SCHEME.get(provider or "")  # Triton's Azure scheme
     env: dict[str, str] = {}
     if scheme is None:  # providers without an object store of their own: the stack's S3-compatible store
         scheme = "s3"
@@ -312,7 +336,7 @@ def _bucket(w: Workload) -> tuple[str, dict[str, str]]:
 
 
 def _triton_deployment(w: Workload, plan: DeploymentPlan) -> dict:
-    bucket, env = _bucket(w)
+    bucket, env = _bucket(w, triton=True)
     gpus = max(1, w.gpus_per_pod) if w.top else 0
     container = {
         "name": "triton", "image": TRITON_IMAGE,
@@ -332,8 +356,9 @@ def _triton_deployment(w: Workload, plan: DeploymentPlan) -> dict:
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": _metadata(w, w.name, "inference"),
-        "spec": {"replicas": w.replicas, "selector": {"matchLabels": _selector(w)},
-                 "template": {"metadata": {"labels": _labels(w, "inference")},
+        "spec": {**_replicas(w), "selector": {"matchLabels": _selector(w)},
+                 "template": {"metadata": {"labels": _labels(w, "inference"),
+                                           **_pod_annotations(w, TRITON_METRICS_PORT)},
                               "spec": {**_node_placement(w), "containers": [container],
                                        "volumes": [{"name": "dshm", "emptyDir": {"medium": "Memory",
                                                                                  "sizeLimit": _SHM}}]}}},
@@ -343,17 +368,21 @@ def _triton_deployment(w: Workload, plan: DeploymentPlan) -> dict:
 # -- batch inference ------------------------------------------------------------------------------------
 
 def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    """An indexed Job: one pod per sized replica, each reading its own shard of the inputs."""
     data_gib = max(10.0, (w.dataset_gb or 0) * 1e9 / 2**30 * 2.2)  # inputs + outputs
+    shared = w.replicas > 1  # pods on several nodes share the volume: it must be ReadWriteMany
     claim = {
         "apiVersion": "v1", "kind": "PersistentVolumeClaim",
         "metadata": _metadata(w, f"{w.name}-data", "batch"),
-        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": gib_quantity(data_gib)}}},
+        "spec": {"accessModes": ["ReadWriteMany" if shared else "ReadWriteOnce"],
+                 "resources": {"requests": {"storage": gib_quantity(data_gib)}}},
     }
+    shard = "$(JOB_COMPLETION_INDEX)"
     if w.engine == "vllm":
-        args = ["python3", "-m", "vllm.entrypoints.openai.run_batch", "-i", "/data/input.jsonl",
-                "-o", "/data/output.jsonl", *[a for a in w.vllm_args() if a not in {"--port", str(VLLM_PORT)}]]
-        container = _vllm_container(w, plan, args=args[1:])
-        container["command"] = [args[0]]
+        args = ["-m", "vllm.entrypoints.openai.run_batch", "-i", f"/data/input-{shard}.jsonl",
+                "-o", f"/data/output-{shard}.jsonl", "--model", w.model_id or "", *w.engine_args(port=False)]
+        container = _vllm_container(w, plan, args=args)
+        container["command"] = ["python3"]
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             container.pop(probe)
         container.pop("ports")
@@ -367,14 +396,17 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
     job = {
         "apiVersion": "batch/v1", "kind": "Job",
         "metadata": _metadata(w, w.name, "batch"),
-        "spec": {"backoffLimit": 2, "ttlSecondsAfterFinished": 86400,
+        "spec": {"completionMode": "Indexed", "completions": w.replicas, "parallelism": w.replicas,
+                 "backoffLimitPerIndex": 2, "maxFailedIndexes": 0, "ttlSecondsAfterFinished": 86400,
                  "template": {"metadata": {"labels": _labels(w, "batch")},
                               "spec": {**_node_placement(w), "restartPolicy": "Never", "containers": [container],
                                        "volumes": volumes}}},
     }
-    note = ("Batch inference: reads /data/input.jsonl (OpenAI batch format), writes /data/output.jsonl"
-            + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
-    return [("pvc-data", claim, "Inputs and outputs of the batch (≈ 2.2 × the dataset)."), ("job", job, note)]
+    note = (f"Batch inference: {w.replicas} pod(s), pod i reads /data/input-i.jsonl (OpenAI batch format) and "
+            "writes /data/output-i.jsonl" + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
+    volume_note = "Inputs and outputs of the batch (≈ 2.2 × the dataset)" + (
+        "; shared by pods on several nodes, so it needs a ReadWriteMany storage class." if shared else ".")
+    return [("pvc-data", claim, volume_note), ("job", job, note)]
 
 
 # -- training -------------------------------------------------------------------------------------------
@@ -429,15 +461,16 @@ def _training_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict
     spec: dict = {"backoffLimit": 3, "ttlSecondsAfterFinished": 7 * 86400,
                   "template": {"metadata": {"labels": _labels(w, "training")}, "spec": pod}}
     hours = plan.sizing.training_hours if plan.sizing else None
-    if hours:
-        spec["activeDeadlineSeconds"] = math.ceil(hours * 1.5 * 3600)
     if nodes > 1:
         pod["subdomain"] = name
         spec.update({"completionMode": "Indexed", "completions": nodes, "parallelism": nodes})
-    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": _metadata(w, name, "training"), "spec": spec}
+    metadata = _metadata(w, name, "training")
+    if hours:  # the sizing's estimate, for the operator's eyes; no deadline kills a slower run
+        metadata["annotations"] = {"stack8s.dev/sized-training-hours": f"{hours:g}"}
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": metadata, "spec": spec}
     layout = f"{nodes} node(s) × {gpus} GPU(s)" + (f" of {w.top.instance_type}" if w.top else "")
     note = (f"Training {w.model_id or 'your model'}: {layout}, torchrun"
-            + (f"; stops after {spec['activeDeadlineSeconds']} s (1.5 × the sized {hours:g} h)" if hours else "")
+            + (f"; sized at {hours:g} h" if hours else "")
             + ". Replace the image with one holding your training code at $(TRAIN_SCRIPT).")
     objects: list[tuple[str, dict, str]] = [
         ("configmap", config, "Where the dataset and checkpoints live (the plan's object storage).")]
@@ -532,8 +565,15 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> li
         out.append(PlanManifest(path="helmfile.yaml", content=helmfile(plan, w)))
     namespace = {"apiVersion": "v1", "kind": "Namespace",
                  "metadata": {"name": w.namespace, "labels": {"app.kubernetes.io/part-of": "stack8s-plan"}}}
-    objects: list[tuple[str, dict, str]] = [("namespace", namespace, "The workload's namespace.")]
-    if w.top is not None:
+    note = "The workload's namespace."
+    if w.top is not None and not w.serves_here:
+        note += (f" No workload is rendered for {w.top.accelerator} ({w.accelerator.resource}): it needs its own "
+                 "vLLM/PyTorch build; skypilot.yaml runs it on the same instance." if w.model_id or w.engine != "vllm"
+                 else " No model is chosen yet, so no inference server is rendered.")
+    if w.quantization_note and w.kind in {"inference", "batch"}:
+        note += f" Note: {w.quantization_note}."
+    objects: list[tuple[str, dict, str]] = [("namespace", namespace, note)]
+    if w.top is not None and w.serves_here:
         if w.kind == "inference":
             objects += _inference_objects(w, plan)
         elif w.kind == "batch":

@@ -54,28 +54,32 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Pla
     envs: dict[str, str] = {"MODEL_ID": w.model_id or "", "HF_TOKEN": ""}
     if w.kind == "inference" and w.engine == "vllm":
         resources["ports"] = VLLM_PORT
-        args = " ".join(a if a != w.model_id else "$MODEL_ID" for a in w.vllm_args()[2:])
         nodes = w.pipeline_parallel
+        # one SkyPilot node is one instance of the plan: it runs every TP group the instance holds
+        # (--data-parallel-size), so the task rents what the plan priced, no more
+        engines = max(1, w.gpus_per_instance // w.tensor_parallel) if nodes == 1 else 1
+        args = " ".join(w.engine_args() + (["--data-parallel-size", str(engines)] if engines > 1 else []))
         task["setup"] = f"pip install vllm=={_VLLM_VERSION}"
         if nodes > 1:
+            task["num_nodes"] = nodes
             task["run"] = (
+                "HEAD=$(echo \"$SKYPILOT_NODE_IPS\" | head -n1)\n"
                 "if [ \"$SKYPILOT_NODE_RANK\" = \"0\" ]; then\n"
                 "  ray start --head --port=6379\n"
                 f"  vllm serve $MODEL_ID {args}\n"
                 "else\n"
-                "  ray start --address=$(echo \"$SKYPILOT_NODE_IPS\" | head -n1):6379 --block\n"
+                "  until ray start --address=$HEAD:6379 --block; do sleep 5; done  # the head may start later\n"
                 "fi\n")
         else:
             task["run"] = f"vllm serve $MODEL_ID {args}\n"
-        if w.replicas > 1 and nodes == 1:
+        instances = top.instances if nodes == 1 else 1
+        if instances > 1:
             rps = spec.requests_per_second if spec else None
-            # autoscaling needs a target load per replica: the user's request rate over the sized replicas
+            # autoscaling needs a target load per replica: the user's request rate over the priced instances
             task["service"] = {"readiness_probe": "/health", "replica_policy": {
-                "min_replicas": 1, "max_replicas": w.replicas,
-                "target_qps_per_replica": round(rps / w.replicas, 3)}} if rps else {
-                "readiness_probe": "/health", "replicas": w.replicas}
-        if nodes > 1:
-            task["num_nodes"] = nodes
+                "min_replicas": 1, "max_replicas": instances,
+                "target_qps_per_replica": round(rps / instances, 3)}} if rps else {
+                "readiness_probe": "/health", "replicas": instances}
     elif w.kind in {"training", "batch"}:
         nodes = max(1, w.training_nodes) if w.kind == "training" else 1
         if nodes > 1:
@@ -89,10 +93,10 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Pla
                            "--master-addr=$(echo \"$SKYPILOT_NODE_IPS\" | head -n1) --master-port=29500 "
                            "$TRAIN_SCRIPT\n")
         elif w.engine == "vllm":
-            args = " ".join(a if a != w.model_id else "$MODEL_ID" for a in w.vllm_args() if a not in {
-                "--port", str(VLLM_PORT)})
+            args = " ".join(w.engine_args(port=False))
             task["setup"] = f"pip install vllm=={_VLLM_VERSION}"
-            task["run"] = f"python -m vllm.entrypoints.openai.run_batch -i input.jsonl -o output.jsonl {args}\n"
+            task["run"] = ("python -m vllm.entrypoints.openai.run_batch -i input.jsonl -o output.jsonl "
+                           f"--model $MODEL_ID {args}\n")
         else:
             task["setup"] = "pip install -r requirements.txt"
             task["run"] = "python $BATCH_SCRIPT\n"
@@ -103,6 +107,9 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Pla
     comment = (f"SkyPilot task for the plan's top compute option: {top.instance_type} in {top.provider} "
                f"{top.region}{' (spot)' if top.spot else ''}, ${top.price_per_hour_usd:,.4f}/h per instance "
                f"({top.source}).\n"
-               + ("`sky serve up skypilot.yaml` runs the replicas behind one endpoint; " if "service" in task else "")
+               + (f"`sky serve up skypilot.yaml` runs the {top.instances} instances behind one endpoint; "
+                  if "service" in task else "")
+               + (f"The plan's {w.replicas} replicas each span {w.pipeline_parallel} instances: launch one task per "
+                  "replica. " if w.kind == "inference" and w.pipeline_parallel > 1 and w.replicas > 1 else "")
                + "`sky launch -c " + w.name + " skypilot.yaml --env HF_TOKEN` runs it once.")
     return PlanManifest(path="skypilot.yaml", content=dump(task, comment))

@@ -103,33 +103,53 @@ class Workload:
     def vllm_image(self) -> str:
         return VLLM_ROCM_IMAGE if self.accelerator.vendor == "amd" else VLLM_IMAGE
 
-    def vllm_args(self) -> list[str]:
-        """The engine arguments, each taken from the plan's sizing and its top compute row."""
-        args = ["--model", self.model_id or "", "--port", str(VLLM_PORT),
-                "--tensor-parallel-size", str(self.tensor_parallel)]
-        if self.pipeline_parallel > 1:
+    @property
+    def serves_here(self) -> bool:
+        """vLLM/Triton manifests exist for NVIDIA and AMD GPUs; TPU, Neuron and other accelerators need
+        their own builds (the SkyPilot task still runs there)."""
+        return self.accelerator.vendor in {"nvidia", "amd"} and (self.engine != "vllm" or bool(self.model_id))
+
+    def engine_args(self, *, port: bool = True, multi_node: bool = True) -> list[str]:
+        """vLLM's engine arguments (after `vllm serve <model>`), each from the plan's sizing and top row."""
+        args = ["--port", str(VLLM_PORT)] if port else []
+        args += ["--tensor-parallel-size", str(self.tensor_parallel)]
+        if self.pipeline_parallel > 1 and multi_node:
             args += ["--pipeline-parallel-size", str(self.pipeline_parallel), "--distributed-executor-backend", "ray"]
         if self.context_length_tokens:
             args += ["--max-model-len", str(self.context_length_tokens)]
         if self.gpu_memory_utilization:
             args += ["--gpu-memory-utilization", f"{self.gpu_memory_utilization:g}"]
         precision = (self.precision or "").lower()
-        quantization = _QUANTIZATION.get(precision) or ("gguf" if re.match(r"i?q\d", precision) else None)
-        if quantization:
-            args += ["--quantization", quantization]
+        if precision in _QUANTIZATION:
+            args += ["--quantization", _QUANTIZATION[precision]]
         elif precision in _DTYPE:
             args += ["--dtype", _DTYPE[precision]]
         if self.kv_cache_dtype and self.kv_cache_dtype.lower().startswith("fp8"):
             args += ["--kv-cache-dtype", "fp8"]
         return args
 
+    def serve_args(self) -> list[str]:
+        """`vllm serve` arguments: the model (positional), then the engine arguments."""
+        return [self.model_id or "", *self.engine_args()]
 
-# Precision names of the sizing → vLLM flags. Pre-quantized checkpoints (AWQ/GPTQ) carry their own
-# config; naming the method makes a mismatch fail at start instead of silently loading bf16. int8
-# (W8A8) checkpoints are read from their own quantization config, so they get no flag; llama.cpp
-# quantizations (q4_k_m …) load as GGUF.
-_QUANTIZATION = {"awq": "awq", "gptq": "gptq", "fp8": "fp8", "int4": "awq", "nf4": "bitsandbytes",
-                 "mxfp4_moe": "mxfp4", "nvfp4": "modelopt_fp4"}
+    @property
+    def quantization_note(self) -> str | None:
+        """What a precision needs that a flag cannot give: a checkpoint already quantized that way."""
+        precision = (self.precision or "").lower()
+        if precision in _QUANTIZATION or precision in _DTYPE or not precision:
+            return None
+        if re.match(r"i?q\d", precision):
+            return (f"{precision} is a llama.cpp (GGUF) quantization: point the model at the .gguf file "
+                    "(vLLM loads GGUF from a local path) or serve it with llama.cpp")
+        return (f"{precision} weights: serve a checkpoint already quantized so (an AWQ/GPTQ/compressed-tensors "
+                f"release of {self.model_id or 'the model'}); vLLM reads its quantization from the checkpoint")
+
+
+# Precision names of the sizing → vLLM flags, only where vLLM quantizes a 16-bit checkpoint while
+# loading it (fp8 dynamic, bitsandbytes 4-bit). AWQ/GPTQ/int4/int8/mxfp4/nvfp4 need a checkpoint already
+# quantized, whose config vLLM reads (and picks the fastest kernel for); naming a method for them
+# would fail against compressed-tensors checkpoints, so they get no flag and a note instead.
+_QUANTIZATION = {"fp8": "fp8", "nf4": "bitsandbytes"}
 _DTYPE = {"bf16": "bfloat16", "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16", "fp32": "float32"}
 
 

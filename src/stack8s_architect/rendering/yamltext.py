@@ -10,7 +10,8 @@ _Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_Base):  # type: ignore[misc, valid-type]
-    pass
+    def ignore_aliases(self, data: object) -> bool:  # a dict used twice is written twice, not as &id001
+        return True
 
 
 def _str(dumper: yaml.BaseDumper, value: str) -> yaml.ScalarNode:
