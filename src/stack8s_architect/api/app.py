@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
@@ -90,5 +91,8 @@ def create_app(
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(_STATIC / "index.html")
+
+    # the web UI's files, front-end libraries vendored from npm under vendor/ (scripts/vendor_frontend.py)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     return app
