@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from stack8s_architect.agents.chat import ChatService
+from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
+from stack8s_architect.core.logging import configure_logging
+from stack8s_architect.core.settings import Settings
+from stack8s_architect.rendering.bundle import finish_plan
+from stack8s_architect.rendering.markdown import plan_markdown
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,3 +58,15 @@ def machine() -> str:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+@contextmanager
+def chat_service() -> Iterator[ChatService]:
+    """The chat service as the API builds it (offline engine), over the catalogs in ARCHITECT_HOME."""
+    settings = Settings.load()
+    configure_logging("WARNING", settings.logging.log_format)
+    database = Database.open(settings)
+    try:
+        yield ChatService(database, ConversationStore, render=plan_markdown, finish=finish_plan)
+    finally:
+        database.close()

@@ -14,15 +14,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import machine, median, percentile
+from _common import chat_service, machine, median, percentile
 
-from stack8s_architect.agents.chat import ChatMessageRequest, ChatService
-from stack8s_architect.conversations.repository import ConversationStore
-from stack8s_architect.core.database import Database
-from stack8s_architect.core.logging import configure_logging
-from stack8s_architect.core.settings import Settings
-from stack8s_architect.rendering.bundle import finish_plan
-from stack8s_architect.rendering.markdown import plan_markdown
+from stack8s_architect.agents.chat import ChatMessageRequest
+
 
 MESSAGES = [
     "Serve Llama 3.1 70B for 50 concurrent users on AWS under $15k/month",
@@ -47,11 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    settings = Settings.load()
-    configure_logging("WARNING", settings.logging.log_format)
-    database = Database.open(settings)
-    chat = ChatService(database, ConversationStore, render=plan_markdown, finish=finish_plan)
-    try:
+    with chat_service() as chat:
         start = time.perf_counter()
         chat.start(MESSAGES[0])
         first = (time.perf_counter() - start) * 1000
@@ -70,8 +61,6 @@ def main() -> None:
                 timings["follow-up"].append((time.perf_counter() - start) * 1000)
             for name, values in timings.items():
                 rounds[name].append((percentile(values, 50), percentile(values, 95)))
-    finally:
-        database.close()
     print(machine())
     print(f"{len(MESSAGES)} first messages, each with one follow-up ({', '.join(FOLLOW_UPS)}), × {args.rounds} "
           f"rounds; first replies: {kinds}")

@@ -15,30 +15,18 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import machine, median, percentile
+from _common import chat_service, machine, median, percentile
 from chat_turn import MESSAGES
 
-from stack8s_architect.agents.chat import ChatService
-from stack8s_architect.conversations.repository import ConversationStore
-from stack8s_architect.core.database import Database
-from stack8s_architect.core.logging import configure_logging
-from stack8s_architect.core.settings import Settings
-from stack8s_architect.rendering.bundle import bundle_files, deliverables, finish_plan
-from stack8s_architect.rendering.markdown import plan_markdown
+from stack8s_architect.rendering.bundle import bundle_files, deliverables
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    settings = Settings.load()
-    configure_logging("WARNING", settings.logging.log_format)
-    database = Database.open(settings)
-    chat = ChatService(database, ConversationStore, render=plan_markdown, finish=finish_plan)
-    try:
+    with chat_service() as chat:
         replies = [chat.start(message) for message in MESSAGES]
-    finally:
-        database.close()
     planned = [(r.plan, r.spec) for r in replies if r.plan is not None]
     start = time.perf_counter()
     bundle_files(planned[0][0])

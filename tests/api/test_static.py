@@ -50,5 +50,6 @@ def test_the_service_serves_the_page_and_the_libraries(client: TestClient) -> No
     assert response.status_code == 200 and "javascript" in response.headers["content-type"]
     on_disk = (VENDOR / "mermaid" / "mermaid.min.js").read_bytes()
     assert hashlib.sha256(response.content).digest() == hashlib.sha256(on_disk).digest()
-    assert client.get("/static/vendor/nothing.js").status_code == 404
-    assert client.get("/static/../pyproject.toml").status_code == 404
+    missing = client.get("/static/vendor/nothing.js")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.get("/static/..%2F..%2F..%2Fpyproject.toml").status_code == 404  # no way out of the folder

@@ -6,7 +6,8 @@ import pytest
 
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanCost, PlanModel
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.rendering.diagram import plan_diagram, with_diagram
+from stack8s_architect.rendering.bundle import finish_plan
+from stack8s_architect.rendering.diagram import plan_diagram
 from stack8s_architect.rendering.markdown import plan_markdown
 
 from .mermaid import check_flowchart
@@ -54,7 +55,7 @@ def test_training_flow_data_storage_training_tracking_registry() -> None:
 
 
 def test_the_report_embeds_the_diagram() -> None:
-    plan = with_diagram(_plan(("inference-server", "vllm/vllm-stack")), WorkloadSpec())
+    plan = finish_plan(_plan(("inference-server", "vllm/vllm-stack")), WorkloadSpec())
     report = plan_markdown(plan)
     assert "```mermaid\nflowchart LR" in report and plan.diagram_mermaid.strip() in report
 

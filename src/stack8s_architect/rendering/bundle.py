@@ -21,6 +21,7 @@ from stack8s_architect.rendering.diagram import plan_diagram
 from stack8s_architect.rendering.manifests import plan_manifests
 from stack8s_architect.rendering.markdown import plan_markdown
 from stack8s_architect.rendering.skypilot import skypilot_task
+from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.rendering.validation import (
     KUBERNETES_VERSIONS,
     Problem,
@@ -33,8 +34,9 @@ _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
 def deliverables(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> list[PlanManifest]:
-    manifests = plan_manifests(plan, spec)
-    task = skypilot_task(plan, spec)
+    workload = read_workload(plan, spec)  # one reading for both, so they agree
+    manifests = plan_manifests(plan, spec, workload=workload)
+    task = skypilot_task(plan, spec, workload=workload)
     return manifests + ([task] if task else [])
 
 

@@ -8,7 +8,6 @@ a role appears only when the plan's Kubernetes stack fills it.
 from __future__ import annotations
 
 from stack8s_architect.planning.plan import DeploymentPlan
-from stack8s_architect.planning.spec import WorkloadSpec
 
 # (from, to, label, dashed) between roles, drawn when both ends are in the plan.
 _FLOWS: tuple[tuple[str, str, str, bool], ...] = (
@@ -92,7 +91,3 @@ def plan_diagram(plan: DeploymentPlan, *, dataset_gb: float | None = None) -> st
         lines += [f"    {_id(role)} -. runs on .-> gpu_nodes" for role in runs_on_gpus]
     return "\n".join(lines) + "\n"
 
-
-def with_diagram(plan: DeploymentPlan, spec: WorkloadSpec) -> DeploymentPlan:
-    """The plan with its `diagram_mermaid` filled (the chat service's finishing step)."""
-    return plan.model_copy(update={"diagram_mermaid": plan_diagram(plan, dataset_gb=spec.dataset_size_gb)})

@@ -557,9 +557,10 @@ def helmfile(plan: DeploymentPlan, w: Workload) -> str:
 
 # -- entry point ----------------------------------------------------------------------------------------
 
-def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> list[PlanManifest]:
+def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
+                   workload: Workload | None = None) -> list[PlanManifest]:
     """The plan's Kubernetes deliverables: `helmfile.yaml` and one object per `manifests/NN-*.yaml`."""
-    w = read_workload(plan, spec)
+    w = workload or read_workload(plan, spec)
     out: list[PlanManifest] = []
     if plan.kubernetes:
         out.append(PlanManifest(path="helmfile.yaml", content=helmfile(plan, w)))

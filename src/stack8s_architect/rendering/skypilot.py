@@ -38,9 +38,10 @@ def _disk_gb(plan: DeploymentPlan, w: Workload) -> int:
     return max(256, math.ceil((weights * 3 + dataset * 1.1) * 1.074 / 64) * 64)
 
 
-def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> PlanManifest | None:
+def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
+                  workload: Workload | None = None) -> PlanManifest | None:
     """The task YAML, or None when the plan has no fitting compute option."""
-    w = read_workload(plan, spec)
+    w = workload or read_workload(plan, spec)
     top = w.top
     if top is None:
         return None
