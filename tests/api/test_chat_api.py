@@ -267,3 +267,54 @@ def test_cli_export_writes_the_bundle(synced: Database, tmp_path: Path, monkeypa
     file_in_the_way.write_text("x")
     blocked = runner.invoke(cli_app, ["export", cid, "-o", str(file_in_the_way)])
     assert blocked.exit_code == 2 and "not a directory" in blocked.output
+
+
+def test_rename_and_delete_a_conversation(client: TestClient) -> None:
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    other = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    renamed = client.patch(f"/api/v1/chat/{cid}", json={"title": "  Llama   serving  "})
+    assert renamed.status_code == 200 and renamed.json()["title"] == "Llama serving"
+    assert renamed.json()["id"] == cid and renamed.json()["latest_plan_version"] == 1
+    assert client.get(f"/api/v1/chat/{cid}").json()["title"] == "Llama serving"
+    blank = client.patch(f"/api/v1/chat/{cid}", json={"title": "   "})
+    assert blank.status_code == 422 and "title is blank" in blank.json()["error"]["message"]
+    assert client.patch(f"/api/v1/chat/{cid}", json={"title": "x" * 81}).status_code == 422
+    assert client.patch(f"/api/v1/chat/{cid}", json={"title": "a\x00b"}).status_code == 422
+    assert client.patch(f"/api/v1/chat/{'f' * 32}", json={"title": "t"}).json()["error"]["code"] == "not_found"
+
+    deleted = client.delete(f"/api/v1/chat/{cid}")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert client.get(f"/api/v1/chat/{cid}").status_code == 404
+    assert client.get(f"/api/v1/chat/{cid}/plans/1").status_code == 404
+    assert client.delete(f"/api/v1/chat/{cid}").status_code == 404
+    listed = client.get("/api/v1/chat").json()
+    assert listed["total"] == 1 and [c["id"] for c in listed["conversations"]] == [other]
+    assert client.get(f"/api/v1/chat/{other}/plans/1").status_code == 200  # the other one is untouched
+
+
+def test_a_greeting_conversation_takes_its_first_message_as_title(client: TestClient) -> None:
+    greeting = client.post("/api/v1/chat/start", json={}).json()
+    cid = greeting["conversation_id"]
+    assert client.get(f"/api/v1/chat/{cid}").json()["title"] == "New conversation"
+    client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": SERVE})
+    assert client.get(f"/api/v1/chat/{cid}").json()["title"] == SERVE
+    client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
+    assert client.get(f"/api/v1/chat/{cid}").json()["title"] == SERVE  # only the first message names it
+    renamed = client.post("/api/v1/chat/start", json={}).json()["conversation_id"]
+    client.patch(f"/api/v1/chat/{renamed}", json={"title": "Mine"})
+    client.post("/api/v1/chat/message", json={"conversation_id": renamed, "message": SERVE})
+    assert client.get(f"/api/v1/chat/{renamed}").json()["title"] == "Mine"  # a chosen title is kept
+
+
+def test_a_conversation_deleted_mid_turn_is_a_404_not_a_500(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    chat = client.app.state.chat
+    original = chat._turn
+
+    def delete_then_turn(request, status):  # noqa: ANN001, ANN202  (the user's message is stored; then it goes)
+        chat.delete(request.conversation_id)
+        return original(request, status)
+
+    monkeypatch.setattr(chat, "_turn", delete_then_turn)
+    reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
+    assert reply.status_code == 404 and "deleted during the turn" in reply.json()["error"]["message"]

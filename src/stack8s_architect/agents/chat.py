@@ -71,6 +71,20 @@ class ChatStartRequest(BaseModel):
         return _clean(value)
 
 
+class RenameRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=TITLE_CHARS, description="the conversation's new title")
+
+    @field_validator("title")
+    @classmethod
+    def _plain_title(cls, value: str) -> str:
+        value = " ".join((_clean(value) or "").split())
+        if not value:
+            raise ValueError("title is blank; give the conversation a name")
+        return value
+
+
 class ChatResponse(BaseModel):
     """DESIGN.md's chat response."""
 
@@ -107,7 +121,7 @@ class ChatService:
         request = ChatMessageRequest(conversation_id="0", message=text) if text else None  # validated up front
         with self.database.session() as session:
             store = self.store(session)
-            conversation_id = store.create(_title(text), {})
+            conversation_id = store.create(_title(text), {}, titled=text is not None)
             if request is None:
                 questions = pending(WorkloadSpec())[:1]
                 message_id, _ = store.add_message(conversation_id, "assistant", GREETING, kind="clarification",
@@ -125,6 +139,7 @@ class ChatService:
                 raise NotFoundError(f"no conversation {request.conversation_id!r}; start one with "
                                     "POST /api/v1/chat/start")
             store.add_message(request.conversation_id, "user", request.message)
+            store.title_from_message(request.conversation_id, _title(request.message))
         return self._turn(request, status)
 
     def exists(self, conversation_id: str) -> bool:
@@ -135,6 +150,8 @@ class ChatService:
         with self.database.session() as session:  # 2: the turn and its results, one at a time per conversation
             store = self.store(session)
             row = store.get(request.conversation_id, lock=True)
+            if row is None:  # deleted between the two transactions
+                raise NotFoundError(f"conversation {request.conversation_id!r} was deleted during the turn")
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
                                       self._latest_plan(store, request.conversation_id, row["latest_plan_version"]))
             engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render,
@@ -193,6 +210,21 @@ class ChatService:
             if data is None:
                 raise NotFoundError(f"conversation {conversation_id!r} has no plan version {version}")
             return DeploymentPlan.model_validate(data)
+
+    def rename(self, conversation_id: str, title: str) -> dict[str, Any]:
+        with self.database.session() as session:
+            row = self.store(session).rename(conversation_id, title)
+        if row is None:
+            raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+        return {**row, "latest_plan_version": row["latest_plan_version"] or None}
+
+    def delete(self, conversation_id: str) -> None:
+        """Delete a conversation, its messages and plans; waits for a turn in progress to finish."""
+        with self.database.session() as session:
+            store = self.store(session)
+            if store.get(conversation_id, lock=True) is None or not store.delete(conversation_id):
+                raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+        log.info("chat.deleted", conversation_id=conversation_id)
 
     def conversations(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         with self.database.session() as session:

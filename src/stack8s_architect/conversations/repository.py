@@ -9,10 +9,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stack8s_architect.conversations.tables import conversations, messages, plan_versions
+
+_SUMMARY = (conversations.c.id, conversations.c.title, conversations.c.created_at, conversations.c.updated_at,
+            conversations.c.last_sequence.label("message_count"), conversations.c.latest_plan_version)
+
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -22,9 +26,10 @@ class ConversationStore:
     def __init__(self, session: Session):
         self.session = session
 
-    def create(self, title: str, spec: dict[str, Any]) -> str:
+    def create(self, title: str, spec: dict[str, Any], *, titled: bool = True) -> str:
         conversation_id = new_id()
-        self.session.execute(insert(conversations).values(id=conversation_id, title=title, spec=spec, asked=[]))
+        self.session.execute(insert(conversations).values(id=conversation_id, title=title, titled=titled, spec=spec,
+                                                          asked=[]))
         return conversation_id
 
     def exists(self, conversation_id: str) -> bool:
@@ -81,11 +86,29 @@ class ConversationStore:
         ).mappings()
         return [dict(row) for row in rows]
 
+    def rename(self, conversation_id: str, title: str) -> dict[str, Any] | None:
+        """Set the title; the conversation's summary row, or None when there is no such conversation."""
+        row = self.session.execute(
+            update(conversations).where(conversations.c.id == conversation_id).values(title=title, titled=True)
+            .returning(*_SUMMARY)
+        ).mappings().first()
+        return dict(row) if row else None
+
+    def title_from_message(self, conversation_id: str, title: str) -> None:
+        """A conversation opened without a message takes its first message as title (unless renamed)."""
+        self.session.execute(update(conversations).where(conversations.c.id == conversation_id,
+                                                         conversations.c.titled.is_(False)).values(title=title,
+                                                                                                  titled=True))
+
+    def delete(self, conversation_id: str) -> bool:
+        """Remove the conversation with its messages and plan versions (the foreign keys cascade)."""
+        return self.session.execute(
+            delete(conversations).where(conversations.c.id == conversation_id).returning(conversations.c.id)
+        ).first() is not None
+
     def list(self, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         total = self.session.execute(select(func.count()).select_from(conversations)).scalar_one()
         rows = self.session.execute(
-            select(conversations.c.id, conversations.c.title, conversations.c.created_at, conversations.c.updated_at,
-                   conversations.c.last_sequence.label("message_count"), conversations.c.latest_plan_version)
-            .order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit).offset(offset)
+            select(*_SUMMARY).order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit).offset(offset)
         ).mappings()
         return total, [dict(row) for row in rows]

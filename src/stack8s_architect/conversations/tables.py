@@ -1,6 +1,6 @@
 """Conversations, their messages (one sequence per conversation) and plan versions."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, Table, Text, UniqueConstraint, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, Table, Text, UniqueConstraint, func, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from stack8s_architect.core.schema import metadata
@@ -9,6 +9,8 @@ conversations = Table(
     "conversations", metadata,
     Column("id", Text, primary_key=True),
     Column("title", Text, nullable=False),
+    # false while the title is the placeholder of a conversation opened without a message
+    Column("titled", Boolean, nullable=False, server_default=true()),
     Column("spec", JSONB, nullable=False),
     Column("asked", JSONB, nullable=False),
     Column("last_sequence", Integer, nullable=False, server_default="0"),

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
+from stack8s_architect.agents.chat import (ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest,
+                                           RenameRequest)
 from stack8s_architect.core.errors import ArchitectError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
@@ -106,6 +107,19 @@ def conversations(request: Request, limit: int = Query(50, ge=1, le=500),
 def history(conversation_id: ConversationId, request: Request) -> dict[str, Any]:
     """A conversation: its spec, every message in order, and its plan versions."""
     return _chat(request).history(conversation_id)
+
+
+@router.patch("/{conversation_id}")
+def rename(conversation_id: ConversationId, body: RenameRequest, request: Request) -> dict[str, Any]:
+    """Rename a conversation; answers its summary as GET /api/v1/chat lists it."""
+    return _chat(request).rename(conversation_id, body.title)
+
+
+@router.delete("/{conversation_id}", status_code=204, response_class=Response)
+def delete(conversation_id: ConversationId, request: Request) -> Response:
+    """Delete a conversation with its messages and plan versions."""
+    _chat(request).delete(conversation_id)
+    return Response(status_code=204)
 
 
 @router.get("/{conversation_id}/plans/{version}", response_model=DeploymentPlan)
