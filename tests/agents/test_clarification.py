@@ -64,3 +64,29 @@ def test_pending_depends_on_the_task() -> None:
     assert "dataset_size_gb" in training and "concurrent_users" not in training
     serving = {q.field for q in pending(WorkloadSpec(task="inference", domain="llm", params_billions=8))}
     assert serving == {"concurrent_users"}
+
+
+@pytest.mark.parametrize("message", [
+    "hi, I want to do some AI",
+    "I need to deploy an LLM",
+    "I have 2TB of MRI images and want to create a model to detect lung cancer",
+    "Train an image model",
+    "I need to deploy Llama 3.1 70B for inference",
+])
+def test_every_quick_reply_answers_its_own_question(message: str) -> None:
+    """The web UI sends an option's text as the next message: the option must settle the question it belongs to."""
+    spec = extract(message).spec
+    questions = pending(spec)
+    assert questions
+    for question in questions:
+        assert question.options, f"{question.field} has no quick replies"
+        for option in question.options:
+            found = extract(option).spec.stated()
+            if question.field == "model_query" and option == "you decide":
+                assert wants_defaults(option)
+            elif question.field == "providers" and option.startswith("anywhere"):
+                assert wants_defaults(option)
+            elif question.field == "task":
+                assert {"task", "domain"} & found.keys(), option
+            else:
+                assert question.field in found, (question.field, option, found)

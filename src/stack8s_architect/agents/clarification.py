@@ -67,7 +67,8 @@ def pending(spec: WorkloadSpec) -> list[Question]:
                                   question="How many people will use it at once (or how many requests per second)?",
                                   options=["10 concurrent users", "50 concurrent users", "500 concurrent users"]))
     if spec.task == "training" and spec.dataset_size_gb is None:
-        questions.append(Question(field="dataset_size_gb", question="How much training data is there (e.g. 500 GB)?"))
+        questions.append(Question(field="dataset_size_gb", question="How much training data is there (e.g. 500 GB)?",
+                                  options=["50 GB", "500 GB", "5 TB"]))
     if _large(spec):
         if spec.budget_usd_per_month is None:
             questions.append(Question(field="budget_usd_per_month",
