@@ -35,9 +35,9 @@ def client(synced: Database) -> Iterator[TestClient]:
         yield test_client
 
 
-def _events(client: TestClient, body: dict) -> list[tuple[str, dict]]:
+def _events(client: TestClient, body: dict, path: str = "/api/v1/chat/message/stream") -> list[tuple[str, dict]]:
     events, name = [], None
-    with client.stream("POST", "/api/v1/chat/message/stream", json=body) as response:
+    with client.stream("POST", path, json=body) as response:
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():
             if line.startswith("event:"):
@@ -88,6 +88,23 @@ def test_the_stream_sends_typed_events_in_order(client: TestClient) -> None:
     done = events[-1][1]
     assert list(done) == CONTRACT and "".join(d["delta"] for n, d in events if n == "content") == done["content"]
     assert events[-2][1] == done["plan"]
+
+
+def test_the_start_stream_opens_the_conversation_first(client: TestClient) -> None:
+    events = _events(client, {"message": SERVE}, "/api/v1/chat/start/stream")
+    names = [name for name, _ in events]
+    assert names[0] == "conversation" and names[1] == "status" and names[-2:] == ["plan", "done"]
+    cid = events[0][1]["conversation_id"]
+    done = events[-1][1]
+    assert done["conversation_id"] == cid and done["kind"] == "plan" and done["plan"]["version"] == 1
+    history = client.get(f"/api/v1/chat/{cid}").json()
+    assert history["title"] == SERVE and [m["role"] for m in history["messages"]] == ["user", "assistant"]
+    assert history["messages"][0]["content"] == SERVE and history["plans"][0]["version"] == 1
+    for body, text in (({}, "message: Field required"), ({"message": " "}, "message is blank"),
+                       ({"message": "hi", "conversation_id": "ab"}, "conversation_id: Extra inputs")):
+        refused = client.post("/api/v1/chat/start/stream", json=body)
+        assert refused.status_code == 422 and text in refused.json()["error"]["message"], refused.json()
+    assert client.get("/api/v1/chat").json()["total"] == 1  # nothing stored for the refused ones
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "text"), [

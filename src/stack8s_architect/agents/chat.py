@@ -44,6 +44,12 @@ def _clean(value: str | None) -> str | None:
     return value
 
 
+def _message_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("message is blank; say what the workload is")
+    return _clean(value) or value
+
+
 class ChatMessageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,12 +57,7 @@ class ChatMessageRequest(BaseModel):
                                  description="the id /chat/start returned")
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
 
-    @field_validator("message")
-    @classmethod
-    def _plain_text(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("message is blank; say what the workload is")
-        return _clean(value) or value
+    _plain_text = field_validator("message")(_message_text)
 
 
 class ChatStartRequest(BaseModel):
@@ -69,6 +70,16 @@ class ChatStartRequest(BaseModel):
     @classmethod
     def _plain_text(cls, value: str | None) -> str | None:
         return _clean(value)
+
+
+class ChatStreamStartRequest(BaseModel):
+    """A first message, answered as a stream (the conversation id comes back in the first event)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+    _plain_text = field_validator("message")(_message_text)
 
 
 class RenameRequest(BaseModel):
@@ -117,6 +128,13 @@ class ChatService:
 
     def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
         """Open a conversation; the first message is stored with it in one transaction, then answered."""
+        opened = self.open(message)
+        if isinstance(opened, ChatResponse):
+            return opened
+        return self._turn(opened, status)
+
+    def open(self, message: str | None) -> ChatMessageRequest | ChatResponse:
+        """Store a new conversation with its first message (the turn is `answer`'s), or with the greeting."""
         text = message if message and message.strip() else None
         request = ChatMessageRequest(conversation_id="0", message=text) if text else None  # validated up front
         with self.database.session() as session:
@@ -130,7 +148,11 @@ class ChatService:
                 return ChatResponse(conversation_id=conversation_id, message_id=message_id, kind="clarification",
                                     content=GREETING, questions=questions, spec=WorkloadSpec(), plan=None, warnings=[])
             store.add_message(conversation_id, "user", request.message)
-        return self._turn(request.model_copy(update={"conversation_id": conversation_id}), status)
+        return request.model_copy(update={"conversation_id": conversation_id})
+
+    def answer(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
+        """The turn for a user message already stored (by `open`)."""
+        return self._turn(request, status)
 
     def message(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
         with self.database.session() as session:  # 1: the user's words are kept whatever happens next

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 import anyio
@@ -13,7 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from stack8s_architect.agents.chat import (ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest,
-                                           RenameRequest)
+                                           ChatStreamStartRequest, RenameRequest)
 from stack8s_architect.core.errors import ArchitectError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
@@ -42,23 +42,41 @@ def message(body: ChatMessageRequest, request: Request) -> ChatResponse:
     return _chat(request).message(body)
 
 
+@router.post("/start/stream")
+async def start_stream(body: ChatStreamStartRequest, request: Request) -> EventSourceResponse:
+    """Open a conversation with its first message and answer it as server-sent events: `conversation`
+    ({conversation_id}, once the message is stored), then the events of /message/stream."""
+    chat = _chat(request)
+    opened = await anyio.to_thread.run_sync(chat.open, body.message)
+    assert isinstance(opened, ChatMessageRequest)  # a message is required here, so never the greeting
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        yield _event("conversation", {"conversation_id": opened.conversation_id})
+        async for event in _turn_events(chat, opened, chat.answer):
+            yield event
+
+    return EventSourceResponse(events(), ping=15)
+
+
 @router.post("/message/stream")
 async def message_stream(body: ChatMessageRequest, request: Request) -> EventSourceResponse:
     """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`)."""
     chat = _chat(request)
     if not await anyio.to_thread.run_sync(chat.exists, body.conversation_id):  # a 404 before the stream opens
         raise NotFoundError(f"no conversation {body.conversation_id!r}; start one with POST /api/v1/chat/start")
-    return EventSourceResponse(_turn_events(chat, body), ping=15)
+    return EventSourceResponse(_turn_events(chat, body, chat.message), ping=15)
 
 
-async def _turn_events(chat: ChatService, body: ChatMessageRequest) -> AsyncIterator[ServerSentEvent]:
+async def _turn_events(chat: ChatService, body: ChatMessageRequest,
+                       run: Callable[[ChatMessageRequest, Callable[[str], None]], ChatResponse]
+                       ) -> AsyncIterator[ServerSentEvent]:
     loop = asyncio.get_running_loop()
     statuses: asyncio.Queue[str] = asyncio.Queue()
 
     def status(text: str) -> None:
         loop.call_soon_threadsafe(statuses.put_nowait, text)
 
-    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: chat.message(body, status)))
+    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: run(body, status)))
     while not turn.done() or not statuses.empty():
         getter = asyncio.ensure_future(statuses.get())
         done, _ = await asyncio.wait({getter, turn}, return_when=asyncio.FIRST_COMPLETED)
