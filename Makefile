@@ -9,7 +9,7 @@ ifneq ($(wildcard $(SHARED_DATA)),)
 export ARCHITECT_DATA_MIRROR ?= $(SHARED_DATA)
 endif
 
-.PHONY: install install-test run sync test bench clean
+.PHONY: install install-test chromium run sync test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# The browser tests drive Debian's chromium through Playwright (Playwright's own browser download does not
+# work on these machines). Installed when missing: as root directly, otherwise through sudo when there is one.
+SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -q >/dev/null && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+	  || echo "WARNING: could not install chromium; the browser tests will skip (apt-get install chromium)"; }
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
@@ -35,7 +45,7 @@ sync: install
 run: sync
 	$(BIN)/architect serve
 
-test: install-test
+test: install-test chromium
 	$(BIN)/python -m pytest
 
 bench: install

@@ -4,6 +4,7 @@ driven by Playwright. Screenshots go to `artifacts/screenshots/` (git-ignored)."
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import threading
@@ -101,7 +102,10 @@ def service(postgres_server: EmbeddedPostgres, template_database: str, tmp_path_
 @pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install -y chromium)")
+        reason = "Debian's chromium is not installed (make test installs it: apt-get install -y chromium)"
+        if os.environ.get("ARCHITECT_REQUIRE_BROWSER"):
+            pytest.fail(reason + "; ARCHITECT_REQUIRE_BROWSER is set (CI)")
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

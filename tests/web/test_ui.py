@@ -248,7 +248,14 @@ def test_user_text_is_shown_as_text_and_a_failed_turn_can_be_retried(desktop, se
     page.keyboard.press("Enter")
     error = page.wait_for_selector(".message.error")
     assert "no conversation" in error.inner_text() and page.locator(".message.error button").inner_text() == "Retry"
+    assert page.input_value("#composer-input") == "use spot"  # the words are back in the box
     shoot(page, "07-failed-turn")
+    # the deleted conversation is gone from the page too; Retry sends the words in a new conversation
+    page.wait_for_selector(f'#conversation-list li[data-id="{cid}"]', state="detached")
+    page.click(".message.error button")
+    page.wait_for_selector(".message.assistant:not(.error)")
+    assert page.input_value("#composer-input") == "" and _cid(page) != cid
+    assert service.http.get(f"/api/v1/chat/{_cid(page)}").json()["messages"][0]["content"] == "use spot"
 
 
 def test_the_phone_layout(browser, service: Service, console: Console) -> None:  # noqa: ANN001

@@ -329,9 +329,14 @@ async function send(text) {
   } catch (error) {
     setStatus("");
     reply.remove();
+    if (!input.value.trim()) input.value = text;  // nothing the user typed is lost
     box.append(el("div", { class: "message assistant error", role: "alert" },
       el("p", { text: `That turn failed: ${error.message}` }),
-      el("button", { type: "button", onclick: (event) => { event.currentTarget.closest(".message").remove(); send(text); } }, "Retry")));
+      el("button", { type: "button", onclick: (event) => {
+        event.currentTarget.closest(".message").remove();
+        if (input.value.trim() === text) input.value = "";
+        send(text);
+      } }, "Retry")));
   } finally {
     if (frame) cancelAnimationFrame(frame);
     state.busy = false;
@@ -339,8 +344,8 @@ async function send(text) {
   }
   if (conversationId) {
     const keep = box.querySelector(".message.error");
-    await openConversation(conversationId, { focus: false });
-    if (keep) box.append(keep);
+    await openConversation(conversationId, { focus: false });  // a deleted one resets to a new conversation
+    if (keep) { $("#intro").hidden = true; box.append(keep); }
     await loadConversations();
     if (finished?.plan) markPlanUpdated();
   }
