@@ -316,8 +316,16 @@ async function send(text) {
         if (!reply.isConnected) box.append(reply);
         content += data.delta;
         if (!frame) frame = requestAnimationFrame(paint);
-      } else if (event === "plan") {
+      } else if (event === "plan") {  // shown at once; the history is re-read when the turn is done
         state.plans.set(data.version, data);
+        if (!state.history || state.history.conversation_id !== conversationId) {
+          state.history = { conversation_id: conversationId, messages: [], plans: [], latest_plan_version: null };
+        }
+        if (!state.history.plans.some((v) => v.version === data.version)) {
+          state.history.plans.push({ version: data.version, created_at: new Date().toISOString() });
+        }
+        state.history.latest_plan_version = data.version;
+        showVersion(data.version);
       } else if (event === "done") {
         finished = data;
       } else if (event === "error") {
@@ -850,6 +858,7 @@ async function main() {
   const wanted = /^#c=([0-9a-f]{1,64})$/.exec(location.hash);
   if (wanted) await openConversation(wanted[1]);
   else newConversation();
+  document.body.dataset.ready = "true";  // the first render is done (tests and scripts wait for it)
 }
 
 main();
