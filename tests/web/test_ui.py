@@ -12,6 +12,7 @@ import re
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import Console, Service, open_page, shoot
 
@@ -23,6 +24,13 @@ RAG = "A RAG chatbot over our documents with Llama 3.1 8B for 20 concurrent user
 
 def _money(value: float) -> str:
     return f"${value:,.2f}"
+
+
+def _planned(page) -> None:  # noqa: ANN001
+    """The plan is shown and the turn is over (the history re-read, the box usable again)."""
+    page.wait_for_selector("#plan-body:not([hidden])")
+    page.wait_for_selector("#messages:not([aria-busy])", state="attached")
+    expect(page.locator("#send")).to_be_enabled()
 
 
 def _cid(page) -> str:  # noqa: ANN001
@@ -50,7 +58,7 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     assert page.locator(f'#conversation-list li[data-id="{cid}"] .title').inner_text() == LLAMA
 
     page.get_by_role("button", name="$10,000/month").click()
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
     shoot(page, "02-plan")
     assert streams == ["start/stream", "message/stream"]  # both turns streamed over SSE
     assert page.locator(".quick-reply").count() == 0
@@ -110,7 +118,7 @@ def test_the_diagram_renders_as_svg_and_manifests_download(desktop, service: Ser
     cid = service.converse(RAG)
     plan = service.http.get(f"/api/v1/chat/{cid}/plans/1").json()
     page.goto(f"/#c={cid}")
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
 
     page.click("#tab-stack")  # a vector database has alternatives
     with_alternatives = [c for c in plan["kubernetes"] if c["alternatives"]]
@@ -158,7 +166,7 @@ def test_two_plan_versions_are_compared(desktop, service: Service) -> None:  # n
     cid = service.converse(LLAMA, "you decide", "use spot")
     first, second = (service.http.get(f"/api/v1/chat/{cid}/plans/{v}").json() for v in (1, 2))
     page.goto(f"/#c={cid}")
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
     assert page.locator("#plan-title").inner_text() == "Plan v2"
     page.click("#tab-versions")
     assert page.locator("#diff-from").input_value() == "1" and page.locator("#diff-to").input_value() == "2"
@@ -177,15 +185,18 @@ def test_two_plan_versions_are_compared(desktop, service: Service) -> None:  # n
 
     # the version picker shows an older plan; the export follows it
     page.select_option("#plan-version", "1")
-    assert page.locator("#plan-title").inner_text() == "Plan v1"
-    assert page.locator("#export").get_attribute("href").endswith(f"/{cid}/plans/1/export")
+    expect(page.locator("#plan-title")).to_have_text("Plan v1")
+    expect(page.locator("#export")).to_have_attribute("href", f"/api/v1/chat/{cid}/plans/1/export")
+    page.select_option("#plan-version", "2")
+    expect(page.locator("#plan-title")).to_have_text("Plan v2")
+    expect(page.locator("#export")).to_have_attribute("href", f"/api/v1/chat/{cid}/plans/2/export")
 
 
 def test_conversations_are_renamed_and_deleted_from_the_list(desktop, service: Service) -> None:  # noqa: ANN001
     page = desktop
     keep, gone = service.converse(SERVE), service.converse(SERVE)
     page.goto(f"/#c={gone}")
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
     item = page.locator(f'#conversation-list li[data-id="{keep}"]')
     item.locator(".rename").focus()
     page.keyboard.press("Enter")
@@ -203,7 +214,11 @@ def test_conversations_are_renamed_and_deleted_from_the_list(desktop, service: S
     assert page.locator("#intro").is_visible() and page.url.endswith("/")  # the open one went: a new conversation
     # Escape cancels the dialog: nothing is deleted
     page.locator(f'#conversation-list li[data-id="{keep}"] .delete').click()
+    assert page.locator("#delete-dialog").is_visible()
     page.keyboard.press("Escape")
+    expect(page.locator("#delete-dialog")).to_be_hidden()
+    page.wait_for_timeout(300)  # a delete, had Escape confirmed it, would have been sent by now
+    expect(page.locator(f'#conversation-list li[data-id="{keep}"]')).to_be_visible()
     assert service.http.get(f"/api/v1/chat/{keep}").status_code == 200
 
 
@@ -221,7 +236,7 @@ def test_the_keyboard_alone_drives_a_turn_and_the_tabs(desktop, service: Service
     page.keyboard.press("Shift+Enter")  # a new line, not a send
     assert page.locator(".message.user").count() == 0
     page.keyboard.press("Enter")
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
     page.focus("#tab-summary")
     page.keyboard.press("ArrowRight")
     assert page.locator("#tab-compute").get_attribute("aria-selected") == "true"
@@ -239,7 +254,7 @@ def test_user_text_is_shown_as_text_and_a_failed_turn_can_be_retried(desktop, se
     page.goto("/")
     page.fill("#composer-input", hostile)
     page.click("#send")
-    page.wait_for_selector("#plan-body:not([hidden])")
+    _planned(page)
     assert page.locator(".message.user").first.inner_text() == hostile
     assert page.evaluate("window.__owned") is None and page.locator(".messages img").count() == 0
     cid = _cid(page)
@@ -264,12 +279,20 @@ def test_user_text_is_shown_as_text_and_a_failed_turn_can_be_retried(desktop, se
 def test_the_phone_layout(browser, service: Service, console: Console) -> None:  # noqa: ANN001
     cid = service.converse(SERVE, "use spot")
     page = open_page(browser, service, console, width=390, height=844, mobile=True)
+    try:
+        _phone_checks(page, cid)
+    finally:
+        page.context.close()
+    assert console.unexpected() == [], "the page logged errors"
+
+
+def _phone_checks(page, cid: str) -> None:  # noqa: ANN001
     page.goto(f"/#c={cid}")
     page.wait_for_selector("#plan-version option >> nth=1", state="attached")
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     assert page.evaluate(fits)
     assert page.locator("#chat").is_visible() and not page.locator("#plan-panel").is_visible()
-    assert not page.locator("#sidebar").is_visible() or page.locator("#sidebar").bounding_box()["x"] < -100
+    expect(page.locator("#sidebar")).to_be_hidden()  # the closed drawer: off screen and out of the tab order
     composer = page.locator("#composer").bounding_box()
     assert composer["x"] >= 0 and composer["x"] + composer["width"] <= 390 and composer["y"] + composer["height"] <= 844
     shoot(page, "08-phone-chat")
@@ -291,11 +314,11 @@ def test_the_phone_layout(browser, service: Service, console: Console) -> None: 
     page.wait_for_function("document.querySelector('#sidebar').getBoundingClientRect().x >= 0")
     assert page.locator("#menu-toggle").get_attribute("aria-expanded") == "true"
     shoot(page, "11-phone-conversations")
+    assert page.evaluate("document.activeElement.id") == "new-conversation"
     page.keyboard.press("Escape")
     assert page.locator("#menu-toggle").get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "menu-toggle"  # focus left the closing drawer
     page.click("#show-chat")
     page.fill("#composer-input", "only AWS")
     page.keyboard.press("Enter")
     page.wait_for_selector("#plan-dot:not([hidden])")  # the plan changed out of sight: the switch says so
-    page.context.close()
-    assert console.unexpected() == [], "the page logged errors"

@@ -43,6 +43,8 @@ const state = {
   sort: { key: "rank", dir: 1 },
   file: null,           // manifest path shown
   diagramSeq: 0,
+  opening: 0,           // sequence of conversation loads
+  abort: null,          // AbortController of the turn being streamed
 };
 
 // ---------------------------------------------------------------------------------------------- API
@@ -64,6 +66,10 @@ async function api(path, options = {}) {
 
 async function* serverEvents(response) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  try { yield* readEvents(reader); } finally { reader.cancel().catch(() => {}); }
+}
+
+async function* readEvents(reader) {
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
@@ -189,12 +195,24 @@ function confirmDelete(conversation) {
     state.conversations = state.conversations.filter((c) => c.id !== conversation.id);
     if (state.current === conversation.id) newConversation();
     renderConversations();
-    $("#new-conversation").focus();
+    const drawn = $(".layout").classList.contains("drawer-open") || getComputedStyle($("#menu-toggle")).display === "none";
+    (drawn ? $("#new-conversation") : $("#composer-input")).focus();
   };
   dialog.showModal();
 }
 
+function stopListening() {
+  if (!state.abort) return;
+  state.abort.abort();
+  state.abort = null;
+  state.busy = false;
+  $("#send").disabled = false;
+  $("#messages").removeAttribute("aria-busy");
+  setStatus("");
+}
+
 function newConversation() {
+  stopListening();
   state.current = null;
   state.history = null;
   state.plans = new Map();
@@ -209,13 +227,19 @@ function newConversation() {
 }
 
 async function openConversation(id, { focus = true } = {}) {
+  if (state.current !== id) stopListening();
+  const ticket = ++state.opening;  // a slower answer for an earlier click is dropped
+  let loaded;
   try {
-    state.history = await api(`${API}/${id}`);
+    loaded = await api(`${API}/${id}`);
   } catch (error) {
+    if (ticket !== state.opening) return;
     toast(error.message);
-    if (state.current === id) newConversation();
+    newConversation();
     return;
   }
+  if (ticket !== state.opening) return;
+  state.history = loaded;
   if (state.current !== id) { state.plans = new Map(); state.file = null; }
   state.current = id;
   history.replaceState(null, "", `/#c=${id}`);
@@ -280,11 +304,14 @@ async function send(text) {
   text = (text || "").trim();
   if (!text || state.busy) return;
   state.busy = true;
+  const controller = new AbortController();  // opening another conversation stops listening (the server finishes the turn)
+  state.abort = controller;
   $("#send").disabled = true;
   $("#intro").hidden = true;
   const input = $("#composer-input");
   if (input.value.trim() === text) input.value = "";
   const box = $("#messages");
+  box.setAttribute("aria-busy", "true");
   for (const old of box.querySelectorAll(".quick-replies")) old.remove();
   box.append(el("div", { class: "message user", text }));
   const reply = el("div", { class: "message assistant streaming" });
@@ -295,17 +322,21 @@ async function send(text) {
   box.scrollTop = box.scrollHeight;
   let conversationId = state.current;
   let finished = null;
+  let stored = false;  // once the server has the message, a retry would store it twice
+  let failure = null;
   try {
     const response = await fetch(conversationId ? `${API}/message/stream` : `${API}/start/stream`, {
-      method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" }, signal: controller.signal,
       body: JSON.stringify(conversationId ? { conversation_id: conversationId, message: text } : { message: text }),
     });
     if (!response.ok) {
       const body = await response.json().catch(() => null);
       throw new ApiError(body?.error?.message || `${response.status} ${response.statusText}`);
     }
+    stored = Boolean(conversationId);
     for await (const { event, data } of serverEvents(response)) {
       if (event === "conversation") {
+        stored = true;
         conversationId = data.conversation_id;
         state.current = conversationId;
         history.replaceState(null, "", `/#c=${conversationId}`);
@@ -332,31 +363,43 @@ async function send(text) {
         throw new ApiError(data.message);
       }
     }
-    if (!finished) throw new ApiError("the reply ended early; send the message again");
-    setStatus("");
+    if (!finished) throw new ApiError("the reply ended early");
   } catch (error) {
-    setStatus("");
-    reply.remove();
-    if (!input.value.trim()) input.value = text;  // nothing the user typed is lost
-    box.append(el("div", { class: "message assistant error", role: "alert" },
-      el("p", { text: `That turn failed: ${error.message}` }),
-      el("button", { type: "button", onclick: (event) => {
-        event.currentTarget.closest(".message").remove();
-        if (input.value.trim() === text) input.value = "";
-        send(text);
-      } }, "Retry")));
+    failure = error;
   } finally {
     if (frame) cancelAnimationFrame(frame);
-    state.busy = false;
-    $("#send").disabled = false;
+  }
+  if (controller.signal.aborted) return;  // the user moved on; whoever opened the other view owns the page now
+  setStatus("");
+  let errorNode = null;
+  if (failure) {
+    reply.remove();
+    if (stored) {  // the server kept the message: the history shows it; a resend would duplicate it
+      errorNode = el("div", { class: "message assistant error", role: "alert" },
+        el("p", { text: `That turn failed: ${failure.message}. Your message is kept in the conversation; ` +
+          "send it again or rephrase it." }));
+    } else {
+      if (!input.value.trim()) input.value = text;  // nothing the user typed is lost
+      errorNode = el("div", { class: "message assistant error", role: "alert" },
+        el("p", { text: `That turn failed: ${failure.message}` }),
+        el("button", { type: "button", onclick: (event) => {
+          event.currentTarget.closest(".message").remove();
+          if (input.value.trim() === text) input.value = "";
+          send(text);
+        } }, "Retry"));
+    }
+    box.append(errorNode);
   }
   if (conversationId) {
-    const keep = box.querySelector(".message.error");
     await openConversation(conversationId, { focus: false });  // a deleted one resets to a new conversation
-    if (keep) { $("#intro").hidden = true; box.append(keep); }
-    await loadConversations();
+    if (errorNode) { $("#intro").hidden = true; box.append(errorNode); box.scrollTop = box.scrollHeight; }
+    await loadConversations().catch(() => {});
     if (finished?.plan) markPlanUpdated();
   }
+  box.removeAttribute("aria-busy");
+  state.busy = false;
+  state.abort = null;
+  $("#send").disabled = false;
   input.focus();
 }
 
@@ -374,10 +417,10 @@ async function planVersion(version) {
 }
 
 async function showVersion(version) {
-  state.version = version || null;
   if (version) {
-    try { await planVersion(version); } catch (error) { toast(error.message); state.version = null; }
+    try { await planVersion(version); } catch (error) { toast(error.message); renderPlan(); return; }
   }
+  state.version = version || null;
   renderPlan();
 }
 
@@ -393,7 +436,7 @@ function renderPlan() {
     exportLink.href = `${API}/${state.current}/plans/${state.version}/export`;
     exportLink.removeAttribute("aria-disabled");
   } else {
-    exportLink.href = "#";
+    exportLink.removeAttribute("href");  // not a link at all: Enter cannot download the page
     exportLink.setAttribute("aria-disabled", "true");
   }
   $("#plan-title").textContent = plan ? `Plan v${plan.version}` : "Plan";
@@ -710,7 +753,8 @@ function renderVersions() {
   const panel = $("#panel-versions");
   const versions = state.history?.plans || [];
   const list = el("ul", { class: "version-list" }, versions.map((v) => el("li", {},
-    el("button", { type: "button", class: "icon-button", onclick: () => showVersion(v.version) }, `v${v.version}`),
+    el("button", { type: "button", class: "icon-button", "data-version": v.version, "aria-label": `Show plan version ${v.version}`,
+      onclick: () => showVersion(v.version).then(() => $(`#panel-versions [data-version="${v.version}"]`)?.focus()) }, `v${v.version}`),
     ` ${when(v.created_at)}`, v.version === state.history.latest_plan_version ? " · latest" : "")));
   if (versions.length < 2) {
     panel.replaceChildren(list, el("p", { class: "muted", text: "One version so far. Ask for a change (\"cheaper\", \"use spot\", \"only GCP\") and compare the versions here." }));
@@ -817,7 +861,9 @@ function openDrawer() {
 
 function closeDrawer() {
   if (!$(".layout").classList.contains("drawer-open")) return;
+  const inside = $("#sidebar").contains(document.activeElement);
   $(".layout").classList.remove("drawer-open");
+  if (inside) $("#menu-toggle").focus();
   $("#scrim").hidden = true;
   $("#menu-toggle").setAttribute("aria-expanded", "false");
 }
@@ -834,7 +880,11 @@ function wire() {
   $("#scrim").addEventListener("click", closeDrawer);
   $("#show-chat").addEventListener("click", () => setView("chat"));
   $("#show-plan").addEventListener("click", () => setView("plan"));
-  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDrawer(); });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || $("#delete-dialog").open || event.target.matches("input")) return;
+    closeDrawer();
+  });
+  $(".skip-link").addEventListener("click", (event) => { event.preventDefault(); $("#composer-input").focus(); });
   const tabs = $("#plan-tabs");
   tabs.addEventListener("click", (event) => {
     const tab = event.target.closest("[role=tab]");
