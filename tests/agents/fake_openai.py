@@ -17,9 +17,11 @@ class Script:
     """What the server answers: `reply` (a JSON-able object), or a failure `mode`."""
 
     reply: Any = None
-    mode: str = "ok"  # ok | error | garbage | slow
+    mode: str = "ok"  # ok | error | garbage | slow | refusal
     delay_s: float = 0.0
+    echo_key: bool = False  # an error that repeats the caller's API key, as some providers' errors do
     requests: list[dict[str, Any]] = field(default_factory=list)
+    seen_keys: list[str] = field(default_factory=list)
 
 
 def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
@@ -36,10 +38,17 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
             script.requests.append(body)
+            key = (self.headers.get("authorization") or "").removeprefix("Bearer ")
+            script.seen_keys.append(key)
             if script.mode == "slow":
                 time.sleep(script.delay_s)
             if script.mode == "error":
-                self._send(500, {"error": {"message": "boom", "type": "server_error"}})
+                detail = f"Incorrect API key provided: {key}" if script.echo_key else "boom"
+                self._send(500, {"error": {"message": detail, "type": "server_error"}})
+                return
+            if script.mode == "refusal":  # OpenAI's structured refusal: no content, a `refusal` text
+                self._send(200, _completion({"role": "assistant", "content": None,
+                                             "refusal": "I can't help with that request."}, "stop"))
                 return
             text = "this is not JSON" if script.mode == "garbage" else json.dumps(script.reply)
             tools = body.get("tools") or []

@@ -141,16 +141,24 @@ def test_a_failed_turn_keeps_the_users_message_and_the_spec(client: TestClient,
     monkeypatch.setattr(TurnEngine, "turn", broken)
     failed = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "only Lambda please"})
     assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
-    events = _events(client, {"conversation_id": cid, "message": "and use spot"})
+    events = _events(client, {"conversation_id": cid, "message": "make it 40 concurrent users"})
     assert events[-1][0] == "error" and events[-1][1]["status"] == 500
     history = client.get(f"/api/v1/chat/{cid}").json()
     assert [m["content"] for m in history["messages"] if m["role"] == "user"][1:] == ["only Lambda please",
-                                                                                    "and use spot"]
+                                                                                    "make it 40 concurrent users"]
     assert history["spec"].get("providers") is None and history["latest_plan_version"] == 1
+    assert [m.get("answered") for m in history["messages"]] == [True, None, False, False]
     monkeypatch.undo()
-    after = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "only Lambda please"}).json()
-    assert after["plan"]["version"] == 2, after["content"]
-    assert {r["provider"] for r in after["plan"]["compute"]} == {"lambda"}
+    # the retry answers both stored messages, in the order they were sent
+    after = client.post(f"/api/v1/chat/{cid}/retry").json()
+    assert after["plan"]["version"] == 3, after["content"]
+    assert {r["provider"] for r in after["plan"]["compute"]} == {"lambda"} and after["spec"]["concurrent_users"] == 40
+    history = client.get(f"/api/v1/chat/{cid}").json()
+    answers = {m["reply_to"]: m["plan_version"] for m in history["messages"] if m["role"] == "assistant"}
+    users = [m["message_id"] for m in history["messages"] if m["role"] == "user"]
+    assert [answers[u] for u in users] == [1, 2, 3] and all(m.get("answered", True) for m in history["messages"])
+    nothing = client.post(f"/api/v1/chat/{cid}/retry")
+    assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "conflict"
 
 
 def test_conversations_survive_a_restart(synced: Database) -> None:

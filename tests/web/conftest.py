@@ -3,30 +3,22 @@ driven by Playwright. Screenshots go to `artifacts/screenshots/` (git-ignored)."
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from stack8s_architect.api.app import create_app
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
-from stack8s_architect.catalog import ingest
-from stack8s_architect.catalog.sources import SourceReader, _model_source
-
-from ..catalog.models.adapters.test_llm_sources import hub_line, llmfit_row, write_jsonl_gz
 from ..conftest import create_database, drop_database
-from ..planning.fixtures import sync_fixture_catalogs
+from ..live import serving, sync_all_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -50,52 +42,14 @@ class Service:
         return cid
 
 
-# A few models, so plans name some: shapes from an llmfit-style list, licences from Hub tags.
-MODELS = {
-    "meta-llama/Llama-3.1-70B-Instruct": (70_553_706_496, "llama3.1"),
-    "meta-llama/Llama-3.1-8B-Instruct": (8_030_261_248, "llama3.1"),
-    "Qwen/Qwen2.5-7B-Instruct": (7_615_616_512, "apache-2.0"),
-    "mistralai/Mistral-7B-Instruct-v0.3": (7_248_023_552, "apache-2.0"),
-}
-
-
-def sync_fixture_models(database, root: Path) -> None:  # noqa: ANN001
-    folder = root / "mirror" / "models" / "test+models"
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = [llmfit_row(name, parameters_raw=params, parameter_count=f"{round(params / 1e9)}B",
-                       pipeline_tag="text-generation", format="safetensors", quantization="BF16",
-                       context_length=131072, hf_downloads=1_000_000 - i)
-            for i, (name, (params, _)) in enumerate(MODELS.items())]
-    (folder / "hf_models.json").write_text(json.dumps(rows))
-    write_jsonl_gz(folder / "models.jsonl.gz", [
-        hub_line(name, f"# {name}", tags=[f"license:{licence}", "text-generation"], pipeline_tag="text-generation")
-        for name, (_, licence) in MODELS.items()])
-    sources = [_model_source("test-llmfit", "llmfit", "test/models", "0" * 40, "hf_models.json", catalog_date="2026-11-01"),
-               _model_source("test-hub", "hub-dump", "test/models", "0" * 40, "models.jsonl.gz", catalog_date="2026-11-01")]
-    ingest.sync(database, SourceReader(root / "mirror", root / "cache"), sources)
-
-
 @pytest.fixture(scope="package")
 def service(postgres_server: EmbeddedPostgres, template_database: str, tmp_path_factory) -> Iterator[Service]:  # noqa: ANN001
     database = create_database(postgres_server, template_database)
     catalogs = tmp_path_factory.mktemp("catalogs")
-    sync_fixture_catalogs(database, catalogs)
-    sync_fixture_models(database, catalogs)
+    sync_all_fixtures(database, catalogs)
     app = create_app(Settings.load(), database=database, embed_in_background=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the service did not start on loopback")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=url, timeout=60) as http:
+    with serving(app) as url, httpx.Client(base_url=url, timeout=60) as http:
         yield Service(url, http)
-    server.should_exit = True
-    thread.join(timeout=30)
     drop_database(postgres_server, database)
 
 

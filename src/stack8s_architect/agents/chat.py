@@ -1,9 +1,11 @@
 """The chat service: store the user's message, run the turn, store the answer and the plan version.
 
-Two transactions per turn: the user's message is committed first, so a turn that fails midway loses
-nothing the user said (the message stays in the history, the conversation's spec is unchanged, and
-the error is reported). The second transaction locks the conversation row, so turns of one
-conversation run one at a time and every plan version and message number is taken once.
+Two transactions per turn: the user's message is committed first, so a turn that fails midway (or a
+process stopped mid-turn) loses nothing the user said: the message stays in the history, unanswered,
+the conversation's spec is unchanged, and `retry` answers it later. The second transaction locks the
+conversation row, so turns of one conversation run one at a time and every plan version and message
+number is taken once. Each answer names the message it replies to; a turn first answers any earlier
+message still waiting, so two messages sent at once are answered in the order they were stored.
 
 The store (`conversations.repository.ConversationStore`) and the plan renderer are passed in by the
 caller (API, CLI), keeping this package free of the layers above it.
@@ -13,16 +15,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
+from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.agents.clarification import Question, pending
-from stack8s_architect.agents.turn import ConversationState, Extractor, Status, TurnEngine, offline_extractor
+from stack8s_architect.agents.turn import (ConversationState, Extractor, Status, TurnEngine, TurnResult,
+                                           offline_extractor)
+from stack8s_architect.core import metrics
 from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.core.database import Database
-from stack8s_architect.core.errors import InvalidRequestError, NotFoundError
+from stack8s_architect.core.errors import ArchitectError, ConflictError, InvalidRequestError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
 from stack8s_architect.planning.planner import PlannerContext
@@ -109,10 +115,22 @@ class ChatResponse(BaseModel):
     warnings: list[str]
 
 
-StoreFactory = Callable[[Session], Any]
+StoreFactory = Callable[[Session, str], Any]
+
+
+@dataclass(frozen=True)
+class PendingTurn:
+    """A user message that is stored and waits for its answer."""
+
+    conversation_id: str
+    message_id: str
+    sequence: int
+    owner: str = LOCAL_USER
 
 
 class ChatService:
+    """Every method acts for one `owner` (a user id); another user's conversation is one that does not exist."""
+
     def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
                  embedder: Callable[[], Embedder | None] = lambda: None,
@@ -126,19 +144,19 @@ class ChatService:
         self.finish = finish
         self.embedder = embedder  # read per turn: the service loads its embedder in the background
 
-    def start(self, message: str | None, status: Status | None = None) -> ChatResponse:
+    def start(self, message: str | None, status: Status | None = None, *, owner: str = LOCAL_USER) -> ChatResponse:
         """Open a conversation; the first message is stored with it in one transaction, then answered."""
-        opened = self.open(message)
+        opened = self.open(message, owner=owner)
         if isinstance(opened, ChatResponse):
             return opened
         return self._turn(opened, status)
 
-    def open(self, message: str | None) -> ChatMessageRequest | ChatResponse:
+    def open(self, message: str | None, *, owner: str = LOCAL_USER) -> PendingTurn | ChatResponse:
         """Store a new conversation with its first message (the turn is `answer`'s), or with the greeting."""
         text = message if message and message.strip() else None
         request = ChatMessageRequest(conversation_id="0", message=text) if text else None  # validated up front
         with self.database.session() as session:
-            store = self.store(session)
+            store = self.store(session, owner)
             conversation_id = store.create(_title(text), {}, titled=text is not None)
             if request is None:
                 questions = pending(WorkloadSpec())[:1]
@@ -147,53 +165,117 @@ class ChatService:
                 store.save_state(conversation_id, {}, [q.field for q in questions], 0)  # asked: never again
                 return ChatResponse(conversation_id=conversation_id, message_id=message_id, kind="clarification",
                                     content=GREETING, questions=questions, spec=WorkloadSpec(), plan=None, warnings=[])
-            store.add_message(conversation_id, "user", request.message)
-        return request.model_copy(update={"conversation_id": conversation_id})
+            message_id, sequence = store.add_message(conversation_id, "user", request.message)
+        return PendingTurn(conversation_id, message_id, sequence, owner)
 
-    def answer(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
-        """The turn for a user message already stored (by `open`)."""
-        return self._turn(request, status)
+    def answer(self, pending_turn: PendingTurn, status: Status | None = None) -> ChatResponse:
+        """The turn for a user message already stored (by `open` or `send`)."""
+        return self._turn(pending_turn, status)
 
-    def message(self, request: ChatMessageRequest, status: Status | None = None) -> ChatResponse:
-        with self.database.session() as session:  # 1: the user's words are kept whatever happens next
-            store = self.store(session)
+    def message(self, request: ChatMessageRequest, status: Status | None = None, *,
+                owner: str = LOCAL_USER) -> ChatResponse:
+        return self._turn(self.send(request, owner=owner), status)
+
+    def send(self, request: ChatMessageRequest, *, owner: str = LOCAL_USER) -> PendingTurn:
+        """Store the user's message (committed at once: their words are kept whatever happens next)."""
+        with self.database.session() as session:
+            store = self.store(session, owner)
             if not store.exists(request.conversation_id):
                 raise NotFoundError(f"no conversation {request.conversation_id!r}; start one with "
                                     "POST /api/v1/chat/start")
-            store.add_message(request.conversation_id, "user", request.message)
+            message_id, sequence = store.add_message(request.conversation_id, "user", request.message)
             store.title_from_message(request.conversation_id, _title(request.message))
-        return self._turn(request, status)
+        return PendingTurn(request.conversation_id, message_id, sequence, owner)
 
-    def exists(self, conversation_id: str) -> bool:
+    def retry(self, conversation_id: str, status: Status | None = None, *, owner: str = LOCAL_USER) -> ChatResponse:
+        """Answer the conversation's last user message when no answer was stored for it (a failed turn, a process
+        stopped mid-turn); earlier unanswered messages are answered first, in order."""
+        return self._turn(self.pending(conversation_id, owner=owner), status)
+
+    def pending(self, conversation_id: str, *, owner: str = LOCAL_USER) -> PendingTurn:
+        """The conversation's last user message when it has no answer; 409 when there is nothing to retry."""
         with self.database.session() as session:
-            return self.store(session).exists(conversation_id)
+            store = self.store(session, owner)
+            if not store.exists(conversation_id):
+                raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
+            last = store.last_user_message(conversation_id)
+            if last is None or store.answer_to(conversation_id, last["id"]) is not None:
+                raise ConflictError("nothing to retry: every message of this conversation has its answer")
+        return PendingTurn(conversation_id, last["id"], last["sequence"], owner)
 
-    def _turn(self, request: ChatMessageRequest, status: Status | None) -> ChatResponse:
-        with self.database.session() as session:  # 2: the turn and its results, one at a time per conversation
-            store = self.store(session)
-            row = store.get(request.conversation_id, lock=True)
+    def exists(self, conversation_id: str, *, owner: str = LOCAL_USER) -> bool:
+        with self.database.session() as session:
+            return self.store(session, owner).exists(conversation_id)
+
+    def _turn(self, turn: PendingTurn, status: Status | None) -> ChatResponse:
+        """Answer `turn`'s message — and before it any earlier message still unanswered, in order — in one
+        transaction that holds the conversation's row lock: turns of one conversation run one at a time."""
+        status = status or (lambda _: None)
+        with self.database.session() as session:
+            store = self.store(session, turn.owner)
+            row = store.get(turn.conversation_id, lock=True)
             if row is None:  # deleted between the two transactions
-                raise NotFoundError(f"conversation {request.conversation_id!r} was deleted during the turn")
+                raise NotFoundError(f"conversation {turn.conversation_id!r} was deleted during the turn")
+            answered = store.answer_to(turn.conversation_id, turn.message_id)
+            if answered is not None:  # a request that took the lock first answered it, in order
+                return self._stored_response(store, turn.conversation_id, answered)
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
-                                      self._latest_plan(store, request.conversation_id, row["latest_plan_version"]))
+                                      self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
+            version = row["latest_plan_version"]
             engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render,
                                 self.narrate, self.finish)
-            result = engine.turn(state, request.message, status or (lambda _: None))
-            version = row["latest_plan_version"]
-            if result.plan is not None and result.new_plan:
-                version = result.plan.version
-            message_id, _ = store.add_message(
-                request.conversation_id, "assistant", result.content, kind=result.kind,
-                questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
-                plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings)
-            if result.plan is not None and result.new_plan:
-                store.add_plan(request.conversation_id, version, message_id, result.plan.model_dump(mode="json"))
-            store.save_state(request.conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
-        log.info("chat.turn", conversation_id=request.conversation_id, kind=result.kind,
-                 plan_version=result.plan.version if result.plan else None, new_plan=result.new_plan)
-        return ChatResponse(conversation_id=request.conversation_id, message_id=message_id, kind=result.kind,
+            result: TurnResult | None = None
+            for waiting in store.unanswered(turn.conversation_id, turn.sequence):
+                mine = waiting["id"] == turn.message_id
+                if mine:
+                    result = engine.turn(state, waiting["content"], status)
+                else:
+                    result = self._earlier_turn(session, engine, state, waiting, status)
+                if result.plan is not None and result.new_plan:
+                    version = result.plan.version
+                message_id, _ = store.add_message(
+                    turn.conversation_id, "assistant", result.content, kind=result.kind,
+                    questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
+                    plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings,
+                    reply_to=waiting["id"])
+                if result.plan is not None and result.new_plan:
+                    store.add_plan(turn.conversation_id, version, message_id, result.plan.model_dump(mode="json"))
+                store.save_state(turn.conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
+                state = ConversationState(result.spec, list(result.asked), result.plan or state.plan)
+                metrics.TURNS.labels(kind=result.kind).inc()
+                if result.plan is not None and result.new_plan:
+                    metrics.PLANS.inc()
+                log.info("chat.turn", conversation_id=turn.conversation_id, kind=result.kind,
+                         plan_version=result.plan.version if result.plan else None, new_plan=result.new_plan,
+                         earlier=not mine)
+            if result is None:  # cannot happen: the message is stored and unanswered
+                raise ConflictError(f"message {turn.message_id!r} is not waiting for an answer")
+        return ChatResponse(conversation_id=turn.conversation_id, message_id=message_id, kind=result.kind,
                             content=result.content, questions=result.questions, spec=result.spec, plan=result.plan,
                             warnings=result.warnings)
+
+    @staticmethod
+    def _earlier_turn(session: Session, engine: TurnEngine, state: ConversationState, waiting: dict[str, Any],
+                      status: Status) -> TurnResult:
+        """An earlier message left unanswered; if it cannot be answered, say so rather than block the ones after."""
+        status("answering an earlier message first")
+        try:
+            with session.begin_nested():
+                return engine.turn(state, waiting["content"], status)
+        except Exception as exc:  # noqa: BLE001  (recorded as the answer; the newer message still gets its turn)
+            log.warning("chat.earlier_turn_failed", message_id=waiting["id"], exc_info=True)
+            reason = exc.message if isinstance(exc, ArchitectError) else "an internal error"
+            return TurnResult(kind="answer", spec=state.spec, plan=state.plan, asked=list(state.asked),
+                              content=f"This message could not be answered ({reason}); nothing it said was applied. "
+                                      "Send it again if it still matters.",
+                              warnings=["an earlier message could not be answered"])
+
+    def _stored_response(self, store: Any, conversation_id: str, row: dict[str, Any]) -> ChatResponse:
+        plan = self._latest_plan(store, conversation_id, row["plan_version"] or 0)
+        return ChatResponse(conversation_id=conversation_id, message_id=row["id"], kind=row["kind"],
+                            content=row["content"], questions=[Question(**q) for q in row["questions"]],
+                            spec=WorkloadSpec.model_validate(row["spec"] or {}), plan=plan,
+                            warnings=list(row["warnings"]))
 
     @staticmethod
     def _latest_plan(store: Any, conversation_id: str, version: int) -> DeploymentPlan | None:
@@ -202,24 +284,24 @@ class ChatService:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def history(self, conversation_id: str) -> dict[str, Any]:
+    def history(self, conversation_id: str, *, owner: str = LOCAL_USER) -> dict[str, Any]:
         with self.database.session() as session:
-            store = self.store(session)
+            store = self.store(session, owner)
             row = store.get(conversation_id)
             if row is None:
                 raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
             return {"conversation_id": row["id"], "title": row["title"], "created_at": row["created_at"],
                     "updated_at": row["updated_at"], "spec": row["spec"],
                     "latest_plan_version": row["latest_plan_version"] or None,
-                    "messages": [_message_view(m) for m in store.messages(conversation_id)],
+                    "messages": _message_views(store.messages(conversation_id)),
                     "plans": store.plan_index(conversation_id)}
 
-    def plan(self, conversation_id: str, version: int | None = None) -> DeploymentPlan:
+    def plan(self, conversation_id: str, version: int | None = None, *, owner: str = LOCAL_USER) -> DeploymentPlan:
         """One stored plan version; the latest when `version` is None."""
         if version is not None and version < 1:
             raise InvalidRequestError("plan versions start at 1")
         with self.database.session() as session:
-            store = self.store(session)
+            store = self.store(session, owner)
             conversation = store.get(conversation_id)
             if conversation is None:
                 raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
@@ -233,24 +315,24 @@ class ChatService:
                 raise NotFoundError(f"conversation {conversation_id!r} has no plan version {version}")
             return DeploymentPlan.model_validate(data)
 
-    def rename(self, conversation_id: str, title: str) -> dict[str, Any]:
+    def rename(self, conversation_id: str, title: str, *, owner: str = LOCAL_USER) -> dict[str, Any]:
         with self.database.session() as session:
-            row = self.store(session).rename(conversation_id, title)
+            row = self.store(session, owner).rename(conversation_id, title)
         if row is None:
             raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
         return {**row, "latest_plan_version": row["latest_plan_version"] or None}
 
-    def delete(self, conversation_id: str) -> None:
+    def delete(self, conversation_id: str, *, owner: str = LOCAL_USER) -> None:
         """Delete a conversation, its messages and plans; waits for a turn in progress to finish."""
         with self.database.session() as session:
-            store = self.store(session)
+            store = self.store(session, owner)
             if store.get(conversation_id, lock=True) is None or not store.delete(conversation_id):
                 raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
         log.info("chat.deleted", conversation_id=conversation_id)
 
-    def conversations(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    def conversations(self, limit: int = 50, offset: int = 0, *, owner: str = LOCAL_USER) -> dict[str, Any]:
         with self.database.session() as session:
-            total, rows = self.store(session).list(limit=limit, offset=offset)
+            total, rows = self.store(session, owner).list(limit=limit, offset=offset)
         return {"total": total, "conversations": [
             {**row, "latest_plan_version": row["latest_plan_version"] or None} for row in rows]}
 
@@ -262,7 +344,11 @@ def _title(message: str | None) -> str:
     return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _message_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {"message_id": row["id"], "sequence": row["sequence"], "role": row["role"], "kind": row["kind"],
-            "content": row["content"], "questions": row["questions"], "plan_version": row["plan_version"],
-            "warnings": row["warnings"], "created_at": row["created_at"]}
+def _message_views(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages as the API shows them; a user message says whether it has its answer (else: retry it)."""
+    replied = {row["reply_to"] for row in rows if row.get("reply_to")}
+    return [{"message_id": row["id"], "sequence": row["sequence"], "role": row["role"], "kind": row["kind"],
+             "content": row["content"], "questions": row["questions"], "plan_version": row["plan_version"],
+             "warnings": row["warnings"], "created_at": row["created_at"],
+             **({"answered": row["id"] in replied} if row["role"] == "user" else {"reply_to": row.get("reply_to")})}
+            for row in rows]

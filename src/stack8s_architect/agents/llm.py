@@ -22,8 +22,9 @@ from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.agents.narration import reason_of
 from stack8s_architect.catalog.compute.service import resolve_geography, resolve_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
+from stack8s_architect.core import metrics
 from stack8s_architect.core.errors import ArchitectError, ConfigurationError
-from stack8s_architect.core.logging import get_logger
+from stack8s_architect.core.logging import get_logger, redact
 from stack8s_architect.core.settings import Settings
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.precision import precision_named
@@ -121,10 +122,13 @@ class LlmExtractor:
         try:
             findings = self.ask(message)
         except Exception as exc:  # noqa: BLE001  (any provider failure falls back to the offline engine)
+            metrics.LLM_CALLS.labels(purpose="extraction", outcome="failed").inc()
+            metrics.LLM_FALLBACKS.labels(purpose="extraction").inc()
             reason = reason_of(exc)
             log.warning("llm.extraction_failed", engine=self.label, reason=reason)
             return offline, [f"the language model ({self.label}) did not answer usably ({reason}); "
                              "the offline extractor was used"]
+        metrics.LLM_CALLS.labels(purpose="extraction", outcome="ok").inc()
         checked, dropped = checked_findings(message, findings)
         warnings = ([f"ignored what the language model read but the message does not say: {', '.join(dropped)}"]
                     if dropped else [])
@@ -136,7 +140,7 @@ def _model(settings: Settings) -> Any:
     try:
         return _build_model(settings)
     except Exception as exc:  # noqa: BLE001  (the SDKs raise their own types for a missing key)
-        reason = " ".join(str(exc).split())[:200]
+        reason = redact(" ".join(str(exc).split()))[:200]
         raise ConfigurationError(f"ARCHITECT_LLM={settings.llm.llm}: {reason} Set ARCHITECT_LLM_API_KEY (or the "
                                  "provider's own key variable), or use ARCHITECT_LLM=offline.") from exc
 

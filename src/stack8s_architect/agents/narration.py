@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from stack8s_architect.core import metrics
+from stack8s_architect.core.logging import redact
+
 _PLAN_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?")
 
 
 def reason_of(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = redact(" ".join(str(exc).split())) or type(exc).__name__
     return f"{type(exc).__name__}: {text[:160]}"
 
 
@@ -38,9 +41,13 @@ def checked_narration(narrate: Callable[[str, str], str], summary: str, plan_jso
     try:
         text = narrate(summary, plan_json).strip()
     except Exception as exc:  # noqa: BLE001
+        metrics.LLM_CALLS.labels(purpose="narration", outcome="failed").inc()
+        metrics.LLM_FALLBACKS.labels(purpose="narration").inc()
         return summary, [f"the language model did not phrase the summary ({reason_of(exc)}); the template text is used"]
     bad = unsupported_numbers(text, plan_json)
+    metrics.LLM_CALLS.labels(purpose="narration", outcome="rejected" if bad or not text else "ok").inc()
     if bad or not text:
+        metrics.LLM_FALLBACKS.labels(purpose="narration").inc()
         return summary, [f"the language model's summary had numbers not in the plan ({', '.join(bad[:5])}); "
                          "the template text is used"]
     return text, []

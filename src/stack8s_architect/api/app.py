@@ -7,12 +7,16 @@ from contextlib import asynccontextmanager
 import threading
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
+from stack8s_architect.api.middleware import BodyLimit, RequestContext
+from stack8s_architect.api.openapi import house_openapi
+from stack8s_architect.api.security import Gate, authenticated, startup_mode
 from stack8s_architect.agents.chat import ChatService
 from stack8s_architect.agents.llm import build_extractor, build_narrator
 from stack8s_architect.api.routers import catalog, chat, compute, health, models, sizing
@@ -24,7 +28,7 @@ from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.catalog.models.service import BackgroundEmbedder
 from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database
-from stack8s_architect.core.logging import get_logger
+from stack8s_architect.core.logging import get_logger, register_secret
 from stack8s_architect.core.settings import Settings
 from stack8s_architect.rendering.bundle import finish_plan
 from stack8s_architect.rendering.markdown import plan_markdown
@@ -47,6 +51,8 @@ def create_app(
 ) -> FastAPI:
     """Build the app; with no `database`, the lifespan opens (and later closes) one from settings."""
     settings = settings or Settings.load()
+    for secret in (settings.llm.llm_api_key, settings.database.url):
+        register_secret(secret.get_secret_value() if secret else None)
     # built now, not at start-up: a missing key or a bad ARCHITECT_LLM stops `serve` with one clear line
     extractor, narrator = build_extractor(settings), build_narrator(settings)
 
@@ -56,6 +62,8 @@ def create_app(
         app.state.database = database or Database.open(settings)
         if owned:
             app.state.database.upgrade()
+        mode = startup_mode(settings, app.state.database)  # refuses a public bind without tokens
+        app.state.gate = Gate(settings, app.state.database)
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
             charts = ChartCatalog(session).warm()
@@ -68,8 +76,14 @@ def create_app(
         app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=finish_plan,
                                      extractor=extractor, narrate=narrator,
                                      embedder=lambda: background.embedder if background else None)
-        log.info("service.started", host=settings.server.host, port=settings.server.port,
-                 database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm, compute_offers=offers, charts=charts)
+        log.info("service.started", host=settings.server.host, port=settings.server.port, auth=mode,
+                 database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm,
+                 compute_offers=offers, charts=charts, cors_origins=settings.security.origins,
+                 rate_limit_per_minute=settings.security.rate_limit_per_minute)
+        if mode == "single-user":
+            log.warning("service.single_user_mode", host=settings.server.host,
+                        message="no users defined and bound to loopback: every request acts as the local user; "
+                                "`architect users create NAME` + `architect tokens create NAME` require tokens")
         try:
             yield
         finally:
@@ -85,8 +99,18 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, catalog, compute, sizing, models, charts_router, chat):
-        app.include_router(module.router)
+    app.include_router(health.router)  # /health and /ready are open (probes); /metrics checks the token itself
+    for module in (catalog, compute, sizing, models, charts_router, chat):
+        app.include_router(module.router, dependencies=[Depends(authenticated)])
+    app.openapi = lambda: house_openapi(app)  # type: ignore[method-assign]
+    # outermost last: the request id wraps everything, CORS answers preflights before the body limit
+    app.add_middleware(BodyLimit, limit=settings.security.max_body_bytes)
+    if settings.security.origins:  # closed by default: no CORS headers, browsers keep other origins out
+        app.add_middleware(CORSMiddleware, allow_origins=settings.security.origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                           expose_headers=["X-Request-ID", "Retry-After", "X-Manifest-Problems"])
+    app.add_middleware(RequestContext)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stack8s_architect.core.errors import ArchitectError, UnknownNameError
+from stack8s_architect.core.errors import ArchitectError, RateLimitedError, UnauthorizedError, UnknownNameError
 from stack8s_architect.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -22,7 +22,12 @@ def _architect_error(request: Request, exc: Exception) -> JSONResponse:
     extra = {"suggestions": exc.suggestions} if isinstance(exc, UnknownNameError) else {}
     if exc.status_code >= 500:
         log.error("request.failed", path=request.url.path, code=exc.code, message=exc.message)
-    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status_code)
+    headers = {}
+    if isinstance(exc, UnauthorizedError):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RateLimitedError):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status_code, headers=headers)
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -36,7 +41,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status_code, "http_error")
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.conversations.tables import conversations, messages, plan_versions
 
 _SUMMARY = (conversations.c.id, conversations.c.title, conversations.c.created_at, conversations.c.updated_at,
@@ -23,21 +24,27 @@ def new_id() -> str:
 
 
 class ConversationStore:
-    def __init__(self, session: Session):
+    """One user's conversations: another user's conversation is, to this store, one that does not exist."""
+
+    def __init__(self, session: Session, owner: str = LOCAL_USER):
         self.session = session
+        self.owner = owner
+
+    def _mine(self, conversation_id: str) -> tuple[Any, ...]:
+        return conversations.c.id == conversation_id, conversations.c.user_id == self.owner
 
     def create(self, title: str, spec: dict[str, Any], *, titled: bool = True) -> str:
         conversation_id = new_id()
-        self.session.execute(insert(conversations).values(id=conversation_id, title=title, titled=titled, spec=spec,
-                                                          asked=[]))
+        self.session.execute(insert(conversations).values(id=conversation_id, user_id=self.owner, title=title,
+                                                          titled=titled, spec=spec, asked=[]))
         return conversation_id
 
     def exists(self, conversation_id: str) -> bool:
-        return self.session.execute(select(conversations.c.id).where(conversations.c.id == conversation_id)).first() \
+        return self.session.execute(select(conversations.c.id).where(*self._mine(conversation_id))).first() \
             is not None
 
     def get(self, conversation_id: str, *, lock: bool = False) -> dict[str, Any] | None:
-        query = select(conversations).where(conversations.c.id == conversation_id)
+        query = select(conversations).where(*self._mine(conversation_id))
         if lock:
             query = query.with_for_update()
         row = self.session.execute(query).mappings().first()
@@ -45,9 +52,10 @@ class ConversationStore:
 
     def add_message(self, conversation_id: str, role: str, content: str, *, kind: str | None = None,
                     questions: list[dict[str, Any]] | None = None, spec: dict[str, Any] | None = None,
-                    plan_version: int | None = None, warnings: list[str] | None = None) -> tuple[str, int]:
+                    plan_version: int | None = None, warnings: list[str] | None = None,
+                    reply_to: str | None = None) -> tuple[str, int]:
         sequence = self.session.execute(
-            update(conversations).where(conversations.c.id == conversation_id)
+            update(conversations).where(*self._mine(conversation_id))
             .values(last_sequence=conversations.c.last_sequence + 1, updated_at=func.now())
             .returning(conversations.c.last_sequence)
         ).scalar_one()
@@ -55,12 +63,13 @@ class ConversationStore:
         self.session.execute(insert(messages).values(
             id=message_id, conversation_id=conversation_id, sequence=sequence, role=role, kind=kind, content=content,
             questions=questions or [], spec=spec, plan_version=plan_version, warnings=warnings or [],
+            reply_to=reply_to,
         ))
         return message_id, sequence
 
     def save_state(self, conversation_id: str, spec: dict[str, Any], asked: list[str],
                    latest_plan_version: int) -> None:
-        self.session.execute(update(conversations).where(conversations.c.id == conversation_id).values(
+        self.session.execute(update(conversations).where(*self._mine(conversation_id)).values(
             spec=spec, asked=asked, latest_plan_version=latest_plan_version, updated_at=func.now()))
 
     def add_plan(self, conversation_id: str, version: int, message_id: str, plan: dict[str, Any]) -> None:
@@ -89,26 +98,53 @@ class ConversationStore:
     def rename(self, conversation_id: str, title: str) -> dict[str, Any] | None:
         """Set the title; the conversation's summary row, or None when there is no such conversation."""
         row = self.session.execute(
-            update(conversations).where(conversations.c.id == conversation_id).values(title=title, titled=True)
+            update(conversations).where(*self._mine(conversation_id)).values(title=title, titled=True)
             .returning(*_SUMMARY)
         ).mappings().first()
         return dict(row) if row else None
 
     def title_from_message(self, conversation_id: str, title: str) -> None:
         """A conversation opened without a message takes its first message as title (unless renamed)."""
-        self.session.execute(update(conversations).where(conversations.c.id == conversation_id,
+        self.session.execute(update(conversations).where(*self._mine(conversation_id),
                                                          conversations.c.titled.is_(False)).values(title=title,
                                                                                                   titled=True))
 
     def delete(self, conversation_id: str) -> bool:
         """Remove the conversation with its messages and plan versions (the foreign keys cascade)."""
         return self.session.execute(
-            delete(conversations).where(conversations.c.id == conversation_id).returning(conversations.c.id)
+            delete(conversations).where(*self._mine(conversation_id)).returning(conversations.c.id)
         ).first() is not None
 
     def list(self, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-        total = self.session.execute(select(func.count()).select_from(conversations)).scalar_one()
+        total = self.session.execute(select(func.count()).select_from(conversations)
+                                     .where(conversations.c.user_id == self.owner)).scalar_one()
         rows = self.session.execute(
-            select(*_SUMMARY).order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit).offset(offset)
+            select(*_SUMMARY).where(conversations.c.user_id == self.owner).order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit).offset(offset)
         ).mappings()
         return total, [dict(row) for row in rows]
+
+    def unanswered(self, conversation_id: str, up_to: int) -> list[dict[str, Any]]:
+        """User messages up to sequence `up_to` that no assistant message answers, oldest first."""
+        answers = select(messages.c.reply_to).where(messages.c.conversation_id == conversation_id,
+                                                    messages.c.reply_to.is_not(None))
+        rows = self.session.execute(
+            select(messages.c.id, messages.c.sequence, messages.c.content)
+            .where(messages.c.conversation_id == conversation_id, messages.c.role == "user",
+                   messages.c.sequence <= up_to, messages.c.id.not_in(answers))
+            .order_by(messages.c.sequence)
+        ).mappings()
+        return [dict(row) for row in rows]
+
+    def answer_to(self, conversation_id: str, message_id: str) -> dict[str, Any] | None:
+        """The assistant message that answers a user message, if any."""
+        row = self.session.execute(select(messages).where(messages.c.conversation_id == conversation_id,
+                                                          messages.c.reply_to == message_id)).mappings().first()
+        return dict(row) if row else None
+
+    def last_user_message(self, conversation_id: str) -> dict[str, Any] | None:
+        row = self.session.execute(
+            select(messages.c.id, messages.c.sequence, messages.c.content)
+            .where(messages.c.conversation_id == conversation_id, messages.c.role == "user")
+            .order_by(messages.c.sequence.desc()).limit(1)
+        ).mappings().first()
+        return dict(row) if row else None

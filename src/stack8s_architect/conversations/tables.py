@@ -1,13 +1,16 @@
 """Conversations, their messages (one sequence per conversation) and plan versions."""
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, Table, Text, UniqueConstraint, func, true
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, Table, Text, UniqueConstraint, func,
+                        true)
 from sqlalchemy.dialects.postgresql import JSONB
 
+from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.core.schema import metadata
 
 conversations = Table(
     "conversations", metadata,
     Column("id", Text, primary_key=True),
+    Column("user_id", Text, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, server_default=LOCAL_USER),
     Column("title", Text, nullable=False),
     # false while the title is the placeholder of a conversation opened without a message
     Column("titled", Boolean, nullable=False, server_default=true()),
@@ -17,6 +20,7 @@ conversations = Table(
     Column("latest_plan_version", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+    Index("ix_conversations_user_id_updated_at", "user_id", "updated_at"),
 )
 messages = Table(
     "messages", metadata,
@@ -30,6 +34,8 @@ messages = Table(
     Column("spec", JSONB),
     Column("plan_version", Integer),
     Column("warnings", JSONB, nullable=False, server_default="[]"),
+    # an assistant message names the user message it answers; a user message nobody answers is pending
+    Column("reply_to", Text, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("conversation_id", "sequence", name="uq_messages_conversation_sequence"),
 )

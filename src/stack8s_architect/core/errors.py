@@ -67,3 +67,28 @@ class IngestError(ArchitectError):
 class DatabaseUnavailableError(ArchitectError):
     status_code = 503
     code = "database_unavailable"
+
+
+class ConflictError(ArchitectError):
+    """The request clashes with what exists (a name taken, nothing to retry)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class UnauthorizedError(ArchitectError):
+    """No valid API token; the message says how to get one."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class RateLimitedError(ArchitectError):
+    """Too many requests for one token; `retry_after_s` says when to try again."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -3,9 +3,47 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
+
+# Credentials never reach a log line or a response: configured secrets are registered here, and anything
+# shaped like an API key or a bearer token is masked wherever it appears.
+_SECRETS: set[str] = set()
+_SHAPES = re.compile(r"(s8a_[A-Za-z0-9_-]{8,}|sk-[A-Za-z0-9_-]{12,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})")
+MASK = "[redacted]"
+
+
+def register_secret(value: str | None) -> None:
+    """Mask `value` in every log record and in `redact`ed text (short values are not worth masking)."""
+    if value and len(value) >= 6:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return _SHAPES.sub(MASK, text)
+
+
+def _redact_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_redact_values(v) for v in value)
+    return value
+
+
+def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in event.items():
+        event[key] = _redact_values(value)
+    return event
 
 
 def configure_logging(level: str = "INFO", log_format: str = "json") -> None:
@@ -21,6 +59,7 @@ def configure_logging(level: str = "INFO", log_format: str = "json") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,  # exc_info → the traceback text in the record
+        _redact_processor,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -6,6 +6,7 @@ tool already uses. A missing or wrong value fails at start with a message naming
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -106,6 +107,38 @@ class LlmSettings(BaseSettings):
         return self
 
 
+class SecuritySettings(BaseSettings):
+    """Who may call the service and how much: tokens, rate limits, body size, CORS."""
+
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore")
+
+    auth: Literal["auto", "tokens"] = Field(
+        default="auto", description="auto: tokens once a user exists (single-user mode on loopback before); "
+                                    "tokens: always")
+    rate_limit_per_minute: int = Field(default=120, ge=0, le=1_000_000, description="per token; 0 turns it off")
+    rate_limit_burst: int = Field(default=40, ge=1, le=1_000_000)
+    max_body_bytes: int = Field(default=65_536, ge=1024, le=16 * 1024 * 1024)
+    cors_origins: str = Field(default="", description="comma-separated origins allowed to call the API from a "
+                                                      "browser; empty (the default) allows none")
+
+    @field_validator("auth", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (part.strip() for part in value.split(","))):
+            if origin != "*" and not re.match(r"^https?://[^/\s]+$", origin):
+                raise ValueError(f"{origin!r} is not an origin: write scheme://host[:port], no path")
+        return value
+
+    @property
+    def origins(self) -> list[str]:
+        return [part.strip() for part in self.cors_origins.split(",") if part.strip()]
+
+
 # Field name → the environment variable a person sets, for error messages.
 _VARIABLES = {
     "url": "DATABASE_URL",
@@ -121,6 +154,11 @@ _VARIABLES = {
     "llm_api_key": "ARCHITECT_LLM_API_KEY",
     "llm_timeout_s": "ARCHITECT_LLM_TIMEOUT_S",
     "llm_narrate": "ARCHITECT_LLM_NARRATE",
+    "auth": "ARCHITECT_AUTH",
+    "rate_limit_per_minute": "ARCHITECT_RATE_LIMIT_PER_MINUTE",
+    "rate_limit_burst": "ARCHITECT_RATE_LIMIT_BURST",
+    "max_body_bytes": "ARCHITECT_MAX_BODY_BYTES",
+    "cors_origins": "ARCHITECT_CORS_ORIGINS",
 }
 
 
@@ -132,6 +170,7 @@ class Settings(BaseModel):
     logging: LoggingSettings
     data: DataSettings
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     @classmethod
     def load(cls) -> Settings:
@@ -143,6 +182,7 @@ class Settings(BaseModel):
                 logging=LoggingSettings(),
                 data=DataSettings(),
                 llm=LlmSettings(),
+                security=SecuritySettings(),
             )
         except ValidationError as exc:
             raise ConfigurationError(_describe(exc)) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -13,8 +14,10 @@ from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from stack8s_architect.agents.chat import (ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest,
-                                           ChatStreamStartRequest, RenameRequest)
-from stack8s_architect.core.errors import ArchitectError, NotFoundError
+                                           ChatStreamStartRequest, PendingTurn, RenameRequest)
+from stack8s_architect.api.security import Caller
+from stack8s_architect.core import metrics
+from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
 from stack8s_architect.rendering.bundle import bundle_files
@@ -31,44 +34,67 @@ def _chat(request: Request) -> ChatService:
 
 
 @router.post("/start", response_model=ChatResponse)
-def start(body: ChatStartRequest, request: Request) -> ChatResponse:
+def start(body: ChatStartRequest, request: Request, caller: Caller) -> ChatResponse:
     """Open a conversation; with a first message, answer it (a clarification or a plan)."""
-    return _chat(request).start(body.message)
+    return _counted(partial(_chat(request).start, body.message, owner=caller.user_id))
 
 
 @router.post("/message", response_model=ChatResponse)
-def message(body: ChatMessageRequest, request: Request) -> ChatResponse:
+def message(body: ChatMessageRequest, request: Request, caller: Caller) -> ChatResponse:
     """One turn: the reply is a clarification, a plan (a new version when it changed) or an answer."""
-    return _chat(request).message(body)
+    return _counted(partial(_chat(request).message, body, owner=caller.user_id))
+
+
+@router.post("/{conversation_id}/retry", response_model=ChatResponse,
+             responses={409: {"description": "the last message already has its answer"}})
+def retry(conversation_id: ConversationId, request: Request, caller: Caller) -> ChatResponse:
+    """Answer the last message again when its turn failed or was cut off (it is stored, but has no answer)."""
+    return _counted(partial(_chat(request).retry, conversation_id, owner=caller.user_id))
 
 
 @router.post("/start/stream")
-async def start_stream(body: ChatStreamStartRequest, request: Request) -> EventSourceResponse:
+async def start_stream(body: ChatStreamStartRequest, request: Request, caller: Caller) -> EventSourceResponse:
     """Open a conversation with its first message and answer it as server-sent events: `conversation`
     ({conversation_id}, once the message is stored), then the events of /message/stream."""
     chat = _chat(request)
-    opened = await anyio.to_thread.run_sync(chat.open, body.message)
-    assert isinstance(opened, ChatMessageRequest)  # a message is required here, so never the greeting
+    opened = await anyio.to_thread.run_sync(partial(chat.open, body.message, owner=caller.user_id))
+    assert isinstance(opened, PendingTurn)  # a message is required here, so never the greeting
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield _event("conversation", {"conversation_id": opened.conversation_id})
-        async for event in _turn_events(chat, opened, chat.answer):
+        async for event in _turn_events(opened.conversation_id, partial(chat.answer, opened)):
             yield event
 
     return EventSourceResponse(events(), ping=15)
 
 
 @router.post("/message/stream")
-async def message_stream(body: ChatMessageRequest, request: Request) -> EventSourceResponse:
-    """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`)."""
+async def message_stream(body: ChatMessageRequest, request: Request, caller: Caller) -> EventSourceResponse:
+    """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`).
+    The message is stored before the stream opens (an unknown conversation is a 404 then)."""
     chat = _chat(request)
-    if not await anyio.to_thread.run_sync(chat.exists, body.conversation_id):  # a 404 before the stream opens
-        raise NotFoundError(f"no conversation {body.conversation_id!r}; start one with POST /api/v1/chat/start")
-    return EventSourceResponse(_turn_events(chat, body, chat.message), ping=15)
+    stored = await anyio.to_thread.run_sync(partial(chat.send, body, owner=caller.user_id))
+    return EventSourceResponse(_turn_events(body.conversation_id, partial(chat.answer, stored)), ping=15)
 
 
-async def _turn_events(chat: ChatService, body: ChatMessageRequest,
-                       run: Callable[[ChatMessageRequest, Callable[[str], None]], ChatResponse]
+@router.post("/{conversation_id}/retry/stream", responses={409: {"description": "nothing to retry"}})
+async def retry_stream(conversation_id: ConversationId, request: Request, caller: Caller) -> EventSourceResponse:
+    """/retry as server-sent events (the events of /message/stream)."""
+    chat = _chat(request)
+    waiting = await anyio.to_thread.run_sync(partial(chat.pending, conversation_id, owner=caller.user_id))
+    return EventSourceResponse(_turn_events(conversation_id, partial(chat.answer, waiting)), ping=15)
+
+
+def _counted(run: Callable[[], ChatResponse]) -> ChatResponse:
+    try:
+        return run()
+    except Exception as exc:
+        if not isinstance(exc, ArchitectError) or exc.status_code >= 500:
+            metrics.TURN_FAILURES.inc()
+        raise
+
+
+async def _turn_events(conversation_id: str, run: Callable[[Callable[[str], None]], ChatResponse]
                        ) -> AsyncIterator[ServerSentEvent]:
     loop = asyncio.get_running_loop()
     statuses: asyncio.Queue[str] = asyncio.Queue()
@@ -76,7 +102,7 @@ async def _turn_events(chat: ChatService, body: ChatMessageRequest,
     def status(text: str) -> None:
         loop.call_soon_threadsafe(statuses.put_nowait, text)
 
-    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: run(body, status)))
+    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: _counted(lambda: run(status))))
     while not turn.done() or not statuses.empty():
         getter = asyncio.ensure_future(statuses.get())
         done, _ = await asyncio.wait({getter, turn}, return_when=asyncio.FIRST_COMPLETED)
@@ -87,11 +113,13 @@ async def _turn_events(chat: ChatService, body: ChatMessageRequest,
     try:
         response: ChatResponse = turn.result()
     except ArchitectError as exc:
-        yield _event("error", {"status": exc.status_code, "code": exc.code, "message": exc.message})
+        yield _event("error", {"status": exc.status_code, "code": exc.code, "message": exc.message,
+                               "message_stored": True})
         return
     except Exception:  # noqa: BLE001  (reported to the client as an event, logged with the trace)
-        log.exception("chat.stream_failed", conversation_id=body.conversation_id)
-        yield _event("error", {"status": 500, "code": "internal_error", "message": "Internal error; see the server log."})
+        log.exception("chat.stream_failed", conversation_id=conversation_id)
+        yield _event("error", {"status": 500, "code": "internal_error", "message": "Internal error; see the server log.",
+                               "message_stored": True})
         return
     for piece in _chunks(response.content):
         yield _event("content", {"delta": piece})
@@ -115,45 +143,47 @@ def _chunks(text: str) -> list[str]:
 
 
 @router.get("")
-def conversations(request: Request, limit: int = Query(50, ge=1, le=500),
+def conversations(request: Request, caller: Caller, limit: int = Query(50, ge=1, le=500),
                   offset: int = Query(0, ge=0, le=1_000_000)) -> dict[str, Any]:
-    """Conversations, most recently active first."""
-    return _chat(request).conversations(limit, offset)
+    """The caller's conversations, most recently active first."""
+    return _chat(request).conversations(limit, offset, owner=caller.user_id)
 
 
 @router.get("/{conversation_id}")
-def history(conversation_id: ConversationId, request: Request) -> dict[str, Any]:
-    """A conversation: its spec, every message in order, and its plan versions."""
-    return _chat(request).history(conversation_id)
+def history(conversation_id: ConversationId, request: Request, caller: Caller) -> dict[str, Any]:
+    """A conversation: its spec, every message in order (a user message says whether it has its answer), and its
+    plan versions."""
+    return _chat(request).history(conversation_id, owner=caller.user_id)
 
 
 @router.patch("/{conversation_id}")
-def rename(conversation_id: ConversationId, body: RenameRequest, request: Request) -> dict[str, Any]:
+def rename(conversation_id: ConversationId, body: RenameRequest, request: Request, caller: Caller) -> dict[str, Any]:
     """Rename a conversation; answers its summary as GET /api/v1/chat lists it."""
-    return _chat(request).rename(conversation_id, body.title)
+    return _chat(request).rename(conversation_id, body.title, owner=caller.user_id)
 
 
 @router.delete("/{conversation_id}", status_code=204, response_class=Response)
-def delete(conversation_id: ConversationId, request: Request) -> Response:
+def delete(conversation_id: ConversationId, request: Request, caller: Caller) -> Response:
     """Delete a conversation with its messages and plan versions."""
-    _chat(request).delete(conversation_id)
+    _chat(request).delete(conversation_id, owner=caller.user_id)
     return Response(status_code=204)
 
 
 @router.get("/{conversation_id}/plans/{version}", response_model=DeploymentPlan)
-def plan(conversation_id: ConversationId, request: Request,
+def plan(conversation_id: ConversationId, request: Request, caller: Caller,
          version: int = Path(ge=1, le=1_000_000)) -> DeploymentPlan:
     """One stored plan version."""
-    return _chat(request).plan(conversation_id, version)
+    return _chat(request).plan(conversation_id, version, owner=caller.user_id)
 
 
 @router.get("/{conversation_id}/plans/{version}/export", response_class=Response,
             responses={200: {"content": {"application/zip": {}},
                              "description": "README.md, plan.json, helmfile.yaml, manifests/, skypilot.yaml, "
                                             "diagram.mmd"}})
-def export(conversation_id: ConversationId, request: Request, version: int = Path(ge=1, le=1_000_000)) -> Response:
+def export(conversation_id: ConversationId, request: Request, caller: Caller,
+           version: int = Path(ge=1, le=1_000_000)) -> Response:
     """One plan version's deliverables as a zip."""
-    bundle = bundle_files(_chat(request).plan(conversation_id, version))
+    bundle = bundle_files(_chat(request).plan(conversation_id, version, owner=caller.user_id))
     name = f"stack8s-plan-{conversation_id[:12]}-v{version}.zip"
     return Response(bundle.zip_bytes(), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',

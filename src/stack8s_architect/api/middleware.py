@@ -1,0 +1,123 @@
+"""ASGI middleware: a request id on every request (in the logs and the `X-Request-ID` header), one structured
+access-log line and a latency observation per request, and a cap on the request body's size."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stack8s_architect.api.errors import error_body
+from stack8s_architect.core import metrics
+from stack8s_architect.core.logging import get_logger
+
+log = get_logger("stack8s_architect.api.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_QUIET = {"/health", "/ready", "/metrics"}  # probes and scrapes: measured, logged at debug level
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _route(scope: Scope) -> str:
+    """The route's template (`/api/v1/chat/{conversation_id}`), so metrics do not grow a series per id."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if path:
+        return path
+    if scope.get("path", "").startswith("/static/"):
+        return "/static"
+    return "unmatched"
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route(scope)
+            metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(elapsed)
+            principal: Any = (scope.get("state") or {}).get("principal")
+            (log.debug if scope["path"] in _QUIET and status < 400 else log.info)(
+                "http.request", method=scope["method"], path=scope["path"], route=route, status=status,
+                duration_ms=round(elapsed * 1000, 1), user=getattr(principal, "user", None))
+            structlog.contextvars.reset_contextvars(**tokens)
+
+
+class BodyLimit:
+    """413 for a body over `limit` bytes: at once from Content-Length, else while it streams in."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:  # FastAPI re-raises HTTPException from body reading; the handler shapes it
+                    raise HTTPException(413, self._message())
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except HTTPException as exc:
+            if exc.status_code != 413 or started:
+                raise
+            await self._refuse(send)
+
+    def _message(self) -> str:
+        return f"the request body is over {self.limit} bytes (ARCHITECT_MAX_BODY_BYTES); send less"
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(error_body("payload_too_large", self._message())).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,162 @@
+"""Who is calling: bearer tokens, single-user mode, per-token rate limits.
+
+Modes (`ARCHITECT_AUTH`):
+- `auto` (default): while no user exists and the service is bound to loopback, it runs in single-user
+  mode — every request acts as the built-in `local` user. Once a user exists, every API request needs
+  `Authorization: Bearer <token>`; the switch needs no restart (the check is cached for a second or two).
+- `tokens`: a token is always required.
+Bound to any other address, the service refuses to start until a user has an active token.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from stack8s_architect.accounts.repository import AccountStore
+from stack8s_architect.accounts.tables import LOCAL_USER
+from stack8s_architect.core.database import Database
+from stack8s_architect.core.errors import ConfigurationError, RateLimitedError, UnauthorizedError
+from stack8s_architect.core.logging import get_logger
+from stack8s_architect.core.settings import Settings
+
+log = get_logger(__name__)
+_MODE_CACHE_S = 2.0
+_bearer = HTTPBearer(auto_error=False, description="An API token from `architect tokens create USER`.")
+HOW_TO_GET_A_TOKEN = ("send `Authorization: Bearer <token>`; an administrator creates one with "
+                      "`architect tokens create <user>`")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    user: str
+    token_id: str | None  # None in single-user mode
+
+    @property
+    def rate_key(self) -> str:
+        return f"token:{self.token_id}" if self.token_id else f"user:{self.user_id}"
+
+
+LOCAL = Principal(LOCAL_USER, LOCAL_USER, None)
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def startup_mode(settings: Settings, database: Database) -> str:
+    """`single-user` or `tokens`; refuses (ConfigurationError) a non-loopback bind without an active token."""
+    with database.session() as session:
+        store = AccountStore(session)
+        users, tokens = store.has_users(), store.has_active_tokens()
+    host = settings.server.host
+    if not is_loopback(host) and not tokens:
+        raise ConfigurationError(
+            f"refusing to listen on {host}: no user has an active API token, so anyone who can reach the port "
+            "could use the service. Create one (`architect users create NAME` then `architect tokens create NAME`), "
+            "or bind to 127.0.0.1 (ARCHITECT_HOST) for single-user mode.")
+    if settings.security.auth == "tokens" or users:
+        return "tokens"
+    return "single-user"
+
+
+class RateLimiter:
+    """A token bucket per key: `burst` requests at once, refilled at `per_minute`; 0 per minute = no limit."""
+
+    def __init__(self, per_minute: int, burst: int, clock=time.monotonic):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """0 when the request may go; otherwise the seconds until it may."""
+        if self.rate <= 0:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            level, then = self._buckets.get(key, (self.burst, now))
+            level = min(self.burst, level + (now - then) * self.rate)
+            if level >= 1.0:
+                self._buckets[key] = (level - 1.0, now)
+                wait = 0.0
+            else:
+                self._buckets[key] = (level, now)
+                wait = (1.0 - level) / self.rate
+            if len(self._buckets) > 10_000:  # forget buckets that have refilled (idle keys)
+                self._buckets = {k: v for k, v in self._buckets.items()
+                                 if v[0] + (now - v[1]) * self.rate < self.burst}
+        return wait
+
+
+class Gate:
+    """Authentication and rate limiting for one app; lives on `app.state.gate`."""
+
+    def __init__(self, settings: Settings, database: Database):
+        self.settings = settings
+        self.database = database
+        self.limiter = RateLimiter(settings.security.rate_limit_per_minute, settings.security.rate_limit_burst)
+        self._users_exist: tuple[float, bool] = (-math.inf, False)
+
+    def tokens_required(self) -> bool:
+        if self.settings.security.auth == "tokens" or not is_loopback(self.settings.server.host):
+            return True
+        checked, exists = self._users_exist
+        if time.monotonic() - checked > _MODE_CACHE_S:
+            with self.database.session() as session:
+                exists = AccountStore(session).has_users()
+            self._users_exist = (time.monotonic(), exists)
+        return exists
+
+    def principal(self, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        if credentials is None:
+            if self.tokens_required():
+                raise UnauthorizedError(f"this service needs an API token: {HOW_TO_GET_A_TOKEN}")
+            return LOCAL
+        with self.database.session() as session:
+            found = AccountStore(session).authenticate(credentials.credentials)
+        if found is None:
+            raise UnauthorizedError(f"the API token is unknown, revoked or expired: {HOW_TO_GET_A_TOKEN}")
+        return Principal(found["user_id"], found["user"], found["token_id"])
+
+    def limit(self, principal: Principal) -> None:
+        wait = self.limiter.take(principal.rate_key)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise RateLimitedError(f"too many requests for this token (limit {self.settings.security.rate_limit_per_minute}"
+                                   f"/minute); retry in {seconds} s", retry_after_s=seconds)
+
+
+def authenticated(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller (a dependency of every API route), rate limited per token."""
+    gate: Gate = request.app.state.gate
+    principal = gate.principal(credentials)
+    request.state.principal = principal
+    gate.limit(principal)
+    return principal
+
+
+def identified(request: Request,
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller, without the rate limit (for /metrics scrapes)."""
+    principal = request.app.state.gate.principal(credentials)
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(authenticated)]
