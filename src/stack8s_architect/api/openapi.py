@@ -21,6 +21,15 @@ ERROR_SCHEMA = {
         "additionalProperties": True,
     }},
 }
+# One server-sent event (the schema of each event of the stream).
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {"event": {"type": "string", "enum": ["conversation", "status", "content", "plan", "done", "error"]},
+                   "data": {"type": "string", "description": "JSON: {conversation_id} | {message} | {delta} | "
+                                                             "DeploymentPlan | ChatResponse | {status, code, message}"},
+                   "id": {"type": "string"}, "retry": {"type": "integer"}},
+}
 _WHY = {
     "400": "The request asks for something malformed or unknown (the message says what to change).",
     "401": "No API token, or an unknown, revoked or expired one.",
@@ -59,8 +68,9 @@ def house_openapi(app: FastAPI) -> dict[str, Any]:
             for code in codes:
                 responses[code] = _error(code)
             if path.endswith("/stream"):
-                responses["200"] = {"description": "server-sent events: status…, content, plan, then done or error",
-                                    "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+                responses["200"] = {"description": "server-sent events: status…, content, plan, then done or error; "
+                                                   "each event's data is JSON",
+                                    "content": {"text/event-stream": {"schema": SSE_EVENT}}}
             if path == "/ready":
                 responses["503"] = {**_error("503"), "description": "the database is unreachable or a catalog is empty"}
             operation["responses"] = dict(sorted(responses.items()))
