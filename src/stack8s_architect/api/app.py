@@ -19,7 +19,7 @@ from stack8s_architect.api.openapi import house_openapi
 from stack8s_architect.api.security import Gate, authenticated, startup_mode
 from stack8s_architect.agents.chat import ChatService
 from stack8s_architect.agents.llm import build_extractor, build_narrator
-from stack8s_architect.api.routers import catalog, chat, compute, health, models, sizing
+from stack8s_architect.api.routers import account, catalog, chat, compute, health, models, sizing
 from stack8s_architect.api.routers import charts as charts_router
 from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.service import ComputeCatalog
@@ -100,7 +100,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.include_router(health.router)  # /health and /ready are open (probes); /metrics checks the token itself
-    for module in (catalog, compute, sizing, models, charts_router, chat):
+    for module in (account, catalog, compute, sizing, models, charts_router, chat):
         app.include_router(module.router, dependencies=[Depends(authenticated)])
     app.openapi = lambda: house_openapi(app)  # type: ignore[method-assign]
     # outermost last: the request id wraps everything, CORS answers preflights before the body limit

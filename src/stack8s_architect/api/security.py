@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.accounts.tables import LOCAL_USER
+from stack8s_architect.core import metrics
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ConfigurationError, RateLimitedError, UnauthorizedError
 from stack8s_architect.core.logging import get_logger
@@ -42,7 +43,7 @@ class Principal:
 
     @property
     def rate_key(self) -> str:
-        return f"token:{self.token_id}" if self.token_id else f"user:{self.user_id}"
+        return f"token:{self.token_id}"
 
 
 LOCAL = Principal(LOCAL_USER, LOCAL_USER, None)
@@ -134,8 +135,12 @@ class Gate:
         return Principal(found["user_id"], found["user"], found["token_id"])
 
     def limit(self, principal: Principal) -> None:
+        """Per token; single-user mode (one person on loopback, no tokens) is not limited."""
+        if principal.token_id is None:
+            return
         wait = self.limiter.take(principal.rate_key)
         if wait > 0:
+            metrics.RATE_LIMITED.inc()
             seconds = max(1, math.ceil(wait))
             raise RateLimitedError(f"too many requests for this token (limit {self.settings.security.rate_limit_per_minute}"
                                    f"/minute); retry in {seconds} s", retry_after_s=seconds)

@@ -50,6 +50,28 @@ const state = {
 // ---------------------------------------------------------------------------------------------- API
 
 class ApiError extends Error {}
+class Unauthorized extends ApiError {}
+
+// An API token, when the service asks for one (single-user mode on loopback does not); kept in this browser only.
+const TOKEN_KEY = "stack8s-architect-token";
+const auth = { token: localStorage.getItem(TOKEN_KEY), user: null, mode: null, signingIn: null };
+
+async function errorOf(response) {
+  const body = await response.json().catch(() => null);
+  const message = body?.error?.message || `${response.status} ${response.statusText}`;
+  return response.status === 401 ? new Unauthorized(message) : new ApiError(message);
+}
+
+// fetch with the token; a 401 asks the user to sign in, then tries once more.
+async function authorizedFetch(path, init = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const headers = { ...(init.headers || {}) };
+    if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
+    const response = await fetch(path, { ...init, headers });
+    if (response.status !== 401 || attempt > 0) return response;
+    await signIn((await errorOf(response)).message);
+  }
+}
 
 async function api(path, options = {}) {
   const init = { ...options, headers: { Accept: "application/json", ...(options.headers || {}) } };
@@ -57,11 +79,63 @@ async function api(path, options = {}) {
     init.body = JSON.stringify(options.json);
     init.headers["Content-Type"] = "application/json";
   }
-  const response = await fetch(path, init);
+  const response = await authorizedFetch(path, init);
   if (response.status === 204) return null;
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(body?.error?.message || `${response.status} ${response.statusText}`);
-  return body;
+  if (!response.ok) throw await errorOf(response);
+  return response.json();
+}
+
+// The sign-in dialog: resolves once a token the service accepts is entered (one dialog however many ask).
+function signIn(reason) {
+  if (auth.signingIn) return auth.signingIn;
+  const dialog = $("#signin-dialog");
+  const input = $("#signin-token");
+  const problem = $("#signin-problem");
+  problem.textContent = auth.token ? `Sign in again: ${reason}` : "";
+  problem.hidden = !auth.token;
+  input.value = "";
+  auth.signingIn = new Promise((resolve) => {
+    const submit = async (event) => {
+      event.preventDefault();
+      const token = input.value.trim();
+      if (!token) { input.focus(); return; }
+      const response = await fetch("/api/v1/me", { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } })
+        .catch(() => null);
+      if (!response || !response.ok) {
+        problem.textContent = response ? (await errorOf(response)).message : "The service did not answer; try again.";
+        problem.hidden = false;
+        input.select();
+        return;
+      }
+      const me = await response.json();
+      auth.token = token;
+      localStorage.setItem(TOKEN_KEY, token);
+      showAccount(me);
+      $("#signin-form").removeEventListener("submit", submit);
+      dialog.close();
+      auth.signingIn = null;
+      resolve();
+    };
+    $("#signin-form").addEventListener("submit", submit);
+  });
+  dialog.showModal();
+  input.focus();
+  return auth.signingIn;
+}
+
+function showAccount(me) {
+  auth.user = me.user;
+  auth.mode = me.mode;
+  const box = $("#account");
+  box.hidden = me.mode !== "tokens";
+  $("#account-name").textContent = me.user;
+}
+
+function signOut() {
+  localStorage.removeItem(TOKEN_KEY);
+  auth.token = null;
+  location.hash = "";
+  location.reload();
 }
 
 async function* serverEvents(response) {
@@ -257,6 +331,12 @@ function renderMessages() {
   const messages = state.history?.messages || [];
   $("#intro").hidden = messages.length > 0 || state.busy;
   box.replaceChildren(...messages.map((m, index) => messageNode(m, index === messages.length - 1)));
+  const newest = messages[messages.length - 1];
+  if (newest?.role === "user" && newest.answered === false && !state.busy) {  // a turn that failed or was cut off
+    box.append(el("div", { class: "message assistant error unanswered", role: "status" },
+      el("p", { text: "This message has no answer yet: its turn failed or was interrupted." }),
+      el("button", { type: "button", onclick: () => send("", { retry: true }) }, "Retry")));
+  }
   const last = box.lastElementChild;  // the newest reply from its start (a plan report is long)
   box.scrollTop = last && last.classList.contains("assistant") ? last.offsetTop - 12 : box.scrollHeight;
 }
@@ -300,20 +380,21 @@ function quickReplies(questions) {
   return box;
 }
 
-async function send(text) {
+// A message (or, with retry, the stored message whose turn failed) answered as a stream.
+async function send(text, { retry = false } = {}) {
   text = (text || "").trim();
-  if (!text || state.busy) return;
+  if ((!text && !retry) || state.busy) return;
   state.busy = true;
   const controller = new AbortController();  // opening another conversation stops listening (the server finishes the turn)
   state.abort = controller;
   $("#send").disabled = true;
   $("#intro").hidden = true;
   const input = $("#composer-input");
-  if (input.value.trim() === text) input.value = "";
+  if (text && input.value.trim() === text) input.value = "";
   const box = $("#messages");
   box.setAttribute("aria-busy", "true");
-  for (const old of box.querySelectorAll(".quick-replies")) old.remove();
-  box.append(el("div", { class: "message user", text }));
+  for (const old of box.querySelectorAll(".quick-replies, .unanswered")) old.remove();
+  if (!retry) box.append(el("div", { class: "message user", text }));
   const reply = el("div", { class: "message assistant streaming" });
   let content = "";
   let frame = 0;
@@ -325,14 +406,13 @@ async function send(text) {
   let stored = false;  // once the server has the message, a retry would store it twice
   let failure = null;
   try {
-    const response = await fetch(conversationId ? `${API}/message/stream` : `${API}/start/stream`, {
+    const url = retry ? `${API}/${conversationId}/retry/stream`
+      : conversationId ? `${API}/message/stream` : `${API}/start/stream`;
+    const response = await authorizedFetch(url, {
       method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" }, signal: controller.signal,
-      body: JSON.stringify(conversationId ? { conversation_id: conversationId, message: text } : { message: text }),
+      body: retry ? undefined : JSON.stringify(conversationId ? { conversation_id: conversationId, message: text } : { message: text }),
     });
-    if (!response.ok) {
-      const body = await response.json().catch(() => null);
-      throw new ApiError(body?.error?.message || `${response.status} ${response.statusText}`);
-    }
+    if (!response.ok) throw await errorOf(response);
     stored = Boolean(conversationId);
     for await (const { event, data } of serverEvents(response)) {
       if (event === "conversation") {
@@ -374,10 +454,13 @@ async function send(text) {
   let errorNode = null;
   if (failure) {
     reply.remove();
-    if (stored) {  // the server kept the message: the history shows it; a resend would duplicate it
+    if (stored) {  // the server kept the message: Retry answers it again (a resend would store it twice)
       errorNode = el("div", { class: "message assistant error", role: "alert" },
-        el("p", { text: `That turn failed: ${failure.message}. Your message is kept in the conversation; ` +
-          "send it again or rephrase it." }));
+        el("p", { text: `That turn failed: ${failure.message}. Your message is kept in the conversation.` }),
+        el("button", { type: "button", onclick: (event) => {
+          event.currentTarget.closest(".message").remove();
+          send("", { retry: true });
+        } }, "Retry"));
     } else {
       if (!input.value.trim()) input.value = text;  // nothing the user typed is lost
       errorNode = el("div", { class: "message assistant error", role: "alert" },
@@ -874,6 +957,9 @@ function wire() {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); send(event.target.value); }
   });
   $("#new-conversation").addEventListener("click", newConversation);
+  $("#export").addEventListener("click", exportZip);
+  $("#sign-out").addEventListener("click", signOut);
+  $("#signin-dialog").addEventListener("cancel", (event) => event.preventDefault());  // nothing works without a token
   for (const chip of document.querySelectorAll("#examples .chip")) chip.addEventListener("click", () => send(chip.textContent));
   $("#plan-version").addEventListener("change", (event) => showVersion(Number(event.target.value)));
   $("#menu-toggle").addEventListener("click", () => ($(".layout").classList.contains("drawer-open") ? closeDrawer() : openDrawer()));
@@ -881,7 +967,8 @@ function wire() {
   $("#show-chat").addEventListener("click", () => setView("chat"));
   $("#show-plan").addEventListener("click", () => setView("plan"));
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" || event.defaultPrevented || $("#delete-dialog").open || event.target.matches("input")) return;
+    if (event.key !== "Escape" || event.defaultPrevented || $("#delete-dialog").open || $("#signin-dialog").open
+        || event.target.matches("input")) return;
     closeDrawer();
   });
   $(".skip-link").addEventListener("click", (event) => { event.preventDefault(); $("#composer-input").focus(); });
@@ -901,9 +988,29 @@ function wire() {
   });
 }
 
+async function exportZip(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (!link.getAttribute("href")) return;
+  try {
+    const response = await authorizedFetch(link.getAttribute("href"));
+    if (!response.ok) throw await errorOf(response);
+    const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || "stack8s-plan.zip";
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: url, download: name, hidden: true });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    toast(`Export failed: ${error.message}`);
+  }
+}
+
 async function main() {
   wire();
   showTab("summary");
+  try { showAccount(await api("/api/v1/me")); } catch (error) { toast(error.message); }
   try { await loadConversations(); } catch (error) { toast(`Could not list conversations: ${error.message}`); }
   const wanted = /^#c=([0-9a-f]{1,64})$/.exec(location.hash);
   if (wanted) await openConversation(wanted[1]);
