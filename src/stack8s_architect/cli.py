@@ -95,7 +95,7 @@ def serve(
     """Run the API and web UI."""
     import uvicorn
 
-    from stack8s_architect.api.app import create_app
+    from stack8s_architect.api.app import SERVER_OPTIONS, create_app
 
     # Open and migrate before uvicorn starts, so a bad DATABASE_URL is one clear line, not a traceback.
     from stack8s_architect.api.security import startup_mode
@@ -112,7 +112,7 @@ def serve(
             errors.print(f"API tokens required (Authorization: Bearer …); listening on {settings.server.host}",
                          highlight=False)
         uvicorn.run(create_app(settings, database=database), host=settings.server.host,
-                    port=settings.server.port, log_config=None)
+                    port=settings.server.port, **SERVER_OPTIONS)
 
 
 @db_app.command("upgrade")
@@ -576,11 +576,24 @@ def _print_sizing(result: Any, details: dict[str, Any]) -> None:
         console.print(f"- {note}", highlight=False)
 
 
+def _owner(database: Database, user: str | None) -> str:
+    """The user id commands act for: `local` (single-user mode) unless --user names one."""
+    from stack8s_architect.accounts.repository import AccountStore
+    from stack8s_architect.accounts.tables import LOCAL_USER
+
+    if user is None:
+        return LOCAL_USER
+    with database.session() as session:
+        return AccountStore(session).user_named(user)["id"]
+
+
 @app.command("chat")
 def chat_command(
     message: Annotated[str | None, typer.Option("--message", "-m", help="Send one message and exit.")] = None,
     conversation: Annotated[str | None, typer.Option("--conversation", "-c", help="Continue this conversation id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract JSON of the reply.")] = False,
+    user: Annotated[str | None, typer.Option("--user", help="Act as this user (default: the single-user-mode "
+                                                            "owner, `local`).")] = None,
 ) -> None:
     """Talk to the architect: an interactive chat, or one message with --message (add --json for machines)."""
     from rich.markdown import Markdown
@@ -592,15 +605,17 @@ def chat_command(
     from stack8s_architect.rendering.markdown import plan_markdown
 
     with _database() as (settings, database):
+        owner = _owner(database, user)
         chat = ChatService(database, ConversationStore, extractor=build_extractor(settings), render=plan_markdown,
                            narrate=build_narrator(settings), finish=finish_plan)
 
         def send(text: str) -> ChatResponse:
             nonlocal conversation
             if conversation is None:
-                reply = chat.start(_request(ChatStartRequest, message=text).message)
+                reply = chat.start(_request(ChatStartRequest, message=text).message, owner=owner)
             else:
-                reply = chat.message(_request(ChatMessageRequest, conversation_id=conversation, message=text))
+                reply = chat.message(_request(ChatMessageRequest, conversation_id=conversation, message=text),
+                                     owner=owner)
             conversation = reply.conversation_id
             return reply
 
@@ -609,14 +624,14 @@ def chat_command(
                 errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
             console.print(Markdown(reply.content))
 
-        if conversation is not None and not chat.exists(conversation):
+        if conversation is not None and not chat.exists(conversation, owner=owner):
             _fail(f"no conversation {conversation!r}; `architect chat` starts a new one", 2)
         if message is not None:
             reply = send(message)
             _print_json(reply) if as_json else show(reply)
             return
         if conversation is None:
-            greeting = chat.start(None)
+            greeting = chat.start(None, owner=owner)
             conversation = greeting.conversation_id
             show(greeting)
         console.print(f"[dim]conversation {conversation} — empty line or Ctrl-D to leave[/]")
@@ -630,7 +645,8 @@ def chat_command(
                     break
                 try:
                     with console.status("planning…"):
-                        show(chat.message(ChatMessageRequest(conversation_id=conversation, message=text)))
+                        show(chat.message(ChatMessageRequest(conversation_id=conversation, message=text),
+                                          owner=owner))
                 except (ArchitectError, ValidationError) as exc:  # one bad turn does not end the session
                     problem = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
                     errors.print(f"[bold red]error:[/] {problem}", highlight=False)
@@ -739,6 +755,7 @@ def export_command(
                                                 "Default: ./stack8s-plan-<conversation>-v<version>.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a directory that is not empty: the bundle's "
                                         "files are overwritten and its manifests/ folder replaced.")] = False,
+    user: Annotated[str | None, typer.Option("--user", help="The conversation's owner (default: `local`).")] = None,
 ) -> None:
     """Write a plan's deliverables: README.md, plan.json, helmfile.yaml, manifests/, skypilot.yaml, diagram.mmd."""
     from stack8s_architect.agents.chat import ChatService
@@ -748,7 +765,7 @@ def export_command(
     if not re.fullmatch(r"[0-9a-f]{1,64}", conversation):
         _fail(f"{conversation!r} is not a conversation id (hex, as `architect chat` prints it)", 2)
     with _database() as (_, database):
-        plan = ChatService(database, ConversationStore).plan(conversation, version)
+        plan = ChatService(database, ConversationStore).plan(conversation, version, owner=_owner(database, user))
     bundle = bundle_files(plan)
     directory = output or Path(f"stack8s-plan-{conversation[:12]}-v{plan.version}")
     if directory.exists() and not directory.is_dir():

@@ -3,6 +3,7 @@ real app and the real embedded database."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -300,3 +301,20 @@ def test_secrets_are_never_logged_or_returned(synced: Database, monkeypatch: pyt
     for text_ in (reply.text, history.text, scraped.text, docs.text, out.out, out.err):
         assert key not in text_ and alice not in text_
     assert "llm.extraction_failed" in out.err  # the failure was logged, with the key masked
+
+
+def test_the_cli_acts_for_a_named_user(synced: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", synced.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    _user_with_token(synced, "alice")
+    runner = CliRunner()
+    started = runner.invoke(cli_app, ["chat", "--user", "alice", "--message", SERVE, "--json"])
+    assert started.exit_code == 0, started.output
+    cid = json.loads(started.stdout)["conversation_id"]
+    as_local = runner.invoke(cli_app, ["export", cid, "-o", str(tmp_path / "a")])
+    assert as_local.exit_code == 2 and "no conversation" in as_local.output
+    as_alice = runner.invoke(cli_app, ["export", cid, "--user", "alice", "-o", str(tmp_path / "b")])
+    assert as_alice.exit_code == 0 and (tmp_path / "b" / "plan.json").is_file()
+    nobody = runner.invoke(cli_app, ["chat", "--user", "mallory", "--message", SERVE])
+    assert nobody.exit_code == 2 and "architect users create mallory" in nobody.output

@@ -34,6 +34,9 @@ from stack8s_architect.rendering.bundle import finish_plan
 from stack8s_architect.rendering.markdown import plan_markdown
 
 log = get_logger(__name__)
+# uvicorn's options for `architect serve`. Idle keep-alive connections stay open longer than clients (and
+# proxies) usually keep them (uvicorn's default, 5 s, races a client reusing a connection as it closes).
+SERVER_OPTIONS = {"timeout_keep_alive": 75, "log_config": None}
 _STATIC = Path(__file__).resolve().parent / "static"
 
 

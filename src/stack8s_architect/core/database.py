@@ -37,8 +37,12 @@ class Database:
     def __init__(self, url: str, *, embedded: EmbeddedPostgres | None = None):
         self.url = normalise_url(url)
         self.embedded = embedded
+        # The service runs requests on up to 40 worker threads (anyio's default), each holding at most one
+        # connection at a time: the pool covers them all. Connecting gives up after 10 s (DATABASE_URL
+        # pointing at a dead host fails fast instead of hanging).
         self.engine: Engine = create_engine(
-            self.url, pool_pre_ping=True, pool_size=10, max_overflow=20
+            self.url, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=60,
+            connect_args={"connect_timeout": 10},
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

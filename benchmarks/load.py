@@ -1,0 +1,179 @@
+"""Load: many simulated users at once, each holding a multi-turn conversation with the service over HTTP.
+
+Loopback only and bounded. Set-up: a throw-away embedded PostgreSQL, the compute, model and chart catalogs
+synced from the mirror (ARCHITECT_DATA_MIRROR or ../shared/data; no embeddings, so model search is lexical),
+one user with an API token per simulated user. The service runs as `make run` runs it — one uvicorn process,
+tokens required — in a child process, so the load generator (asyncio + httpx, this process) does not share
+its interpreter. Every user starts at once and sends its turns back to back (no think time unless --think):
+a first message (a clarification or a plan), two follow-ups, then reads the history. A turn's latency is
+from sending the request to the whole JSON answer; an error is any answer but 200 or a failed request.
+
+    .venv/bin/python benchmarks/load.py [--users 50 200] [--runs 3] [--think 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import socket
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from _common import machine, median, mirror, percentile, scratch_database
+
+from stack8s_architect.accounts.repository import AccountStore
+from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.sources import SourceReader, sources_for
+from stack8s_architect.core.logging import configure_logging
+
+CONVERSATIONS = [
+    ["I need to deploy Llama 3.1 70B on Azure", "you decide", "use spot instances"],
+    ["Serve an 8B model for 20 concurrent users with a budget of $5000 per month", "only AWS please",
+     "make it 40 concurrent users"],
+    ["Fine-tune Mistral 7B with QLoRA on one cheap GPU", "you decide", "in Europe"],
+    ["I have 2 TB of MRI images and want to train a lung-cancer detector", "you decide", "budget $20000 per month"],
+    ["RAG chatbot over our wiki with Qdrant and Llama 3.1 8B for 100 users", "make it cheaper", "only GCP"],
+    ["Transcribe call recordings with Whisper large-v3 for 20 concurrent streams on GCP", "use spot instances",
+     "we need more throughput"],
+]
+
+
+def _serve(url: str, port: int) -> None:
+    """The child process: the app over the scratch database, tokens required, as `architect serve` runs it."""
+    import uvicorn
+
+    from stack8s_architect.api.app import SERVER_OPTIONS, create_app
+    from stack8s_architect.core.database import Database
+    from stack8s_architect.core.settings import Settings
+
+    configure_logging("WARNING", "json")
+    settings = Settings.load()
+    settings.server.port = port
+    settings.security.auth = "tokens"
+    settings.security.rate_limit_per_minute = 0  # the load is the point; limits are tested elsewhere
+    database = Database(url)
+    uvicorn.run(create_app(settings, database=database, embed_in_background=False), host="127.0.0.1", port=port,
+                log_level="warning", **SERVER_OPTIONS)
+
+
+@dataclass
+class Run:
+    users: int
+    turns: list[float] = field(default_factory=list)  # ms
+    reads: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+async def _user(client: httpx.AsyncClient, token: str, script: list[str], think: float, run: Run) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    cid = None
+    for index, text in enumerate(script):
+        body = {"message": text} if cid is None else {"conversation_id": cid, "message": text}
+        path = "/api/v1/chat/start" if cid is None else "/api/v1/chat/message"
+        started = time.perf_counter()
+        try:
+            response = await client.post(path, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            run.errors.append(f"{path}: {type(exc).__name__}")
+            return
+        run.turns.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            run.errors.append(f"{path}: {response.status_code} {response.text[:120]}")
+            return
+        cid = response.json()["conversation_id"]
+        if think and index < len(script) - 1:
+            await asyncio.sleep(random.uniform(0, 2 * think))
+    started = time.perf_counter()
+    try:
+        history = await client.get(f"/api/v1/chat/{cid}", headers=headers)
+        run.reads.append((time.perf_counter() - started) * 1000)
+        if history.status_code != 200 or len(history.json()["messages"]) != 2 * len(script):
+            run.errors.append(f"history: {history.status_code}")
+    except httpx.HTTPError as exc:
+        run.errors.append(f"history: {type(exc).__name__}")
+
+
+async def _load(base: str, tokens: list[str], think: float) -> Run:
+    run = Run(len(tokens))
+    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(_user(client, token, CONVERSATIONS[i % len(CONVERSATIONS)], think, run)
+                               for i, token in enumerate(tokens)))
+        run.seconds = time.perf_counter() - started
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a user's turns")
+    args = parser.parse_args()
+    configure_logging("WARNING", "json")
+    random.seed(7)
+    with scratch_database() as database:
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as cache:
+            ingest.sync(database, SourceReader(mirror(), Path(cache)), sources_for(("compute", "models", "charts")))
+        print(f"catalogs synced in {time.perf_counter() - started:.1f} s")
+        most = max(args.users)
+        with database.session() as session:
+            store = AccountStore(session)
+            tokens = []
+            for index in range(most):
+                store.create_user(f"load-{index:04d}")
+                tokens.append(store.create_token(f"load-{index:04d}", "load")[1])
+        port = _free_port()
+        child = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(database.url, port), daemon=True)
+        child.start()
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or not child.is_alive():
+                raise SystemExit("the service did not become ready")
+            time.sleep(0.2)
+        asyncio.run(_load(base, tokens[:4], 0))  # warm: catalog caches, BM25 indexes
+        print(machine())
+        print(f"{'users':>6} {'run':>4} {'turns':>6} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} "
+              f"{'turns/s':>8} {'history p95':>12}")
+        summary: dict[int, list[Run]] = {}
+        for users in args.users:
+            for number in range(1, args.runs + 1):
+                run = asyncio.run(_load(base, tokens[:users], args.think))
+                summary.setdefault(users, []).append(run)
+                print(f"{users:>6} {number:>4} {len(run.turns):>6} {len(run.errors):>6} "
+                      f"{percentile(run.turns, 50):>9.1f} {percentile(run.turns, 95):>9.1f} {max(run.turns):>9.1f} "
+                      f"{len(run.turns) / run.seconds:>8.1f} {percentile(run.reads, 95) if run.reads else 0:>12.1f}")
+                for error in sorted(set(run.errors))[:5]:
+                    print("   error:", error)
+        child.terminate()
+        child.join(timeout=30)
+        print("\nmedians over the runs:")
+        for users, runs in summary.items():
+            print(f"{users} users: turn p50 {median([percentile(r.turns, 50) for r in runs]):.1f} ms, "
+                  f"p95 {median([percentile(r.turns, 95) for r in runs]):.1f} ms, "
+                  f"{median([len(r.turns) / r.seconds for r in runs]):.1f} turns/s, "
+                  f"errors {sum(len(r.errors) for r in runs)} in {sum(len(r.turns) for r in runs)} turns")
+
+
+if __name__ == "__main__":
+    main()
