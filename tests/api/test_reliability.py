@@ -280,6 +280,7 @@ def test_a_process_killed_mid_turn_leaves_the_conversation_consistent(synced: Da
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         sent.join(timeout=30)
+    assert b"single-user mode" in process.stderr.read()  # said at start: loopback, no users
     chat = _service(synced)
     history = chat.history(cid)["messages"]
     assert [(m["role"], m.get("answered")) for m in history] == [("assistant", None), ("user", False)]
