@@ -712,8 +712,9 @@ def tokens_create(
 
     with _database() as (_, database), database.session() as session:
         row, secret = AccountStore(session).create_token(user, name, expires_days)
-    errors.print(f"token {row['id']} for {row['user']} ({row['name']}); expires {_when(row['expires_at'])}. "
-                 "The secret below is shown only now:", highlight=False)
+    expiry = f"expires {_when(row['expires_at'])}" if row["expires_at"] else "never expires"
+    errors.print(f"token {row['id']} for {row['user']} ({row['name']}), {expiry}. The secret below is shown only "
+                 "now:", highlight=False)
     sys.stdout.write(secret + "\n")  # alone on stdout, for `TOKEN=$(architect tokens create alice)`
 
 
