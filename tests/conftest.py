@@ -94,3 +94,11 @@ def database(postgres_server: EmbeddedPostgres, template_database: str) -> Itera
     db = create_database(postgres_server, template_database)
     yield db
     drop_database(postgres_server, db)
+
+
+def local_client(app, **options):  # noqa: ANN001, ANN201
+    """A TestClient that looks like a browser on this machine (loopback client, Host 127.0.0.1): single-user mode
+    serves only such requests."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50000), **options)

@@ -16,6 +16,7 @@ from stack8s_architect.cli import app as cli_app
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.settings import Settings
 
+from ..conftest import local_client
 from ..planning.fixtures import sync_fixture_catalogs
 
 CONTRACT = ["conversation_id", "message_id", "kind", "content", "questions", "spec", "plan", "warnings"]
@@ -31,7 +32,7 @@ def synced(database: Database, tmp_path: Path) -> Database:
 @pytest.fixture
 def client(synced: Database) -> Iterator[TestClient]:
     app = create_app(Settings.load(), database=synced, embed_in_background=False)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with local_client(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
 
@@ -141,6 +142,7 @@ def test_a_failed_turn_keeps_the_users_message_and_the_spec(client: TestClient,
     monkeypatch.setattr(TurnEngine, "turn", broken)
     failed = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "only Lambda please"})
     assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
+    assert failed.headers["x-request-id"] in failed.json()["error"]["message"]  # to find it in the log
     events = _events(client, {"conversation_id": cid, "message": "make it 40 concurrent users"})
     assert events[-1][0] == "error" and events[-1][1]["status"] == 500
     history = client.get(f"/api/v1/chat/{cid}").json()
@@ -162,9 +164,9 @@ def test_a_failed_turn_keeps_the_users_message_and_the_spec(client: TestClient,
 
 
 def test_conversations_survive_a_restart(synced: Database) -> None:
-    with TestClient(create_app(Settings.load(), database=synced, embed_in_background=False)) as first:
+    with local_client(create_app(Settings.load(), database=synced, embed_in_background=False)) as first:
         cid = first.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
-    with TestClient(create_app(Settings.load(), database=synced, embed_in_background=False)) as second:
+    with local_client(create_app(Settings.load(), database=synced, embed_in_background=False)) as second:
         history = second.get(f"/api/v1/chat/{cid}").json()
         assert len(history["messages"]) == 2 and history["plans"][0]["version"] == 1
         reply = second.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"}).json()

@@ -14,13 +14,14 @@ from stack8s_architect.catalog.sources import SourceReader
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.settings import Settings
 
+from ..conftest import local_client
 from ..catalog.compute.fixtures import fixture_sources, write_mirror
 
 
 @pytest.fixture
 def client(database: Database, tmp_path: Path) -> Iterator[TestClient]:
     ingest.sync(database, SourceReader(write_mirror(tmp_path), tmp_path / "cache"), fixture_sources())
-    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
+    with local_client(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
         yield test_client
 
 

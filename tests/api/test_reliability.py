@@ -28,7 +28,7 @@ from stack8s_architect.rendering.bundle import finish_plan
 from stack8s_architect.rendering.markdown import plan_markdown
 
 from ..agents.fake_openai import Script, fake_openai
-from ..conftest import reachable_home
+from ..conftest import reachable_home, local_client
 from ..live import serving, sync_all_fixtures
 
 SERVE = "Serve an 8B model for 20 concurrent users with a budget of $5000 per month"
@@ -43,7 +43,7 @@ def synced(database: Database, tmp_path: Path) -> Database:
 
 
 def _client(database: Database, settings: Settings | None = None) -> TestClient:
-    return TestClient(create_app(settings or Settings.load(), database=database, embed_in_background=False),
+    return local_client(create_app(settings or Settings.load(), database=database, embed_in_background=False),
                       raise_server_exceptions=False)
 
 
@@ -104,6 +104,10 @@ def test_metrics_count_requests_turns_plans_and_catalogs(synced: Database) -> No
     assert _metric(text, "architect_http_request_duration_seconds_count", route=route, status="404") >= 1
     assert _metric(text, "architect_http_request_duration_seconds_count", route=route, status="200") >= 1
     assert cid not in text  # ids never become label values
+    with _client(synced) as client:
+        client.request("FOO1", "/health")
+        odd = client.get("/metrics").text
+    assert 'method="FOO1"' not in odd and 'method="other"' in odd  # nor do made-up methods
     assert _metric(text, "architect_catalog_rows", domain="compute") > 0
     assert re.search(r'architect_catalog_ingest_duration_seconds\{domain="charts",source="[^"]+"\} \d', text)
 
@@ -220,6 +224,41 @@ def test_concurrent_messages_to_one_conversation_over_http(synced: Database) -> 
     _consistent(history["messages"])
     versions = [p["version"] for p in history["plans"]]
     assert versions == list(range(1, len(versions) + 1))
+
+
+def test_messages_left_unanswered_before_the_upgrade_are_not_replayed(database: Database, tmp_path: Path) -> None:
+    """Revision 0008 pairs each earlier answer with the message before it; an old unanswered message (a turn
+    that failed, then the message sent again) stays as it was and the next turn answers only the new one."""
+    from alembic import command
+    from sqlalchemy import text as sql
+
+    from stack8s_architect.core.database import alembic_config
+
+    def migrate(action, revision: str) -> None:  # noqa: ANN001
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    migrate(command.downgrade, "0007")
+    with database.engine.begin() as connection:
+        connection.execute(sql("INSERT INTO conversations (id, title, spec, asked, last_sequence) "
+                               "VALUES ('c0ffee', 'old', '{}', '[]', 5)"))
+        for sequence, role, content in [(1, "user", SERVE), (2, "assistant", "plan v1"),
+                                        (3, "user", "only Lambda please"), (4, "user", "only Lambda please"),
+                                        (5, "assistant", "plan v2")]:
+            connection.execute(sql("INSERT INTO messages (id, conversation_id, sequence, role, content) "
+                                   "VALUES (:id, 'c0ffee', :sequence, :role, :content)"),
+                               {"id": f"m{sequence}", "sequence": sequence, "role": role, "content": content})
+    migrate(command.upgrade, "head")
+    sync_all_fixtures(database, tmp_path)
+    chat = _service(database)
+    history = chat.history("c0ffee")["messages"]
+    assert [m.get("answered", m.get("reply_to")) for m in history] == [True, "m1", False, True, "m4"]
+    reply = chat.message(ChatMessageRequest(conversation_id="c0ffee", message="make it 40 concurrent users"))
+    history = chat.history("c0ffee")["messages"]
+    assert len(history) == 7 and history[-1]["message_id"] == reply.message_id
+    assert [m["reply_to"] for m in history if m["role"] == "assistant"] == ["m1", "m4", history[5]["message_id"]]
 
 
 @pytest.fixture

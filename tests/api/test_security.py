@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient  # noqa: F401  (a client that is not on this machine)
 from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
@@ -23,6 +23,7 @@ from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ConfigurationError, ConflictError, InvalidRequestError, NotFoundError
 from stack8s_architect.core.settings import Settings
 
+from ..conftest import local_client
 from ..agents.fake_openai import Script, fake_openai
 from ..planning.fixtures import sync_fixture_catalogs
 
@@ -46,7 +47,7 @@ def _no_mode_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _client(database: Database, settings: Settings | None = None) -> TestClient:
-    return TestClient(create_app(settings or Settings.load(), database=database, embed_in_background=False),
+    return local_client(create_app(settings or Settings.load(), database=database, embed_in_background=False),
                       raise_server_exceptions=False)
 
 
@@ -135,6 +136,21 @@ def test_single_user_mode_on_loopback_then_tokens_once_a_user_exists(synced: Dat
         assert client.get("/health").status_code == 200 and client.get("/").status_code == 200
         assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", headers=_bearer(secret)).status_code == 200
+
+
+def test_single_user_mode_serves_only_requests_from_this_machine(synced: Database) -> None:
+    app = create_app(Settings.load(), database=synced, embed_in_background=False)
+    with local_client(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/v1/me").json() == {"user": "local", "mode": "single-user"}
+        relayed = client.get("/api/v1/me", headers={"X-Forwarded-For": "203.0.113.9"})  # a reverse proxy
+        rebound = client.get("/api/v1/me", headers={"Host": "evil.example:8000"})  # DNS rebinding
+        assert relayed.status_code == rebound.status_code == 401
+        assert "only from this machine" in rebound.json()["error"]["message"]
+        assert client.get("/api/v1/me", headers={"Host": "localhost:8000"}).status_code == 200
+        assert client.get("/api/v1/me", headers={"Host": "[::1]:8000"}).status_code == 200
+    with TestClient(app, raise_server_exceptions=False) as remote:  # a client address that is not loopback
+        assert remote.get("/api/v1/me").status_code == 401
+        assert remote.get("/health").status_code == 200
 
 
 def test_auth_tokens_setting_requires_a_token_even_without_users(synced: Database) -> None:
@@ -279,7 +295,7 @@ def test_every_request_has_an_id_in_the_header_and_the_logs(synced: Database, ca
 
 def test_secrets_are_never_logged_or_returned(synced: Database, monkeypatch: pytest.MonkeyPatch,
                                               capfd: pytest.CaptureFixture[str]) -> None:
-    key = "sk-live-SECRET-0123456789abcdef"
+    key = "ant-live-SECRET-0123456789abcdef"  # not shaped like a known key: masked because it is configured
     script = Script(mode="error", echo_key=True)  # a provider that puts the key in its error, as some do
     with fake_openai(script) as url:
         monkeypatch.setenv("ARCHITECT_LLM", "openai-compatible:fake-model")

@@ -15,6 +15,8 @@ from stack8s_architect.cli import app as cli_app
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.settings import Settings
 
+from ..conftest import local_client
+
 # meta-llama/Llama-3.1-8B config.json (Hugging Face), the fields sizing reads.
 LLAMA_31_8B = {
     "architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
@@ -26,7 +28,7 @@ LLAMA_31_8B = {
 
 @pytest.fixture
 def client(database: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
+    with local_client(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
         yield test_client
 
 

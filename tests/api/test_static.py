@@ -15,13 +15,15 @@ from stack8s_architect.api.app import create_app
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.settings import Settings
 
+from ..conftest import local_client
+
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "src" / "stack8s_architect" / "api" / "static" / "vendor"
 
 
 @pytest.fixture
 def client(database: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
+    with local_client(create_app(Settings.load(), database=database, embed_in_background=False)) as test_client:
         yield test_client
 
 

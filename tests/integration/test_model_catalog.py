@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from stack8s_architect.api.app import create_app
 from stack8s_architect.catalog import ingest
@@ -23,7 +22,7 @@ from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.errors import NotFoundError, UnknownNameError
 from stack8s_architect.core.settings import Settings
 
-from ..conftest import create_database, drop_database
+from ..conftest import create_database, drop_database, local_client
 
 pytestmark = pytest.mark.integration
 EMBEDDED_SAMPLE = 300  # CI embeds a bounded sample; the rest of the chunks stay lexical-only
@@ -125,7 +124,7 @@ def test_resync_changes_nothing_and_embeddings_are_cached(catalog, shared_data: 
 
 def test_http_search_and_show(catalog) -> None:  # noqa: ANN001
     database, _ = catalog
-    with TestClient(create_app(Settings.load(), database=database, embed_in_background=False)) as client:
+    with local_client(create_app(Settings.load(), database=database, embed_in_background=False)) as client:
         found = client.post("/api/v1/tools/models/search", json={"query": "spleen segmentation CT", "limit": 3})
         assert found.status_code == 200
         top = found.json()["results"][0]

@@ -29,7 +29,7 @@ from stack8s_architect.core.database import Database
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
-from ..conftest import create_database, drop_database, shared_data_dir
+from ..conftest import create_database, drop_database, shared_data_dir, local_client
 from stack8s_architect.rendering.validation import validate_manifest
 
 from ..rendering.mermaid import check_flowchart
@@ -59,7 +59,7 @@ def catalogs(shared_data: Path, postgres_server: EmbeddedPostgres, template_data
 
 @pytest.fixture(scope="module")
 def client(catalogs: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings.load(), database=catalogs, embed_in_background=False)) as test_client:
+    with local_client(create_app(Settings.load(), database=catalogs, embed_in_background=False)) as test_client:
         yield test_client
 
 

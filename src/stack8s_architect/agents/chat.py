@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from stack8s_architect.accounts.tables import LOCAL_USER
@@ -257,18 +258,26 @@ class ChatService:
     @staticmethod
     def _earlier_turn(session: Session, engine: TurnEngine, state: ConversationState, waiting: dict[str, Any],
                       status: Status) -> TurnResult:
-        """An earlier message left unanswered; if it cannot be answered, say so rather than block the ones after."""
+        """An earlier message left unanswered. The service's own trouble (the database, a catalog source) fails the
+        whole turn, which stays retryable; a message that cannot be answered at all gets an answer saying so, so
+        it does not block the ones after it."""
         status("answering an earlier message first")
         try:
             with session.begin_nested():
                 return engine.turn(state, waiting["content"], status)
-        except Exception as exc:  # noqa: BLE001  (recorded as the answer; the newer message still gets its turn)
+        except SQLAlchemyError:
+            raise
+        except ArchitectError as exc:
+            if exc.status_code >= 500:
+                raise
+            reason = exc.message
+        except Exception:  # noqa: BLE001  (a defect: recorded, logged with its trace)
             log.warning("chat.earlier_turn_failed", message_id=waiting["id"], exc_info=True)
-            reason = exc.message if isinstance(exc, ArchitectError) else "an internal error"
-            return TurnResult(kind="answer", spec=state.spec, plan=state.plan, asked=list(state.asked),
-                              content=f"This message could not be answered ({reason}); nothing it said was applied. "
-                                      "Send it again if it still matters.",
-                              warnings=["an earlier message could not be answered"])
+            reason = "an internal error"
+        return TurnResult(kind="answer", spec=state.spec, plan=state.plan, asked=list(state.asked),
+                          content=f"This message could not be answered ({reason}); nothing it said was applied. "
+                                  "Send it again if it still matters.",
+                          warnings=["an earlier message could not be answered"])
 
     def _stored_response(self, store: Any, conversation_id: str, row: dict[str, Any]) -> ChatResponse:
         plan = self._latest_plan(store, conversation_id, row["plan_version"] or 0)

@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
 
 from stack8s_architect import __version__
 from stack8s_architect.api.errors import install_error_handlers
@@ -27,7 +28,7 @@ from stack8s_architect.catalog.models.schemas import ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.catalog.models.service import BackgroundEmbedder
 from stack8s_architect.conversations.repository import ConversationStore
-from stack8s_architect.core.database import Database
+from stack8s_architect.core.database import Database, normalise_url
 from stack8s_architect.core.logging import get_logger, register_secret
 from stack8s_architect.core.settings import Settings
 from stack8s_architect.rendering.bundle import finish_plan
@@ -54,8 +55,11 @@ def create_app(
 ) -> FastAPI:
     """Build the app; with no `database`, the lifespan opens (and later closes) one from settings."""
     settings = settings or Settings.load()
-    for secret in (settings.llm.llm_api_key, settings.database.url):
-        register_secret(secret.get_secret_value() if secret else None)
+    register_secret(settings.llm.llm_api_key.get_secret_value() if settings.llm.llm_api_key else None)
+    if settings.database.url is not None:  # the URL as written, as the engine writes it, and its password
+        url = settings.database.url.get_secret_value()
+        for form in (url, normalise_url(url), make_url(url).password):
+            register_secret(form)
     # built now, not at start-up: a missing key or a bad ARCHITECT_LLM stops `serve` with one clear line
     extractor, narrator = build_extractor(settings), build_narrator(settings)
 

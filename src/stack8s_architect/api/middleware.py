@@ -19,7 +19,8 @@ from stack8s_architect.core.logging import get_logger
 
 log = get_logger("stack8s_architect.api.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_QUIET = {"/health", "/ready", "/metrics"}  # probes and scrapes: measured, logged at debug level
+_QUIET = {"/health", "/ready", "/metrics"}
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # anything else is "other" in metrics  # probes and scrapes: measured, logged at debug level
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -61,12 +62,31 @@ class RequestContext:
             await send(message)
 
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        started_response = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started_response
+            started_response = started_response or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, tracked)
+        except Exception:  # an unexpected error: logged and answered here, where the request id is known
+            log.exception("request.unexpected_error", path=scope["path"])
+            if started_response:
+                raise
+            status = 500
+            body = json.dumps(error_body("internal_error", "Internal error; see the server log "
+                                         f"(request id {request_id}).")).encode()
+            await send_with_id({"type": "http.response.start", "status": 500,
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode())]})
+            await send_with_id({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - started
             route = _route(scope)
-            metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(elapsed)
+            method = scope["method"] if scope["method"] in _METHODS else "other"
+            metrics.REQUEST_SECONDS.labels(method, route, str(status)).observe(elapsed)
             principal: Any = (scope.get("state") or {}).get("principal")
             (log.debug if scope["path"] in _QUIET and status < 400 else log.info)(
                 "http.request", method=scope["method"], path=scope["path"], route=route, status=status,

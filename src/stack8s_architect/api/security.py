@@ -74,6 +74,20 @@ def startup_mode(settings: Settings, database: Database) -> str:
     return "single-user"
 
 
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def local_request(request: Request) -> bool:
+    """From this machine, to a loopback name, not relayed: a page on another site that resolves its own name to
+    127.0.0.1 (DNS rebinding) sends its own Host; a reverse proxy adds Forwarded / X-Forwarded-For."""
+    client = request.client.host if request.client else ""
+    host = (request.headers.get("host") or "").strip().lower()
+    name = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0] if host.count(":") == 1 \
+        else host
+    relayed = any(header in request.headers for header in ("forwarded", "x-forwarded-for", "x-real-ip"))
+    return is_loopback(client) and name in _LOCAL_NAMES and not relayed
+
+
 class RateLimiter:
     """A token bucket per key: `burst` requests at once, refilled at `per_minute`; 0 per minute = no limit."""
 
@@ -123,10 +137,15 @@ class Gate:
             self._users_exist = (time.monotonic(), exists)
         return exists
 
-    def principal(self, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    def principal(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
         if credentials is None:
             if self.tokens_required():
                 raise UnauthorizedError(f"this service needs an API token: {HOW_TO_GET_A_TOKEN}")
+            if not local_request(request):
+                raise UnauthorizedError("single-user mode answers requests without a token only from this machine "
+                                        "(a loopback client, Host localhost or 127.0.0.1, no proxy headers); to serve "
+                                        "others create a user and a token: `architect users create NAME`, "
+                                        "`architect tokens create NAME`")
             return LOCAL
         with self.database.session() as session:
             found = AccountStore(session).authenticate(credentials.credentials)
@@ -150,7 +169,7 @@ def authenticated(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     """The caller (a dependency of every API route), rate limited per token."""
     gate: Gate = request.app.state.gate
-    principal = gate.principal(credentials)
+    principal = gate.principal(request, credentials)
     request.state.principal = principal
     gate.limit(principal)
     return principal
@@ -159,7 +178,7 @@ def authenticated(request: Request,
 def identified(request: Request,
                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     """The caller, without the rate limit (for /metrics scrapes)."""
-    principal = request.app.state.gate.principal(credentials)
+    principal = request.app.state.gate.principal(request, credentials)
     request.state.principal = principal
     return principal
 

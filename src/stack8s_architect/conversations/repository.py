@@ -33,6 +33,10 @@ class ConversationStore:
     def _mine(self, conversation_id: str) -> tuple[Any, ...]:
         return conversations.c.id == conversation_id, conversations.c.user_id == self.owner
 
+    def _owned(self, column: Any, conversation_id: str) -> Any:
+        """`column` (a conversation id column of another table) names this owner's conversation."""
+        return column.in_(select(conversations.c.id).where(*self._mine(conversation_id)))
+
     def create(self, title: str, spec: dict[str, Any], *, titled: bool = True) -> str:
         conversation_id = new_id()
         self.session.execute(insert(conversations).values(id=conversation_id, user_id=self.owner, title=title,
@@ -78,20 +82,20 @@ class ConversationStore:
 
     def plan(self, conversation_id: str, version: int) -> dict[str, Any] | None:
         return self.session.execute(
-            select(plan_versions.c.plan).where(plan_versions.c.conversation_id == conversation_id,
+            select(plan_versions.c.plan).where(self._owned(plan_versions.c.conversation_id, conversation_id),
                                                plan_versions.c.version == version)
         ).scalar_one_or_none()
 
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
         rows = self.session.execute(
-            select(messages).where(messages.c.conversation_id == conversation_id).order_by(messages.c.sequence)
+            select(messages).where(self._owned(messages.c.conversation_id, conversation_id)).order_by(messages.c.sequence)
         ).mappings()
         return [dict(row) for row in rows]
 
     def plan_index(self, conversation_id: str) -> list[dict[str, Any]]:
         rows = self.session.execute(
             select(plan_versions.c.version, plan_versions.c.message_id, plan_versions.c.created_at)
-            .where(plan_versions.c.conversation_id == conversation_id).order_by(plan_versions.c.version)
+            .where(self._owned(plan_versions.c.conversation_id, conversation_id)).order_by(plan_versions.c.version)
         ).mappings()
         return [dict(row) for row in rows]
 
@@ -124,27 +128,32 @@ class ConversationStore:
         return total, [dict(row) for row in rows]
 
     def unanswered(self, conversation_id: str, up_to: int) -> list[dict[str, Any]]:
-        """User messages up to sequence `up_to` that no assistant message answers, oldest first."""
+        """User messages after the last answered one, up to sequence `up_to`, oldest first. (Older unanswered
+        messages predate answers naming their message — revision 0008 — and are not replayed.)"""
         answers = select(messages.c.reply_to).where(messages.c.conversation_id == conversation_id,
                                                     messages.c.reply_to.is_not(None))
+        last_answered = select(func.coalesce(func.max(messages.c.sequence), 0)).where(
+            messages.c.conversation_id == conversation_id, messages.c.role == "user",
+            messages.c.id.in_(answers)).scalar_subquery()
         rows = self.session.execute(
             select(messages.c.id, messages.c.sequence, messages.c.content)
-            .where(messages.c.conversation_id == conversation_id, messages.c.role == "user",
-                   messages.c.sequence <= up_to, messages.c.id.not_in(answers))
+            .where(self._owned(messages.c.conversation_id, conversation_id), messages.c.role == "user",
+                   messages.c.sequence > last_answered, messages.c.sequence <= up_to,
+                   messages.c.id.not_in(answers))
             .order_by(messages.c.sequence)
         ).mappings()
         return [dict(row) for row in rows]
 
     def answer_to(self, conversation_id: str, message_id: str) -> dict[str, Any] | None:
         """The assistant message that answers a user message, if any."""
-        row = self.session.execute(select(messages).where(messages.c.conversation_id == conversation_id,
+        row = self.session.execute(select(messages).where(self._owned(messages.c.conversation_id, conversation_id),
                                                           messages.c.reply_to == message_id)).mappings().first()
         return dict(row) if row else None
 
     def last_user_message(self, conversation_id: str) -> dict[str, Any] | None:
         row = self.session.execute(
             select(messages.c.id, messages.c.sequence, messages.c.content)
-            .where(messages.c.conversation_id == conversation_id, messages.c.role == "user")
+            .where(self._owned(messages.c.conversation_id, conversation_id), messages.c.role == "user")
             .order_by(messages.c.sequence.desc()).limit(1)
         ).mappings().first()
         return dict(row) if row else None

@@ -13,7 +13,7 @@ import structlog
 # Credentials never reach a log line or a response: configured secrets are registered here, and anything
 # shaped like an API key or a bearer token is masked wherever it appears.
 _SECRETS: set[str] = set()
-_SHAPES = re.compile(r"(s8a_[A-Za-z0-9_-]{8,}|sk-[A-Za-z0-9_-]{12,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})")
+_SHAPES = re.compile(r"(\bs8a_[A-Za-z0-9_-]{8,}|\bsk-[A-Za-z0-9_-]{12,}|(?i:\b(?:bearer|basic))\s+[A-Za-z0-9._~+/=-]{8,})")
 MASK = "[redacted]"
 
 

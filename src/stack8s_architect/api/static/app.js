@@ -59,18 +59,31 @@ const auth = { token: localStorage.getItem(TOKEN_KEY), user: null, mode: null, s
 async function errorOf(response) {
   const body = await response.json().catch(() => null);
   const message = body?.error?.message || `${response.status} ${response.statusText}`;
-  return response.status === 401 ? new Unauthorized(message) : new ApiError(message);
+  const error = response.status === 401 ? new Unauthorized(message) : new ApiError(message);
+  error.status = response.status;
+  return error;
 }
 
-// fetch with the token; a 401 asks the user to sign in, then tries once more.
+// fetch with the token; a 401 asks the user to sign in, then tries once more. A stored token the service no
+// longer knows is dropped first when the service now runs without tokens (single-user mode again).
 async function authorizedFetch(path, init = {}) {
   for (let attempt = 0; ; attempt++) {
     const headers = { ...(init.headers || {}) };
     if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
     const response = await fetch(path, { ...init, headers });
     if (response.status !== 401 || attempt > 0) return response;
-    await signIn((await errorOf(response)).message);
+    const reason = (await errorOf(response)).message;
+    if (auth.token) {
+      const open = await fetch("/api/v1/me", { headers: { Accept: "application/json" } }).catch(() => null);
+      if (open?.ok) { forgetToken(); showAccount(await open.json()); continue; }
+    }
+    await signIn(reason);
   }
+}
+
+function forgetToken() {
+  localStorage.removeItem(TOKEN_KEY);
+  auth.token = null;
 }
 
 async function api(path, options = {}) {
@@ -108,8 +121,10 @@ function signIn(reason) {
         return;
       }
       const me = await response.json();
+      const switched = auth.user !== null && auth.user !== me.user;
       auth.token = token;
       localStorage.setItem(TOKEN_KEY, token);
+      if (switched) { location.hash = ""; location.reload(); return; }  // another user: start from their list
       showAccount(me);
       $("#signin-form").removeEventListener("submit", submit);
       dialog.close();
@@ -127,13 +142,12 @@ function showAccount(me) {
   auth.user = me.user;
   auth.mode = me.mode;
   const box = $("#account");
-  box.hidden = me.mode !== "tokens";
+  box.hidden = me.mode !== "tokens" && !auth.token;
   $("#account-name").textContent = me.user;
 }
 
 function signOut() {
-  localStorage.removeItem(TOKEN_KEY);
-  auth.token = null;
+  forgetToken();
   location.hash = "";
   location.reload();
 }
@@ -452,6 +466,7 @@ async function send(text, { retry = false } = {}) {
   if (controller.signal.aborted) return;  // the user moved on; whoever opened the other view owns the page now
   setStatus("");
   let errorNode = null;
+  if (failure && retry && failure.status === 409) failure = null;  // answered meanwhile (another tab): show it
   if (failure) {
     reply.remove();
     if (stored) {  // the server kept the message: Retry answers it again (a resend would store it twice)
