@@ -102,3 +102,13 @@ def local_client(app, **options):  # noqa: ANN001, ANN201
     from fastapi.testclient import TestClient
 
     return TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50000), **options)
+
+
+def cli_runner(database: Database, home: Path, monkeypatch: pytest.MonkeyPatch) -> "CliRunner":  # noqa: F821
+    """A CliRunner whose `architect` commands use `database` (quiet logs, a throw-away home)."""
+    from typer.testing import CliRunner
+
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(home))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    return CliRunner()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from stack8s_architect.agents.turn import TurnEngine
 from stack8s_architect.api.app import create_app
@@ -16,7 +15,7 @@ from stack8s_architect.cli import app as cli_app
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.settings import Settings
 
-from ..conftest import local_client
+from ..conftest import cli_runner, local_client
 from ..planning.fixtures import sync_fixture_catalogs
 
 CONTRACT = ["conversation_id", "message_id", "kind", "content", "questions", "spec", "plan", "warnings"]
@@ -175,10 +174,7 @@ def test_conversations_survive_a_restart(synced: Database) -> None:
 
 def test_cli_chat_one_message_as_json_then_continue(synced: Database, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", synced.url)
-    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
-    runner = CliRunner()
+    runner = cli_runner(synced, tmp_path / "home", monkeypatch)
     first = runner.invoke(cli_app, ["chat", "--message", SERVE, "--json"])
     assert first.exit_code == 0, first.output
     body = json.loads(first.stdout)
@@ -267,10 +263,7 @@ def test_export_errors_say_what_to_change(client: TestClient, path: str, status:
 
 
 def test_cli_export_writes_the_bundle(synced: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", synced.url)
-    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
-    runner = CliRunner()
+    runner = cli_runner(synced, tmp_path / "home", monkeypatch)
     cid = json.loads(runner.invoke(cli_app, ["chat", "-m", SERVE, "--json"]).stdout)["conversation_id"]
     out = tmp_path / "bundle"
     result = runner.invoke(cli_app, ["export", cid, "-o", str(out)])

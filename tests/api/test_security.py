@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient  # noqa: F401  (a client that is not on this machine)
 from sqlalchemy import select, text, update
-from typer.testing import CliRunner
 
 from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.accounts.tables import api_tokens
@@ -23,7 +22,7 @@ from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ConfigurationError, ConflictError, InvalidRequestError, NotFoundError
 from stack8s_architect.core.settings import Settings
 
-from ..conftest import local_client
+from ..conftest import cli_runner, local_client
 from ..agents.fake_openai import Script, fake_openai
 from ..planning.fixtures import sync_fixture_catalogs
 
@@ -98,10 +97,7 @@ def test_tokens_are_stored_hashed_and_only_active_ones_authenticate(database: Da
 
 def test_the_cli_creates_users_and_tokens_and_revokes(database: Database, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", database.url)
-    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
-    runner = CliRunner()
+    runner = cli_runner(database, tmp_path / "home", monkeypatch)
     assert runner.invoke(cli_app, ["users", "create", "alice"]).exit_code == 0
     again = runner.invoke(cli_app, ["users", "create", "alice"])
     assert again.exit_code == 2 and "already exists" in again.output
@@ -171,9 +167,8 @@ def test_a_public_bind_refuses_to_start_without_a_token(synced: Database) -> Non
 
 def test_serve_on_a_public_address_without_tokens_exits_with_the_reason(database: Database, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", database.url)
-    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
-    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--port", "8999"])
+    result = cli_runner(database, tmp_path / "home", monkeypatch).invoke(
+        cli_app, ["serve", "--host", "0.0.0.0", "--port", "8999"])
     assert result.exit_code == 1 and "refusing to listen on 0.0.0.0" in result.output
 
 
@@ -320,11 +315,8 @@ def test_secrets_are_never_logged_or_returned(synced: Database, monkeypatch: pyt
 
 
 def test_the_cli_acts_for_a_named_user(synced: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", synced.url)
-    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
     _user_with_token(synced, "alice")
-    runner = CliRunner()
+    runner = cli_runner(synced, tmp_path / "home", monkeypatch)
     started = runner.invoke(cli_app, ["chat", "--user", "alice", "--message", SERVE, "--json"])
     assert started.exit_code == 0, started.output
     cid = json.loads(started.stdout)["conversation_id"]

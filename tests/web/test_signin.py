@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.agents.chat import ChatMessageRequest, ChatService
 from stack8s_architect.api.app import create_app
 from stack8s_architect.conversations.repository import ConversationStore
+from stack8s_architect.core.database import Database
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
@@ -26,10 +28,11 @@ pytestmark = pytest.mark.browser
 SERVE = "Serve an 8B model for 20 concurrent users with a budget of $5000 per month"
 
 
+@dataclass
 class Secured(Service):
-    tokens: dict[str, str]
-    users: dict[str, str]
-    database: object
+    database: Database | None = None
+    tokens: dict[str, str] = field(default_factory=dict)  # user name → token secret
+    users: dict[str, str] = field(default_factory=dict)  # user name → user id
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +47,7 @@ def secured(postgres_server: EmbeddedPostgres, template_database: str, tmp_path_
             tokens[name] = store.create_token(name, "browser")[1]
     app = create_app(Settings.load(), database=database, embed_in_background=False)
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as http:
-        service = Secured(url, http)
-        service.tokens, service.users, service.database = tokens, users, database
-        yield service
+        yield Secured(url, http, database, tokens, users)
     drop_database(postgres_server, database)
 
 

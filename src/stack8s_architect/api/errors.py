@@ -1,4 +1,5 @@
-"""One error shape for every failure: `{"error": {"code", "message"}}`."""
+"""One error shape for every failure: `{"error": {"code", "message"}}`. Unexpected exceptions are answered (and
+logged with the request id) by `api.middleware.RequestContext`."""
 
 from __future__ import annotations
 
@@ -45,13 +46,7 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("request.unexpected_error", path=request.url.path)
-    return JSONResponse(error_body("internal_error", "Internal error; see the server log."), status_code=500)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ArchitectError, _architect_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

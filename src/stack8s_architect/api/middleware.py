@@ -19,8 +19,8 @@ from stack8s_architect.core.logging import get_logger
 
 log = get_logger("stack8s_architect.api.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_QUIET = {"/health", "/ready", "/metrics"}
-_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # anything else is "other" in metrics  # probes and scrapes: measured, logged at debug level
+_QUIET = {"/health", "/ready", "/metrics"}  # probes and scrapes: measured, logged at debug level
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # anything else is "other" in metrics
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -51,7 +51,7 @@ class RequestContext:
             return
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        status = 500
+        status: int | None = None  # set when the response starts
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -62,27 +62,16 @@ class RequestContext:
             await send(message)
 
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
-        started_response = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started_response
-            started_response = started_response or message["type"] == "http.response.start"
-            await send_with_id(message)
-
         try:
-            await self.app(scope, receive, tracked)
-        except Exception:  # an unexpected error: logged and answered here, where the request id is known
+            await self.app(scope, receive, send_with_id)
+        except Exception:  # the one place unexpected errors are logged and answered: the request id is known here
             log.exception("request.unexpected_error", path=scope["path"])
-            if started_response:
+            if status is not None:
                 raise
-            status = 500
-            body = json.dumps(error_body("internal_error", "Internal error; see the server log "
-                                         f"(request id {request_id}).")).encode()
-            await send_with_id({"type": "http.response.start", "status": 500,
-                                "headers": [(b"content-type", b"application/json"),
-                                            (b"content-length", str(len(body)).encode())]})
-            await send_with_id({"type": "http.response.body", "body": body})
+            await send_json(send_with_id, 500, error_body(
+                "internal_error", f"Internal error; see the server log (request id {request_id})."))
         finally:
+            status = status or 500
             elapsed = time.perf_counter() - started
             route = _route(scope)
             method = scope["method"] if scope["method"] in _METHODS else "other"
@@ -110,7 +99,7 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = False  # once the response has begun, a late 413 can no longer be sent
 
         async def counted() -> Message:
             nonlocal seen
@@ -137,7 +126,12 @@ class BodyLimit:
         return f"the request body is over {self.limit} bytes (ARCHITECT_MAX_BODY_BYTES); send less"
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(error_body("payload_too_large", self._message())).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, error_body("payload_too_large", self._message()))
+
+
+async def send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
+    """A whole JSON response, sent from middleware (outside FastAPI's handlers)."""
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
