@@ -139,6 +139,63 @@ class SecuritySettings(BaseSettings):
         return [part.strip() for part in self.cors_origins.split(",") if part.strip()]
 
 
+class ClusterSettings(BaseSettings):
+    """The local cluster whose free GPUs a plan may use: a kubeconfig, the pod's own service account, or a
+    static inventory file for a cluster this machine cannot reach."""
+
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore")
+
+    cluster: Literal["auto", "off", "kubeconfig", "in-cluster", "file"] = Field(
+        default="auto", description="auto: the inventory file when set, the pod's service account inside a "
+                                    "cluster, else a kubeconfig when one exists; off: never look")
+    cluster_kubeconfig: Path | None = Field(default=None, description="else $KUBECONFIG, else ~/.kube/config")
+    cluster_context: str | None = Field(default=None, description="kubeconfig context (default: its current one)")
+    cluster_inventory: Path | None = Field(default=None, description="static inventory YAML")
+    cluster_prometheus_url: str | None = Field(default=None, description="Prometheus with DCGM exporter metrics, "
+                                                                         "for GPU utilisation")
+    cluster_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    cluster_cache_s: float = Field(default=30.0, ge=0, le=3600, description="how long one reading is reused")
+    cluster_tolerated_taints: str = Field(default="nvidia.com/gpu,amd.com/gpu", description=(
+        "comma-separated taint keys the plan's pods tolerate; nodes with other NoSchedule/NoExecute taints "
+        "are left out"))
+
+    @field_validator("cluster", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("cluster_kubeconfig", "cluster_inventory", mode="before")
+    @classmethod
+    def _blank_path(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cluster_inventory")
+    @classmethod
+    def _inventory_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.expanduser().is_file():
+            raise ValueError(f"file {str(value)!r} does not exist; write one (see README, 'Local cluster') or unset it")
+        return value.expanduser().resolve() if value is not None else None
+
+    @field_validator("cluster_prometheus_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("must be an http(s) URL such as http://prometheus.monitoring:9090")
+        return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _source_named(self) -> ClusterSettings:
+        if self.cluster == "file" and self.cluster_inventory is None:
+            raise ValueError("ARCHITECT_CLUSTER=file needs ARCHITECT_CLUSTER_INVENTORY (the inventory YAML)")
+        return self
+
+    @property
+    def tolerated_taints(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.cluster_tolerated_taints.split(",") if part.strip())
+
+
 # Field name → the environment variable a person sets, for error messages.
 _VARIABLES = {
     "url": "DATABASE_URL",
@@ -159,6 +216,14 @@ _VARIABLES = {
     "rate_limit_burst": "ARCHITECT_RATE_LIMIT_BURST",
     "max_body_bytes": "ARCHITECT_MAX_BODY_BYTES",
     "cors_origins": "ARCHITECT_CORS_ORIGINS",
+    "cluster": "ARCHITECT_CLUSTER",
+    "cluster_kubeconfig": "ARCHITECT_CLUSTER_KUBECONFIG",
+    "cluster_context": "ARCHITECT_CLUSTER_CONTEXT",
+    "cluster_inventory": "ARCHITECT_CLUSTER_INVENTORY",
+    "cluster_prometheus_url": "ARCHITECT_CLUSTER_PROMETHEUS_URL",
+    "cluster_timeout_s": "ARCHITECT_CLUSTER_TIMEOUT_S",
+    "cluster_cache_s": "ARCHITECT_CLUSTER_CACHE_S",
+    "cluster_tolerated_taints": "ARCHITECT_CLUSTER_TOLERATED_TAINTS",
 }
 
 
@@ -171,6 +236,7 @@ class Settings(BaseModel):
     data: DataSettings
     llm: LlmSettings = Field(default_factory=LlmSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
     @classmethod
     def load(cls) -> Settings:
@@ -183,6 +249,7 @@ class Settings(BaseModel):
                 data=DataSettings(),
                 llm=LlmSettings(),
                 security=SecuritySettings(),
+                cluster=ClusterSettings(),
             )
         except ValidationError as exc:
             raise ConfigurationError(_describe(exc)) from exc

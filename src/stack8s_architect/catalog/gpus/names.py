@@ -328,3 +328,31 @@ def user_accelerator_names() -> list[str]:
     """Display names `resolve_user_accelerator` accepts (keys, families, aliases), for 'did you mean'."""
     names = {*ACCELERATOR_SPECS, *ACCELERATOR_FAMILIES, *_USER_ALIASES}
     return sorted(names, key=str.casefold)
+
+
+# ------------------------------------------------------------------ device product names
+# What a node's device labels call a GPU: GPU-feature-discovery writes nvidia-smi's product name with
+# hyphens ('NVIDIA-A100-SXM4-80GB', 'Tesla-T4', 'NVIDIA-H100-80GB-HBM3'), AMD's labeller the marketing name
+# ('AMD_Instinct_MI300X_OAM'). Board and memory-type words carry no identity beyond what memory tells.
+_BOARD_WORDS = frozenset({"SXM", "SXM2", "SXM3", "SXM4", "SXM5", "OAM", "HBM2", "HBM2E", "HBM3", "HBM3E", "PCIE"})
+_DEVICE_SUFFIX = re.compile(r"[-_ ](?:MIG[-_ ].*|SHARED)$", re.IGNORECASE)
+
+
+def device_accelerator_key(product: str, *, memory_mib: float | None = None) -> str | None:
+    """The spec-table key of a device product label ('NVIDIA-A100-SXM4-80GB' → 'A100-80GB'); None when the
+    product is not in the table. A MIG or shared suffix is dropped: the key is the physical GPU's."""
+    name = _DEVICE_SUFFIX.sub("", product.strip())
+    if not name:
+        return None
+    words = [word for word in _SEPARATORS.split(name) if word]
+    pcie = any(word.upper() == "PCIE" for word in words)
+    plain = [word for word in words if word.upper() not in _BOARD_WORDS]
+    attempts = [name, "-".join(plain + (["PCIe"] if pcie else [])), "-".join(plain)]
+    for attempt in dict.fromkeys(attempts):
+        try:
+            key = canonical_accelerator_key(attempt, memory_mib_hint=memory_mib or None)
+        except ValueError:
+            continue
+        if key is not None:
+            return key
+    return None
