@@ -16,6 +16,8 @@ from stack8s_architect.core.database import Database
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 
 _SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# A developer's own kubeconfig must not reach into the tests' plans; the cluster tests configure their own.
+os.environ["ARCHITECT_CLUSTER"] = "off"
 
 
 def shared_data_dir() -> Path | None:

@@ -26,6 +26,7 @@ from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.agents.clarification import Question, pending
 from stack8s_architect.agents.turn import (ConversationState, Extractor, Status, TurnEngine, TurnResult,
                                            offline_extractor)
+from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.core import metrics
 from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.core.database import Database
@@ -136,7 +137,8 @@ class ChatService:
                  render: Callable[[DeploymentPlan], str] | None = None,
                  embedder: Callable[[], Embedder | None] = lambda: None,
                  narrate: Callable[[str, str], str] | None = None,
-                 finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None):
+                 finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None,
+                 cluster: ClusterService | None = None):
         self.database = database
         self.store = store
         self.extractor = extractor
@@ -144,6 +146,7 @@ class ChatService:
         self.narrate = narrate
         self.finish = finish
         self.embedder = embedder  # read per turn: the service loads its embedder in the background
+        self.cluster = cluster  # the local cluster a plan may use (its reading is cached across turns)
 
     def start(self, message: str | None, status: Status | None = None, *, owner: str = LOCAL_USER) -> ChatResponse:
         """Open a conversation; the first message is stored with it in one transaction, then answered."""
@@ -223,7 +226,7 @@ class ChatService:
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
                                       self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
             version = row["latest_plan_version"]
-            engine = TurnEngine(PlannerContext.for_session(session, self.embedder()), self.extractor, self.render,
+            engine = TurnEngine(PlannerContext.for_session(session, self.embedder(), self.cluster), self.extractor, self.render,
                                 self.narrate, self.finish)
             result: TurnResult | None = None
             for waiting in store.unanswered(turn.conversation_id, turn.sequence):

@@ -109,6 +109,7 @@ class TurnEngine:
         version = state.plan.version + 1 if state.plan else 1
         outcome = build_plan(self.context, spec, version=version)
         plan = outcome.plan
+        warnings += [w for w in outcome.warnings if w not in warnings]
         extra = [*refinement_notes, *unanswered_defaults(spec, set(asked))]
         if extra:
             plan = plan.model_copy(update={"assumptions": list(dict.fromkeys([*extra, *plan.assumptions]))})

@@ -20,9 +20,10 @@ from stack8s_architect.api.openapi import house_openapi
 from stack8s_architect.api.security import Gate, authenticated, startup_mode
 from stack8s_architect.agents.chat import ChatService
 from stack8s_architect.agents.llm import build_extractor, build_narrator
-from stack8s_architect.api.routers import account, catalog, chat, compute, health, models, sizing
+from stack8s_architect.api.routers import account, catalog, chat, cluster, compute, health, models, sizing
 from stack8s_architect.api.routers import charts as charts_router
 from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.schemas import ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
@@ -80,13 +81,15 @@ def create_app(
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
             app.state.embedder.start()
         background = app.state.embedder
+        app.state.cluster = ClusterService(settings.cluster)
         app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=finish_plan,
                                      extractor=extractor, narrate=narrator,
-                                     embedder=lambda: background.embedder if background else None)
+                                     embedder=lambda: background.embedder if background else None,
+                                     cluster=app.state.cluster)
         log.info("service.started", host=settings.server.host, port=settings.server.port, auth=mode,
                  database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm,
                  compute_offers=offers, charts=charts, cors_origins=settings.security.origins,
-                 rate_limit_per_minute=settings.security.rate_limit_per_minute)
+                 rate_limit_per_minute=settings.security.rate_limit_per_minute, cluster=app.state.cluster.source)
         if mode == "single-user":
             log.warning("service.single_user_mode", host=settings.server.host,
                         message="no users defined and bound to loopback: every request acts as the local user; "
@@ -107,7 +110,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.include_router(health.router)  # /health and /ready are open (probes); /metrics checks the token itself
-    for module in (account, catalog, compute, sizing, models, charts_router, chat):
+    for module in (account, catalog, compute, cluster, sizing, models, charts_router, chat):
         app.include_router(module.router, dependencies=[Depends(authenticated)])
     app.openapi = lambda: house_openapi(app)  # type: ignore[method-assign]
     # outermost last: the request id wraps everything, CORS answers preflights before the body limit

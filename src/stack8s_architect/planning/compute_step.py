@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.core.errors import ArchitectError
-from stack8s_architect.planning.plan import PlanCompute
+from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
@@ -29,6 +29,14 @@ class Candidate:
     offer: ComputeOffer
     instances: int
     fit: GpuFit | None
+    # a local cluster's option: the nodes and how many free devices of `gpu_resource` each gives
+    nodes: tuple[tuple[str, int], ...] = ()
+    gpu_resource: str | None = None
+    why: str | None = None
+
+    @property
+    def local(self) -> bool:
+        return bool(self.nodes)
 
     @property
     def monthly(self) -> float:
@@ -132,11 +140,15 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
         why=_why(candidate, spec, outcome),
         tensor_parallel=fit.tensor_parallel if fit else None, pipeline_parallel=fit.pipeline_parallel if fit else None,
         replicas=(fit.replicas or 1) if fit else None, accelerator_name=offer.accelerator_name,
-        catalog_date=offer.catalog_date,
+        catalog_date=offer.catalog_date, local=candidate.local,
+        nodes=[PlanNodeShare(name=name, gpus=gpus) for name, gpus in candidate.nodes],
+        gpu_resource=candidate.gpu_resource,
     )
 
 
 def _why(candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> str:
+    if candidate.why is not None:
+        return candidate.why
     offer, fit = candidate.offer, candidate.fit
     price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
     if fit is not None and outcome.sizing is not None:

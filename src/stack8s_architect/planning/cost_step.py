@@ -72,6 +72,8 @@ def cost_for(
     gb, notes = storage_gb(spec, sizing)
     assumptions += notes
     storage = 0.0
+    if top is not None and top.local:
+        return _local_cost(spec, top, gb, compute, one_time, platform_totals, assumptions)
     if gb > 0:
         price, stand_in = storage_price(provider)
         storage = round(gb * price.usd_per_gb_month, 2)
@@ -108,10 +110,34 @@ def cost_for(
                        tuple(assumptions))
 
 
+def _local_cost(spec: WorkloadSpec, top: Candidate, gb: float, compute: float, one_time: float,
+                platform_totals: StackTotals | None, assumptions: list[str]) -> CostOutcome:
+    """On the local cluster's own GPUs: nothing is rented, so nothing is priced; what is left unpriced is said."""
+    if gb > 0:
+        price, _ = storage_price(None)
+        assumptions.append(f"{gb:,.0f} GB kept in the cluster's own object storage: not priced (the same in "
+                           f"{price.product} would be ${gb * price.usd_per_gb_month:,.2f}/month)")
+    if platform_totals and (platform_totals.requests_cpu_m or platform_totals.requests_memory_mi):
+        assumptions.append(f"platform components ({platform_totals.requests_cpu_m / 1000:g} vCPU, "
+                           f"{platform_totals.requests_memory_mi / 1024:.2g} GiB requested by default) run on the local "
+                           "cluster's nodes: not priced")
+    budget = spec.budget_usd_per_month
+    total = round(compute, 2)
+    cost = PlanCost(compute_monthly_usd=compute, storage_monthly_usd=0.0, other_monthly_usd=0.0, total_monthly_usd=total,
+                    one_time_usd=one_time, budget_usd_per_month=budget,
+                    within_budget=None if budget is None else total <= budget)
+    return CostOutcome(cost, gb, None, 0, tuple(assumptions))
+
+
 def _compute_cost(spec: WorkloadSpec, sizing: PlanSizing | None, top: Candidate | None,
                   assumptions: list[str]) -> tuple[float, float]:
     """(monthly, one-off). Serving runs all month; a training run is paid for the hours it runs."""
     if top is None:
+        return 0.0, 0.0
+    if top.local:
+        hours = sizing.training_hours if sizing is not None and spec.task in {"training", "fine_tuning"} else None
+        assumptions.append("compute on the local cluster's free GPUs: no cost"
+                           + (f" (one training run ≈ {hours:,.1f} h there)" if hours else ""))
         return 0.0, 0.0
     training = spec.task in {"training", "fine_tuning"}
     hours = sizing.training_hours if sizing is not None and training else None

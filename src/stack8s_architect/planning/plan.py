@@ -30,6 +30,11 @@ class PlanSizing(BaseModel):
                                                  "the serving budget assumes (vLLM --gpu-memory-utilization)")
 
 
+class PlanNodeShare(BaseModel):
+    name: str
+    gpus: int = Field(description="free devices this option takes on the node")
+
+
 class PlanCompute(BaseModel):
     rank: int
     provider: str
@@ -55,6 +60,11 @@ class PlanCompute(BaseModel):
     replicas: int | None = None
     accelerator_name: str | None = None
     catalog_date: str | None = None
+    # a local cluster's option: free GPUs already there (no compute cost), on these nodes
+    local: bool = Field(default=False, description="true: free GPUs of the local cluster, priced at 0")
+    nodes: list[PlanNodeShare] = Field(default_factory=list, description="local: the nodes and GPUs taken on each")
+    gpu_resource: str | None = Field(default=None, description="local: the extended resource pods request "
+                                     "(nvidia.com/gpu, nvidia.com/mig-1g.10gb, amd.com/gpu)")
 
 
 class PlanModel(BaseModel):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.charts.schemas import StackResponse
+from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
 from stack8s_architect.catalog.compute.service import ComputeCatalog
@@ -20,6 +21,7 @@ from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, row
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
 from stack8s_architect.planning.kubernetes import kubernetes_section
+from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
@@ -55,16 +57,19 @@ class MemoCompute:
 
 @dataclass
 class PlannerContext:
-    """What a plan is drawn from: the session (models) and the in-memory compute and chart catalogs."""
+    """What a plan is drawn from: the session (models), the in-memory compute and chart catalogs, and the local
+    cluster when one is configured."""
 
     session: Session
     compute: ComputeCatalog | MemoCompute
     charts: ChartCatalog
     embedder: Embedder | None = None
+    cluster: ClusterService | None = None
 
     @classmethod
-    def for_session(cls, session: Session, embedder: Embedder | None = None) -> PlannerContext:
-        return cls(session, MemoCompute(ComputeCatalog(session)), ChartCatalog(session), embedder)
+    def for_session(cls, session: Session, embedder: Embedder | None = None,
+                    cluster: ClusterService | None = None) -> PlannerContext:
+        return cls(session, MemoCompute(ComputeCatalog(session)), ChartCatalog(session), embedder, cluster)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class PlanOutcome:
     top: Candidate | None
     candidates: list[Candidate]
     proposals: list[Variant] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. the local cluster could not be read
 
 
 def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
@@ -104,8 +110,6 @@ def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
         values["params_billions"] = DEFAULT_LLM_BILLIONS
         said.append(f"no model size given: an {DEFAULT_LLM_BILLIONS:g}B instruction model assumed "
                     "(name a model or a size to change it)")
-    if spec.use_local_cluster:
-        said.append("the local cluster's inventory is not connected yet: cloud offers are listed instead")
     return (spec.model_copy(update=values) if values else spec), said
 
 
@@ -113,17 +117,21 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     spec, assumptions = with_defaults(requested)
     outcome = size_for(spec)
     assumptions += outcome.assumptions
+    local = local_step(ctx.cluster, spec, outcome)
+    assumptions += local.assumptions
     candidates, compute_notes = ranked_candidates(ctx.compute, spec, outcome)
     assumptions += compute_notes
+    candidates = local.candidates + candidates
     top = candidates[0] if candidates else None
     if top is not None and top.fit is not None and outcome.sizing is not None:
         # time and throughput depend on the GPU: the plan quotes them for the chosen one; a training job
         # uses every GPU it rents (data parallel), so whole instances shorten the run
         hours = top.fit.training_hours
-        rented = top.instances * top.offer.accelerator_count
+        rented = sum(g for _, g in top.nodes) if top.local else top.instances * top.offer.accelerator_count
         if hours and rented > top.fit.gpu_count:
             hours = hours * top.fit.gpu_count / rented
-            assumptions.append(f"the run uses all {rented:g} rented GPUs ({top.fit.gpu_count} needed to fit)")
+            assumptions.append(f"the run uses all {rented:g} {'local' if top.local else 'rented'} GPUs "
+                               f"({top.fit.gpu_count} needed to fit)")
         outcome = replace(outcome, sizing=outcome.sizing.model_copy(update={
             "training_hours": hours or outcome.sizing.training_hours,
             "tokens_per_second": top.fit.tokens_per_second or outcome.sizing.tokens_per_second}))
@@ -156,7 +164,7 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         diagram_mermaid="",
         manifests=[],
     )
-    return PlanOutcome(plan, spec, top, candidates, proposals)
+    return PlanOutcome(plan, spec, top, candidates, proposals, local.warnings)
 
 
 # --- variants: what a change would cost ---------------------------------------------------------------
@@ -234,8 +242,17 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         return f"{what}: no catalog offer fits within the constraints given; see the assumptions."
     top = rows[0]
     cost = costed.cost
-    text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
-            f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")
+    if top.local:
+        placed = ", ".join(f"{share.gpus} on {share.name}" for share in top.nodes)
+        text = (f"{what} on the local cluster {top.region}: {sum(s.gpus for s in top.nodes)} free × {top.accelerator} "
+                f"({placed}), no compute cost; ${cost.total_monthly_usd:,.2f}/month in total")
+        cloud = next((r for r in rows[1:] if not r.local), None)
+        if cloud is not None:
+            text += (f"; in the cloud: {cloud.instances} × {cloud.instance_type} ({cloud.provider} {cloud.region}) "
+                     f"for ${cloud.monthly_cost_usd:,.2f}/month of compute")
+    else:
+        text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
+                f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")
     if cost.budget_usd_per_month is not None:
         if cost.within_budget:
             text += f", within the ${cost.budget_usd_per_month:,.0f}/month budget"
@@ -255,7 +272,14 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
 def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, models: list[PlanModel],
            components: list[PlanComponent], costed: CostOutcome) -> list[str]:
     steps: list[str] = []
-    if top is not None:
+    if top is not None and top.local:
+        offer = top.offer
+        placed = ", ".join(f"{name} ({gpus})" for name, gpus in top.nodes)
+        selector = (f"; the manifests select nodes by `nvidia.com/gpu.product={offer.accelerator_name}`"
+                    if top.gpu_resource == "nvidia.com/gpu" else "")
+        steps.append(f"Use the local cluster {offer.region}: free `{top.gpu_resource}` devices ({offer.accelerator}) "
+                     f"on {placed}{selector}; no nodes to provision.")
+    elif top is not None:
         offer = top.offer
         steps.append(f"Provision a Kubernetes GPU node pool of {top.instances} × {offer.instance_type} "
                      f"({offer.accelerator_count:g} × {offer.accelerator}) on {offer.provider} in {offer.region}"
@@ -296,7 +320,15 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
 def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, candidates: list[Candidate],
                models: list[PlanModel], components: list[PlanComponent], proposals: list[Variant]) -> list[str]:
     notes: list[str] = []
-    if candidates:
+    if candidates and candidates[0].local:
+        top = candidates[0]
+        cloud = next((c for c in candidates if not c.local), None)
+        if cloud is not None:
+            notes.append(f"The local GPUs cost no compute but are shared with the cluster's other work and can be taken "
+                         f"by queued pods; the cheapest cloud option, {cloud.instances} × {cloud.offer.instance_type} "
+                         f"({cloud.offer.provider} {cloud.offer.region}), costs ${cloud.monthly:,.2f}/month and "
+                         "is yours alone.")
+    elif candidates:
         top = candidates[0]
         other = next((c for c in candidates[1:] if c.offer.accelerator != top.offer.accelerator), None)
         if other is not None:

@@ -11,6 +11,7 @@ from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
+from stack8s_architect.sizing.gpu import GpuSpec
 
 # Sizing formulas per modality; tabular and other workloads are sized as language models would be.
 # Text datasets: about 4 bytes of UTF-8 per token (English BPE tokenisers average 3.5–4.5).
@@ -36,6 +37,38 @@ def _mode(spec: WorkloadSpec, assumptions: list[str]) -> str:
     return "training" if spec.task == "training" else "inference"
 
 
+def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> SizeToolRequest:
+    """The size tool's request for a spec with a model size; `names` override the GPUs it is sized on."""
+    tokens = None
+    if spec.dataset_size_gb and spec.task in {"training", "fine_tuning"} and _MODALITY.get(spec.domain or "llm") == "llm":
+        tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+        assumptions.append(f"{spec.dataset_size_gb:g} GB of text ≈ {tokens / 1e9:,.2f}B tokens at {BYTES_PER_TOKEN:g} "
+                           "bytes per token, one epoch")
+    one_gpu = spec.gpu_names[0] if spec.gpu_names and len(spec.gpu_names) == 1 else None
+    gpus: dict[str, object] = {"gpus": list(spec.gpu_names or []), "gpu": one_gpu,
+                               "gpu_count": spec.gpu_count if one_gpu else None, **names}
+    return SizeToolRequest(
+        model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
+        modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
+        precision=spec.precision, context_length=spec.context_length,
+        # one sequence per replica's budget; concurrent users set the replica count, not the memory twice
+        concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
+        training_tokens=tokens, **gpus,
+    )
+
+
+def fit_on(spec: WorkloadSpec, device: GpuSpec) -> GpuFit | None:
+    """The sizing's fit of the workload on one accelerator given by its figures (a local GPU or MIG slice), with
+    the GPU count the spec pins; None when the workload has no model size or cannot be sized."""
+    if spec.params_billions is None:
+        return None
+    try:
+        result, _ = run_size(_request(spec, [], gpus=[], gpu=None, gpu_count=spec.gpu_count), device=device)
+    except (ArchitectError, ValidationError):
+        return None
+    return result.fit if spec.gpu_count and result.fit is not None else (result.gpu_fits or (None,))[0]
+
+
 def size_for(spec: WorkloadSpec) -> SizingOutcome:
     """Size the workload when its model size is known; otherwise, or when it cannot be sized, say why."""
     assumptions: list[str] = []
@@ -46,20 +79,8 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
     if spec.gpu_count and not one_gpu:
         assumptions.append(f"{spec.gpu_count} GPUs asked for: the count is kept when one GPU type is named; "
                            "otherwise the smallest count that fits each GPU is used")
-    tokens = None
-    if spec.dataset_size_gb and spec.task in {"training", "fine_tuning"} and _MODALITY.get(spec.domain or "llm") == "llm":
-        tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
-        assumptions.append(f"{spec.dataset_size_gb:g} GB of text ≈ {tokens / 1e9:,.2f}B tokens at {BYTES_PER_TOKEN:g} "
-                           "bytes per token, one epoch")
     try:
-        request = SizeToolRequest(
-            model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
-            modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
-            precision=spec.precision, context_length=spec.context_length,
-            # one sequence per replica's budget; concurrent users set the replica count, not the memory twice
-            concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
-            training_tokens=tokens, gpus=list(spec.gpu_names or []), gpu=one_gpu, gpu_count=spec.gpu_count if one_gpu else None,
-        )
+        request = _request(spec, assumptions)
         result, response = run_size(request)
     except (ArchitectError, ValidationError) as exc:
         message = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]

@@ -16,6 +16,7 @@ from stack8s_architect.catalog.compute.service import resolve_accelerators
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.core.errors import InvalidRequestError
 from stack8s_architect.sizing import (
+    GpuSpec,
     InstanceOffer,
     SizingRequest,
     SizingResult,
@@ -166,12 +167,15 @@ def _cost(request: SizeToolRequest, result: SizingResult) -> dict[str, Any] | No
     return cost
 
 
-def run_size(request: SizeToolRequest) -> tuple[SizingResult, SizeToolResponse]:
-    """Resolve names, size, and shape the answer; bad input raises a 4xx ArchitectError."""
+def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None) -> tuple[SizingResult, SizeToolResponse]:
+    """Resolve names, size, and shape the answer; bad input raises a 4xx ArchitectError. `device` sizes for one
+    accelerator given by its figures instead of by name (a local cluster's GPU or MIG slice)."""
     architecture = _architecture(request)
     assumptions: list[str] = []
     gpu = _chosen_gpu(request.gpu, assumptions) if request.gpu else None
     gpus = _specs(request.gpus) if request.gpus else tuple(ACCELERATOR_SPECS[k].to_gpu_spec() for k in COMMON_GPUS)
+    if device is not None:
+        gpu, gpus = (device if request.gpu_count else None), (device,)
     sizing_request = SizingRequest(
         architecture=architecture, mode=request.mode, precision=request.precision,
         kv_cache_dtype=request.kv_cache_dtype, context_length_tokens=request.context_length,

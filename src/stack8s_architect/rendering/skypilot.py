@@ -43,7 +43,7 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
     """The task YAML, or None when the plan has no fitting compute option."""
     w = workload or read_workload(plan, spec)
     top = w.top
-    if top is None:
+    if top is None or top.local:  # the local cluster's GPUs are used through its own manifests, not rented
         return None
     resources: dict = {"cloud": top.provider, "region": top.region, "instance_type": top.instance_type}
     accelerators = skypilot_accelerator(w)

@@ -81,6 +81,9 @@ class Workload:
 
     @property
     def accelerator(self) -> Accelerator:
+        if self.top is not None and self.top.gpu_resource:  # a local cluster's device plugin resource
+            vendor = "amd" if self.top.gpu_resource.startswith("amd.com/") else "nvidia"
+            return Accelerator(self.top.gpu_resource, vendor)
         return accelerator_resource(self.top.accelerator if self.top else None)
 
     @property

@@ -59,7 +59,8 @@ def _api_client(settings: ClusterSettings, *, in_cluster: bool) -> tuple[client.
         where = "the pod's service account" if in_cluster else "the kubeconfig"
         raise ClusterUnavailable("config", f"{where} could not be loaded: {exc}; set ARCHITECT_CLUSTER_KUBECONFIG / "
                                            "ARCHITECT_CLUSTER_CONTEXT, or ARCHITECT_CLUSTER=off") from None
-    configuration.retries = 1  # one retry: a host that does not answer fails in ~2 × the connect timeout
+    configuration.retries = 0  # no retry: a host that does not answer fails after one connect timeout (the
+    # reading is cached, so the next try comes with the next period)
     return client.ApiClient(configuration), name, configuration.host
 
 
