@@ -116,6 +116,9 @@ _NO_SPOT = re.compile(r"\b(?:no|not|don'?t|do not|without|avoid|never)\b(?:\s+\w
                       r"\bon-demand only\b", re.I)
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
                     r"own data ?cent(?:er|re))\b", re.I)
+_NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|not on[- ]prem\w*|no (?:local|on[- ]prem\w*|own) "
+                       r"cluster|without (?:our|the|a) (?:own |local )?cluster|(?:don'?t|do not|never) use (?:our|the) "
+                       r"(?:own |local |existing )?(?:cluster|gpus|hardware))\b", re.I)
 _COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
 _LICENSE = ((re.compile(r"\bcommercial(?:ly)?\b(?: use)?", re.I), "commercial-use"),
@@ -332,7 +335,9 @@ def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["spot"] = False
     elif _SPOT.search(text):
         found["spot"] = True
-    if _LOCAL.search(text):
+    if _NO_LOCAL.search(text):
+        found["use_local_cluster"] = False
+    elif _LOCAL.search(text):
         found["use_local_cluster"] = True
     compliance = [name for pattern, name in _COMPLIANCE.items() if re.search(r"\b" + pattern + r"\b", text, re.I)]
     if compliance:

@@ -149,7 +149,7 @@ def _pack(nodes: list[tuple[str, int]], group: int, units: int) -> list[tuple[st
 
 def _even(nodes: list[tuple[str, int]], group: int, total: int) -> list[tuple[str, int]] | None:
     """The same number of devices (a multiple of `group`) on each node used: the fewest spare, then the fewest
-    nodes (a data-parallel job runs one rank set per node)."""
+    nodes (a data-parallel job runs one rank set per node), on the nodes with the fewest free devices that do."""
     best: tuple[int, int, int] | None = None
     for per_node in range(group, (nodes[0][1] if nodes else 0) + 1, group):
         count = math.ceil(total / per_node)
@@ -159,7 +159,8 @@ def _even(nodes: list[tuple[str, int]], group: int, total: int) -> list[tuple[st
     if best is None:
         return None
     _, count, per_node = best
-    return [(name, per_node) for name, free in nodes if free >= per_node][:count]
+    fitting = sorted(((free, name) for name, free in nodes if free >= per_node))  # the tightest nodes: keep whole ones
+    return sorted((name, per_node) for _, name in fitting[:count])
 
 
 def _option(inventory: ClusterInventory, product: ProductSummary, spec: WorkloadSpec,
