@@ -21,11 +21,14 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.catalog.compute.service import resolve_accelerators
 from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.compute_step import Candidate
 from stack8s_architect.planning.sizing_step import SizingOutcome, fit_on
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
+
+log = get_logger(__name__)
 
 # Compute slices of a MIG-capable GPU (A30 has 4; A100, H100, H200, B200 have 7).
 _MIG_SLICES = {"A30": 4}
@@ -68,7 +71,11 @@ def local_step(cluster: ClusterService | None, spec: WorkloadSpec, outcome: Sizi
     result.warnings += inventory.warnings
     reasons: list[str] = []
     for product in inventory.products:
-        candidate, reason = _option(inventory, product, spec, outcome)
+        try:
+            candidate, reason = _option(inventory, product, spec, outcome)
+        except Exception:  # noqa: BLE001  (a defect placing one product must not fail the turn; it is logged)
+            log.error("cluster.placement_failed", product=product.product, resource=product.resource, exc_info=True)
+            candidate, reason = None, f"{_label(product)}: could not be placed (an internal error, logged)"
         if candidate is not None:
             result.candidates.append(candidate)
         elif reason:

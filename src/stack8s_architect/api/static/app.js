@@ -579,7 +579,8 @@ function renderSummary(plan) {
   if (plan.cost.budget_usd_per_month !== null) {
     facts.push(fact("Budget", `${money(plan.cost.budget_usd_per_month, 0)} · ${plan.cost.within_budget ? "within" : plan.cost.within_budget === false ? "over" : "—"}`));
   }
-  if (top) facts.push(fact("Top option", `${top.accelerator_count} × ${top.accelerator || "GPU"} · ${top.provider}`));
+  if (top) facts.push(fact("Top option", `${number(gpuCount(top))} × ${top.accelerator || "GPU"} · `
+    + (top.local ? `local cluster ${top.region}` : top.provider)));
   if (sizing?.required_gpu_memory_gib) facts.push(fact("GPU memory needed", `${number(sizing.required_gpu_memory_gib)} GiB`));
   if (sizing?.precision) facts.push(fact("Precision", sizing.precision));
   if (sizing?.tokens_per_second) facts.push(fact("Throughput", `≈ ${number(sizing.tokens_per_second, 0)} tokens/s`));
@@ -593,21 +594,28 @@ function renderSummary(plan) {
     ...list("Assumptions", plan.assumptions));
 }
 
+// GPUs an option takes: a local option's per-node shares may differ; a cloud option's instances are alike.
+const gpuCount = (r) => r.local ? r.nodes.reduce((sum, n) => sum + n.gpus, 0) : r.accelerator_count * r.instances;
+
 const COLUMNS = [
   { key: "rank", label: "#", num: true, value: (r) => r.rank },
   { key: "provider", label: "Provider", value: (r) => r.provider },
   { key: "instance_type", label: "Instance", value: (r) => r.instance_type },
   { key: "region", label: "Region", value: (r) => r.region },
   { key: "accelerator", label: "GPU", value: (r) => r.accelerator || "" },
-  { key: "count", label: "Count", num: true, value: (r) => r.accelerator_count * r.instances,
-    show: (r) => r.instances > 1 ? `${number(r.accelerator_count)} × ${r.instances}` : number(r.accelerator_count) },
-  { key: "memory", label: "GPU memory", num: true, value: (r) => (r.total_gpu_memory_gib || 0) * r.instances,
-    show: (r) => r.total_gpu_memory_gib === null ? "—" : `${number(r.total_gpu_memory_gib * r.instances, 1)} GiB` },
+  { key: "count", label: "Count", num: true, value: gpuCount,
+    show: (r) => r.local ? r.nodes.map((n) => `${n.gpus} on ${n.name}`).join(", ")
+      : r.instances > 1 ? `${number(r.accelerator_count)} × ${r.instances}` : number(r.accelerator_count) },
+  { key: "memory", label: "GPU memory", num: true,
+    value: (r) => r.local ? (r.gpu_memory_gib || 0) * gpuCount(r) : (r.total_gpu_memory_gib || 0) * r.instances,
+    show: (r) => r.total_gpu_memory_gib === null ? "—"
+      : `${number(r.local ? r.gpu_memory_gib * gpuCount(r) : r.total_gpu_memory_gib * r.instances, 1)} GiB` },
   { key: "price", label: "$/h", num: true, value: (r) => r.price_per_hour_usd * r.instances,
     show: (r) => money(r.price_per_hour_usd * r.instances, 4) },
   { key: "monthly", label: "$/month", num: true, value: (r) => r.monthly_cost_usd, show: (r) => money(r.monthly_cost_usd) },
-  { key: "spot", label: "Spot", value: (r) => (r.spot ? 1 : 0),
-    show: (r) => el("span", { class: r.spot ? "badge spot" : "badge", text: r.spot ? "spot" : "on-demand" }) },
+  { key: "spot", label: "Spot", value: (r) => (r.local ? 2 : r.spot ? 1 : 0),
+    show: (r) => el("span", { class: r.local ? "badge fits" : r.spot ? "badge spot" : "badge",
+      text: r.local ? "local, free" : r.spot ? "spot" : "on-demand" }) },
   { key: "fits", label: "Fits", value: (r) => (r.fits ? 1 : 0),
     show: (r) => el("span", { class: r.fits ? "badge fits" : "badge nofit", text: r.fits ? "fits" : "no" }) },
 ];
