@@ -71,7 +71,9 @@ def test_quantities_and_options() -> None:
     gpus = extract("8x H100 in the US, or A100 80GB, on our own cluster, no spot").spec
     assert gpus.gpu_count == 8 and gpus.gpu_names == ["H100", "A100 80GB"] and gpus.geography == "us"
     assert gpus.use_local_cluster is True and gpus.spot is False and gpus.dataset_size_gb is None
-    for text in ("cloud only, please", "don't use our cluster for this", "not on-prem", "without the local cluster"):
+    for text in ("cloud only, please", "don't use our cluster for this", "not on-prem", "without the local cluster",
+                 "not on our own cluster", "instead of our local cluster", "no on-prem please",
+                 "avoid the on-prem cluster", "we do not have a local cluster"):
         assert extract(f"serve llama 8B, {text}").spec.use_local_cluster is False, text
     for text in ("on our existing cluster", "on-prem", "use our own GPUs"):
         assert extract(f"serve llama 8B {text}").spec.use_local_cluster is True, text

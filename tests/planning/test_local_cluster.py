@@ -56,9 +56,10 @@ def test_free_local_gpus_that_fit_come_first_at_no_compute_cost(synced: Database
     assert cloud and all(not row.local and row.price_per_hour_usd > 0 for row in cloud)
     assert [row.rank for row in plan.compute] == list(range(1, len(plan.compute) + 1))
     assert plan.cost.compute_monthly_usd == 0.0 and plan.cost.total_monthly_usd == 0.0
-    assert plan.summary.startswith("Serving a 8B model") or "on the local cluster lab: 1 free × A100-80GB" in plan.summary
     assert "on the local cluster lab: 1 free × A100-80GB (1 on a100-1), no compute cost" in plan.summary
-    assert f"${cloud[0].monthly_cost_usd:,.2f}/month of compute" in plan.summary
+    assert plan.summary.endswith(f"In the cloud instead: {cloud[0].instances} × {cloud[0].instance_type} "
+                                 f"({cloud[0].provider} {cloud[0].region}) for ${cloud[0].monthly_cost_usd:,.2f}/month "
+                                 "of compute.")
     assert any(step.startswith("Use the local cluster lab") and "a100-1 (1)" in step for step in plan.steps)
     assert not any(step.startswith("Provision") for step in plan.steps)
     assert any("cheapest cloud option" in note and f"${cloud[0].monthly_cost_usd:,.2f}/month" in note
@@ -88,8 +89,9 @@ def test_the_smallest_device_that_fits_is_preferred_and_mig_slices_hold_small_mo
                       or "vllm" in path.lower())
     pod = deployment["spec"]["template"]["spec"]
     assert pod["containers"][0]["resources"]["limits"] == {"nvidia.com/mig-1g.10gb": 1}
-    assert pod["tolerations"][0]["key"] == "nvidia.com/gpu"
-    assert "nvidia.com/gpu.product" not in pod["nodeSelector"]  # the slice resource itself picks the nodes
+    assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists"}]
+    pinned = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert pinned == [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["mig-1"]}]}]
 
 
 def test_what_does_not_fit_is_said_per_product(synced: Database, tmp_path: Path) -> None:
@@ -184,5 +186,40 @@ def test_manifests_for_local_gpus_select_the_product_and_validate(synced: Databa
     assert "skypilot.yaml" not in bundle.files
     pods = [yaml.safe_load(text)["spec"]["template"]["spec"] for path, text in bundle.files.items()
             if path.startswith("manifests/") and "kind: Deployment" in text and "nvidia.com/gpu:" in text]
-    assert pods and pods[0]["nodeSelector"] == {"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB",
-                                                "nvidia.com/gpu.present": "true"}
+    assert pods and "nodeSelector" not in pods[0]
+    terms = pods[0]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert terms == [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a100-1"]}]}]
+    assert pods[0]["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists"}]
+    # the pod's CPU and memory are its devices' share of the node (96 vCPUs and 1000 GiB over 8 GPUs, 85 %)
+    assert pods[0]["containers"][0]["resources"]["requests"] == {"cpu": "10", "memory": "106Gi"}
+    assert pods[0]["containers"][0]["resources"]["limits"] == {"nvidia.com/gpu": 1}
+
+
+def test_other_taints_the_pods_tolerate_and_time_sliced_gpus(synced: Database, tmp_path: Path) -> None:
+    nodes = [{"name": "a", "taints": ["nvidia.com/gpu=present:NoExecute", "team=ml:NoSchedule"],
+              "gpus": [{"accelerator": "L40S", "count": 2}]},
+             {"name": "ts", "gpus": [{"resource": "nvidia.com/gpu.shared", "product": "NVIDIA-L40S", "count": 16}]}]
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump({"cluster": "lab", "nodes": nodes}))
+    cluster = ClusterService(ClusterSettings(cluster="file", cluster_inventory=path,
+                                             cluster_tolerated_taints="nvidia.com/gpu,team"))
+    spec = WorkloadSpec(task="inference", domain="llm", params_billions=8, use_local_cluster=True, concurrent_users=200)
+    plan = _plan(synced, cluster, spec).plan
+    local = [row for row in plan.compute if row.local]
+    # the time-sliced replicas on `ts` are never counted as whole L40S GPUs
+    assert len(local) == 1 and local[0].gpu_resource == "nvidia.com/gpu" and [n.name for n in local[0].nodes] == ["a"]
+    finished = finish_plan(plan, spec)
+    pod = next(yaml.safe_load(m.content)["spec"]["template"]["spec"] for m in finished.manifests
+               if "kind: Deployment" in m.content and "nvidia.com/gpu:" in m.content)
+    assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists"}, {"key": "team", "operator": "Exists"}]
+
+
+def test_without_a_sizing_a_gpu_count_takes_even_shares_or_says_why(synced: Database, tmp_path: Path) -> None:
+    nodes = [{"name": "a", "gpus": [{"accelerator": "A100 80GB", "count": 8, "in_use": 5}]},
+             {"name": "b", "gpus": [{"accelerator": "A100 80GB", "count": 8, "in_use": 7}]}]
+    spec = WorkloadSpec(task="training", domain="vision", dataset_size_gb=100, gpu_count=4, use_local_cluster=True)
+    plan = _plan(synced, _cluster(tmp_path, nodes), spec).plan
+    assert not any(row.local for row in plan.compute)  # 3 + 1 free: no even split of 4
+    assert "A100-80GB: not enough free GPUs: 4 asked, 4 free on usable nodes" in " ".join(plan.assumptions)
+    two = _plan(synced, _cluster(tmp_path, nodes, "two"), spec.model_copy(update={"gpu_count": 2})).plan
+    assert [(n.name, n.gpus) for n in two.compute[0].nodes] == [("a", 2)]

@@ -116,9 +116,11 @@ _NO_SPOT = re.compile(r"\b(?:no|not|don'?t|do not|without|avoid|never)\b(?:\s+\w
                       r"\bon-demand only\b", re.I)
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
                     r"own data ?cent(?:er|re))\b", re.I)
-_NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|not on[- ]prem\w*|no (?:local|on[- ]prem\w*|own) "
-                       r"cluster|without (?:our|the|a) (?:own |local )?cluster|(?:don'?t|do not|never) use (?:our|the) "
-                       r"(?:own |local |existing )?(?:cluster|gpus|hardware))\b", re.I)
+_NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instead of|avoid|rather than|without|no|never)"
+                       r"(?:\s+(?:on|use|using|in|our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w*|local "
+                       r"cluster|own (?:cluster|hardware|gpus)|existing cluster|cluster|hardware)|(?:don'?t|do not|never) "
+                       r"(?:use|have|want)(?:\s+(?:our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w* )?"
+                       r"(?:cluster|gpus|hardware))\b", re.I)
 _COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
 _LICENSE = ((re.compile(r"\bcommercial(?:ly)?\b(?: use)?", re.I), "commercial-use"),

@@ -32,6 +32,7 @@ class Candidate:
     # a local cluster's option: the nodes and how many free devices of `gpu_resource` each gives
     nodes: tuple[tuple[str, int], ...] = ()
     gpu_resource: str | None = None
+    taints: tuple[str, ...] = ()  # the nodes' taints the pods must tolerate (key[=value]:Effect)
     why: str | None = None
 
     @property
@@ -142,7 +143,7 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
         replicas=(fit.replicas or 1) if fit else None, accelerator_name=offer.accelerator_name,
         catalog_date=offer.catalog_date, local=candidate.local,
         nodes=[PlanNodeShare(name=name, gpus=gpus) for name, gpus in candidate.nodes],
-        gpu_resource=candidate.gpu_resource,
+        gpu_resource=candidate.gpu_resource, tolerate=list(candidate.taints),
     )
 
 

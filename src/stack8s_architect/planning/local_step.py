@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from stack8s_architect.catalog.cluster.inventory import ClusterInventory, ProductSummary
+from stack8s_architect.catalog.cluster.inventory import ClusterInventory, NodeGpus, ProductSummary
 from stack8s_architect.catalog.cluster.service import ClusterService, ClusterStatus
 from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
@@ -128,6 +128,12 @@ def _device(product: ProductSummary) -> GpuSpec | None:
                    fp8_tflops=whole.fp8_tflops * compute if whole.fp8_tflops else None, interconnect="none")
 
 
+def _same(gpus: NodeGpus, product: ProductSummary) -> bool:
+    """The node's devices are of the product's kind (time-sliced replicas are never whole GPUs)."""
+    return (gpus.resource == product.resource and gpus.accelerator == product.accelerator
+            and gpus.mig_profile == product.mig_profile and gpus.shared == product.shared)
+
+
 def _free_nodes(inventory: ClusterInventory, product: ProductSummary) -> list[tuple[str, int]]:
     """(node, free devices of this kind) on usable nodes, most free first."""
     found = []
@@ -135,8 +141,7 @@ def _free_nodes(inventory: ClusterInventory, product: ProductSummary) -> list[tu
         if not node.usable:
             continue
         for gpus in node.gpus:
-            if (gpus.resource == product.resource and gpus.accelerator == product.accelerator
-                    and gpus.mig_profile == product.mig_profile and gpus.free > 0):
+            if _same(gpus, product) and gpus.free > 0:
                 found.append((node.name, gpus.free))
     return sorted(found, key=lambda pair: (-pair[1], pair[0]))
 
@@ -184,14 +189,14 @@ def _option(inventory: ClusterInventory, product: ProductSummary, spec: Workload
     device = _device(product)
     if device is None:
         return None, (f"{label}: {product.product or 'this GPU'} is not in the accelerator table, so it cannot be "
-                      "sized (name it with `accelerator:` in a static inventory)")
+                      "sized (a static inventory can name a known GPU with `accelerator:`)")
     nodes = _free_nodes(inventory, product)
     if outcome.sizing is None:
         return _by_constraints(inventory, product, device, nodes, spec)
     fit = fit_on(spec, device)
     if fit is None or not fit.fits:
         return None, f"{label}: too little memory ({fit.reason if fit else 'cannot be sized'})"
-    if product.mig_profile and (fit.tensor_parallel > 1 or fit.pipeline_parallel > 1):
+    if product.mig_profile and (fit.gpu_count > 1 or fit.tensor_parallel > 1 or fit.pipeline_parallel > 1):
         return None, (f"{label}: too little memory: one replica needs {fit.gpu_count} slices of "
                       f"{product.memory_gib:g} GiB, and a model cannot span MIG slices")
     group = fit.tensor_parallel
@@ -228,7 +233,7 @@ def _by_constraints(inventory: ClusterInventory, product: ProductSummary, device
     if memory and device.memory_gib < memory:
         return None, f"{label}: too little memory ({device.memory_gib:g} GiB per device, {memory:g} GiB asked)"
     count = spec.gpu_count or 1
-    shares = _pack(nodes, 1, count)
+    shares = _even(nodes, 1, count)  # the same count on each node: the manifests' one pod per node
     if shares is None:
         return None, f"{label}: not enough free GPUs: {count} asked, {product.free_usable} free on usable nodes"
     asked = f"{count} × ≥ {memory:g} GiB" if memory else f"{count} GPU(s)"
@@ -238,8 +243,7 @@ def _by_constraints(inventory: ClusterInventory, product: ProductSummary, device
 def _blocked(inventory: ClusterInventory, product: ProductSummary) -> str:
     reasons = []
     for node in inventory.nodes:
-        if not node.usable and any(g.resource == product.resource and g.accelerator == product.accelerator
-                                   and g.mig_profile == product.mig_profile and g.free for g in node.gpus):
+        if not node.usable and any(_same(g, product) and g.free for g in node.gpus):
             reasons.append(f"{node.name} {node.unusable_reason}")
     return "; ".join(reasons)
 
@@ -248,9 +252,16 @@ def _candidate(inventory: ClusterInventory, product: ProductSummary, device: Gpu
                fit: GpuFit | None, why: str) -> Candidate:
     used = {name for name, _ in shares}
     nodes = [node for node in inventory.nodes if node.name in used]
-    cpus = [node.cpu for node in nodes if node.cpu]
-    memories = [node.memory_gib for node in nodes if node.memory_gib]
     per_node = max(gpus for _, gpus in shares)
+    # the CPU and memory that go with the devices taken: each node's allocatable split over its devices of this
+    # kind (the manifests request a pod's share of the row's vCPUs and memory, as for a cloud instance)
+    cpus, memories = [], []
+    for node in nodes:
+        devices = next((g.allocatable for g in node.gpus if _same(g, product)), 0) or 1
+        if node.cpu:
+            cpus.append(node.cpu / devices * per_node)
+        if node.memory_gib:
+            memories.append(node.memory_gib / devices * per_node)
     utilisation = [node.gpu_utilisation_percent for node in nodes if node.gpu_utilisation_percent is not None]
     placed = ", ".join(f"{name} ({gpus})" for name, gpus in shares)
     where = f"the local cluster {inventory.cluster}"
@@ -259,10 +270,12 @@ def _candidate(inventory: ClusterInventory, product: ProductSummary, device: Gpu
         provider="local", upstream_provider=None, instance_type=product.product or device.key,
         region=inventory.cluster, zones=[], country=None, city=None, geography="local", accelerator=device.key,
         accelerator_name=product.product, accelerator_count=per_node, gpu_memory_gib=round(device.memory_gib, 2),
-        total_gpu_memory_gib=round(device.memory_gib * per_node, 2), vcpus=min(cpus) if cpus else None,
-        memory_gib=min(memories) if memories else None, price_per_hour_usd=0.0, spot_price_per_hour_usd=None,
+        total_gpu_memory_gib=round(device.memory_gib * per_node, 2), vcpus=round(min(cpus), 2) if cpus else None,
+        memory_gib=round(min(memories), 2) if memories else None, price_per_hour_usd=0.0, spot_price_per_hour_usd=None,
         spot=False, hourly_usd=0.0, monthly_cost_usd=0.0,
         source=f"{inventory.source}:{inventory.cluster}", catalog_date=inventory.read_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
-    return Candidate(offer, len(shares), fit, nodes=tuple(shares), gpu_resource=product.resource,
+    taints = tuple(sorted({taint for node in nodes for taint in node.taints
+                           if taint.rpartition(":")[2] in {"NoSchedule", "NoExecute"}}))
+    return Candidate(offer, len(shares), fit, nodes=tuple(shares), gpu_resource=product.resource, taints=taints,
                      why=f"{why}; free on {where}: {placed}; no compute cost{busy}")

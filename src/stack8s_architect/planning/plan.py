@@ -65,6 +65,8 @@ class PlanCompute(BaseModel):
     nodes: list[PlanNodeShare] = Field(default_factory=list, description="local: the nodes and GPUs taken on each")
     gpu_resource: str | None = Field(default=None, description="local: the extended resource pods request "
                                      "(nvidia.com/gpu, nvidia.com/mig-1g.10gb, amd.com/gpu)")
+    tolerate: list[str] = Field(default_factory=list, description="local: the nodes' NoSchedule/NoExecute taints "
+                                "(key[=value]:Effect) the pods tolerate")
 
 
 class PlanModel(BaseModel):

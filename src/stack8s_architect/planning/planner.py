@@ -246,10 +246,6 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         placed = ", ".join(f"{share.gpus} on {share.name}" for share in top.nodes)
         text = (f"{what} on the local cluster {top.region}: {sum(s.gpus for s in top.nodes)} free × {top.accelerator} "
                 f"({placed}), no compute cost; ${cost.total_monthly_usd:,.2f}/month in total")
-        cloud = next((r for r in rows[1:] if not r.local), None)
-        if cloud is not None:
-            text += (f"; in the cloud: {cloud.instances} × {cloud.instance_type} ({cloud.provider} {cloud.region}) "
-                     f"for ${cloud.monthly_cost_usd:,.2f}/month of compute")
     else:
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
                 f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")
@@ -266,6 +262,10 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
                      else "; no cheaper option was found")
     if cost.one_time_usd:
         text += f"; one training run ≈ ${cost.one_time_usd:,.2f}"
+    cloud = next((r for r in rows[1:] if not r.local), None) if top.local else None
+    if cloud is not None:
+        text += (f". In the cloud instead: {cloud.instances} × {cloud.instance_type} ({cloud.provider} {cloud.region}) "
+                 f"for ${cloud.monthly_cost_usd:,.2f}/month of compute")
     return text + "."
 
 
@@ -275,10 +275,9 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
     if top is not None and top.local:
         offer = top.offer
         placed = ", ".join(f"{name} ({gpus})" for name, gpus in top.nodes)
-        selector = (f"; the manifests select nodes by `nvidia.com/gpu.product={offer.accelerator_name}`"
-                    if top.gpu_resource == "nvidia.com/gpu" else "")
         steps.append(f"Use the local cluster {offer.region}: free `{top.gpu_resource}` devices ({offer.accelerator}) "
-                     f"on {placed}{selector}; no nodes to provision.")
+                     f"on {placed}; the manifests pin the pods to these nodes (node affinity on their names) and "
+                     "tolerate their taints; no nodes to provision.")
     elif top is not None:
         offer = top.offer
         steps.append(f"Provision a Kubernetes GPU node pool of {top.instances} × {offer.instance_type} "

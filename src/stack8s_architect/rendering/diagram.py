@@ -68,8 +68,12 @@ def plan_diagram(plan: DeploymentPlan, *, dataset_gb: float | None = None) -> st
             labels["inference-server"] += f"\n{model}"
     if plan.compute:
         top = plan.compute[0]
-        labels["gpu-nodes"] = (f"GPU nodes\n{top.instances} × {top.instance_type}\n{top.accelerator_count:g} × "
-                               f"{top.accelerator} ({top.provider} {top.region})")
+        if top.local and top.nodes:
+            labels["gpu-nodes"] = (f"Local GPU nodes\n{', '.join(n.name for n in top.nodes)}\n"
+                                   f"{sum(n.gpus for n in top.nodes)} × {top.accelerator} (cluster {top.region})")
+        else:
+            labels["gpu-nodes"] = (f"GPU nodes\n{top.instances} × {top.instance_type}\n{top.accelerator_count:g} × "
+                                   f"{top.accelerator} ({top.provider} {top.region})")
     if dataset_gb:
         labels["dataset"] = f"Dataset\n{dataset_gb:,.0f} GB"
     lines = ["flowchart LR"]

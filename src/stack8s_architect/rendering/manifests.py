@@ -63,20 +63,21 @@ def _node_placement(w: Workload) -> dict:
     """Node selector for the plan's instance type (and GPU nodes), tolerations for GPU taints."""
     spec: dict = {}
     selector = {}
-    if w.top is not None and w.top.local:  # the local cluster's nodes: by GPU-feature-discovery's product label
-        product = w.top.accelerator_name or ""
-        if w.top.gpu_resource == "nvidia.com/gpu" and product and _LABEL_VALUE.match(product) and len(product) <= 63:
-            selector["nvidia.com/gpu.product"] = product
-    elif w.top is not None and _LABEL_VALUE.match(w.top.instance_type):  # else no well-known label can hold it
+    if w.top is not None and w.top.local:  # the local cluster: the very nodes whose free devices the plan counted
+        spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [n.name for n in w.top.nodes]}]}]}}}
+        keys = {w.accelerator.resource.split("/")[0] + "/gpu", *(t.partition(":")[0].partition("=")[0]
+                                                                  for t in w.top.tolerate)}
+        spec["tolerations"] = [{"key": key, "operator": "Exists"} for key in sorted(keys)]
+        return spec
+    if w.top is not None and _LABEL_VALUE.match(w.top.instance_type):  # else no well-known label can hold it
         selector["node.kubernetes.io/instance-type"] = w.top.instance_type
     if w.accelerator.vendor == "nvidia" and w.top is not None:
         selector["nvidia.com/gpu.present"] = "true"
     if selector:
         spec["nodeSelector"] = selector
     if w.top is not None:
-        # the device plugins' conventional taint key is the plain resource, MIG slices included
-        key = "nvidia.com/gpu" if w.accelerator.resource.startswith("nvidia.com/") else w.accelerator.resource
-        spec["tolerations"] = [{"key": key, "operator": "Exists", "effect": "NoSchedule"}]
+        spec["tolerations"] = [{"key": w.accelerator.resource, "operator": "Exists", "effect": "NoSchedule"}]
     return spec
 
 

@@ -23,6 +23,14 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
+def _gpus(c: PlanCompute) -> str:
+    """GPUs per instance; a local option's free devices per node (its shares may differ)."""
+    if c.local and c.nodes:
+        return (f"{sum(n.gpus for n in c.nodes)} × {c.accelerator} (" + ", ".join(f"{n.gpus} on {n.name}" for n in c.nodes)
+                + ", free)")
+    return f"{c.accelerator_count:g} × {c.accelerator}"
+
+
 def _layout(c: PlanCompute) -> str | None:
     """How the sized model is split on this offer: tensor/pipeline parallel and replicas."""
     if not c.tensor_parallel:
@@ -53,7 +61,7 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         out += ["### Compute (cheapest fitting first)"]
         out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
                        "$/month", "source", "catalog date"],
-                      [[c.rank, c.provider, c.instance_type, c.region, f"{c.accelerator_count:g} × {c.accelerator}",
+                      [[c.rank, c.provider, c.instance_type, c.region, _gpus(c),
                         c.gpu_memory_gib, _layout(c), c.instances, _usd(c.price_per_hour_usd, 4),
                         _usd(c.monthly_cost_usd), c.source + (" (spot)" if c.spot else ""),
                         c.catalog_date or "undated"] for c in plan.compute])

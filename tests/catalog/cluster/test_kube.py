@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stack8s_architect.catalog.cluster import kube
 from stack8s_architect.catalog.cluster.inventory import ClusterInventory
-from stack8s_architect.catalog.cluster.service import ClusterService, resolve_source
+from stack8s_architect.catalog.cluster.service import FAILURE_KEEP_S, ClusterService, resolve_source
 from stack8s_architect.core.settings import ClusterSettings
 
 from .fake_kube import FORBIDDEN_TOKEN, FakeKube, gpu_node, mixed_cluster, pod, serving
@@ -136,6 +138,31 @@ def test_refused_credentials_and_a_bad_kubeconfig_say_what_to_change(fake: FakeK
     assert status.problem == "config" and "does not exist" in status.error
 
 
+def test_a_credential_plugin_that_waits_for_a_login_cannot_hold_the_turns(fake: FakeKube, tmp_path: Path) -> None:
+    config = fake.kubeconfig(tmp_path / "kubeconfig")
+    stuck = yaml.safe_load(config.read_text())
+    stuck["users"][0]["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "sleep",
+                                          "args": ["30"], "interactiveMode": "Never"}}
+    config.write_text(yaml.safe_dump(stuck))
+    started = time.monotonic()
+    status = _service(config, cluster_timeout_s=0.2).status()
+    assert time.monotonic() - started < 10
+    assert (status.reachable, status.problem) == (False, "unreachable")
+    assert "took longer than 1.2 s" in status.error and "ARCHITECT_CLUSTER=off" in status.error
+
+
+def test_a_failure_is_kept_longer_than_a_reading(fake: FakeKube, tmp_path: Path) -> None:
+    now = [0.0]
+    config = fake.kubeconfig(tmp_path / "k", token=FORBIDDEN_TOKEN)
+    service = ClusterService(ClusterSettings(cluster="kubeconfig", cluster_kubeconfig=config, cluster_cache_s=30),
+                             clock=lambda: now[0])
+    failed = service.status()
+    now[0] = 100.0
+    assert service.status() is failed  # one failing request every FAILURE_KEEP_S, not one per turn
+    now[0] = FAILURE_KEEP_S + 1
+    assert service.status() is not failed
+
+
 def test_a_reading_is_reused_until_the_cache_period_ends(fake: FakeKube, tmp_path: Path) -> None:
     now = [0.0]
     service = ClusterService(ClusterSettings(cluster="kubeconfig", cluster_kubeconfig=fake.kubeconfig(tmp_path / "k"),
@@ -207,6 +234,14 @@ def test_gpu_utilisation_per_node_comes_from_dcgm_metrics(fake: FakeKube, tmp_pa
     assert nodes["a100-1"].gpu_utilisation_percent == 50.0 and nodes["a100-1"].gpu_memory_used_gib == 60.0
     assert nodes["l4-2"].gpu_utilisation_percent == 50.0 and nodes["mi300-1"].gpu_utilisation_percent is None
     assert status.inventory.utilisation_source.endswith("(DCGM exporter)") and status.inventory.warnings == []
+
+
+def test_a_prometheus_answer_of_another_shape_is_a_warning(fake: FakeKube, tmp_path: Path) -> None:
+    with prometheus({"DCGM_FI_DEV_GPU_UTIL": ["not", "a", "series"]}) as url:
+        status = _service(fake.kubeconfig(tmp_path / "k"), cluster_prometheus_url=url).status()
+    assert status.reachable and len(status.inventory.nodes) == 8
+    assert status.inventory.warnings[0].startswith(f"GPU utilisation not read: Prometheus at {url} answered in an "
+                                                   "unexpected shape")
 
 
 def test_a_failing_prometheus_is_a_warning_and_the_inventory_stands(fake: FakeKube, tmp_path: Path) -> None:

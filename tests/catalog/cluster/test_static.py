@@ -15,7 +15,7 @@ from stack8s_architect.catalog.cluster.static import InventoryFileError, read_fi
 from stack8s_architect.core.errors import ConfigurationError
 from stack8s_architect.core.settings import ClusterSettings, Settings
 
-from .fake_kube import gpu_node, mixed_cluster, serving
+from .fake_kube import gpu_node, mixed_cluster, pod, serving
 
 HAND_WRITTEN = """
 cluster: lab-offline
@@ -75,6 +75,14 @@ def test_a_snapshot_of_a_live_cluster_reads_back_to_the_same_free_gpus(tmp_path:
     assert again.inventory.queued_gpus == live.queued_gpus
 
 
+def test_a_snapshot_leaves_out_pods_bound_to_nodes_gone_since(tmp_path: Path) -> None:
+    nodes, pods = mixed_cluster()
+    pods.append(pod("ml", "orphan", "deleted-node", "Running", {"nvidia.com/gpu": 1}))
+    live = build_inventory(nodes, pods, cluster="lab", source="kubernetes", location="-", read_at=datetime.now(UTC))
+    again = read_file(_write(tmp_path, snapshot(live), "snapshot.yaml"))
+    assert "orphan" not in {j.name for j in again.jobs} and again.products == live.products
+
+
 def test_a_kubectl_dump_is_read_as_the_api_answer_is(tmp_path: Path) -> None:
     nodes, pods = mixed_cluster()
     dump = {"apiVersion": "v1", "kind": "List", "items": nodes + pods}
@@ -86,6 +94,8 @@ def test_a_kubectl_dump_is_read_as_the_api_answer_is(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "says"), [
     ("nodes: [{name: a, gpus: [{count: 2}]}]", "give the GPU a product"),
+    ("nodes: [{name: a, gpus: [{resource: intel.com/gpu, product: Arc, count: 2}]}]",
+     "'intel.com/gpu' is not a GPU resource this reader counts"),
     ("nodes: [{name: a, gpus: [{accelerator: Voodoo5, count: 2}]}]", "'Voodoo5' is not a GPU the catalog knows"),
     ("nodes: [{name: a, taints: [dedicated]}]", "taint 'dedicated': write key[=value]:Effect"),
     ("nodes: []", "nodes: List should have at least 1 item"),

@@ -154,7 +154,7 @@ def _labels(node: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in ((node.get("metadata") or {}).get("labels") or {}).items()}
 
 
-def _is_gpu_resource(resource: str) -> bool:
+def is_gpu_resource(resource: str) -> bool:
     return resource in {NVIDIA_GPU, NVIDIA_SHARED, AMD_GPU} or bool(_MIG.match(resource))
 
 
@@ -257,7 +257,7 @@ def _usability(ready: bool, schedulable: bool, taints: Iterable[Mapping[str, Any
 
 def _resource_map(node: Mapping[str, Any], field: str) -> dict[str, int]:
     values = (node.get("status") or {}).get(field) or {}
-    return {str(k): _count(v) for k, v in values.items() if _is_gpu_resource(str(k))}
+    return {str(k): _count(v) for k, v in values.items() if is_gpu_resource(str(k))}
 
 
 def _cores(value: object) -> float | None:
@@ -275,7 +275,7 @@ def _container_requests(container: Mapping[str, Any]) -> dict[str, int]:
     """GPU devices one container asks for: its request, else its limit (Kubernetes defaults one to the other)."""
     resources = container.get("resources") or {}
     asked = {**(resources.get("limits") or {}), **(resources.get("requests") or {})}
-    return {str(k): _count(v) for k, v in asked.items() if _is_gpu_resource(str(k)) and _count(v) > 0}
+    return {str(k): _count(v) for k, v in asked.items() if is_gpu_resource(str(k)) and _count(v) > 0}
 
 
 def pod_gpu_requests(pod: Mapping[str, Any]) -> dict[str, int]:

@@ -96,7 +96,9 @@ def read_kubernetes(settings: ClusterSettings, *, in_cluster: bool) -> ClusterIn
         raise _api_problem(exc, host) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise ClusterUnavailable("unreachable", f"cannot reach the Kubernetes API server at {host}: "
-                                                f"{_reason(exc)}") from None
+                                                f"{_reason(exc)}; is the cluster up and this machine on its network? "
+                                                "Otherwise set ARCHITECT_CLUSTER=off, or use a static inventory "
+                                                "(ARCHITECT_CLUSTER_INVENTORY)") from None
     except (ValueError, TypeError) as exc:  # a body the client's models cannot read
         raise ClusterUnavailable("invalid", f"the API server at {host} answered with something that is not a node "
                                             f"or pod list: {str(exc)[:200]}") from None

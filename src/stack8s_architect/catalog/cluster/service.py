@@ -32,6 +32,13 @@ NOT_CONFIGURED = ("no local cluster is configured: set ARCHITECT_CLUSTER_KUBECON
                   "run inside the cluster, or point ARCHITECT_CLUSTER_INVENTORY at an inventory file")
 
 
+# A failed reading is reused at least this long; a whole reading may take this many API timeouts.
+FAILURE_KEEP_S = 120.0
+DEADLINE_TIMEOUTS = 6
+UNREACHABLE_HINT = ("check ARCHITECT_CLUSTER_KUBECONFIG / ARCHITECT_CLUSTER_CONTEXT, raise ARCHITECT_CLUSTER_TIMEOUT_S, "
+                    "or set ARCHITECT_CLUSTER=off to stop looking")
+
+
 class ClusterStatus(BaseModel):
     """`GET /api/v1/tools/cluster`: the configured source and what it said."""
 
@@ -76,11 +83,32 @@ class ClusterService:
     def status(self, *, refresh: bool = False) -> ClusterStatus:
         with self._lock:  # one reading at a time; callers arriving meanwhile get it
             now = self._clock()
-            if not refresh and self._cached is not None and now - self._cached[0] < self.settings.cluster_cache_s:
+            if not refresh and self._cached is not None and now - self._cached[0] < self._keep(self._cached[1]):
                 return self._cached[1]
-            status = self._read()
+            status = self._read_within_deadline()
             self._cached = (self._clock(), status)
             return status
+
+    def _keep(self, status: ClusterStatus) -> float:
+        """A reading is kept the cache period; a failure at least FAILURE_KEEP_S, so a cluster that does not
+        answer costs one timeout every few minutes, not one per turn (`?refresh=true` / the CLI read at once)."""
+        return self.settings.cluster_cache_s if status.reachable else max(self.settings.cluster_cache_s, FAILURE_KEEP_S)
+
+    def _read_within_deadline(self) -> ClusterStatus:
+        """`_read` with an overall deadline: a credential plugin that waits for a login, or a server that trickles
+        pages, is reported as unreachable instead of holding every turn (the stuck read is left to finish)."""
+        deadline = self.settings.cluster_timeout_s * DEADLINE_TIMEOUTS
+        result: list[ClusterStatus] = []
+        worker = threading.Thread(target=lambda: result.append(self._read()), name="cluster-read", daemon=True)
+        worker.start()
+        worker.join(deadline)
+        if result:
+            return result[0]
+        log.warning("cluster.read_deadline", source=self.source, seconds=deadline)
+        return ClusterStatus(configured=True, source=self.source, reachable=False, problem="unreachable",
+                             error=f"reading the cluster took longer than {deadline:g} s (a credential plugin waiting "
+                                   "for a login, or a slow API server); " + UNREACHABLE_HINT,
+                             checked_at=datetime.now(UTC))
 
     def _read(self) -> ClusterStatus:
         now = datetime.now(UTC)

@@ -33,7 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from stack8s_architect.catalog.cluster.inventory import (AMD_GPU, NVIDIA_GPU, ClusterInventory, InventoryError,
-                                                         build_inventory, summarise)
+                                                         build_inventory, is_gpu_resource, summarise)
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 
 _EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -48,6 +48,14 @@ class StaticGpus(BaseModel):
     memory_gib: float | None = Field(default=None, gt=0, description="per device; default from the product")
     count: int = Field(ge=0, description="devices the node offers (allocatable)")
     in_use: int = Field(default=0, ge=0, description="devices held by work not listed under jobs")
+
+    @field_validator("resource")
+    @classmethod
+    def _gpu_resource(cls, value: str) -> str:
+        if not is_gpu_resource(value):
+            raise ValueError(f"{value!r} is not a GPU resource this reader counts: use nvidia.com/gpu, "
+                             "nvidia.com/mig-<profile> (e.g. nvidia.com/mig-1g.10gb), nvidia.com/gpu.shared or amd.com/gpu")
+        return value
 
     @model_validator(mode="after")
     def _named(self) -> StaticGpus:
@@ -248,8 +256,9 @@ def snapshot(inventory: ClusterInventory) -> str:
         if gpus:
             entry["gpus"] = gpus
         nodes.append(entry)
+    listed = {node.name for node in inventory.nodes}  # a pod bound to a node gone since holds nothing here
     jobs = [{"namespace": job.namespace, "name": job.name, "node": job.node, "phase": job.phase, "gpus": job.gpus}
-            for job in inventory.jobs]
+            for job in inventory.jobs if job.node is None or job.node in listed]
     header = (f"# GPU inventory of {inventory.cluster}, read {inventory.read_at:%Y-%m-%d %H:%M} UTC from "
               f"{inventory.location}.\n# Use it with ARCHITECT_CLUSTER_INVENTORY=<this file>.\n")
     return header + yaml.safe_dump({"cluster": inventory.cluster, "nodes": nodes, "jobs": jobs}, sort_keys=False)

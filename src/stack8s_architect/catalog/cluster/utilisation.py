@@ -58,6 +58,9 @@ def add_utilisation(inventory: ClusterInventory, base_url: str, timeout: float) 
         used = _by_node(_query(base_url, MEMORY_USED, timeout))
     except UtilisationError as exc:
         return inventory.model_copy(update={"warnings": [*inventory.warnings, f"GPU utilisation not read: {exc}"]})
+    except (AttributeError, TypeError, ValueError) as exc:  # a body of another shape: still only a warning
+        warning = f"GPU utilisation not read: Prometheus at {base_url} answered in an unexpected shape ({exc})"
+        return inventory.model_copy(update={"warnings": [*inventory.warnings, warning]})
     nodes = []
     for node in inventory.nodes:
         update: dict[str, object] = {}
