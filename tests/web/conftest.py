@@ -49,6 +49,9 @@ def service(postgres_server: EmbeddedPostgres, template_database: str, tmp_path_
     sync_all_fixtures(database, catalogs)
     app = create_app(Settings.load(), database=database, embed_in_background=False)
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as http:
+        # build the model search index before the first page needs it (no conversation is created), so a
+        # test's first turn is not also the service's cold start on a busy machine
+        assert http.post("/api/v1/tools/models/search", json={"query": "warm up", "limit": 1}).status_code == 200
         yield Service(url, http)
     drop_database(postgres_server, database)
 
