@@ -3,7 +3,9 @@ why not when they do not, and cloud-only planning with a warning when the cluste
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -223,3 +225,18 @@ def test_without_a_sizing_a_gpu_count_takes_even_shares_or_says_why(synced: Data
     assert "A100-80GB: not enough free GPUs: 4 asked, 4 free on usable nodes" in " ".join(plan.assumptions)
     two = _plan(synced, _cluster(tmp_path, nodes, "two"), spec.model_copy(update={"gpu_count": 2})).plan
     assert [(n.name, n.gpus) for n in two.compute[0].nodes] == [("a", 2)]
+
+
+def test_a_newer_reading_of_the_same_free_gpus_makes_the_same_plan(synced: Database, tmp_path: Path) -> None:
+    """A plan is made again on every change a user asks for: a reading taken later the same day, with the same
+    free devices, must not turn into a new plan version."""
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump({"cluster": "lab", "nodes": [A100_NODE]}))
+    plans = []
+    for hour in (10, 11):
+        stamp = datetime(2026, 1, 5, hour, tzinfo=UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+        cluster = ClusterService(ClusterSettings(cluster="file", cluster_inventory=path))
+        plans.append(_plan(synced, cluster, SERVE_8B).plan)
+    assert plans[0].compute[0].local and plans[0].compute[0].catalog_date == "2026-01-05"
+    assert plans[0].model_dump() == plans[1].model_dump()

@@ -86,7 +86,7 @@ def local_step(cluster: ClusterService | None, spec: WorkloadSpec, outcome: Sizi
     if result.candidates:
         top = result.candidates[0]
         result.assumptions.append(f"{where} has free GPUs that hold this workload: they come first, at no compute "
-                                  f"cost (read {inventory.read_at:%Y-%m-%d %H:%M} UTC from {inventory.source}); "
+                                  f"cost (read {inventory.read_at:%Y-%m-%d} from {inventory.source}); "
                                   f"cloud offers follow as alternatives")
         if inventory.queued_gpus:
             queued = ", ".join(f"{n} × {r}" for r, n in sorted(inventory.queued_gpus.items()))
@@ -262,10 +262,8 @@ def _candidate(inventory: ClusterInventory, product: ProductSummary, device: Gpu
             cpus.append(node.cpu / devices * per_node)
         if node.memory_gib:
             memories.append(node.memory_gib / devices * per_node)
-    utilisation = [node.gpu_utilisation_percent for node in nodes if node.gpu_utilisation_percent is not None]
     placed = ", ".join(f"{name} ({gpus})" for name, gpus in shares)
     where = f"the local cluster {inventory.cluster}"
-    busy = f"; GPU utilisation there now {sum(utilisation) / len(utilisation):.0f}%" if utilisation else ""
     offer = ComputeOffer(
         provider="local", upstream_provider=None, instance_type=product.product or device.key,
         region=inventory.cluster, zones=[], country=None, city=None, geography="local", accelerator=device.key,
@@ -273,9 +271,10 @@ def _candidate(inventory: ClusterInventory, product: ProductSummary, device: Gpu
         total_gpu_memory_gib=round(device.memory_gib * per_node, 2), vcpus=round(min(cpus), 2) if cpus else None,
         memory_gib=round(min(memories), 2) if memories else None, price_per_hour_usd=0.0, spot_price_per_hour_usd=None,
         spot=False, hourly_usd=0.0, monthly_cost_usd=0.0,
-        source=f"{inventory.source}:{inventory.cluster}", catalog_date=inventory.read_at.strftime("%Y-%m-%d %H:%M UTC"),
+        # the day, as for a cloud catalog: a plan made again from a newer reading of the same free GPUs is the same plan
+        source=f"{inventory.source}:{inventory.cluster}", catalog_date=inventory.read_at.strftime("%Y-%m-%d"),
     )
     taints = tuple(sorted({taint for node in nodes for taint in node.taints
                            if taint.rpartition(":")[2] in {"NoSchedule", "NoExecute"}}))
     return Candidate(offer, len(shares), fit, nodes=tuple(shares), gpu_resource=product.resource, taints=taints,
-                     why=f"{why}; free on {where}: {placed}; no compute cost{busy}")
+                     why=f"{why}; free on {where}: {placed}; no compute cost")

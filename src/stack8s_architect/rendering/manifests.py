@@ -60,7 +60,8 @@ def _metadata(w: Workload, name: str, component: str) -> dict:
 # -- pods ---------------------------------------------------------------------------------------------
 
 def _node_placement(w: Workload) -> dict:
-    """Node selector for the plan's instance type (and GPU nodes), tolerations for GPU taints."""
+    """Node selector for the plan's instance type (and GPU nodes), tolerations for GPU taints; on the local cluster,
+    node affinity to the nodes the plan counted free devices on, tolerating their taints."""
     spec: dict = {}
     selector = {}
     if w.top is not None and w.top.local:  # the local cluster: the very nodes whose free devices the plan counted
