@@ -240,3 +240,17 @@ def test_a_newer_reading_of_the_same_free_gpus_makes_the_same_plan(synced: Datab
         plans.append(_plan(synced, cluster, SERVE_8B).plan)
     assert plans[0].compute[0].local and plans[0].compute[0].catalog_date == "2026-01-05"
     assert plans[0].model_dump() == plans[1].model_dump()
+
+
+def test_queued_pods_are_mentioned_only_when_they_want_the_same_devices(synced: Database, tmp_path: Path) -> None:
+    nodes, pods = mixed_cluster()  # one unscheduled pod waits for 2 × nvidia.com/gpu
+    with serving(nodes, pods) as fake:
+        cluster = ClusterService(ClusterSettings(cluster="kubeconfig", cluster_kubeconfig=fake.kubeconfig(tmp_path / "k")))
+        small = _plan(synced, cluster, SERVE_8B).plan
+        large = _plan(synced, cluster, WorkloadSpec(task="inference", domain="llm", params_billions=405,
+                                                    use_local_cluster=True)).plan
+    assert small.compute[0].gpu_resource == "nvidia.com/gpu"
+    assert ("the local cluster lab has pods waiting for 2 × nvidia.com/gpu; they may take the free devices on l4-2 "
+            "first") in small.assumptions
+    assert large.compute[0].gpu_resource == "amd.com/gpu" and [n.name for n in large.compute[0].nodes] == ["mi300-1"]
+    assert not any("pods waiting" in a for a in large.assumptions)

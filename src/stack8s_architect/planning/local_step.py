@@ -88,10 +88,10 @@ def local_step(cluster: ClusterService | None, spec: WorkloadSpec, outcome: Sizi
         result.assumptions.append(f"{where} has free GPUs that hold this workload: they come first, at no compute "
                                   f"cost (read {inventory.read_at:%Y-%m-%d} from {inventory.source}); "
                                   f"cloud offers follow as alternatives")
-        if inventory.queued_gpus:
-            queued = ", ".join(f"{n} × {r}" for r, n in sorted(inventory.queued_gpus.items()))
-            result.assumptions.append(f"{where} has pods waiting for GPUs ({queued}); they may take the free "
-                                      f"devices on {', '.join(name for name, _ in top.nodes)} first")
+        waiting = inventory.queued_gpus.get(top.gpu_resource or "", 0)
+        if waiting:  # only pods waiting for the same kind of device can take these
+            result.assumptions.append(f"{where} has pods waiting for {waiting} × {top.gpu_resource}; they may take "
+                                      f"the free devices on {', '.join(name for name, _ in top.nodes)} first")
     elif not inventory.products:
         result.assumptions.append(f"{where} has no GPU nodes: cloud offers only")
     else:

@@ -58,8 +58,8 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         size = f"{s.params_billions:g}B" if s.params_billions is not None else "model"
         out += ["### Sizing", f"{s.mode}, {size} at {s.precision or 'bf16'} ({s.confidence}): {figures}.", ""]
     if plan.compute:
-        out += ["### Compute (" + ("the local cluster's free GPUs first, then " if plan.compute[0].local else "")
-                + "cheapest fitting first)"]
+        out += ["### Compute (the local cluster's free GPUs first, then the cheapest fitting)" if plan.compute[0].local
+                else "### Compute (cheapest fitting first)"]
         out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
                        "$/month", "source", "catalog date"],
                       [[c.rank, c.provider, c.instance_type, c.region, _gpus(c),
