@@ -37,11 +37,16 @@ def test_named_gpus_are_the_ones_sized() -> None:
     assert {f.gpu_key for f in outcome.fits} == {"L4", "A100-40GB", "A100-80GB", "A100-80GB-PCIe"}  # the A100 family
 
 
-def test_concurrent_users_set_replicas_not_per_replica_memory() -> None:
+def test_every_concurrent_user_holds_kv_cache_and_replicas_carry_the_load() -> None:
     alone = size_for(WorkloadSpec(task="inference", params_billions=8))
     crowd = size_for(WorkloadSpec(task="inference", params_billions=8, concurrent_users=500))
-    assert alone.sizing and crowd.sizing and crowd.sizing.required_gpu_memory_gib == alone.sizing.required_gpu_memory_gib
-    assert next(f for f in crowd.fits if f.gpu_key == "L4").replicas > 1
+    assert alone.sizing and crowd.sizing
+    # the estimated 8B decoder: 32 layers × 8 KV heads × 128 × 2 (K, V) × 2 bytes = 128 KiB per token;
+    # 500 users × 2,048 tokens (the chat default) × 128 KiB = 125 GiB, weights once
+    assert crowd.sizing.kv_cache_gib == 125.0 and alone.sizing.kv_cache_gib == 0.25
+    assert crowd.sizing.weights_gib == alone.sizing.weights_gib and crowd.sizing.concurrent_sequences == 500
+    l4 = next(f for f in crowd.fits if f.gpu_key == "L4")
+    assert l4.replicas and l4.replicas > 1 and l4.total_gpus * 22.12 >= 125  # L4: 22.12 GiB usable each
 
 
 def test_a_count_for_one_named_gpu_is_kept_and_bad_inputs_become_assumptions() -> None:

@@ -46,10 +46,17 @@ def test_default_context_and_precision_come_from_the_model() -> None:
 
 
 def test_gpu_count_per_accelerator() -> None:
-    request = SizingRequest(LLAMA_8B, context_length_tokens=32_768, concurrency=8, gpu=L4, gpus=(L4, A6000, H100))
+    # memory alone: 8 sequences of 32k tokens (32 GiB of KV) + 15 GiB of weights; a slow reader accepted
+    request = SizingRequest(LLAMA_8B, context_length_tokens=32_768, concurrency=8, gpu=L4, gpus=(L4, A6000, H100),
+                            user_tokens_per_second=1)
     result = size(request)
     counts = {fit.gpu_key: fit.gpu_count for fit in result.gpu_fits}
     assert counts == {"l4": 4, "rtx-a6000": 2, "h100-sxm": 1}
+    # 20 tokens/s per user: 4 × L4 stream 16 GB + 8 × 1.07 GB per step at 240 GB/s = 19 tokens/s each, so the
+    # eight users need twice the L4s
+    speed = size(SizingRequest(LLAMA_8B, context_length_tokens=32_768, concurrency=8, gpus=(L4,),
+                               user_tokens_per_second=20))
+    assert speed.gpu_fits[0].total_gpus == 8
     assert all(fit.fits and fit.tokens_per_second and fit.tokens_per_second > 0 for fit in result.gpu_fits)
     assert result.tokens_per_second == result.gpu_fits[0].tokens_per_second
     assert result.overhead_gib > 4 * 0.5  # four GPUs' worth of runtime overhead

@@ -13,13 +13,14 @@ from typing import Literal, Protocol
 
 from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
 from stack8s_architect.agents.extraction import Extraction, extract
+from stack8s_architect.catalog.models.service import model_resolver
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents, detect
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
 from stack8s_architect.planning.plan import DeploymentPlan
-from stack8s_architect.planning.planner import PlannerContext, build_plan, describe_variant, variants, with_defaults
+from stack8s_architect.planning.planner import PlannerContext, build_plan, describe_variant, ground, variants
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
 
@@ -83,7 +84,8 @@ class TurnEngine:
             warnings += problems
         if intents.compare:  # the GPUs named are what to compare, never a new constraint
             update = update.model_copy(update={"gpu_names": None, "gpu_count": None})
-        spec = state.spec.merged(update)
+        update = self._named_model(message, update, state.spec)
+        spec = _with_model_change(state.spec, state.spec.merged(update), update)
         understood = [n for n in extraction.notes if n not in warnings] + _said(update)
         asked = list(state.asked)
 
@@ -130,6 +132,16 @@ class TurnEngine:
         return TurnResult("plan", content, spec, plan=plan, new_plan=new_plan, warnings=warnings,
                           asked=asked, understood=understood)
 
+    def _named_model(self, message: str, update: WorkloadSpec, spec: WorkloadSpec) -> WorkloadSpec:
+        """A model the message names as the catalog spells it ("GLM-4.5", "Qwen3-235B-A22B"): query and id."""
+        serving = (update.task or spec.task) in {None, "inference", "batch_inference"}
+        mentions = model_resolver(self.context.session).find_mentions(message, serving=serving)
+        if not mentions:
+            return update
+        mention = mentions[0]
+        assert mention.resolution.model is not None
+        return update.model_copy(update={"model_query": mention.text, "model_id": mention.resolution.model.id})
+
     def _known_regions(self, update: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
         kept, problems = [], []
         for region in update.regions or []:
@@ -155,11 +167,11 @@ class TurnEngine:
                 notes.append(f"more throughput: sized for {users} concurrent users (twice the earlier figure)")
         if intents.cheaper:
             status("pricing cheaper variants")
-            filled, _ = with_defaults(spec)
+            filled, facts, _, _ = ground(self.context, spec)
             stack, _ = kubernetes_section(self.context.charts, filled)
             current = plan.cost.total_monthly_usd if plan else None
             # only changes that keep what was asked for: not a smaller model, not fewer users served
-            options = [v for v in variants(self.context, filled, size_for(filled), stack, cheaper_than=current)
+            options = [v for v in variants(self.context, filled, size_for(filled, facts), stack, cheaper_than=current)
                        if v.keeps_request]
             options.sort(key=lambda v: v.total_monthly_usd or 0.0)
             best = options[0] if options else None
@@ -206,13 +218,13 @@ class TurnEngine:
             known = f"I recognised only {names[0]}" if names else "I recognised no GPU name"
             return (f"{known}; name two GPUs the catalog knows, e.g. \"compare H100 and A100\" "
                     "(`architect compute gpus` lists them).")
-        filled, assumed = with_defaults(spec)
+        filled, facts, assumed, _ = ground(self.context, spec)
         header = ["| GPU | fits | GPUs (TP×PP) | cheapest offer | $/hour | $/month | tokens/s |",
                   "|---|---|---|---|---|---|---|"]
         rows = []
         for name in names:
             one = filled.model_copy(update={"gpu_names": [name], "gpu_count": None})
-            outcome = size_for(one)
+            outcome = size_for(one, facts)
             fit = outcome.fits[0] if outcome.fits else None
             found, _ = ranked_candidates(self.context.compute, one, outcome, limit=1)
             offer = found[0].offer if found else None
@@ -226,6 +238,17 @@ class TurnEngine:
         what = f"{filled.params_billions:g}B at {filled.precision or 'bf16'}" if filled.params_billions else "this spec"
         notes = [f"_{note}_" for note in assumed]
         return "\n".join([f"**{' vs '.join(names)} for {what}**", "", *header, *rows, "", *notes]).strip()
+
+
+def _with_model_change(before: WorkloadSpec, merged: WorkloadSpec, update: WorkloadSpec) -> WorkloadSpec:
+    """Another model named: the earlier model's id and size go with it. A new size alone ("make it the 70B"):
+    the name is resolved again at that size."""
+    if update.model_query and update.model_query != before.model_query:
+        return merged.model_copy(update={"model_id": update.model_id,
+                                         "params_billions": update.params_billions})
+    if update.params_billions and not update.model_id and before.model_id:
+        return merged.model_copy(update={"model_id": None})
+    return merged
 
 
 def _comparable(plan: DeploymentPlan) -> dict[str, object]:

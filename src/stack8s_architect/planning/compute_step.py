@@ -9,17 +9,20 @@ select whole-GPU offers. Every price, memory figure and count is copied from the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
 from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
+from stack8s_architect.sizing.serving import ServingLayout
 from stack8s_architect.sizing.cost import monthly_cost_usd
 
+_TRAINING = {"training", "fine_tuning"}
 # Without a sizing and without constraints, a training or vision job starts from a 24 GiB GPU.
 _DEFAULT_MEMORY_GIB = 24.0
 
@@ -76,6 +79,10 @@ def ranked_candidates(
             assumptions.append("no catalog offer has enough of a fitting GPU on one instance within these filters")
     else:
         candidates += _offers_for_constraints(catalog, spec, assumptions)
+    if spec.task in _TRAINING and any(c.offer.accelerator in INFERENCE_ONLY for c in candidates):
+        candidates = [c for c in candidates if c.offer.accelerator not in INFERENCE_ONLY]
+        assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
+                           "have no training stack")
     candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                    c.offer.region))
     return _distinct(candidates)[:limit], assumptions
@@ -94,17 +101,33 @@ def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> l
 
 def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[Candidate]:
     """Instances holding every GPU the fit needs: each TP group on one instance; pipeline stages, replicas
-    and sharded training (ZeRO-3 over more GPUs than one TP group) may span instances."""
-    found = []
-    group = fit.tensor_parallel
-    replicas = fit.replicas or 1
-    total = replicas * max(fit.gpu_count, group * fit.pipeline_parallel)
+    and sharded training (ZeRO-3 over more GPUs than one TP group) may span instances. Serving a load, each
+    offer takes the layout (TP × replicas) that needs the fewest of its instances."""
+    layouts = [fit, *(_laid_out(fit, layout) for layout in fit.layouts[1:])] if fit.layouts else [fit]
     # a count the user pinned is the total: up to one node's worth of it on each instance, not all of it
-    least = max(group, min(spec.gpu_count or 0, GPUS_PER_NODE))
+    least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, GPUS_PER_NODE))
+    found = []
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
-        usable = math.floor(offer.accelerator_count / group) * group
-        found.append(Candidate(offer, math.ceil(total / usable), fit))
+        options = [(_instances(offer.accelerator_count, f), f.total_gpus, index) for index, f in enumerate(layouts)
+                   if f.tensor_parallel <= offer.accelerator_count]
+        if options:
+            instances, _, index = min(options)
+            found.append(Candidate(offer, instances, layouts[index]))
     return found
+
+
+def _instances(gpus_per_instance: float, fit: GpuFit) -> int:
+    group = fit.tensor_parallel
+    usable = math.floor(gpus_per_instance / group) * group
+    total = (fit.replicas or 1) * max(fit.gpu_count, group * fit.pipeline_parallel)
+    return math.ceil(total / usable)
+
+
+def _laid_out(fit: GpuFit, layout: ServingLayout) -> GpuFit:
+    """The fit served on another of its feasible layouts."""
+    return replace(fit, gpu_count=layout.parallelism.gpus, tensor_parallel=layout.parallelism.tensor_parallel,
+                   pipeline_parallel=layout.parallelism.pipeline_parallel, replicas=layout.replicas,
+                   tokens_per_second=layout.replica_tokens_per_second, layouts=(layout,))
 
 
 def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumptions: list[str]) -> list[Candidate]:

@@ -193,7 +193,7 @@ def _option(inventory: ClusterInventory, product: ProductSummary, spec: Workload
     nodes = _free_nodes(inventory, product)
     if outcome.sizing is None:
         return _by_constraints(inventory, product, device, nodes, spec)
-    fit = fit_on(spec, device)
+    fit = fit_on(spec, device, outcome.model)
     if fit is None or not fit.fits:
         return None, f"{label}: too little memory ({fit.reason if fit else 'cannot be sized'})"
     if product.mig_profile and (fit.gpu_count > 1 or fit.tensor_parallel > 1 or fit.pipeline_parallel > 1):

@@ -7,11 +7,11 @@ model. Figures (parameters, licence, downloads, memory at the precision) come fr
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.catalog.models.identity import model_key
+from stack8s_architect.catalog.models.repository import model_by_key
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.core.errors import ArchitectError
@@ -33,48 +33,49 @@ _EMBEDDINGS = ("sentence embedding model for retrieval", "feature-extraction")
 
 def model_candidates(
     session: Session, spec: WorkloadSpec, *, fits_gib: float | None = None, embedder: Embedder | None = None,
-    limit: int = 3,
+    limit: int = 3, weights_gib: float | None = None,
 ) -> tuple[list[PlanModel], list[str]]:
-    """Ranked models (the generator first, then an embedding model for RAG) and what was assumed."""
+    """Ranked models (the generator first, then an embedding model for RAG) and what was assumed. A model the
+    spec resolved (`model_id`) is the first row, its memory the sizing's `weights_gib` (one figure per fact)."""
     assumptions: list[str] = []
     domain = spec.domain or "llm"
-    query, task = (spec.model_query, None) if spec.model_query else _SEARCH_BY_DOMAIN.get(domain, (None, None))
-    if not query:
-        return [], assumptions
-    hits = _search(session, spec, query, task, fits_gib, embedder, limit * 8 if spec.model_query else limit)
-    if spec.model_query:
-        # the name first; among equal names the most downloaded (the publisher's own repo over re-uploads)
-        serving = spec.task in {None, "inference", "batch_inference"} and not re.search(r"\bbase\b", spec.model_query, re.I)
-        hits = sorted(hits, key=lambda hit: (_name_match(spec.model_query, hit.id, prefer_tuned=serving),
-                                             -(hit.downloads or 0)))[:limit]
-        if hits and _name_match(spec.model_query, hits[0].id, prefer_tuned=serving) < 3:
-            assumptions.append(f"'{spec.model_query}' read as {hits[0].id} (the catalog model of that name)")
-        elif hits:
-            assumptions.append(f"no catalog model is named '{spec.model_query}'; the closest matches are listed")
+    rows: list[PlanModel] = []
+    named = _named_row(session, spec.model_id, weights_gib, spec.model_query) if spec.model_id else None
+    if named is not None:
+        rows.append(named)
+    if named is not None and spec.model_query:
+        pass  # the user's model; alternatives are for when the planner chose
+    elif spec.model_query:
+        rows += _rows(_search(session, spec, spec.model_query, None, fits_gib, embedder, limit))
+        if rows:
+            assumptions.append(f"'{spec.model_query}' is not in the model catalog; the closest names are listed")
+    else:
+        query, task = _SEARCH_BY_DOMAIN.get(domain, (None, None))
+        if query:
+            found = _rows(_search(session, spec, query, task, fits_gib, embedder, limit))
+            rows += [row for row in found if named is None or row.id != named.id][:limit - len(rows)]
     if "vector-db" in (spec.components or []):
-        hits += _search(session, spec, *_EMBEDDINGS, None, embedder, 1)
-    rows = [PlanModel(rank=i, id=h.id, task=h.task, params_billions=h.params_billions, license=h.license,
+        rows += _rows(_search(session, spec, *_EMBEDDINGS, None, embedder, 1))
+    return [row.model_copy(update={"rank": rank}) for rank, row in enumerate(rows, start=1)], assumptions
+
+
+def _named_row(session: Session, model_id: str, weights_gib: float | None, query: str | None) -> PlanModel | None:
+    record = model_by_key(session, model_key(model_id))
+    if record is None:
+        return None
+    params = record["params_total"] / 1e9 if record.get("params_total") else None
+    license_name = record.get("license_name") or "unknown"
+    return PlanModel(rank=1, id=record["id"], task=record["task"], params_billions=params, license=license_name,
+                     commercial_use=record.get("commercial_use") or "unknown", downloads=record.get("downloads"),
+                     memory_gib=weights_gib, why=f"'{query}' as the model catalog names it" if query else
+                     "the default instruction model the plan is sized for (no model was named)")
+
+
+def _rows(hits: list[ModelHit]) -> list[PlanModel]:
+    return [PlanModel(rank=i, id=h.id, task=h.task, params_billions=h.params_billions, license=h.license,
                       commercial_use=h.commercial_use, downloads=h.downloads, memory_gib=h.memory_gib,
                       why="; ".join(h.why[:3]))
             for i, h in enumerate(hits, start=1)]
-    return rows, assumptions
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def _name_match(query: str, model_id: str, *, prefer_tuned: bool = False) -> int:
-    """-1 (serving) its instruction-tuned release, 0 the model's name is what the user wrote, 1 it starts so (…-Instruct), 2 it contains it, 3 otherwise.
-
-    Search ranks fine-tunes that mention a base model in their card near it; a named model means that one.
-    """
-    wanted, name = _compact(query), _compact(model_id.rsplit("/", 1)[-1])
-    if not wanted.startswith("meta") and name.startswith("meta"):
-        name = name.removeprefix("meta")  # meta-llama/Meta-Llama-3-8B is "Llama 3 8B"
-    if prefer_tuned and name in {wanted + suffix for suffix in ("instruct", "chat", "it")}:
-        return -1  # served to people: the instruction-tuned release of that model, not its base
-    return 0 if name == wanted else 1 if name.startswith(wanted) else 2 if wanted in name else 3
 
 
 def _search(session: Session, spec: WorkloadSpec, query: str, task: str | None, fits_gib: float | None,

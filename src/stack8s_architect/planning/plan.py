@@ -20,7 +20,8 @@ class PlanSizing(BaseModel):
     required_gpu_memory_gib: float | None = None
     tokens_per_second: float | None = None
     training_hours: float | None = None
-    confidence: str = Field(description="exact (from a config) or estimated (from a parameter count)")
+    confidence: str = Field(description="exact (a full config.json), partial (a config subset: the KV shape is the "
+                            "model's own) or estimated (a parameter count only)")
     notes: list[str] = Field(default_factory=list)
     # Additions beyond DESIGN.md's names (after them, optional): what the manifests are rendered from.
     context_length_tokens: int | None = Field(default=None, description="context one sequence is sized for "
@@ -28,6 +29,10 @@ class PlanSizing(BaseModel):
     kv_cache_dtype: str | None = None
     gpu_memory_utilization: float | None = Field(default=None, description="share of each GPU's usable memory "
                                                  "the serving budget assumes (vLLM --gpu-memory-utilization)")
+    concurrent_sequences: int | None = Field(default=None, description="sequences in flight the KV cache is sized "
+                                             "for (serving: users, or a request rate by Little's law)")
+    active_params_billions: float | None = Field(default=None, description="parameters one token passes through "
+                                                 "(MoE: shared + routed experts per token)")
 
 
 class PlanNodeShare(BaseModel):

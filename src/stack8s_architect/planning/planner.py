@@ -18,8 +18,10 @@ from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.embedding import Embedder
+from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, row
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
+from stack8s_architect.planning.grounding import ModelFactsCache, ground_model
 from stack8s_architect.planning.kubernetes import kubernetes_section
 from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
@@ -65,6 +67,16 @@ class PlannerContext:
     charts: ChartCatalog
     embedder: Embedder | None = None
     cluster: ClusterService | None = None
+    model_facts: ModelFactsCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.model_facts is None:
+            self.model_facts = ModelFactsCache(self.session)
+
+    def facts(self, spec: WorkloadSpec) -> ModelFacts | None:
+        """The catalog facts of the model `spec` names by id (None: unnamed, unknown or replaced by a size)."""
+        assert self.model_facts is not None
+        return self.model_facts.facts(spec.model_id)
 
     @classmethod
     def for_session(cls, session: Session, embedder: Embedder | None = None,
@@ -106,16 +118,25 @@ def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
         values["task"] = "training" if spec.dataset_size_gb and not spec.model_query else "inference"
         said.append(f"task read as {values['task']} (say 'serve', 'train' or 'fine-tune' to change it)")
     task = values.get("task", spec.task)
-    if domain in _LANGUAGE_DOMAINS and spec.params_billions is None and task != "training":
+    if domain in _LANGUAGE_DOMAINS and spec.params_billions is None and task != "training" and not spec.model_query:
         values["params_billions"] = DEFAULT_LLM_BILLIONS
         said.append(f"no model size given: an {DEFAULT_LLM_BILLIONS:g}B instruction model assumed "
                     "(name a model or a size to change it)")
     return (spec.model_copy(update=values) if values else spec), said
 
 
+def ground(ctx: PlannerContext, requested: WorkloadSpec) -> tuple[WorkloadSpec, ModelFacts | None, list[str], list[str]]:
+    """The spec with its model resolved in the catalog and the planner's defaults filled: (spec, the model's
+    facts, what was assumed, warnings such as an unknown model name)."""
+    assert ctx.model_facts is not None
+    grounded = ground_model(ctx.session, ctx.model_facts, requested)
+    spec, said = with_defaults(grounded.spec)
+    return spec, grounded.facts, [*grounded.warnings, *grounded.assumptions, *said], grounded.warnings
+
+
 def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1) -> PlanOutcome:
-    spec, assumptions = with_defaults(requested)
-    outcome = size_for(spec)
+    spec, facts, assumptions, warnings = ground(ctx, requested)
+    outcome = size_for(spec, facts)
     assumptions += outcome.assumptions
     local = local_step(ctx.cluster, spec, outcome)
     assumptions += local.assumptions
@@ -140,7 +161,8 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     # an unnamed language model must fit the chosen GPUs; vision, speech and medical models are small
     language = spec.domain in _LANGUAGE_DOMAINS
     fits_gib = None if spec.model_query or top is None or not language else top.offer.total_gpu_memory_gib
-    models, model_notes = model_candidates(ctx.session, spec, fits_gib=fits_gib, embedder=ctx.embedder)
+    models, model_notes = model_candidates(ctx.session, spec, fits_gib=fits_gib, embedder=ctx.embedder,
+                                           weights_gib=outcome.sizing.weights_gib if outcome.sizing else None)
     assumptions += model_notes
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
@@ -164,7 +186,7 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         diagram_mermaid="",
         manifests=[],
     )
-    return PlanOutcome(plan, spec, top, candidates, proposals, local.warnings)
+    return PlanOutcome(plan, spec, top, candidates, proposals, [*warnings, *local.warnings])
 
 
 # --- variants: what a change would cost ---------------------------------------------------------------
@@ -201,7 +223,7 @@ def variants(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome,
 def _priced(ctx: PlannerContext, spec: WorkloadSpec, label: str, update: dict[str, object], keeps: bool,
             stack: StackResponse | None) -> Variant:
     changed = spec.model_copy(update=update)
-    outcome = size_for(changed)
+    outcome = size_for(changed, ctx.facts(changed))
     found, _ = ranked_candidates(ctx.compute, changed, outcome, limit=1)
     if not found:
         return Variant(label, changed, None, None, keeps)
@@ -350,7 +372,7 @@ def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, 
                              "less.")
     sizing = outcome.sizing
     if sizing and sizing.precision in {"bf16", "fp16"} and spec.domain in _LANGUAGE_DOMAINS and spec.task == "inference":
-        quantised = size_for(spec.model_copy(update={"precision": _FOUR_BIT}))
+        quantised = size_for(spec.model_copy(update={"precision": _FOUR_BIT}), outcome.model)
         if quantised.sizing and quantised.sizing.weights_gib and sizing.weights_gib:
             notes.append(f"4-bit (AWQ) weights take {quantised.sizing.weights_gib:g} GiB instead of "
                          f"{sizing.weights_gib:g} GiB, at some loss of quality; fewer or smaller GPUs may do.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
@@ -16,6 +17,7 @@ from stack8s_architect.sizing.gpu import GpuSpec
 # Sizing formulas per modality; tabular and other workloads are sized as language models would be.
 # Text datasets: about 4 bytes of UTF-8 per token (English BPE tokenisers average 3.5–4.5).
 BYTES_PER_TOKEN = 4.0
+OUTPUT_TOKENS = 256  # a typical answer, when a latency target is read as a per-user decode speed
 
 _MODALITY = {"llm": "llm", "multimodal": "llm", "vision": "vision", "medical_imaging": "vision", "speech": "speech",
              "image_generation": "diffusion", "embeddings": "embedding"}
@@ -26,6 +28,7 @@ class SizingOutcome:
     sizing: PlanSizing | None
     fits: tuple[GpuFit, ...]  # one per accelerator sized, fitting or not
     assumptions: tuple[str, ...]
+    model: ModelFacts | None = None  # the catalog model sized, when the workload names one
 
 
 def _mode(spec: WorkloadSpec, assumptions: list[str]) -> str:
@@ -51,26 +54,35 @@ def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> Siz
         model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
         modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
         precision=spec.precision, context_length=spec.context_length,
-        # one sequence per replica's budget; concurrent users set the replica count, not the memory twice
+        # the size tool sizes one sequence of the full context per replica, then the users' load on replicas
         concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
-        training_tokens=tokens, **gpus,
+        user_tokens_per_second=_user_speed(spec), training_tokens=tokens, **gpus,
     )
 
 
-def fit_on(spec: WorkloadSpec, device: GpuSpec) -> GpuFit | None:
+def _user_speed(spec: WorkloadSpec) -> float | None:
+    """A stated latency for a typical answer (256 tokens) as the decode speed each user needs."""
+    if not spec.latency_target_ms:
+        return None
+    return round(OUTPUT_TOKENS / (spec.latency_target_ms / 1000), 1)
+
+
+def fit_on(spec: WorkloadSpec, device: GpuSpec, model: ModelFacts | None = None) -> GpuFit | None:
     """The sizing's fit of the workload on one accelerator given by its figures (a local GPU or MIG slice), with
     the GPU count the spec pins; None when the workload has no model size or cannot be sized."""
     if spec.params_billions is None:
         return None
     try:
-        result, _ = run_size(_request(spec, [], gpus=[], gpu=None, gpu_count=spec.gpu_count), device=device)
+        result, _ = run_size(_request(spec, [], gpus=[], gpu=None, gpu_count=spec.gpu_count), device=device,
+                             architecture=model.architecture if model else None)
     except (ArchitectError, ValidationError):
         return None
     return result.fit if spec.gpu_count and result.fit is not None else (result.gpu_fits or (None,))[0]
 
 
-def size_for(spec: WorkloadSpec) -> SizingOutcome:
-    """Size the workload when its model size is known; otherwise, or when it cannot be sized, say why."""
+def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutcome:
+    """Size the workload: from `model`'s architecture when the catalog knows it, else from the stated parameter
+    count (estimated); without either, or when it cannot be sized, say why."""
     assumptions: list[str] = []
     if spec.params_billions is None:
         return SizingOutcome(None, (), ("no model size known yet: GPUs are chosen from the memory and count asked "
@@ -81,7 +93,7 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
                            "otherwise the smallest count that fits each GPU is used")
     try:
         request = _request(spec, assumptions)
-        result, response = run_size(request)
+        result, response = run_size(request, architecture=model.architecture if model else None)
     except (ArchitectError, ValidationError) as exc:
         message = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
         return SizingOutcome(None, (), (*assumptions, f"could not size this workload: {message}"))
@@ -91,7 +103,12 @@ def size_for(spec: WorkloadSpec) -> SizingOutcome:
         # the count the user pinned, not the smallest that fits: its hours, throughput and memory per GPU
         fits = tuple(result.fit if fit.gpu_key == result.fit.gpu_key else fit for fit in fits)
     serving = response.sizing["mode"] == "inference"
-    sizing = PlanSizing(**response.sizing, context_length_tokens=result.context_length_tokens,
+    values = dict(response.sizing)
+    if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
+        values["confidence"] = model.confidence
+    sizing = PlanSizing(**values, context_length_tokens=result.context_length_tokens,
                         kv_cache_dtype=result.kv_cache_dtype,
-                        gpu_memory_utilization=request.gpu_memory_utilization if serving else None)
-    return SizingOutcome(sizing, fits, tuple(assumptions))
+                        gpu_memory_utilization=request.gpu_memory_utilization if serving else None,
+                        concurrent_sequences=result.concurrency if serving else None,
+                        active_params_billions=round(result.active_params_billions, 3))
+    return SizingOutcome(sizing, fits, tuple(assumptions), model)

@@ -17,6 +17,7 @@ from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.core.errors import InvalidRequestError
 from stack8s_architect.sizing import (
     GpuSpec,
+    ModelArchitecture,
     InstanceOffer,
     SizingRequest,
     SizingResult,
@@ -57,6 +58,10 @@ class SizeToolRequest(BaseModel):
     gpu_memory_utilization: float = Field(default=0.90, gt=0, le=1)
     requests_per_second: float | None = Field(default=None, gt=0, le=1e7)
     concurrent_users: int | None = Field(default=None, ge=1, le=100_000_000)
+    tokens_per_user: int | None = Field(default=None, ge=1, le=10_000_000, description="KV cache each concurrent "
+                                         "user keeps (default: context_length when given, else 2,048)")
+    user_tokens_per_second: float | None = Field(default=None, gt=0, le=100_000, description="decode speed each "
+                                                 "user must see (default 20); caps the batch one replica carries")
     prompt_tokens: int = Field(default=1024, ge=1, le=10_000_000)
     output_tokens: int = Field(default=256, ge=1, le=10_000_000)
     training_tokens: float | None = Field(default=None, gt=0, le=1e16)
@@ -167,10 +172,12 @@ def _cost(request: SizeToolRequest, result: SizingResult) -> dict[str, Any] | No
     return cost
 
 
-def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None) -> tuple[SizingResult, SizeToolResponse]:
+def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None,
+             architecture: ModelArchitecture | None = None) -> tuple[SizingResult, SizeToolResponse]:
     """Resolve names, size, and shape the answer; bad input raises a 4xx ArchitectError. `device` sizes for one
-    accelerator given by its figures instead of by name (a local cluster's GPU or MIG slice)."""
-    architecture = _architecture(request)
+    accelerator given by its figures instead of by name (a local cluster's GPU or MIG slice); `architecture` is
+    the model's when the catalog resolved it (then `model` is only a label)."""
+    architecture = architecture or _architecture(request)
     assumptions: list[str] = []
     gpu = _chosen_gpu(request.gpu, assumptions) if request.gpu else None
     gpus = _specs(request.gpus) if request.gpus else tuple(ACCELERATOR_SPECS[k].to_gpu_spec() for k in COMMON_GPUS)
@@ -182,7 +189,8 @@ def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None) -> tupl
         concurrency=request.concurrency, gpu=gpu, gpu_count=request.gpu_count, gpus=gpus,
         gpu_memory_utilization=request.gpu_memory_utilization, prompt_tokens=request.prompt_tokens,
         output_tokens=request.output_tokens, requests_per_second=request.requests_per_second,
-        concurrent_users=request.concurrent_users, training_tokens=request.training_tokens,
+        concurrent_users=request.concurrent_users, tokens_per_sequence=request.tokens_per_user,
+        user_tokens_per_second=request.user_tokens_per_second, training_tokens=request.training_tokens,
         training_samples=request.training_samples, epochs=request.epochs,
         forward_gflops_per_sample=request.forward_gflops_per_sample, lora_rank=request.lora_rank,
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from .architecture import ModelArchitecture
 from .cost import DEFAULT_MFU, per_sample_training_flops, training_hours, transformer_training_flops
 from .explain import kv_note, overhead_note, weights_note
-from .fit import DEFAULT_MAX_GPUS, GpuFit, fit_inference, parallelism_for_count
+from .fit import DEFAULT_MAX_GPUS, GpuFit, fit_from_memory, fit_inference, parallelism_for_count
 from .gpu import GpuSpec
 from .inference import (
     DEFAULT_GPU_MEMORY_UTILIZATION,
@@ -20,18 +21,19 @@ from .inference import (
 )
 from .precision import kv_cache_dtype_named, precision_named
 from .result import Mode, SizingResult
-from .throughput import (
-    ServingLoad,
-    decode_tokens_per_second,
-    prefill_tokens_per_second,
-    replicas_needed,
-    requests_per_second_per_replica,
+from .serving import (
+    DEFAULT_TOKENS_PER_USER,
+    DEFAULT_USER_TOKENS_PER_SECOND,
+    ServingLayout,
+    ServingTarget,
+    layout_on,
+    serving_layouts,
 )
+from .throughput import prefill_tokens_per_second
 from .training import TrainingSetup, fit_training, model_states, training_memory
 from .units import to_gib
 
 DEFAULT_CONTEXT_TOKENS = 4096
-MAX_BATCH_SEQUENCES = 256  # vLLM max_num_seqs: a replica never decodes more at once
 _TRAINING_METHOD = {"training": "full", "lora": "lora", "qlora": "qlora"}
 
 
@@ -58,6 +60,8 @@ class SizingRequest:
     output_tokens: int = 256
     requests_per_second: float | None = None
     concurrent_users: int | None = None
+    tokens_per_sequence: int | None = None  # KV each user keeps; default the stated context, else 2,048
+    user_tokens_per_second: float | None = None  # decode speed each user must see; default 20
     training_tokens: float | None = None
     training_samples: float | None = None
     epochs: float = 1.0
@@ -114,25 +118,52 @@ def _serving_setup(request: SizingRequest) -> ServingSetup:
     )
 
 
-def _with_throughput(fit: GpuFit, setup: ServingSetup, gpu: GpuSpec, request: SizingRequest) -> GpuFit:
-    """Add decode tokens/s at the requested concurrency and the replicas the load needs."""
+def serving_target(request: SizingRequest, setup: ServingSetup) -> ServingTarget:
+    """The load to carry: users (at least `concurrency`), each keeping the stated context or 2,048 tokens."""
+    per_user = request.tokens_per_sequence or (
+        request.context_length_tokens or min(DEFAULT_TOKENS_PER_USER, setup.context_tokens))
+    return ServingTarget(
+        concurrent_users=max(request.concurrent_users or 0, request.concurrency),
+        requests_per_second=request.requests_per_second, tokens_per_sequence=min(per_user, setup.context_tokens),
+        user_tokens_per_second=request.user_tokens_per_second or DEFAULT_USER_TOKENS_PER_SECOND,
+        prompt_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
+    )
+
+
+def _with_load(fit: GpuFit, setup: ServingSetup, gpu: GpuSpec, request: SizingRequest) -> GpuFit:
+    """The fit re-laid for the load: the layout with the fewest GPUs (a pinned count: that count), its replicas,
+    the memory one replica then uses and the tokens/s it decodes."""
     if not fit.fits:
         return fit
-    parallelism = parallelism_for_count(fit.gpu_count)
-    decode = decode_tokens_per_second(setup, gpu, parallelism, setup.concurrency)
-    load = ServingLoad(request.prompt_tokens, request.output_tokens, request.requests_per_second, request.concurrent_users)
-    # Capacity is judged on typical requests (prompt + output), batched as far as the KV cache allows.
-    typical = replace(setup, context_tokens=request.prompt_tokens + request.output_tokens, concurrency=1)
-    batch = max_concurrent_sequences(typical, inference_memory(typical, gpu, parallelism))
-    batch = max(1, min(MAX_BATCH_SEQUENCES, batch))
-    prefill = prefill_tokens_per_second(typical, gpu, parallelism)
-    replica_rps = requests_per_second_per_replica(prefill, decode_tokens_per_second(typical, gpu, parallelism, batch), load)
-    return replace(fit, tokens_per_second=decode, replicas=replicas_needed(load, replica_rps, batch))
+    target = serving_target(request, setup)
+    if request.gpu_count is not None:
+        pinned = layout_on(setup, gpu, parallelism_for_count(request.gpu_count), target)
+        layouts: tuple[ServingLayout, ...] = (pinned,) if pinned else ()
+    else:
+        layouts = serving_layouts(setup, gpu, target, request.max_gpus)
+    if not layouts:
+        return fit
+    best = layouts[0]
+    loaded = replace(setup, context_tokens=target.tokens_per_sequence, concurrency=best.batch)
+    memory = inference_memory(loaded, gpu, best.parallelism)
+    chosen = fit_from_memory(loaded, gpu, memory, list(fit.rejected)) if memory.fits else fit
+    return replace(chosen, fits=True, max_context_tokens=fit.max_context_tokens,
+                   max_concurrent_sequences=best.kv_capacity, tokens_per_second=best.replica_tokens_per_second,
+                   replicas=best.replicas, layouts=layouts,
+                   reason=f"{chosen.reason}; load: {best.describe(gpu.key)}")
 
 
 def _fit_on(gpu: GpuSpec, setup: ServingSetup, request: SizingRequest, gpu_count: int | None) -> GpuFit:
     fit = fit_inference(setup, gpu, gpu_count=gpu_count, max_gpus=request.max_gpus)
-    return _with_throughput(fit, setup, gpu, request)
+    return _with_load(fit, setup, gpu, request)
+
+
+def _sequences(fit: GpuFit | None, target: ServingTarget) -> int:
+    """Sequences in flight: the chosen layout's, else users, else the rate × the seconds an answer streams."""
+    if fit is not None and fit.layouts:
+        return fit.layouts[0].concurrent_sequences
+    by_rate = (target.requests_per_second or 0) * target.output_tokens / target.user_tokens_per_second
+    return max(1, target.concurrent_users, math.ceil(by_rate - 1e-9))
 
 
 def _size_inference(request: SizingRequest) -> SizingResult:
@@ -140,31 +171,44 @@ def _size_inference(request: SizingRequest) -> SizingResult:
     arch, gpu = setup.arch, request.gpu
     weights = weight_bytes(arch, setup.precision)
     per_token = kv_cache_bytes_per_token(arch, setup.kv_dtype)
-    kv_total = setup.concurrency * kv_cache_bytes_per_sequence(arch, setup.kv_dtype, setup.context_tokens)
     fit = _fit_on(gpu, setup, request, request.gpu_count) if gpu else None
+    fits_elsewhere = tuple(_fit_on(other, setup, request, None) for other in request.gpus)
+    target = serving_target(request, setup)
+    sequences = _sequences(fit or next((f for f in fits_elsewhere if f.fits and f.layouts), None), target)
+    kv_total = sequences * kv_cache_bytes_per_sequence(arch, setup.kv_dtype, target.tokens_per_sequence)
     parallelism = parallelism_for_count(fit.gpu_count if fit and fit.fits else 1)
     memory = inference_memory(setup, gpu, parallelism)
     overhead = memory.overhead_bytes * parallelism.gpus
     notes = [
         weights_note(arch, setup.precision, weights),
-        kv_note(arch, setup.kv_dtype, per_token, setup.context_tokens, setup.concurrency, kv_total),
+        kv_note(arch, setup.kv_dtype, per_token, target.tokens_per_sequence, sequences, kv_total),
         overhead_note(memory, gpu.key if gpu else None, setup.gpu_memory_utilization),
+        _load_note(target, sequences, request),
     ]
     if fit:
         notes.append(f"{gpu.key}: {fit.reason}." + (f" Try: {'; '.join(fit.suggestions)}." if fit.suggestions else ""))
     notes.extend(arch.notes)
-    fits_elsewhere = tuple(_fit_on(other, setup, request, None) for other in request.gpus)
     prefill = prefill_tokens_per_second(setup, gpu, parallelism) if fit and fit.fits else None
     return SizingResult(
         mode="inference", model_id=arch.model_id, params_billions=arch.params_billions,
         active_params_billions=arch.active_params / 1e9, precision=setup.precision.name,
-        kv_cache_dtype=setup.kv_dtype.name, context_length_tokens=setup.context_tokens, concurrency=setup.concurrency,
+        kv_cache_dtype=setup.kv_dtype.name, context_length_tokens=setup.context_tokens, concurrency=sequences,
         weights_gib=to_gib(weights), kv_cache_gib=to_gib(kv_total), kv_cache_bytes_per_token=per_token,
         overhead_gib=to_gib(overhead), required_gpu_memory_gib=to_gib(weights + kv_total + overhead),
         tokens_per_second=fit.tokens_per_second if fit else None, prefill_tokens_per_second=prefill,
         training_hours=None, training_flops=None, confidence=arch.confidence, notes=tuple(notes), fit=fit,
         gpu_fits=fits_elsewhere,
     )
+
+
+def _load_note(target: ServingTarget, sequences: int, request: SizingRequest) -> str:
+    said = f"{target.concurrent_users} concurrent user(s)" if request.concurrent_users else f"{sequences} sequence(s)"
+    if target.requests_per_second:
+        said = f"{target.requests_per_second:g} requests/s ≈ {sequences} sequences in flight"
+    per_user = "" if request.tokens_per_sequence or request.context_length_tokens else " (default per chat user)"
+    speed = "" if request.user_tokens_per_second else " (default)"
+    return (f"Load: {said}, each holding {target.tokens_per_sequence:,} tokens of KV cache{per_user}, decoding at "
+            f"≥ {target.user_tokens_per_second:g} tokens/s per user{speed}; replicas batch them continuously.")
 
 
 # --- training ---------------------------------------------------------------------------------

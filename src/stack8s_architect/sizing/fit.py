@@ -42,6 +42,13 @@ class GpuFit:
     training_hours: float | None = None
     rejected: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    # serving a load: the chosen layout (replicas × TP × PP) and the other feasible ones, fewest GPUs first
+    layouts: tuple = ()
+
+    @property
+    def total_gpus(self) -> int:
+        """GPUs of every replica together."""
+        return self.gpu_count * (self.replicas or 1)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -60,6 +67,12 @@ class GpuFit:
             "training_hours": None if self.training_hours is None else round(self.training_hours, 2),
             "rejected": list(self.rejected),
             "suggestions": list(self.suggestions),
+            "layouts": [
+                {"tensor_parallel": l.parallelism.tensor_parallel, "pipeline_parallel": l.parallelism.pipeline_parallel,
+                 "replicas": l.replicas, "gpus": l.gpus, "sequences_per_replica": l.batch, "kv_capacity": l.kv_capacity,
+                 "user_tokens_per_second": round(l.user_tokens_per_second, 1), "limited_by": l.limited_by}
+                for l in self.layouts
+            ],
         }
 
 
@@ -215,7 +228,7 @@ def parallelism_for_count(gpu_count: int) -> Parallelism:
     return Parallelism(GPUS_PER_NODE, gpu_count // GPUS_PER_NODE)
 
 
-def _fit_from_memory(setup: ServingSetup, gpu: GpuSpec, memory: InferenceMemory, rejected: list[str]) -> GpuFit:
+def fit_from_memory(setup: ServingSetup, gpu: GpuSpec, memory: InferenceMemory, rejected: list[str]) -> GpuFit:
     parallelism = memory.parallelism
     return GpuFit(
         gpu_key=gpu.key, fits=True, gpu_count=parallelism.gpus, tensor_parallel=parallelism.tensor_parallel,
@@ -242,7 +255,7 @@ def fit_inference(
     else:
         attempt, rejected = _smallest_fitting(setup, gpu, max_gpus)
     if attempt is not None and attempt.rejection is None and attempt.memory is not None:
-        return _fit_from_memory(setup, gpu, attempt.memory, rejected)
+        return fit_from_memory(setup, gpu, attempt.memory, rejected)
     return _no_fit(setup, gpu, attempt, rejected, max_gpus, gpu_count)
 
 

@@ -56,6 +56,8 @@ class AcceleratorSpec:
     form_factor: str
     source: str
     notes: str = ""
+    # an inference chip: no training stack (backward passes, optimizers) — training never lands on it
+    inference_only: bool = False
 
     def to_gpu_spec(self) -> GpuSpec:
         """The subset of figures the sizing formulas use."""
@@ -534,6 +536,7 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         interconnect="NeuronLink-v1 (32 GiB/s)", interconnect_bandwidth_gb_s=32, tdp_watts=None,
         source=f"AWS Neuron docs, Inferentia architecture ({_NEURON_ARCH}inferentia.html)",
         notes="Per chip (4 NeuronCores). " + _ASSUMED_FIRMWARE,
+        inference_only=True,
     ),
     AcceleratorSpec(
         key="Inferentia2", vendor="AWS", kind="asic", architecture="NeuronCore-v2", form_factor=_NEURON_DEVICE,
@@ -542,6 +545,7 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         interconnect="NeuronLink-v2 (192 GiB/s)", interconnect_bandwidth_gb_s=192, tdp_watts=None,
         source=f"AWS Neuron docs, Inferentia2 and Inf2 architecture ({_NEURON_ARCH}inferentia2.html)",
         notes="Per chip (2 NeuronCores); FP8 is AWS cFP8. " + _ASSUMED_FIRMWARE,
+        inference_only=True,
     ),
     AcceleratorSpec(
         key="Trainium", vendor="AWS", kind="asic", architecture="NeuronCore-v2", form_factor=_NEURON_DEVICE,
@@ -568,6 +572,7 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         source="Qualcomm Cloud AI SDK docs, Architecture: AI 100 Standard SKU "
         "(https://quic.github.io/cloud-ai-sdk-pages/latest/Getting-Started/Architecture)",
         notes="AI 100 Standard (AWS dl2q: 8 cards, 16 GB each). " + _NO_BF16 + ". " + _ASSUMED_FIRMWARE,
+        inference_only=True,
     ),
     # -------------------------------------------------------------------------- Google (per chip)
     AcceleratorSpec(
@@ -645,3 +650,6 @@ def get_spec(key: str) -> AcceleratorSpec:
         close = difflib.get_close_matches(key, list(ACCELERATOR_SPECS), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"unknown accelerator key {key!r}{hint}") from None
+
+
+INFERENCE_ONLY: frozenset[str] = frozenset(key for key, spec in ACCELERATOR_SPECS.items() if spec.inference_only)

@@ -138,3 +138,20 @@ def chunk_texts(session: Session, key: str) -> list[str]:
 def count_models(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(models)).scalar_one())
 
+
+
+def resolver_rows(session: Session) -> list[tuple]:
+    """(key, id, task, domain, params_total, params_active, downloads, has config) of every model, in key order."""
+    statement = select(models.c.key, models.c.id, models.c.task, models.c.domain, models.c.params_total,
+                       models.c.params_active, models.c.downloads, models.c.architecture_config.isnot(None)
+                       ).order_by(models.c.key)
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def sizing_records(session: Session, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What sizing reads of each model: config, parameter counts, context, domain and where the config came from."""
+    statement = select(models.c.key, models.c.id, models.c.task, models.c.domain, models.c.params_total,
+                       models.c.params_active, models.c.context_length, models.c.architecture_config,
+                       models.c.provenance, models.c.license_id, models.c.commercial_use
+                       ).where(models.c.key.in_(list(keys)))
+    return {row["key"]: dict(row) for row in session.execute(statement).mappings()}

@@ -12,6 +12,8 @@ from stack8s_architect.catalog.bulk import to_json
 from stack8s_architect.catalog.models.documents import chunks_for, search_document
 from stack8s_architect.catalog.models.embedding import Embedder, content_hash
 from stack8s_architect.catalog.models.merge import MergedModel, MergeReport, merge
+from stack8s_architect.catalog.models.resolver import CatalogModel, ModelResolver, Resolution, cached_resolver
+from stack8s_architect.catalog.models.sizing_facts import ModelFacts, model_facts
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.sizing import architecture_from_hf_config
 
@@ -153,3 +155,28 @@ class BackgroundEmbedder:
         except Exception as exc:  # the service keeps serving lexical search; say why dense is off
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("models.embedding_failed")
+
+
+# --- resolving a model as people write it -----------------------------------------------------------------
+
+
+def model_resolver(session: Session) -> ModelResolver:
+    """The resolver over the catalog as it is now (built once per catalog version, then shared)."""
+    return cached_resolver(str(session.get_bind().url), repository.models_version(session),
+                           lambda: [CatalogModel(*row) for row in repository.resolver_rows(session)])
+
+
+def resolve_model(session: Session, text: str, *, serving: bool = True,
+                  params_billions: float | None = None) -> Resolution:
+    """`text` ("GLM-4.5", "qwen2.5:14b", "meta-llama/Llama-3.1-8B") → the catalog model it names, or not found."""
+    return model_resolver(session).resolve(text, serving=serving, params_billions=params_billions)
+
+
+def facts_for(session: Session, model: CatalogModel) -> ModelFacts | None:
+    """Architecture and counts of a resolved model (its own config, a same-named model's, or its size)."""
+    donors = model_resolver(session).config_donors(model.key)
+    records = repository.sizing_records(session, [model.key, *(donor.key for donor in donors)])
+    record = records.get(model.key)
+    if record is None:
+        return None
+    return model_facts(record, [records[d.key] for d in donors if d.key in records])

@@ -1,0 +1,391 @@
+"""The model resolver: a model as people write it → its catalog record, or an honest "unknown".
+
+"GLM-4.5", "glm 4.5", "Llama 3.1 8B Instruct", "qwen2.5:14b", "Phi-3.5 mini", "YOLO11n", "ResNet-50" are
+compared as tokens (`names.py`): every word must be in the candidate's name (a misspelt long word is
+forgiven through rapidfuzz), every number the user wrote must be there too (3 ≠ 3.1, 8B ≠ 70B), and a
+candidate with another version of the same kind ("3.1" when "3" was asked) is out. Among what is left:
+originals before quantised copies, the family's publisher before fine-tunes and forks, the instruction
+release for serving when unsaid, fewer extra words, more downloads. Ties on everything but popularity
+are ambiguous: the pick is named with its runners-up. The index is built once per catalog version.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from stack8s_architect.catalog.models.identity import QUANTISER_ORGS, model_key, variant_base
+from stack8s_architect.catalog.models.names import NEUTRAL_WORDS, REVISION, NameTokens, name_tokens, version_family
+
+SPELLING_CUTOFF = 85.0  # rapidfuzz ratio for a misspelt word ("lama" → "llama", "mistrall" → "mistral")
+SIZE_TOLERANCE = 0.12  # a size the name does not carry may match the catalog's parameter count this closely
+_RUNNERS_UP = 3
+# Organisations that publish their own models (first-party releases). A family name alone does not say who
+# owns it ("Mistral-7B-Instruct" is uploaded by many), and downloads are missing for much of the catalog, so
+# these are preferred over other uploaders of the same name; among others, the biggest publisher of the family.
+OFFICIAL_PUBLISHERS = frozenset({
+    "meta-llama", "facebook", "mistralai", "qwen", "google", "google-bert", "google-t5", "microsoft", "deepseek-ai",
+    "zai-org", "minimaxai", "moonshotai", "openai", "openai-community", "stabilityai", "black-forest-labs", "tiiuae",
+    "nvidia", "ibm-granite", "allenai", "coherelabs", "01-ai", "bigcode", "baai", "intfloat", "sentence-transformers",
+    "nomic-ai", "jinaai", "timm", "roboflow", "ultralytics", "monai", "xai-org", "apple", "huggingfacetb",
+    "tencent", "baidu", "internlm", "opengvlab", "thudm", "upstage", "databricks", "snowflake", "ai21labs",
+    "lmsys", "bigscience", "eleutherai", "mosaicml", "salesforce", "stepfun-ai", "xiaomimimo", "inclusionai",
+    "llava-hf", "openbmb", "nousresearch", "cohere", "amazon", "alibaba-nlp", "hexgrad", "distilbert", "facebookai",
+})
+# Words that start sentences and product names alike: never the first word of a mention in free text.
+_NOT_A_MODEL_START = frozenset("""
+a an the my our your their this that these those it its we you they i me us for with on in at to of by from and or
+but not no any all some use using run serve train build make get need want deploy host fine tune model models llm
+gpu gpus cloud cheap cheapest best small large big medium new old base chat instruct data dataset images image text
+users user please budget month hour spot only also just about like than then there here what which how why when
+""".split())
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    """One row of the model catalog, as much as resolution needs."""
+
+    key: str
+    id: str
+    task: str = "other"
+    domain: str = "other"
+    params_total: float | None = None
+    params_active: float | None = None
+    downloads: int | None = None
+    has_config: bool = False
+
+    @property
+    def org(self) -> str:
+        return self.id.split("/", 1)[0].lower() if "/" in self.id else ""
+
+    @property
+    def params_billions(self) -> float | None:
+        return self.params_total / 1e9 if self.params_total else None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a model mention resolved to. `model` is None when nothing in the catalog matches."""
+
+    query: str
+    model: CatalogModel | None
+    runners_up: tuple[str, ...] = ()  # other ids that matched as well (ambiguous) or came close (unknown)
+    ambiguous: bool = False
+    precision: str | None = None  # what the name's packaging said: awq, fp8, q4_k_m …
+    tokens: NameTokens | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.model is not None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A model named inside a message: where, as written, and what it resolved to."""
+
+    start: int
+    end: int
+    text: str
+    resolution: Resolution
+
+
+@dataclass
+class _Entry:
+    model: CatalogModel
+    tokens: NameTokens
+    variant: bool  # a quantised or converted copy (GGUF, AWQ, an MLX mirror …)
+    word_set: frozenset[str] = field(default_factory=frozenset)
+    tuned_twin: bool = False  # its publisher also has the instruction release of exactly this name
+
+
+class ModelResolver:
+    """Resolves model mentions against one catalog version; build once, query many times (thread-safe)."""
+
+    def __init__(self, models: Iterable[CatalogModel]):
+        self._entries: list[_Entry] = []
+        by_word: dict[str, list[int]] = defaultdict(list)
+        # (org, first name word) → (downloads, models): how much of a family an organisation publishes
+        self._publisher: dict[tuple[str, str], tuple[int, int]] = {}
+        self._by_key: dict[str, int] = {}
+        for model in models:
+            tokens = name_tokens(model.id)
+            if not tokens.words:
+                continue
+            variant = (variant_base(model.id) is not None or QUANTISER_ORGS.get(model.org) is not None
+                       or tokens.packaged)
+            entry = _Entry(model, tokens, variant, frozenset(tokens.words))
+            index = len(self._entries)
+            self._entries.append(entry)
+            self._by_key[model.key] = index
+            for word in entry.word_set | set(tokens.versions):
+                by_word[word].append(index)
+            if not variant and tokens.name_words:
+                downloads, count = self._publisher.get((model.org, tokens.name_words[0]), (0, 0))
+                self._publisher[(model.org, tokens.name_words[0])] = (downloads + (model.downloads or 0), count + 1)
+        self._by_word: dict[str, list[int]] = dict(by_word)
+        self._mark_tuned_twins()
+        self._vocabulary = sorted(word for word in self._by_word if not any(ch.isdigit() for ch in word))
+        self._starts = frozenset(
+            word for (_, word), count in self._publisher.items() if len(word) > 1 and word not in _NOT_A_MODEL_START
+        )
+
+    def _mark_tuned_twins(self) -> None:
+        """Llama-3.1-8B has a twin Llama-3.1-8B-Instruct: serving means the twin. Qwen3-235B-A22B has none
+        (its Instruct-2507 is a later release), so the name as written is the chat model."""
+        def shape(entry: _Entry) -> tuple:
+            return entry.model.org, tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers))
+
+        tuned = {shape(e) for e in self._entries if e.tokens.tuned is True}
+        for entry in self._entries:
+            entry.tuned_twin = entry.tokens.tuned is not True and shape(entry) in tuned
+
+    def config_donors(self, key: str, limit: int = 5) -> list[CatalogModel]:
+        """Models of the same name (any publisher, instruct or base) with an architecture config: an instruction
+        release shares its base's architecture, a mirror its original's. Same publisher and originals first."""
+        index = self._by_key.get(key)
+        if index is None:
+            return []
+        entry = self._entries[index]
+        shape = (tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers)))
+        first = entry.tokens.name_words[0] if entry.tokens.name_words else None
+        donors = [other for i in self._by_word.get(first, ()) if i != index
+                  for other in (self._entries[i],) if other.model.has_config
+                  and (tuple(sorted(other.tokens.name_words)), tuple(sorted(other.tokens.numbers))) == shape]
+        donors.sort(key=lambda other: (other.model.org != entry.model.org, other.variant,
+                                       -(other.model.downloads or 0), other.model.id))
+        return [other.model for other in donors[:limit]]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> CatalogModel | None:
+        index = self._by_key.get(key)
+        return self._entries[index].model if index is not None else None
+
+    # --- resolution --------------------------------------------------------------------------------
+
+    def resolve(self, text: str, *, serving: bool = True, params_billions: float | None = None,
+                suggest: bool = True) -> Resolution:
+        """The catalog model `text` names. `serving` prefers an instruction release when the text does not say;
+        `params_billions` (a size said elsewhere in the request) constrains a text that names no size; `suggest`
+        looks for close names when nothing matches (for "did you mean")."""
+        query = name_tokens(text)
+        exact = self._exact(text)
+        if exact is not None and not exact.variant:
+            return Resolution(text, exact.model, precision=query.precision, tokens=query)
+        if "/" in text and (exact is not None or QUANTISER_ORGS.get(text.split("/", 1)[0].strip().lower(), "") != ""):
+            # a quantiser's copy (TheBloke/…-GGUF, hugging-quants/…-AWQ-INT4): the model it copies, by name
+            original = self.resolve(text.split("/", 1)[1], serving=serving, params_billions=params_billions,
+                                    suggest=False)
+            if original.found and not self._entries[self._by_key[original.model.key]].variant:
+                return original
+            if exact is not None:
+                return Resolution(text, exact.model, precision=query.precision, tokens=query)
+        if not query.name_words:
+            return Resolution(text, None, tokens=query, precision=query.precision)
+        passing, words = [], tuple(query.name_words)
+        for words in dict.fromkeys(filter(None, (self._known(query.name_words), self._spelled(query.name_words)))):
+            candidates = self._candidates((*words, *sorted(query.versions)))
+            passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
+            if passing:
+                break
+        if not passing:
+            close = self._close(text) if suggest else ()
+            return Resolution(text, None, close, tokens=query, precision=query.precision)
+        org = text.strip().lower().split("/", 1)[0] if "/" in text else None
+        ranked = sorted(passing, key=lambda i: (self._entries[i].model.org != org if org else False,
+                                                *self._rank(self._entries[i], query, words, serving)))
+        best = self._entries[ranked[0]]
+        tier = self._tier(best, query, words, serving)
+        rivals = [self._entries[i] for i in ranked[1:] if self._tier(self._entries[i], query, words, serving) == tier
+                  and self._differs(self._entries[i], best) and (not org or self._entries[i].model.org == org)]
+        others = rivals or [self._entries[i] for i in ranked[1:]]
+        runners = tuple(dict.fromkeys(e.model.id for e in others if e.model.id != best.model.id))[:_RUNNERS_UP]
+        return Resolution(text, best.model, runners, ambiguous=bool(rivals), precision=query.precision, tokens=query,
+                          notes=self._notes(text, best, query, words, bool(rivals), runners))
+
+    def _exact(self, text: str) -> _Entry | None:
+        """A Hub id written out ("meta-llama/Llama-3.1-8B") is that repository; a quantised copy's id
+        ("Qwen/Qwen2.5-7B-Instruct-AWQ") is its base when the catalog has the base."""
+        if "/" not in text.strip().strip("/"):
+            return None
+        index = self._by_key.get(model_key(text))
+        base = variant_base(text)
+        if base is not None and "/" in base[0] and (base_index := self._by_key.get(model_key(base[0]))) is not None:
+            index = base_index
+        return self._entries[index] if index is not None else None
+
+    def _known(self, words: Sequence[str]) -> tuple[str, ...] | None:
+        return tuple(words) if all(word in self._by_word for word in words) else None
+
+    def _spelled(self, words: Sequence[str]) -> tuple[str, ...] | None:
+        """Each long word as the catalog most often spells a close form ("lama" → "llama"); None when one has
+        no close form."""
+        spelled = []
+        for word in words:
+            if len(word) < 4:
+                if word not in self._by_word:
+                    return None
+                spelled.append(word)
+                continue
+            close = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=12)
+            if not close:
+                return None
+            spelled.append(max(close, key=lambda match: (len(self._by_word.get(match[0], ())), match[1]))[0])
+        return tuple(spelled)
+
+    def _candidates(self, words: Sequence[str]) -> list[int]:
+        postings = sorted((self._by_word.get(word, ()) for word in words), key=len)
+        found = set(postings[0])
+        for posting in postings[1:]:
+            found.intersection_update(posting)
+        return sorted(found)
+
+    def _passes(self, entry: _Entry, query: NameTokens, words: Sequence[str], params_billions: float | None) -> bool:
+        tokens = entry.tokens
+        if query.tuned is True and tokens.tuned is not True or query.tuned is False and tokens.tuned is True:
+            return False
+        have = set(tokens.numbers)
+        for number in query.numbers:
+            if number not in have and not self._size_by_params(number, entry, query):
+                return False
+        asked = {version_family(v) for v in query.versions}
+        if any(version_family(v) in asked for v in tokens.versions - query.versions):
+            return False  # "llama 3" is not Llama 3.1; "minimax m2" is not M2.5
+        if params_billions and not query.sizes and not self._near(entry.model.params_billions, params_billions):
+            return False
+        return True
+
+    @staticmethod
+    def _size_by_params(number: str, entry: _Entry, query: NameTokens) -> bool:
+        """A size the repo name does not carry ("GLM-4.5 355B") checked against the catalog's count."""
+        if number not in query.sizes or entry.tokens.sizes or not number.endswith("b") or "x" in number:
+            return False
+        try:
+            said = float(number.removeprefix("a").removesuffix("b"))
+        except ValueError:
+            return False
+        count = entry.model.params_active if number.startswith("a") else entry.model.params_total
+        return ModelResolver._near(count / 1e9 if count else None, said)
+
+    @staticmethod
+    def _near(billions: float | None, said: float) -> bool:
+        return billions is not None and abs(billions - said) <= SIZE_TOLERANCE * said
+
+    def _rank(self, entry: _Entry, query: NameTokens, words: Sequence[str], serving: bool) -> tuple:
+        return (*self._tier(entry, query, words, serving), -(entry.model.downloads or 0), len(entry.model.id),
+                entry.model.id)
+
+    def _tier(self, entry: _Entry, query: NameTokens, words: Sequence[str], serving: bool) -> tuple:
+        """Everything the order rests on except popularity: equal tiers with different models are ambiguous."""
+        extra_words = [w for w in entry.tokens.name_words if w not in words and w not in NEUTRAL_WORDS]
+        extra_numbers = [n for n in entry.tokens.numbers if n not in query.numbers and not REVISION.match(n)]
+        revisions = [n for n in entry.tokens.numbers if n not in query.numbers and REVISION.match(n)]
+        untuned = 1 if serving and query.tuned is None and (entry.tuned_twin or entry.tokens.tuned is False) else 0
+        downloads, count = self._publisher.get((entry.model.org, words[0]), (0, 0))
+        # both signals on a log scale: many releases or many downloads of the family make a publisher
+        publisher = round(math.log10(1 + downloads) + 2 * math.log2(1 + count), 3)
+        official = entry.model.org in OFFICIAL_PUBLISHERS
+        return (int(entry.variant), int(not official), -publisher, len(extra_words), untuned, len(extra_numbers),
+                len(revisions))
+
+    @staticmethod
+    def _differs(entry: _Entry, best: _Entry) -> bool:
+        return (entry.tokens.versions, entry.tokens.sizes) != (best.tokens.versions, best.tokens.sizes)
+
+    def _close(self, text: str) -> tuple[str, ...]:
+        """Ids spelt most like `text`, for "did you mean" (originals only)."""
+        wanted = " ".join(name_tokens(text).words + name_tokens(text).numbers)
+        choices = {i: " ".join(e.tokens.words + e.tokens.numbers) for i, e in enumerate(self._entries) if not e.variant}
+        found = process.extract(wanted, choices, scorer=fuzz.token_sort_ratio, limit=_RUNNERS_UP, score_cutoff=60)
+        return tuple(self._entries[index].model.id for _, _, index in found)
+
+    @staticmethod
+    def _notes(text: str, best: _Entry, query: NameTokens, words: Sequence[str], ambiguous: bool,
+               runners: tuple[str, ...]) -> tuple[str, ...]:
+        notes = []
+        if ambiguous and runners:
+            notes.append(f"'{text}' matches several catalog models; {best.model.id} was taken (also: "
+                         f"{', '.join(runners)}) — name the version or size to choose another")
+        if query.tuned is None and best.tokens.tuned is True:
+            notes.append(f"'{text}' read as the instruction-tuned release {best.model.id} (say 'base' for the base "
+                         "model)")
+        if query.precision:
+            notes.append(f"'{text}' names a {query.precision} copy: sized as {best.model.id} at {query.precision}")
+        return tuple(notes)
+
+    # --- mentions in free text -----------------------------------------------------------------------
+
+    def find_mentions(self, message: str, *, serving: bool = True, longest: int = 7) -> list[Mention]:
+        """Models named in a message, longest first match at each place: "Serve GLM-4.5 for 10 users" → GLM-4.5.
+
+        A mention starts at a word that begins some publisher's model names and carries a number, or is
+        two or more words naming a model exactly ("whisper medium").
+        """
+        spans = _word_spans(message)
+        mentions: list[Mention] = []
+        position = 0
+        while position < len(spans):
+            found = self._mention_at(message, spans, position, serving, longest)
+            if found is None:
+                position += 1
+                continue
+            mentions.append(found[0])
+            position = found[1]
+        return mentions
+
+    def _mention_at(self, message: str, spans: list[tuple[int, int]], position: int, serving: bool,
+                    longest: int) -> tuple[Mention, int] | None:
+        first = name_tokens(message[spans[position][0]:spans[position][1]])
+        if not first.words or first.words[0] not in self._starts:
+            return None
+        for end in range(min(len(spans), position + longest), position, -1):
+            start_char, end_char = spans[position][0], spans[end - 1][1]
+            text = message[start_char:end_char]
+            tokens = name_tokens(text)
+            if not tokens.numbers and len(tokens.name_words) < 2:
+                continue
+            resolution = self.resolve(text, serving=serving, suggest=False)
+            if resolution.found and (tokens.numbers or _names_exactly(resolution, tokens)):
+                return Mention(start_char, end_char, text, resolution), end
+        return None
+
+
+def _names_exactly(resolution: Resolution, tokens: NameTokens) -> bool:
+    model = resolution.model
+    return model is not None and set(tokens.name_words) == set(name_tokens(model.id).name_words)
+
+
+def _word_spans(message: str) -> list[tuple[int, int]]:
+    """(start, end) of each whitespace-separated word, trailing punctuation left out ("GLM-4.5," → GLM-4.5)."""
+    spans = []
+    index = 0
+    for word in message.split():
+        start = message.index(word, index)
+        index = start + len(word)
+        stripped = word.rstrip(".,;!?)\"'").lstrip("(\"'")
+        if stripped:
+            offset = word.index(stripped)
+            spans.append((start + offset, start + offset + len(stripped)))
+    return spans
+
+
+# --- one index per catalog version --------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+_INDEXES: dict[str, tuple[tuple, ModelResolver]] = {}
+
+
+def cached_resolver(cache_key: str, version: tuple, load) -> ModelResolver:  # noqa: ANN001
+    """The resolver for `cache_key` at `version`, built from `load()` (CatalogModel rows) when missing or stale."""
+    with _LOCK:
+        cached = _INDEXES.get(cache_key)
+        if cached is None or cached[0] != version:
+            cached = _INDEXES[cache_key] = (version, ModelResolver(load()))
+        return cached[1]

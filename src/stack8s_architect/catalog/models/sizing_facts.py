@@ -1,0 +1,130 @@
+"""A catalog model as sizing sees it: its architecture, and how sure the figures are.
+
+* exact — a verbatim `config.json` (aiconfigurator's copies) of a family the formulas are validated on;
+* partial — a config subset (llmfit's layers/heads/KV heads/head dim/hidden/vocab, gpu_poor's 2023 configs):
+  the KV cache shape is the model's own, the parameter count is the catalog's when it differs;
+* estimated — only a parameter count: a typical decoder shape is assumed for the KV cache.
+
+A model without a config borrows one from a model of the same name (an instruction release shares its base's
+architecture; a mirror its original's) when their parameter counts agree; the basis says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from stack8s_architect.catalog.models.adapters.configs import AICONFIGURATOR_SOURCE_ID
+from stack8s_architect.sizing import ModelArchitecture, ParameterCounts, architecture_from_hf_config, architecture_from_params
+
+Confidence = Literal["exact", "partial", "estimated"]
+VERBATIM_CONFIG_SOURCES = frozenset({AICONFIGURATOR_SOURCE_ID})
+PARAMS_AGREE = 0.03  # a config whose count is off the catalog's by more is rescaled (partial) or not borrowed
+# Catalog domain → the sizing formulas' modality; language and multimodal models are sized as LLMs.
+_MODALITY = {"vision": "vision", "medical_imaging": "vision", "speech": "speech", "image_generation": "image_generation",
+             "embeddings": "embeddings"}
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the plan needs of a resolved model."""
+
+    id: str
+    architecture: ModelArchitecture
+    confidence: Confidence
+    basis: str  # one sentence: where the figures came from
+    task: str
+    domain: str
+    context_length: int | None
+
+    @property
+    def params_billions(self) -> float:
+        return self.architecture.params.total / 1e9
+
+    @property
+    def active_params_billions(self) -> float:
+        return self.architecture.params.active / 1e9
+
+
+def model_facts(record: dict[str, Any], donors: list[dict[str, Any]] = ()) -> ModelFacts | None:  # type: ignore[assignment]
+    """The facts of `record` (a `sizing_records` row); None when the catalog knows neither a config nor a size."""
+    modality = _MODALITY.get(record["domain"])
+    own = _from_config(record, record, modality)
+    if own is not None:
+        return own
+    for donor in donors:
+        if _agree(donor.get("params_total"), record.get("params_total")) is not False:
+            borrowed = _from_config(record, donor, modality)
+            if borrowed is not None:
+                return borrowed
+    if not record.get("params_total"):
+        return None
+    arch = architecture_from_params(record["params_total"] / 1e9, modality=modality or "llm", model_id=record["id"],
+                                    active_params_billions=_billions(record.get("params_active")),
+                                    max_context_tokens=record.get("context_length"))
+    return _facts(record, arch, "estimated", f"{record['id']}: parameter count only "
+                  f"({arch.params.total / 1e9:,.3g}B, {_source(record, 'params_total')}); the shape is a typical one")
+
+
+def _from_config(record: dict[str, Any], holder: dict[str, Any], modality: str | None) -> ModelFacts | None:
+    config = holder.get("architecture_config")
+    if not isinstance(config, dict):
+        return None
+    try:
+        arch = architecture_from_hf_config(config, model_id=record["id"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError):
+        return None  # a config too partial to read (gpu_poor's encoder-only subsets)
+    source = _source(holder, "architecture_config")
+    borrowed = "" if holder is record else f" of {holder['id']} (same model under another name)"
+    if modality is not None:  # a vision/speech/embedding model: its count from the config, no KV cache
+        non_llm = architecture_from_params(arch.params.total / 1e9, modality=modality, model_id=record["id"])
+        return _facts(record, non_llm, "partial", f"{record['id']}: parameter count from the config{borrowed}")
+    verbatim = source in VERBATIM_CONFIG_SOURCES and arch.confidence == "exact"
+    if verbatim:
+        return _facts(record, arch, "exact", f"{record['id']}: full config.json{borrowed} ({source})")
+    arch, rescaled = _with_catalog_counts(arch, record)
+    basis = f"{record['id']}: architecture from a partial config{borrowed} ({source}) — layers, attention and KV heads"
+    if rescaled:
+        basis += f"; parameter count {arch.params.total / 1e9:,.4g}B from the catalog"
+    return _facts(record, arch, "partial", basis)
+
+
+def _with_catalog_counts(arch: ModelArchitecture, record: dict[str, Any]) -> tuple[ModelArchitecture, bool]:
+    """The config's shape with the catalog's parameter counts where they disagree (a subset lacks FFN widths)."""
+    total, active = record.get("params_total"), record.get("params_active")
+    if _agree(total, arch.params.total) is not False and (not arch.is_moe or _agree(active, arch.params.active) is not False):
+        return arch, False
+    params = arch.params
+    fixed = params.embedding + params.lm_head + params.other
+    scalable = params.attention + params.dense_ffn + params.routed_experts
+    factor = max(0.0, (total - fixed) / scalable) if total and scalable else 1.0
+    attention, dense = round(params.attention * factor), round(params.dense_ffn * factor)
+    routed = round(params.routed_experts * factor)
+    active_routed = round(params.active_routed_experts * factor)
+    if arch.is_moe and active:
+        active_routed = min(routed, max(0, round(active) - (fixed + attention + dense)))
+    counts = ParameterCounts(params.embedding, params.lm_head, attention, dense, routed, active_routed, params.other)
+    return replace(arch, params=counts), True
+
+
+def _agree(catalog: float | None, counted: float | None) -> bool | None:
+    if not catalog or not counted:
+        return None
+    return abs(catalog - counted) <= PARAMS_AGREE * catalog
+
+
+def _facts(record: dict[str, Any], arch: ModelArchitecture, confidence: Confidence, basis: str) -> ModelFacts:
+    context = record.get("context_length") or arch.max_context_tokens
+    if context and not arch.max_context_tokens:
+        arch = replace(arch, max_context_tokens=context)
+    return ModelFacts(record["id"], arch, confidence, basis, record.get("task") or "other",
+                      record.get("domain") or "other", context)
+
+
+def _source(record: dict[str, Any], field: str) -> str:
+    provenance = record.get("provenance") or {}
+    return str(provenance.get(field) or "catalog")
+
+
+def _billions(value: float | None) -> float | None:
+    return value / 1e9 if value else None

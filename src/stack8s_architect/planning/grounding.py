@@ -1,0 +1,120 @@
+"""The model a workload names, grounded in the catalog before anything is sized.
+
+A named model ("GLM-4.5", "Qwen3-32B", "meta-llama/Llama-3.1-8B-Instruct") resolves to its catalog record and
+its architecture (`catalog/models/sizing_facts.py`); the spec then carries the catalog id and the record's
+parameter count. A name the catalog does not know is said back with close names; it is sized from a
+parameter count only when the user gave one, marked estimated. An unnamed language model is the catalog's
+default instruction model, stated as an assumption — never a silent default size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import get_args
+
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.models.identity import model_key
+from stack8s_architect.catalog.models.service import facts_for, model_resolver
+from stack8s_architect.catalog.models.sizing_facts import ModelFacts
+from stack8s_architect.planning.spec import Domain, WorkloadSpec
+
+DEFAULT_LLM_ID = "meta-llama/Llama-3.1-8B-Instruct"  # the common self-hosted default, when no model is named
+_LANGUAGE_DOMAINS = {"llm", "multimodal", None}
+_SERVING = {None, "inference", "batch_inference"}
+
+
+@dataclass
+class Grounded:
+    spec: WorkloadSpec
+    facts: ModelFacts | None
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModelFactsCache:
+    """Facts of each model id asked for during one turn (plans, variants and trade-offs ask again)."""
+
+    session: Session
+    known: dict[str, ModelFacts | None] = field(default_factory=dict)
+
+    def facts(self, model_id: str | None) -> ModelFacts | None:
+        if not model_id:
+            return None
+        if model_id not in self.known:
+            model = model_resolver(self.session).get(model_key(model_id))
+            self.known[model_id] = facts_for(self.session, model) if model is not None else None
+        return self.known[model_id]
+
+
+def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grounded:
+    """`spec` with its model resolved (model_id, params_billions, precision and domain from the catalog)."""
+    if spec.model_id and (facts := cache.facts(spec.model_id)) is not None:
+        notes: list[str] = []
+        if spec.model_query:  # resolved when the message was read: say again what the name matched
+            again = model_resolver(session).resolve(spec.model_query, serving=spec.task in _SERVING, suggest=False)
+            notes = list(again.notes) if again.model is not None and again.model.id == facts.id else []
+        grounded = _with_facts(spec, facts, notes)
+        named = f"'{spec.model_query}' is {facts.id}" if spec.model_query else f"model {facts.id}"
+        grounded.assumptions.insert(0, f"{named} in the model catalog ({_size(facts)})")
+        return grounded
+    if spec.model_query:
+        return _named(session, cache, spec)
+    if spec.domain in _LANGUAGE_DOMAINS and spec.params_billions is None and spec.task != "training":
+        facts = cache.facts(DEFAULT_LLM_ID)
+        if facts is not None:
+            grounded = _with_facts(spec, facts, [])
+            grounded.assumptions.insert(0, f"no model named: {facts.id} assumed ({_size(facts)}; name a model or a "
+                                           "size to change it)")
+            return grounded
+    return Grounded(spec, None)
+
+
+def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grounded:
+    resolver = model_resolver(session)
+    resolution = resolver.resolve(spec.model_query or "", serving=spec.task in _SERVING,
+                                  params_billions=spec.params_billions)
+    if resolution.model is None:
+        close = f" (closest: {', '.join(resolution.runners_up)})" if resolution.runners_up else ""
+        if spec.params_billions:
+            return Grounded(spec.model_copy(update={"model_id": None}), None, [], [
+                f"no catalog model is named '{spec.model_query}'{close}: sized as a generic "
+                f"{spec.params_billions:g}B model from the size you gave — estimated"])
+        return Grounded(spec.model_copy(update={"model_id": None}), None, [], [
+            f"no catalog model is named '{spec.model_query}'{close}, and no size was given: the plan has no model "
+            "sizing — name the model as on Hugging Face (org/name) or give its parameter count"])
+    facts = cache.facts(resolution.model.id)
+    notes = list(resolution.notes)
+    if facts is None:
+        return Grounded(spec.model_copy(update={"model_id": resolution.model.id}), None, notes, [
+            f"'{spec.model_query}' is {resolution.model.id}, but the catalog has neither its architecture nor its "
+            "parameter count: the plan has no model sizing — give its size (e.g. 7B) to size it"])
+    grounded = _with_facts(spec, facts, notes, precision=resolution.precision)
+    grounded.assumptions.insert(0, f"'{spec.model_query}' is {facts.id} in the model catalog ({_size(facts)})")
+    return grounded
+
+
+def _with_facts(spec: WorkloadSpec, facts: ModelFacts, notes: list[str], precision: str | None = None) -> Grounded:
+    update: dict[str, object] = {"model_id": facts.id, "params_billions": round(facts.params_billions, 4)}
+    if precision and not spec.precision:
+        update["precision"] = precision
+    if spec.domain is None:
+        update["domain"] = _domain(facts)
+    return Grounded(spec.model_copy(update=update), facts, [*notes, f"sizing basis — {facts.basis}"])
+
+
+def _domain(facts: ModelFacts) -> str:
+    if facts.domain in get_args(Domain) and facts.domain != "other":
+        return facts.domain
+    return "llm" if facts.architecture.has_kv_cache else "other"
+
+
+def _size(facts: ModelFacts) -> str:
+    total, active = facts.params_billions, facts.active_params_billions
+    moe = f", {_count(active)} active" if active < total * 0.95 else ""
+    return f"{_count(total)} parameters{moe}, sizing {facts.confidence}"
+
+
+def _count(billions: float) -> str:
+    return f"{billions:,.3g}B" if billions >= 1 else f"{billions * 1000:,.3g}M"
