@@ -469,7 +469,8 @@ def models_embed(limit: Annotated[int | None, typer.Option(help="Embed at most t
 
 @app.command("size")
 def size_command(
-    model: Annotated[str, typer.Option(help="A config.json path (exact) or a parameter count such as 70B (estimated).")],
+    model: Annotated[str, typer.Option(help="A model name or Hub id (Qwen3-32B, meta-llama/Llama-3.1-8B-Instruct: from "
+                                            "the catalog), a config.json path, or a parameter count such as 70B.")],
     mode: Annotated[str, typer.Option(help="inference, training, lora or qlora.")] = "inference",
     precision: Annotated[str | None, typer.Option(help="bf16, fp8, int8, int4, awq, gptq, q4_k_m … (default: the model's).")] = None,
     kv_dtype: Annotated[str | None, typer.Option("--kv-dtype", help="KV cache dtype: auto, bf16, fp8.")] = None,
@@ -479,15 +480,20 @@ def size_command(
     gpu_count: Annotated[int | None, typer.Option("--gpu-count", help="Pin the GPU count instead of searching.")] = None,
     gpus: Annotated[list[str] | None, typer.Option("--compare", help="Accelerators to report counts for (repeatable).")] = None,
     rps: Annotated[float | None, typer.Option("--rps", help="Target requests per second (replicas).")] = None,
-    users: Annotated[int | None, typer.Option("--users", help="Concurrent users (replicas).")] = None,
+    users: Annotated[int | None, typer.Option("--users", help="Concurrent users: KV cache for each, replicas.")] = None,
+    tokens_per_user: Annotated[int | None, typer.Option("--tokens-per-user", help="KV each user keeps (default: "
+                                                        "--context when given, else 2,048).")] = None,
+    user_speed: Annotated[float | None, typer.Option("--user-tokens-per-second", help="Decode speed each user must "
+                                                     "see (default 10).")] = None,
     training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="Tokens to train on (6·N·D).")] = None,
     active: Annotated[float | None, typer.Option("--active-params", help="MoE active parameters, billions.")] = None,
     usd_per_hour: Annotated[float | None, typer.Option("--usd-per-hour", help="Price of one instance, for cost.")] = None,
     gpus_per_instance: Annotated[int, typer.Option("--gpus-per-instance", help="GPUs on that instance.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Memory, GPU count per accelerator, throughput and training time for a model — no database needed."""
-    from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
+    """Memory, GPU count and layout per accelerator, throughput and training time for a model. A model name needs
+    the catalog (`architect data sync`); a config.json or a parameter count does not."""
+    from stack8s_architect.planning.sizing_tool import SizeToolRequest, is_parameter_count, run_size, size_named
 
     config, quant = _read_config(model)
     request = _request(
@@ -496,17 +502,21 @@ def size_command(
         model_id=_model_id_for(Path(model)) if config else None, active_params_billions=active, mode=mode,
         precision=precision, kv_cache_dtype=kv_dtype, context_length=context, concurrency=concurrency, gpu=gpu,
         gpu_count=gpu_count, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
-        training_tokens=training_tokens,
+        tokens_per_user=tokens_per_user, user_tokens_per_second=user_speed, training_tokens=training_tokens,
     )
-    try:
-        result, response = run_size(request)
-    except ArchitectError as exc:
-        _fail(exc.message, 2)
-        raise
+    if config is None and not is_parameter_count(model):
+        with _database() as (_, database), database.session() as session:
+            result, response = size_named(session, request)
+    else:
+        try:
+            result, response = run_size(request)
+        except ArchitectError as exc:
+            _fail(exc.message, 2)
+            raise
     if as_json:
         _print_json(response)
         return
-    _print_sizing(result, response.details)
+    _print_sizing(result, response.details, response.sizing["confidence"])
 
 
 def _model_id_for(path: Path) -> str:
@@ -522,8 +532,10 @@ def _read_config(model: str) -> tuple[dict | None, dict | None]:
     if path.is_dir():
         path = path / "config.json"
     if not path.is_file():
-        if "/" in model or model.endswith(".json"):
-            _fail(f"--model {model}: no such file (give a config.json path or a parameter count such as 70B)", 2)
+        if model.endswith(".json") or model.startswith((".", "~")) or path.parent.is_dir() and path.parent != Path("."):
+            if not re.fullmatch(r"[\w.-]+/[\w.-]+", model):  # org/name is a Hub id, not a path
+                _fail(f"--model {model}: no such file (give a config.json path, a model name or a parameter count "
+                      "such as 70B)", 2)
         return None, None
     quant = path.with_name(
         "hf_quant_config.json" if path.name == "config.json" else path.name.replace("_config.json", "_hf_quant_config.json")
@@ -542,9 +554,15 @@ def _load_json(path: Path) -> dict:
     return value
 
 
-def _print_sizing(result: Any, details: dict[str, Any]) -> None:
+def _print_sizing(result: Any, details: dict[str, Any], confidence: str) -> None:
+    if details.get("model"):
+        model = details["model"]
+        also = f" (also matched: {', '.join(model['also_matched'])})" if model["ambiguous"] else ""
+        named = model["id"] if model["query"] == model["id"] else f"'{model['query']}' is {model['id']}"
+        console.print(f"{named}{also} — {model['basis'].removeprefix(model['id'] + ': ')}", highlight=False)
     breakdown = Table("", "value", title=f"{result.model_id or 'model'} — {result.mode}, {result.precision}, "
-                      f"{details['context_length_tokens']:,} tokens × {details['concurrency']} ({result.confidence})")
+                      f"{details['context_length_tokens']:,}-token context, KV for {details['concurrency']} "
+                      f"sequence(s) ({confidence})")
     for label, value in (
         ("parameters", f"{result.params_billions:.2f} B ({result.active_params_billions:.2f} B active)"),
         ("weights", f"{result.weights_gib:.2f} GiB"),
@@ -556,13 +574,14 @@ def _print_sizing(result: Any, details: dict[str, Any]) -> None:
     ):
         breakdown.add_row(label, value)
     console.print(breakdown)
-    fits = Table("gpu", "fits", "count", "TP", "GiB/gpu needed", "budget", "max seqs", "max context", "tok/s", "why")
+    fits = Table("gpu", "fits", "count", "TP", "replicas", "GiB/gpu needed", "budget", "max seqs", "max context",
+                 "tok/s", "why")
     chosen = [details["fit"]] if details.get("fit") else []
     for number, fit in enumerate(chosen + details["gpu_fits"]):
         label = f"{fit['gpu']} (--gpu)" if chosen and number == 0 else fit["gpu"]
         fits.add_row(
             label, "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
-            f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
+            _num(fit["replicas"]), f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
             _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"]), fit["reason"],
         )
     console.print(fits)

@@ -93,7 +93,8 @@ def test_a_chat_turn_plans_on_the_clusters_free_gpus(synced: Database, fake: Fak
         body = client.post("/api/v1/chat/start", json={"message": "Serve Llama 3.1 70B for 10 users on our existing "
                                                                   "cluster, budget $20000/month"}).json()
     top = body["plan"]["compute"][0]
-    assert body["kind"] == "plan" and body["warnings"] == []
+    # the fixture catalogs hold no models: the only warning says so (the cluster itself was read)
+    assert body["kind"] == "plan" and all("model catalog is empty" in w for w in body["warnings"])
     assert top["local"] and top["monthly_cost_usd"] == 0 and top["nodes"] and top["provider"] == "local"
     assert all(n["name"] in {"a100-1", "mi300-1"} for n in top["nodes"])  # never the not-ready or tainted nodes
     assert "local cluster lab" in body["content"] and body["plan"]["cost"]["compute_monthly_usd"] == 0

@@ -59,7 +59,7 @@ def test_gpu_counts_per_accelerator_for_70b(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "text"),
     [
-        ({"model": "llama-70b"}, 400, "config.json"),
+        ({"model": "llama-70b"}, 404, "config.json"),  # a name the (empty) model catalog does not hold
         ({"model": "70B", "precision": "fp9"}, 400, "Did you mean"),
         ({"model": "70B", "gpu": "H1000"}, 400, "Did you mean"),
         ({}, 422, "exactly one"),

@@ -11,6 +11,7 @@ the top compute row, and the Mermaid diagram parses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,37 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[t
             assert cost["compute_monthly_usd"] == monthly
     check_flowchart(plan["diagram_mermaid"])
     return offers
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_DERIVED_TEXT = {"summary", "steps", "tradeoffs", "assumptions", "diagram_mermaid", "manifests", "notes", "why"}
+
+
+def _plan_values(node: Any, found: list[float]) -> list[float]:
+    """Every number the plan's data holds: numeric fields, and numbers inside names (model ids, regions)."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name not in _DERIVED_TEXT:
+                _plan_values(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _plan_values(value, found)
+    elif isinstance(node, bool) or node is None:
+        pass
+    elif isinstance(node, (int, float)):
+        found.append(float(node))
+    elif isinstance(node, str):
+        found += [float(n.replace(",", "")) for n in _NUMBER.findall(node)]
+    return found
+
+
+def _check_summary_numbers(plan: dict[str, Any], spec: dict[str, Any]) -> None:
+    """The summary says no number the plan's data (or the request) does not hold, at the precision it shows."""
+    known = _plan_values({k: v for k, v in plan.items()}, []) + _plan_values(spec, [])
+    for text in _NUMBER.findall(plan["summary"]):
+        shown = float(text.replace(",", ""))
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        assert any(round(value, decimals) == shown for value in known), (text, plan["summary"])
 
 
 def _arg(args: list[str], flag: str) -> str | None:
@@ -227,8 +259,20 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
                     assert offer.geography == wanted, f"{row['region']} is {offer.geography}"
                 elif name == "accelerator_contains":
                     assert wanted in row["accelerator"]
+                elif name == "accelerator_not_in":
+                    assert row["accelerator"] not in wanted, row
                 else:
                     assert row[name] == wanted
+    elif key == "sizing":
+        sizing = plan["sizing"]
+        assert sizing, plan["summary"]
+        for name, wanted in value.items():
+            if name.endswith("_at_least"):
+                assert sizing[name.removesuffix("_at_least")] >= wanted, (name, sizing)
+            elif name.endswith("_at_most"):
+                assert sizing[name.removesuffix("_at_most")] <= wanted, (name, sizing)
+            else:
+                assert sizing[name] == wanted, (name, sizing[name])
     elif key == "kubernetes_roles_include":
         assert set(value) <= {c["role"] for c in plan["kubernetes"]}
     elif key == "kubernetes_charts_include":
@@ -274,6 +318,9 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
     with catalogs.session() as session:
         catalog = ComputeCatalog(session)
         checked = [_check_plan_numbers(catalog, r["plan"]) if r["plan"] else {} for r in replies]
+        for reply in replies:
+            if reply["plan"]:
+                _check_summary_numbers(reply["plan"], reply["spec"])
         for reply in replies:
             if reply["plan"]:
                 _check_deliverables(ChartCatalog(session), reply["plan"])

@@ -77,6 +77,8 @@ def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grou
                                   params_billions=spec.params_billions)
     if resolution.model is None:
         close = f" (closest: {', '.join(resolution.runners_up)})" if resolution.runners_up else ""
+        if not len(resolver):
+            close = " (the model catalog is empty: run `architect data sync`)"
         if spec.params_billions:
             return Grounded(spec.model_copy(update={"model_id": None}), None, [], [
                 f"no catalog model is named '{spec.model_query}'{close}: sized as a generic "

@@ -1,6 +1,7 @@
 """The `size` tool: a sizing request in catalog terms (GPU names, a model) → the pure sizing engine.
 
-Until the model catalog lands, a model is given by its HF `config.json` contents (exact) or by a
+A model is given by name or Hub id ("Qwen3-32B", "meta-llama/Llama-3.1-8B-Instruct", resolved in the model
+catalog and sized from its architecture: `size_named`), by its HF `config.json` contents (exact), or by a
 parameter count such as "70B" (estimated).
 """
 
@@ -12,9 +13,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sqlalchemy.orm import Session
+
 from stack8s_architect.catalog.compute.service import resolve_accelerators
+from stack8s_architect.catalog.models.service import facts_for, resolve_model
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
-from stack8s_architect.core.errors import InvalidRequestError
+from stack8s_architect.core.errors import InvalidRequestError, NotFoundError
 from stack8s_architect.sizing import (
     GpuSpec,
     ModelArchitecture,
@@ -39,7 +43,8 @@ class SizeToolRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, description="parameter count: 8B, 70b, 1.5B, 350M")
+    model: str | None = Field(default=None, description="a model as people name it or its Hub id (Qwen3-32B, "
+                              "meta-llama/Llama-3.1-8B-Instruct: sized from the catalog), or a parameter count: 8B, 350M")
     config: dict[str, Any] | None = Field(default=None, description="the model's Hugging Face config.json")
     hf_quant_config: dict[str, Any] | None = Field(
         default=None, description="hf_quant_config.json of a quantised checkpoint (FP8, NVFP4) beside config"
@@ -75,7 +80,8 @@ class SizeToolRequest(BaseModel):
     @model_validator(mode="after")
     def _one_model(self) -> SizeToolRequest:
         if (self.model is None) == (self.config is None):
-            raise ValueError("give exactly one of `model` (a parameter count such as 70B) or `config` (config.json)")
+            raise ValueError("give exactly one of `model` (a model name or a parameter count such as 70B) or "
+                             "`config` (config.json)")
         return self
 
 
@@ -105,13 +111,18 @@ class SizeToolResponse(BaseModel):
     details: dict[str, Any] = Field(description="assumed inputs, the fit on `gpu`, and the fit per accelerator")
 
 
+def is_parameter_count(text: str) -> bool:
+    """'70B', '350m', '7000000000': a size, not a model name."""
+    return bool(_PARAMS.match(text))
+
+
 def parse_params_billions(text: str) -> float:
     """'70B' → 70.0, '350M' → 0.35, '7000000000' → 7.0; a model id is refused with what to give instead."""
     match = _PARAMS.match(text)
     if not match:
         raise InvalidRequestError(
-            f"Model {text!r} is not a parameter count, and the model catalog is not available yet: "
-            "give a count such as 70B or the model's config.json."
+            f"Model {text!r} is not a parameter count: give a count such as 70B, a model name the catalog "
+            "knows, or the model's config.json."
         )
     if not match.group(2) and float(match.group(1)) < 1e6:
         raise InvalidRequestError(f"Model size {text!r} needs a unit: write 70B, 350M or a plain count like 7000000000.")
@@ -204,3 +215,28 @@ def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None,
     details["assumptions"] = assumptions
     details["cost"] = _cost(request, result)
     return result, SizeToolResponse(sizing=result.to_dict(), details=details)
+
+
+def size_named(session: Session, request: SizeToolRequest) -> tuple[SizingResult, SizeToolResponse]:
+    """`run_size` with `model` resolved in the model catalog when it is a name, not a parameter count: sized from
+    the catalog's architecture (exact, partial or estimated, said in `sizing.confidence`), at the precision a
+    quantised name asks for. An unknown name is a 404 with the closest names."""
+    if request.config is not None or request.model is None or is_parameter_count(request.model):
+        return run_size(request)
+    resolution = resolve_model(session, request.model, serving=request.mode == "inference")
+    if resolution.model is None:
+        close = f" Did you mean: {', '.join(resolution.runners_up)}?" if resolution.runners_up else ""
+        raise NotFoundError(f"No catalog model matches {request.model!r}.{close} Give a Hugging Face id, a parameter "
+                            "count such as 70B, or the model's config.json.")
+    facts = facts_for(session, resolution.model)
+    if facts is None:
+        raise InvalidRequestError(f"{resolution.model.id} is in the catalog without an architecture or a parameter "
+                                  "count: give its size (e.g. model=7B) or its config.json.")
+    if request.precision is None and resolution.precision:
+        request = request.model_copy(update={"precision": resolution.precision})
+    result, response = run_size(request, architecture=facts.architecture)
+    response.sizing["confidence"] = facts.confidence
+    response.details["model"] = {"id": facts.id, "query": request.model, "confidence": facts.confidence,
+                                 "basis": facts.basis, "ambiguous": resolution.ambiguous,
+                                 "also_matched": list(resolution.runners_up), "notes": list(resolution.notes)}
+    return result, response

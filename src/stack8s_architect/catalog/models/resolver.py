@@ -5,7 +5,7 @@ compared as tokens (`names.py`): every word must be in the candidate's name (a m
 forgiven through rapidfuzz), every number the user wrote must be there too (3 ≠ 3.1, 8B ≠ 70B), and a
 candidate with another version of the same kind ("3.1" when "3" was asked) is out. Among what is left:
 originals before quantised copies, the family's publisher before fine-tunes and forks, the instruction
-release for serving when unsaid, fewer extra words, more downloads. Ties on everything but popularity
+release for serving when unsaid (the base for training), fewer extra words, more downloads. Ties on everything but popularity
 are ambiguous: the pick is named with its runners-up. The index is built once per catalog version.
 """
 
@@ -25,6 +25,7 @@ from stack8s_architect.catalog.models.names import NEUTRAL_WORDS, REVISION, Name
 SPELLING_CUTOFF = 85.0  # rapidfuzz ratio for a misspelt word ("lama" → "llama", "mistrall" → "mistral")
 SIZE_TOLERANCE = 0.12  # a size the name does not carry may match the catalog's parameter count this closely
 _RUNNERS_UP = 3
+_TIER = 7  # the fields of a rank key that are not popularity or the id (see `_tier`)
 # Organisations that publish their own models (first-party releases). A family name alone does not say who
 # owns it ("Mistral-7B-Instruct" is uploaded by many), and downloads are missing for much of the catalog, so
 # these are preferred over other uploaders of the same name; among others, the biggest publisher of the family.
@@ -102,6 +103,7 @@ class _Entry:
     variant: bool  # a quantised or converted copy (GGUF, AWQ, an MLX mirror …)
     word_set: frozenset[str] = field(default_factory=frozenset)
     tuned_twin: bool = False  # its publisher also has the instruction release of exactly this name
+    base_twin: bool = False  # an instruction release whose publisher also has the base of exactly this name
 
 
 class ModelResolver:
@@ -129,8 +131,17 @@ class ModelResolver:
                 downloads, count = self._publisher.get((model.org, tokens.name_words[0]), (0, 0))
                 self._publisher[(model.org, tokens.name_words[0])] = (downloads + (model.downloads or 0), count + 1)
         self._by_word: dict[str, list[int]] = dict(by_word)
+        # organisation names as one word ("openai", "monai", "deepseek"): a message may lead with one
+        self._orgs = {org.replace("-", "").replace("_", ""): org for org in {e.model.org for e in self._entries} if org}
         self._mark_tuned_twins()
-        self._vocabulary = sorted(word for word in self._by_word if not any(ch.isdigit() for ch in word))
+        self._originals = [i for i, e in enumerate(self._entries) if not e.variant]
+        self._spelling = [" ".join(e.tokens.words + e.tokens.numbers) for e in self._entries]
+        self._scores: dict[tuple[str, str], float] = {}
+        # spelling candidates by length: a close spelling differs in length by a letter or two
+        self._vocabulary: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self._by_word):
+            if not any(ch.isdigit() for ch in word):
+                self._vocabulary[len(word)].append(word)
         self._starts = frozenset(
             word for (_, word), count in self._publisher.items() if len(word) > 1 and word not in _NOT_A_MODEL_START
         )
@@ -142,8 +153,10 @@ class ModelResolver:
             return entry.model.org, tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers))
 
         tuned = {shape(e) for e in self._entries if e.tokens.tuned is True}
+        untuned = {shape(e) for e in self._entries if e.tokens.tuned is not True}
         for entry in self._entries:
             entry.tuned_twin = entry.tokens.tuned is not True and shape(entry) in tuned
+            entry.base_twin = entry.tokens.tuned is True and shape(entry) in untuned
 
     def config_donors(self, key: str, limit: int = 5) -> list[CatalogModel]:
         """Models of the same name (any publisher, instruct or base) with an architecture config: an instruction
@@ -174,7 +187,8 @@ class ModelResolver:
                 suggest: bool = True) -> Resolution:
         """The catalog model `text` names. `serving` prefers an instruction release when the text does not say;
         `params_billions` (a size said elsewhere in the request) constrains a text that names no size; `suggest`
-        looks for close names when nothing matches (for "did you mean")."""
+        also tries close spellings of words the catalog does not know and looks for close names when nothing
+        matches (for "did you mean"); without it only the words as written are tried (fast, for mentions)."""
         query = name_tokens(text)
         exact = self._exact(text)
         if exact is not None and not exact.variant:
@@ -189,21 +203,32 @@ class ModelResolver:
                 return Resolution(text, exact.model, precision=query.precision, tokens=query)
         if not query.name_words:
             return Resolution(text, None, tokens=query, precision=query.precision)
+        org = text.strip().lower().split("/", 1)[0] if "/" in text else None
         passing, words = [], tuple(query.name_words)
-        for words in dict.fromkeys(filter(None, (self._known(query.name_words), self._spelled(query.name_words)))):
-            candidates = self._candidates((*words, *sorted(query.versions)))
-            passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
+        for org_hint, said in self._word_readings(query.name_words):
+            for spell in (self._known, self._spelled) if suggest else (self._known,):
+                spelled = spell(said)
+                if spelled is None:
+                    continue
+                words = spelled
+                candidates = self._candidates((*words, *sorted(query.versions)))
+                passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
+                if passing:
+                    break
             if passing:
+                org = org or org_hint
                 break
+        keys = {i: self._rank(self._entries[i], query, words, serving) for i in passing}
+        best = self._entries[min(passing, key=keys.__getitem__)] if passing else None
+        if best is not None and best.model.org not in OFFICIAL_PUBLISHERS and self._extra_words(best, words):
+            passing = []  # only a stranger's model with words the user did not say: not what was meant
         if not passing:
             close = self._close(text) if suggest else ()
             return Resolution(text, None, close, tokens=query, precision=query.precision)
-        org = text.strip().lower().split("/", 1)[0] if "/" in text else None
-        ranked = sorted(passing, key=lambda i: (self._entries[i].model.org != org if org else False,
-                                                *self._rank(self._entries[i], query, words, serving)))
+        ranked = sorted(passing, key=lambda i: (self._entries[i].model.org != org if org else False, *keys[i]))
         best = self._entries[ranked[0]]
-        tier = self._tier(best, query, words, serving)
-        rivals = [self._entries[i] for i in ranked[1:] if self._tier(self._entries[i], query, words, serving) == tier
+        tier = keys[ranked[0]][:_TIER]
+        rivals = [self._entries[i] for i in ranked[1:] if keys[i][:_TIER] == tier
                   and self._differs(self._entries[i], best) and (not org or self._entries[i].model.org == org)]
         others = rivals or [self._entries[i] for i in ranked[1:]]
         runners = tuple(dict.fromkeys(e.model.id for e in others if e.model.id != best.model.id))[:_RUNNERS_UP]
@@ -221,6 +246,13 @@ class ModelResolver:
             index = base_index
         return self._entries[index] if index is not None else None
 
+    def _word_readings(self, words: Sequence[str]) -> list[tuple[str | None, tuple[str, ...]]]:
+        """The words as said, then without a leading organisation name ("openai whisper large v3")."""
+        readings: list[tuple[str | None, tuple[str, ...]]] = [(None, tuple(words))]
+        if len(words) > 1 and words[0] in self._orgs:
+            readings.append((self._orgs[words[0]], tuple(words[1:])))
+        return readings
+
     def _known(self, words: Sequence[str]) -> tuple[str, ...] | None:
         return tuple(words) if all(word in self._by_word for word in words) else None
 
@@ -234,7 +266,8 @@ class ModelResolver:
                     return None
                 spelled.append(word)
                 continue
-            close = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=12)
+            pool = [w for size in range(len(word) - 2, len(word) + 3) for w in self._vocabulary.get(size, ())]
+            close = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=12)
             if not close:
                 return None
             spelled.append(max(close, key=lambda match: (len(self._by_word.get(match[0], ())), match[1]))[0])
@@ -279,32 +312,52 @@ class ModelResolver:
         return billions is not None and abs(billions - said) <= SIZE_TOLERANCE * said
 
     def _rank(self, entry: _Entry, query: NameTokens, words: Sequence[str], serving: bool) -> tuple:
+        """`_tier` (its first _TIER fields), then popularity and the id as tie-breakers."""
         return (*self._tier(entry, query, words, serving), -(entry.model.downloads or 0), len(entry.model.id),
                 entry.model.id)
 
+    @staticmethod
+    def _extra_words(entry: _Entry, words: Sequence[str]) -> list[str]:
+        return [w for w in entry.tokens.name_words if w not in words and w not in NEUTRAL_WORDS]
+
     def _tier(self, entry: _Entry, query: NameTokens, words: Sequence[str], serving: bool) -> tuple:
         """Everything the order rests on except popularity: equal tiers with different models are ambiguous."""
-        extra_words = [w for w in entry.tokens.name_words if w not in words and w not in NEUTRAL_WORDS]
+        extra_words = self._extra_words(entry, words)
         extra_numbers = [n for n in entry.tokens.numbers if n not in query.numbers and not REVISION.match(n)]
         revisions = [n for n in entry.tokens.numbers if n not in query.numbers and REVISION.match(n)]
-        untuned = 1 if serving and query.tuned is None and (entry.tuned_twin or entry.tokens.tuned is False) else 0
-        downloads, count = self._publisher.get((entry.model.org, words[0]), (0, 0))
-        # both signals on a log scale: many releases or many downloads of the family make a publisher
-        publisher = round(math.log10(1 + downloads) + 2 * math.log2(1 + count), 3)
+        if query.tuned is not None:
+            untuned = 0  # said, and the constraint already holds
+        elif serving:  # people talk to the instruction release
+            untuned = int(entry.tuned_twin or entry.tokens.tuned is False)
+        else:  # training and fine-tuning start from the release named as written
+            untuned = int(entry.base_twin)
+        publisher = self._publisher_score(entry.model.org, words[0])
         official = entry.model.org in OFFICIAL_PUBLISHERS
-        return (int(entry.variant), int(not official), -publisher, len(extra_words), untuned, len(extra_numbers),
+        return (int(entry.variant), int(not official), len(extra_words), -publisher, untuned, len(extra_numbers),
                 len(revisions))
+
+    def _publisher_score(self, org: str, word: str) -> float:
+        """Both signals on a log scale: many releases or many downloads of the family make a publisher."""
+        score = self._scores.get((org, word))
+        if score is None:
+            downloads, count = self._publisher.get((org, word), (0, 0))
+            score = self._scores[(org, word)] = round(math.log10(1 + downloads) + 2 * math.log2(1 + count), 3)
+        return score
 
     @staticmethod
     def _differs(entry: _Entry, best: _Entry) -> bool:
         return (entry.tokens.versions, entry.tokens.sizes) != (best.tokens.versions, best.tokens.sizes)
 
     def _close(self, text: str) -> tuple[str, ...]:
-        """Ids spelt most like `text`, for "did you mean" (originals only)."""
-        wanted = " ".join(name_tokens(text).words + name_tokens(text).numbers)
-        choices = {i: " ".join(e.tokens.words + e.tokens.numbers) for i, e in enumerate(self._entries) if not e.variant}
+        """Ids spelt most like `text`, for "did you mean": originals sharing a word with it, else any original."""
+        tokens = name_tokens(text)
+        wanted = " ".join(tokens.words + tokens.numbers)
+        sharing = sorted({i for word in tokens.name_words for i in self._by_word.get(word, ())
+                          if not self._entries[i].variant})
+        pool = sharing or self._originals
+        choices = [self._spelling[i] for i in pool]
         found = process.extract(wanted, choices, scorer=fuzz.token_sort_ratio, limit=_RUNNERS_UP, score_cutoff=60)
-        return tuple(self._entries[index].model.id for _, _, index in found)
+        return tuple(self._entries[pool[index]].model.id for _, _, index in found)
 
     @staticmethod
     def _notes(text: str, best: _Entry, query: NameTokens, words: Sequence[str], ambiguous: bool,
