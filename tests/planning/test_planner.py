@@ -75,7 +75,7 @@ def test_an_impossible_budget_is_said_with_priced_proposals(context: PlannerCont
     labels = [p.label for p in outcome.proposals]
     assert "4-bit (AWQ) weights" in labels and any(label.startswith("a 32B model") for label in labels)
     assert any(t.startswith("Cheaper option — 4-bit") and "still over the budget" in t for t in plan.tradeoffs)
-    assert "none of the cheaper options (4-bit (AWQ) weights; a 32B model" in plan.summary
+    assert "none of the cheaper options (4-bit (AWQ) weights; a smaller model" in plan.summary
     for proposal in outcome.proposals:
         assert proposal.total_monthly_usd is not None and proposal.top is not None
         assert proposal.total_monthly_usd < plan.cost.total_monthly_usd

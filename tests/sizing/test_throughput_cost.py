@@ -7,7 +7,6 @@ import pytest
 from stack8s_architect.sizing import (
     InstanceOffer,
     Parallelism,
-    ServingLoad,
     ServingSetup,
     decode_tokens_per_second,
     kv_cache_dtype_named,
@@ -15,8 +14,6 @@ from stack8s_architect.sizing import (
     per_sample_training_flops,
     precision_named,
     prefill_tokens_per_second,
-    replicas_needed,
-    requests_per_second_per_replica,
     training_hours,
     training_run_cost,
     transformer_training_flops,
@@ -76,16 +73,6 @@ def test_fp8_uses_fp8_tensor_cores_only_where_present() -> None:
     fp8 = precision_named("fp8")
     assert peak_tflops(H100, fp8) == 1979
     assert peak_tflops(A100, fp8) == 312
-
-
-def test_replica_capacity_and_count() -> None:
-    load = ServingLoad(prompt_tokens=1000, output_tokens=200, requests_per_second=10)
-    rps = requests_per_second_per_replica(prefill_tps=10_000, decode_tps=1_000, load=load)
-    assert rps == pytest.approx(1 / (0.1 + 0.2))
-    assert replicas_needed(load, rps, replica_max_sequences=64) == 3
-    users = ServingLoad(concurrent_users=100)
-    assert replicas_needed(users, 100.0, replica_max_sequences=30) == 4
-    assert replicas_needed(ServingLoad(), 1.0, 1) == 1
 
 
 def test_training_flops_rules() -> None:

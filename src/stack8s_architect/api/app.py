@@ -27,7 +27,7 @@ from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.schemas import ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
-from stack8s_architect.catalog.models.service import BackgroundEmbedder
+from stack8s_architect.catalog.models.service import BackgroundEmbedder, model_resolver
 from stack8s_architect.conversations.repository import ConversationStore
 from stack8s_architect.core.database import Database, normalise_url
 from stack8s_architect.core.logging import get_logger, register_secret
@@ -43,10 +43,12 @@ _STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _warm_model_search(database: Database) -> None:
-    """Build the model search index off the request path: the first chat turn would otherwise wait seconds."""
+    """Build the model search index and the model resolver off the request path: the first chat turn would
+    otherwise wait seconds."""
     try:
         with database.session() as session:
             search_models(session, ModelSearchRequest(query="warm up", limit=1), None)
+            model_resolver(session)
     except Exception:  # noqa: BLE001  (a cold index is only slower; requests still build it themselves)
         log.warning("service.warm_models_failed", exc_info=True)
 

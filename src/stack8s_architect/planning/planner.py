@@ -202,7 +202,7 @@ def variants(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome,
         changes.append(("4-bit (AWQ) weights", {"precision": _FOUR_BIT}, True))
     smaller = next((size for size in _MODEL_SIZES if spec.params_billions and size <= spec.params_billions / 2), None)
     if smaller is not None:
-        changes.append((f"a {smaller:g}B model instead of {spec.params_billions:g}B",
+        changes.append((f"a {smaller:g}B model instead of {spec.params_billions:.4g}B",
                         {"params_billions": smaller, "model_query": None, "model_id": None}, False))
     if outcome.fits and any((fit.replicas or 1) > 1 for fit in outcome.fits):
         changes.append(("one replica (serves fewer concurrent users)",
@@ -278,8 +278,9 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
             text += f", over the ${cost.budget_usd_per_month:,.0f}/month budget"
             fitting = [p for p in proposals if p.total_monthly_usd is not None
                        and p.total_monthly_usd <= cost.budget_usd_per_month]
-            tried = "; ".join(p.label for p in proposals if not p.label.startswith("all of these"))
-            text += (f"; {fitting[0].label} would fit it" if fitting
+            # the options' own figures are in the trade-offs; the summary names them in words only
+            tried = "; ".join(_short(p.label) for p in proposals if not p.label.startswith("all of these"))
+            text += (f"; {_short(fitting[0].label)} would fit it (see the trade-offs)" if fitting
                      else f"; none of the cheaper options ({tried}) brings it within budget" if proposals
                      else "; no cheaper option was found")
     if cost.one_time_usd:
@@ -289,6 +290,13 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         text += (f". In the cloud instead: {cloud.instances} × {cloud.instance_type} ({cloud.provider} {cloud.region}) "
                  f"for ${cloud.monthly_cost_usd:,.2f}/month of compute")
     return text + "."
+
+
+def _short(label: str) -> str:
+    """A variant's label without its figures: "a 70B model instead of 405.9B" → "a smaller model"."""
+    if label.startswith("all of these"):
+        return "all of these together"
+    return "a smaller model" if "model instead of" in label else label
 
 
 def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, models: list[PlanModel],

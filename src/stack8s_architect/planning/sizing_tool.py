@@ -43,7 +43,7 @@ class SizeToolRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, description="a model as people name it or its Hub id (Qwen3-32B, "
+    model: str | None = Field(default=None, max_length=300, description="a model as people name it or its Hub id (Qwen3-32B, "
                               "meta-llama/Llama-3.1-8B-Instruct: sized from the catalog), or a parameter count: 8B, 350M")
     config: dict[str, Any] | None = Field(default=None, description="the model's Hugging Face config.json")
     hf_quant_config: dict[str, Any] | None = Field(

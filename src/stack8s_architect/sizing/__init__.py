@@ -45,13 +45,8 @@ from .precision import (
     precision_named,
 )
 from .result import SizingResult
-from .throughput import (
-    ServingLoad,
-    decode_tokens_per_second,
-    prefill_tokens_per_second,
-    replicas_needed,
-    requests_per_second_per_replica,
-)
+from .serving import ServingLayout, ServingTarget, serving_layouts
+from .throughput import decode_tokens_per_second, prefill_tokens_per_second
 from .training import (
     ModelStates,
     TrainingMemory,
@@ -77,8 +72,9 @@ __all__ = [
     "ParameterCounts",
     "Precision",
     "RunCost",
-    "ServingLoad",
+    "ServingLayout",
     "ServingSetup",
+    "ServingTarget",
     "SizingRequest",
     "SizingResult",
     "TrainingMemory",
@@ -102,8 +98,7 @@ __all__ = [
     "per_sample_training_flops",
     "precision_named",
     "prefill_tokens_per_second",
-    "replicas_needed",
-    "requests_per_second_per_replica",
+    "serving_layouts",
     "size",
     "tensor_parallel_rejection",
     "training_hours",

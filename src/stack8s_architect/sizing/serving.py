@@ -126,8 +126,10 @@ def layout_on(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism, targe
 def serving_layouts(setup: ServingSetup, gpu: GpuSpec, target: ServingTarget, max_gpus: int) -> tuple[ServingLayout, ...]:
     """Every feasible layout, fewest GPUs first (then fewer replicas, then narrower); those meeting the speed
     target before those that cannot."""
-    layouts = []
+    layouts: list[ServingLayout] = []
     for parallelism in candidate_parallelisms(setup.arch, max_gpus):
+        if parallelism.pipeline_parallel > 1 and any(l.parallelism.pipeline_parallel == 1 for l in layouts):
+            break  # pipeline stages only for weights no single node holds; more replicas carry more users
         layout = layout_on(setup, gpu, parallelism, target)
         if layout is not None:
             layouts.append(layout)

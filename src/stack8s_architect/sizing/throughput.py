@@ -9,13 +9,11 @@ Efficiency factors (stated assumptions):
 
 Decode of a batch reads every active weight once per step plus each sequence's KV cache; in a
 MoE layer a batch of B tokens touches E·(1 − (1 − k/E)^B) distinct experts on average.
-Tensor-parallel GPUs stream in parallel; all-reduce time is ignored.
+Tensor-parallel GPUs stream in parallel; all-reduce time is ignored. How many sequences a replica batches,
+and how many replicas a load needs, is `serving.py`'s.
 """
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 from .architecture import ModelArchitecture
 from .gpu import GpuSpec
@@ -83,29 +81,3 @@ def prefill_tokens_per_second(setup: ServingSetup, gpu: GpuSpec, parallelism: Pa
     flops = prefill_flops_per_token(setup.arch, setup.context_tokens)
     compute = peak_tflops(gpu, setup.precision) * 1e12 * PREFILL_COMPUTE_EFFICIENCY * parallelism.tensor_parallel
     return compute / flops if flops else 0.0
-
-
-@dataclass(frozen=True)
-class ServingLoad:
-    """Traffic to serve: requests with a typical prompt and output length."""
-
-    prompt_tokens: int = 1024
-    output_tokens: int = 256
-    requests_per_second: float | None = None
-    concurrent_users: int | None = None
-
-
-def requests_per_second_per_replica(prefill_tps: float, decode_tps: float, load: ServingLoad) -> float:
-    """Sustained requests/s of one replica: each request costs its prefill plus its share of decode."""
-    seconds = load.prompt_tokens / prefill_tps + load.output_tokens / decode_tps
-    return 1 / seconds if seconds > 0 else 0.0
-
-
-def replicas_needed(load: ServingLoad, replica_rps: float, replica_max_sequences: int) -> int:
-    """Replicas for the target rate and for the concurrent users (each user holds one sequence)."""
-    by_rate = 1
-    if load.requests_per_second and replica_rps > 0:
-        by_rate = math.ceil(load.requests_per_second / replica_rps - 1e-9)  # 3.0000000004 replicas is 3
-    users = load.concurrent_users or 0
-    by_users = math.ceil(users / replica_max_sequences) if users and replica_max_sequences > 0 else 1
-    return max(1, by_rate, by_users)

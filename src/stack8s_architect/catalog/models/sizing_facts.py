@@ -86,6 +86,8 @@ def _from_config(record: dict[str, Any], holder: dict[str, Any], modality: str |
     basis = f"{record['id']}: architecture from a partial config{borrowed} ({source}) — layers, attention and KV heads"
     if rescaled:
         basis += f"; parameter count {arch.params.total / 1e9:,.4g}B from the catalog"
+    if not any(key in config for key in ("torch_dtype", "dtype", "quantization_config")):
+        basis += "; the subset does not say how the weights are stored: bf16 assumed (an FP8 release is smaller)"
     return _facts(record, arch, "partial", basis)
 
 

@@ -1,0 +1,64 @@
+"""A catalog record as sizing sees it: exact, partial or estimated, and configs borrowed from same-named models."""
+
+from __future__ import annotations
+
+import pytest
+
+from stack8s_architect.catalog.models.sizing_facts import model_facts
+
+# meta-llama/Llama-3.1-8B config.json as aiconfigurator copies it (the fields sizing reads)
+LLAMA_8B = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 4096,
+            "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32,
+            "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 128256, "max_position_embeddings": 131072,
+            "tie_word_embeddings": False, "torch_dtype": "bfloat16"}
+# zai-org/GLM-4.5 as llmfit knows it: no FFN widths of the dense layers, no dtype
+GLM_SUBSET = {"head_dim": 128, "model_type": "glm4_moe", "vocab_size": 151552, "hidden_size": 5120, "num_experts": 160,
+              "num_hidden_layers": 92, "num_attention_heads": 96, "num_experts_per_tok": 8,
+              "num_key_value_heads": 8, "moe_intermediate_size": 1536}
+
+
+def record(model_id: str, *, config: dict | None = None, source: str = "aiconfigurator-configs",
+           params: float | None = None, active: float | None = None, domain: str = "llm") -> dict:
+    return {"key": model_id.lower(), "id": model_id, "task": "text-generation", "domain": domain,
+            "params_total": params, "params_active": active, "context_length": None,
+            "architecture_config": config, "provenance": {"architecture_config": source, "params_total": "llmfit"}}
+
+
+def test_a_verbatim_config_is_exact() -> None:
+    facts = model_facts(record("meta-llama/Llama-3.1-8B", config=LLAMA_8B, params=8.03e9))
+    assert facts is not None and facts.confidence == "exact" and facts.params_billions == pytest.approx(8.03, abs=0.01)
+    assert "full config.json" in facts.basis
+
+
+def test_an_instruct_release_borrows_its_bases_config_when_the_counts_agree() -> None:
+    instruct = record("meta-llama/Llama-3.1-8B-Instruct", params=8.03e9)
+    base = record("meta-llama/Llama-3.1-8B", config=LLAMA_8B, params=8.03e9)
+    facts = model_facts(instruct, [base])
+    assert facts is not None and facts.confidence == "exact" and facts.id == "meta-llama/Llama-3.1-8B-Instruct"
+    assert "of meta-llama/Llama-3.1-8B" in facts.basis
+    # a 4-bit copy's packed count (6.4B) disagrees: not borrowed, the record's own count is used
+    packed = record("x/Llama-3.1-8B-Instruct", config=LLAMA_8B, params=6.4e9)
+    assert model_facts(record("y/Llama-3.1-8B-Instruct", params=8.03e9), [packed]).confidence == "estimated"
+
+
+def test_a_partial_config_keeps_its_kv_shape_and_takes_the_catalogs_counts() -> None:
+    facts = model_facts(record("zai-org/GLM-4.5", config=GLM_SUBSET, source="llmfit", params=358.3e9, active=34.9e9))
+    assert facts is not None and facts.confidence == "partial"
+    # 92 layers × 8 KV heads × (128 + 128) × 2 bytes = 368 KiB per token: the model's own shape
+    assert sum(g.elements_per_token for g in facts.architecture.kv_groups) * 2 == 92 * 8 * 256 * 2
+    assert facts.params_billions == pytest.approx(358.3, rel=0.001)
+    assert facts.active_params_billions == pytest.approx(34.9, rel=0.001)
+    assert "bf16 assumed" in facts.basis
+
+
+def test_only_a_count_is_estimated_and_a_vision_model_has_no_kv_cache() -> None:
+    llm = model_facts(record("acme/Mystery-13B", params=13e9))
+    assert llm is not None and llm.confidence == "estimated" and llm.architecture.has_kv_cache
+    vision = model_facts(record("timm/resnet50.a1_in1k", params=25.56e6, domain="vision"))
+    assert vision is not None and vision.architecture.modality == "vision" and not vision.architecture.has_kv_cache
+    assert model_facts(record("acme/unknown")) is None  # no config, no count: nothing to size
+
+
+def test_a_config_too_partial_to_read_falls_back_to_the_count() -> None:
+    facts = model_facts(record("old/gpt-ish", config={"n_layer": 12}, source="gpu-poor-configs", params=0.124e9))
+    assert facts is not None and facts.confidence == "estimated"

@@ -1,0 +1,103 @@
+"""Serving a load: KV for every user, batches limited by memory, per-user speed and vLLM's 256, and replicas.
+
+Figures are worked by hand from Llama-3.1-8B's config (32 layers × 8 KV heads × 128 head dim → 128 KiB of KV
+per token at bf16, 16.06 GB of weights) and the accelerator table (H100-SXM 3,350 GB/s, L4 300 GB/s; decode
+at 0.8 of that).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stack8s_architect.sizing import (
+    Parallelism,
+    ServingSetup,
+    ServingTarget,
+    SizingRequest,
+    kv_cache_dtype_named,
+    precision_named,
+    serving_layouts,
+    size,
+)
+from stack8s_architect.sizing.serving import DEFAULT_TOKENS_PER_USER, concurrent_sequences, layout_on
+
+from .known import H100, L4, LLAMA_3_1_8B, MIXTRAL_8X7B, architecture
+
+AUTO = kv_cache_dtype_named("auto")
+BF16 = precision_named("bf16")
+KIB = 1024
+
+
+def setup_for(config: dict, context: int = 4096) -> ServingSetup:
+    return ServingSetup(architecture(config), BF16, AUTO, context)
+
+
+def test_the_kv_cache_is_every_user_times_their_tokens() -> None:
+    result = size(SizingRequest(architecture(LLAMA_3_1_8B), concurrent_users=100))
+    # 100 users × 2,048 tokens (the chat default) × 128 KiB = 25 GiB
+    assert DEFAULT_TOKENS_PER_USER == 2048
+    assert result.kv_cache_gib == pytest.approx(100 * 2048 * 128 * KIB / 2**30) == pytest.approx(25.0)
+    assert result.concurrency == 100
+    stated = size(SizingRequest(architecture(LLAMA_3_1_8B), concurrent_users=10, context_length_tokens=8192))
+    assert stated.kv_cache_gib == pytest.approx(10 * 8192 * 128 * KIB / 2**30)  # the stated context, per user
+
+
+def test_one_h100_carries_a_chat_crowd_limited_by_its_kv_budget() -> None:
+    layout = layout_on(setup_for(LLAMA_3_1_8B), H100, Parallelism(), ServingTarget(concurrent_users=100))
+    assert layout is not None and layout.replicas == 1 and layout.batch == 100
+    # budget 0.9 × 79.65 GiB = 71.7 GiB; weights 14.96 + ~0.7 runtime leave ~56 GiB → ~224 sequences of 256 MiB
+    assert 210 <= layout.kv_capacity <= 230
+    # one step streams 15.0 GB of weights (the input embedding is only indexed) + 100 × 268 MB of KV
+    step_bytes = (16.06e9 - 128_256 * 4096 * 2) + 100 * 2048 * 128 * KIB
+    assert layout.user_tokens_per_second == pytest.approx(3350e9 * 0.8 / step_bytes, rel=0.02)
+
+
+def test_the_per_user_speed_caps_the_batch_and_adds_replicas() -> None:
+    fast = ServingTarget(concurrent_users=200, user_tokens_per_second=40)
+    layout = layout_on(setup_for(LLAMA_3_1_8B), H100, Parallelism(), fast)
+    assert layout is not None and layout.limited_by == "speed" and layout.replicas >= 2
+    assert layout.user_tokens_per_second >= 40
+    # the cap is the largest batch still at 40 tokens/s: one more sequence per replica would be slower
+    assert layout.batch * layout.replicas >= 200
+
+
+def test_a_slow_gpu_that_cannot_reach_the_speed_says_so() -> None:
+    # one L4 streams 16 GB per token at 240 GB/s: 15 tokens/s for a single user, below a 20 tokens/s target
+    layout = layout_on(setup_for(LLAMA_3_1_8B), L4, Parallelism(), ServingTarget(user_tokens_per_second=20))
+    assert layout is not None and not layout.meets_speed and layout.user_tokens_per_second == pytest.approx(15, abs=1)
+    layouts = serving_layouts(setup_for(LLAMA_3_1_8B), L4, ServingTarget(user_tokens_per_second=20), max_gpus=8)
+    assert layouts[0].meets_speed and layouts[0].parallelism.tensor_parallel == 2  # two L4s stream twice as fast
+
+
+def test_the_layout_with_fewest_gpus_wins_even_when_wider() -> None:
+    # 1,000 users on L4s: one L4 holds 15 GiB of weights and KV for only 18 users (56 replicas, 56 GPUs); TP=4
+    # leaves 247 users of KV per replica, so 5 replicas of 4 (20 GPUs) carry them
+    layouts = serving_layouts(setup_for(LLAMA_3_1_8B), L4, ServingTarget(concurrent_users=1000), max_gpus=64)
+    best, narrow = layouts[0], next(l for l in layouts if l.parallelism.tensor_parallel == 1)
+    assert (best.parallelism.tensor_parallel, best.replicas, best.gpus) == (4, 5, 20)
+    assert (narrow.replicas, narrow.gpus, narrow.kv_capacity) == (56, 56, 18)
+    assert all(l.parallelism.pipeline_parallel == 1 for l in layouts)  # no pipeline stages for a model one GPU holds
+
+
+def test_a_request_rate_becomes_sequences_in_flight() -> None:
+    # Little's law: 10 requests/s × (prefill + 256 tokens at 10 tokens/s ≈ 25.6 s) ≈ 257 sequences in flight
+    setup = setup_for(LLAMA_3_1_8B)
+    sequences = concurrent_sequences(setup, H100, Parallelism(), ServingTarget(requests_per_second=10))
+    assert 256 <= sequences <= 260
+
+
+def test_moe_decode_reads_the_experts_a_batch_touches_not_all_of_them() -> None:
+    setup = setup_for(MIXTRAL_8X7B)
+    one = layout_on(setup, H100, Parallelism(2), ServingTarget(concurrent_users=1))
+    assert one is not None
+    # one token touches 2 of 8 experts: ~13B of 47B parameters streamed, so far faster than a dense 47B
+    dense_47b_tps = 2 * 3350e9 * 0.8 / (46.7e9 * 2)
+    assert one.user_tokens_per_second > 2.5 * dense_47b_tps
+
+
+def test_plan_sizing_reports_kv_for_all_users_and_the_chosen_layout() -> None:
+    result = size(SizingRequest(architecture(LLAMA_3_1_8B), concurrent_users=300, gpus=(L4, H100)))
+    l4, h100 = result.gpu_fits
+    assert l4.fits and h100.fits and l4.total_gpus > h100.total_gpus
+    assert h100.replicas and h100.gpu_count * h100.replicas * 71.7 >= 14.96 + 300 * 0.25  # weights + KV, GiB
+    assert any("300 concurrent user(s)" in note for note in result.notes)
