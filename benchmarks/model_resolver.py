@@ -23,6 +23,7 @@ from pathlib import Path
 from _common import machine, median, percentile
 
 from stack8s_architect.catalog.models import repository
+from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.catalog.models.resolver import CatalogModel, ModelResolver
 from stack8s_architect.catalog.models.service import model_resolver
 from stack8s_architect.catalog.models.sizing_facts import model_facts
@@ -93,7 +94,7 @@ def main() -> None:
         for _ in range(args.rounds):
             times = [timed_ms(lambda said=said: resolver.resolve(said)) for said in table]
             resolve_rounds.append((percentile(times, 50), percentile(times, 95)))
-            times = [timed_ms(lambda text=text: resolver.find_mentions(text)) for text in MESSAGES]
+            times = [timed_ms(lambda text=text: find_mentions(resolver, text)) for text in MESSAGES]
             mention_rounds.append((percentile(times, 50), percentile(times, 95)))
         counts = coverage(database)
     finally:

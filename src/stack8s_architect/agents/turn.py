@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
 from stack8s_architect.agents.extraction import Extraction, extract
-from stack8s_architect.catalog.models.service import model_resolver
+from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents, detect
 from stack8s_architect.core.errors import ArchitectError
@@ -135,7 +135,8 @@ class TurnEngine:
     def _named_model(self, message: str, update: WorkloadSpec, spec: WorkloadSpec) -> WorkloadSpec:
         """A model the message names as the catalog spells it ("GLM-4.5", "Qwen3-235B-A22B"): query and id."""
         serving = (update.task or spec.task) in {None, "inference", "batch_inference"}
-        mentions = model_resolver(self.context.session).find_mentions(message, serving=serving)
+        assert self.context.model_facts is not None
+        mentions = find_mentions(self.context.model_facts.resolver, message, serving=serving)
         if not mentions:
             return update
         mention = mentions[0]

@@ -15,6 +15,7 @@ from typing import get_args
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models.identity import model_key
+from stack8s_architect.catalog.models.resolver import ModelResolver
 from stack8s_architect.catalog.models.service import facts_for, model_resolver
 from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.spec import Domain, WorkloadSpec
@@ -38,13 +39,21 @@ class ModelFactsCache:
 
     session: Session
     known: dict[str, ModelFacts | None] = field(default_factory=dict)
+    _resolver: ModelResolver | None = None
+
+    @property
+    def resolver(self) -> ModelResolver:
+        """The catalog's resolver, its version read once per turn."""
+        if self._resolver is None:
+            self._resolver = model_resolver(self.session)
+        return self._resolver
 
     def facts(self, model_id: str | None) -> ModelFacts | None:
         if not model_id:
             return None
         if model_id not in self.known:
-            model = model_resolver(self.session).get(model_key(model_id))
-            self.known[model_id] = facts_for(self.session, model) if model is not None else None
+            model = self.resolver.get(model_key(model_id))
+            self.known[model_id] = facts_for(self.session, model, self.resolver) if model is not None else None
         return self.known[model_id]
 
 
@@ -53,7 +62,7 @@ def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -
     if spec.model_id and (facts := cache.facts(spec.model_id)) is not None:
         notes: list[str] = []
         if spec.model_query:  # resolved when the message was read: say again what the name matched
-            again = model_resolver(session).resolve(spec.model_query, serving=spec.task in _SERVING, suggest=False)
+            again = cache.resolver.resolve(spec.model_query, serving=spec.task in _SERVING, suggest=False)
             notes = list(again.notes) if again.model is not None and again.model.id == facts.id else []
         grounded = _with_facts(spec, facts, notes)
         named = f"'{spec.model_query}' is {facts.id}" if spec.model_query else f"model {facts.id}"
@@ -72,7 +81,7 @@ def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -
 
 
 def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grounded:
-    resolver = model_resolver(session)
+    resolver = cache.resolver
     resolution = resolver.resolve(spec.model_query or "", serving=spec.task in _SERVING,
                                   params_billions=spec.params_billions)
     if resolution.model is None:

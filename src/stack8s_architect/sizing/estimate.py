@@ -16,7 +16,6 @@ from .inference import (
     inference_memory,
     kv_cache_bytes_per_sequence,
     kv_cache_bytes_per_token,
-    max_concurrent_sequences,
     weight_bytes,
 )
 from .precision import kv_cache_dtype_named, precision_named

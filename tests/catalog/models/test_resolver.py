@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.catalog.models.names import name_tokens
 from stack8s_architect.catalog.models.resolver import CatalogModel, ModelResolver
 
@@ -200,7 +201,7 @@ def test_training_keeps_the_name_as_written(resolver: ModelResolver) -> None:
     ("Serve MiniMax M2 for 10 users on any cloud.", "MiniMax M2", "MiniMaxAI/MiniMax-M2"),
 ])
 def test_mentions_are_found_in_messages(resolver: ModelResolver, message: str, mention: str, expected: str) -> None:
-    found = resolver.find_mentions(message)
+    found = find_mentions(resolver, message)
     assert [(m.text, m.resolution.model.id) for m in found] == [(mention, expected)]  # type: ignore[union-attr]
     assert message[found[0].start:found[0].end] == mention
 
@@ -210,7 +211,7 @@ def test_mentions_are_found_in_messages(resolver: ModelResolver, message: str, m
     "train a model on 2 TB of MRI images", "The budget is 12k a month on AWS us-east-1",
 ])
 def test_messages_without_a_model_name_have_no_mention(resolver: ModelResolver, message: str) -> None:
-    assert resolver.find_mentions(message) == []
+    assert find_mentions(resolver, message) == []
 
 
 def test_config_donors_share_the_name_across_publishers_and_releases() -> None:

@@ -154,10 +154,12 @@ _INDEX_LOCK = threading.Lock()
 
 
 class ComputeCatalog:
-    """Search and summaries over the ingested offers."""
+    """Search and summaries over the ingested offers. One instance reads the catalog version once (its
+    searches in one request or chat turn see one catalog), so make one per request."""
 
     def __init__(self, session: Session):
         self.session = session
+        self._read: OfferIndex | None = None
 
     def search(self, request: ComputeSearchRequest) -> ComputeSearchResponse:
         keys = resolve_accelerators(request.accelerators)
@@ -206,6 +208,11 @@ class ComputeCatalog:
 
     def _index(self) -> OfferIndex:
         """The search index of the current catalog version, rebuilt when another sync changed it."""
+        if self._read is None:
+            self._read = self._current_index()
+        return self._read
+
+    def _current_index(self) -> OfferIndex:
         version = repository.catalog_version(self.session)
         with _INDEX_LOCK:
             key = str(self.session.get_bind().url)

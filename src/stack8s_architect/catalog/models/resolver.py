@@ -86,16 +86,6 @@ class Resolution:
         return self.model is not None
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A model named inside a message: where, as written, and what it resolved to."""
-
-    start: int
-    end: int
-    text: str
-    resolution: Resolution
-
-
 @dataclass
 class _Entry:
     model: CatalogModel
@@ -134,6 +124,10 @@ class ModelResolver:
         # organisation names as one word ("openai", "monai", "deepseek"): a message may lead with one
         self._orgs = {org.replace("-", "").replace("_", ""): org for org in {e.model.org for e in self._entries} if org}
         self._mark_tuned_twins()
+        self._configs_by_name: dict[tuple, list[int]] = defaultdict(list)  # same name, any publisher or release
+        for index, entry in enumerate(self._entries):
+            if entry.model.has_config:
+                self._configs_by_name[_name_shape(entry)].append(index)
         self._originals = [i for i, e in enumerate(self._entries) if not e.variant]
         self._spelling = [" ".join(e.tokens.words + e.tokens.numbers) for e in self._entries]
         self._scores: dict[tuple[str, str], float] = {}
@@ -165,11 +159,7 @@ class ModelResolver:
         if index is None:
             return []
         entry = self._entries[index]
-        shape = (tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers)))
-        first = entry.tokens.name_words[0] if entry.tokens.name_words else None
-        donors = [other for i in self._by_word.get(first, ()) if i != index
-                  for other in (self._entries[i],) if other.model.has_config
-                  and (tuple(sorted(other.tokens.name_words)), tuple(sorted(other.tokens.numbers))) == shape]
+        donors = [self._entries[i] for i in self._configs_by_name.get(_name_shape(entry), ()) if i != index]
         donors.sort(key=lambda other: (other.model.org != entry.model.org, other.variant,
                                        -(other.model.downloads or 0), other.model.id))
         return [other.model for other in donors[:limit]]
@@ -190,46 +180,61 @@ class ModelResolver:
         also tries close spellings of words the catalog does not know and looks for close names when nothing
         matches (for "did you mean"); without it only the words as written are tried (fast, for mentions)."""
         query = name_tokens(text)
-        exact = self._exact(text)
-        if exact is not None and not exact.variant:
-            return Resolution(text, exact.model, precision=query.precision, tokens=query)
-        if "/" in text and (exact is not None or QUANTISER_ORGS.get(text.split("/", 1)[0].strip().lower(), "") != ""):
-            # a quantiser's copy (TheBloke/…-GGUF, hugging-quants/…-AWQ-INT4): the model it copies, by name
-            original = self.resolve(text.split("/", 1)[1], serving=serving, params_billions=params_billions,
-                                    suggest=False)
-            if original.found and not self._entries[self._by_key[original.model.key]].variant:
-                return original
-            if exact is not None:
-                return Resolution(text, exact.model, precision=query.precision, tokens=query)
+        direct = self._by_id(text, query, serving, params_billions)
+        if direct is not None:
+            return direct
         if not query.name_words:
             return Resolution(text, None, tokens=query, precision=query.precision)
-        org = text.strip().lower().split("/", 1)[0] if "/" in text else None
-        passing, words = [], tuple(query.name_words)
-        for org_hint, said in self._word_readings(query.name_words):
-            for spell in (self._known, self._spelled) if suggest else (self._known,):
-                spelled = spell(said)
-                if spelled is None:
-                    continue
-                words = spelled
-                candidates = self._candidates((*words, *sorted(query.versions)))
-                passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
-                if passing:
-                    break
-            if passing:
-                org = org or org_hint
-                break
-        keys = {i: self._rank(self._entries[i], query, words, serving) for i in passing}
-        best = self._entries[min(passing, key=keys.__getitem__)] if passing else None
-        if best is not None and best.model.org not in OFFICIAL_PUBLISHERS and self._extra_words(best, words):
-            passing = []  # only a stranger's model with words the user did not say: not what was meant
+        org, words, passing = self._match(text, query, params_billions, suggest)
         if not passing:
             close = self._close(text) if suggest else ()
             return Resolution(text, None, close, tokens=query, precision=query.precision)
-        ranked = sorted(passing, key=lambda i: (self._entries[i].model.org != org if org else False, *keys[i]))
+        return self._pick(text, query, words, passing, org, serving)
+
+    def _by_id(self, text: str, query: NameTokens, serving: bool, params_billions: float | None) -> Resolution | None:
+        """A Hub id written out; a quantiser's copy (TheBloke/…-GGUF, hugging-quants/…-AWQ-INT4) is the model it
+        copies, found by its name."""
+        if "/" not in text:
+            return None
+        exact = self._exact(text)
+        if exact is not None and not exact.variant:
+            return Resolution(text, exact.model, precision=query.precision, tokens=query)
+        if exact is None and text.split("/", 1)[0].strip().lower() not in QUANTISER_ORGS:
+            return None
+        original = self.resolve(text.split("/", 1)[1], serving=serving, params_billions=params_billions, suggest=False)
+        if original.model is not None and not self._entries[self._by_key[original.model.key]].variant:
+            return original
+        return Resolution(text, exact.model, precision=query.precision, tokens=query) if exact else None
+
+    def _match(self, text: str, query: NameTokens, params_billions: float | None,
+               suggest: bool) -> tuple[str | None, tuple[str, ...], list[int]]:
+        """(an organisation the text names, the words as the catalog spells them, the candidates that pass)."""
+        org = text.strip().lower().split("/", 1)[0] if "/" in text else None
+        for org_hint, said in self._word_readings(query.name_words):
+            for spell in (self._known, self._spelled) if suggest else (self._known,):
+                words = spell(said)
+                if words is None:
+                    continue
+                candidates = self._candidates((*words, *sorted(query.versions)))
+                passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
+                if passing:
+                    return org or org_hint, words, passing
+        return org, tuple(query.name_words), []
+
+    def _pick(self, text: str, query: NameTokens, words: tuple[str, ...], passing: list[int], org: str | None,
+              serving: bool) -> Resolution:
+        """The best candidate, its runners-up and whether the choice was a toss-up between different models."""
+        keys = {i: (self._entries[i].model.org != org if org else False,
+                    *self._rank(self._entries[i], query, words, serving)) for i in passing}
+        ranked = sorted(passing, key=keys.__getitem__)
         best = self._entries[ranked[0]]
-        tier = keys[ranked[0]][:_TIER]
-        rivals = [self._entries[i] for i in ranked[1:] if keys[i][:_TIER] == tier
-                  and self._differs(self._entries[i], best) and (not org or self._entries[i].model.org == org)]
+        if best.model.org not in OFFICIAL_PUBLISHERS and self._extra_words(best, words):
+            # only a stranger's model carrying words the user did not say: not what was meant
+            return Resolution(text, None, tuple(self._entries[i].model.id for i in ranked[:_RUNNERS_UP]),
+                              tokens=query, precision=query.precision)
+        tier = keys[ranked[0]][:_TIER + 1]
+        rivals = [self._entries[i] for i in ranked[1:] if keys[i][:_TIER + 1] == tier
+                  and self._differs(self._entries[i], best)]
         others = rivals or [self._entries[i] for i in ranked[1:]]
         runners = tuple(dict.fromkeys(e.model.id for e in others if e.model.id != best.model.id))[:_RUNNERS_UP]
         return Resolution(text, best.model, runners, ambiguous=bool(rivals), precision=query.precision, tokens=query,
@@ -373,60 +378,14 @@ class ModelResolver:
             notes.append(f"'{text}' names a {query.precision} copy: sized as {best.model.id} at {query.precision}")
         return tuple(notes)
 
-    # --- mentions in free text -----------------------------------------------------------------------
-
-    def find_mentions(self, message: str, *, serving: bool = True, longest: int = 7) -> list[Mention]:
-        """Models named in a message, longest first match at each place: "Serve GLM-4.5 for 10 users" → GLM-4.5.
-
-        A mention starts at a word that begins some publisher's model names and carries a number, or is
-        two or more words naming a model exactly ("whisper medium").
-        """
-        spans = _word_spans(message)
-        mentions: list[Mention] = []
-        position = 0
-        while position < len(spans):
-            found = self._mention_at(message, spans, position, serving, longest)
-            if found is None:
-                position += 1
-                continue
-            mentions.append(found[0])
-            position = found[1]
-        return mentions
-
-    def _mention_at(self, message: str, spans: list[tuple[int, int]], position: int, serving: bool,
-                    longest: int) -> tuple[Mention, int] | None:
-        first = name_tokens(message[spans[position][0]:spans[position][1]])
-        if not first.words or first.words[0] not in self._starts:
-            return None
-        for end in range(min(len(spans), position + longest), position, -1):
-            start_char, end_char = spans[position][0], spans[end - 1][1]
-            text = message[start_char:end_char]
-            tokens = name_tokens(text)
-            if not tokens.numbers and len(tokens.name_words) < 2:
-                continue
-            resolution = self.resolve(text, serving=serving, suggest=False)
-            if resolution.found and (tokens.numbers or _names_exactly(resolution, tokens)):
-                return Mention(start_char, end_char, text, resolution), end
-        return None
+    def starts_a_name(self, word: str) -> bool:
+        """Whether `word` (one lower-case word) begins some publisher's model names ("glm", "qwen", "whisper")."""
+        return word in self._starts
 
 
-def _names_exactly(resolution: Resolution, tokens: NameTokens) -> bool:
-    model = resolution.model
-    return model is not None and set(tokens.name_words) == set(name_tokens(model.id).name_words)
-
-
-def _word_spans(message: str) -> list[tuple[int, int]]:
-    """(start, end) of each whitespace-separated word, trailing punctuation left out ("GLM-4.5," → GLM-4.5)."""
-    spans = []
-    index = 0
-    for word in message.split():
-        start = message.index(word, index)
-        index = start + len(word)
-        stripped = word.rstrip(".,;!?)\"'").lstrip("(\"'")
-        if stripped:
-            offset = word.index(stripped)
-            spans.append((start + offset, start + offset + len(stripped)))
-    return spans
+def _name_shape(entry: _Entry) -> tuple:
+    """A name without its publisher and without instruct/base words: the same model's other releases share it."""
+    return tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers))
 
 
 # --- one index per catalog version --------------------------------------------------------------------

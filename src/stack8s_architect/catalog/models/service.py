@@ -172,9 +172,9 @@ def resolve_model(session: Session, text: str, *, serving: bool = True,
     return model_resolver(session).resolve(text, serving=serving, params_billions=params_billions)
 
 
-def facts_for(session: Session, model: CatalogModel) -> ModelFacts | None:
+def facts_for(session: Session, model: CatalogModel, resolver: ModelResolver | None = None) -> ModelFacts | None:
     """Architecture and counts of a resolved model (its own config, a same-named model's, or its size)."""
-    donors = model_resolver(session).config_donors(model.key)
+    donors = (resolver or model_resolver(session)).config_donors(model.key)
     records = repository.sizing_records(session, [model.key, *(donor.key for donor in donors)])
     record = records.get(model.key)
     if record is None:
