@@ -49,13 +49,18 @@ def plan_markdown(plan: DeploymentPlan) -> str:
         s = plan.sizing
         figures = ", ".join(filter(None, (
             f"weights {s.weights_gib:g} GiB" if s.weights_gib is not None else None,
-            f"KV cache {s.kv_cache_gib:g} GiB" if s.kv_cache_gib else None,
+            f"KV cache {s.kv_cache_gib:g} GiB" + (f" for {s.concurrent_sequences} concurrent sequences"
+                                                   if s.concurrent_sequences else "") if s.kv_cache_gib else None,
             f"overhead {s.overhead_gib:g} GiB" if s.overhead_gib else None,
             f"**{s.required_gpu_memory_gib:g} GiB** of GPU memory" if s.required_gpu_memory_gib else None,
-            f"≈ {s.tokens_per_second:,.0f} tokens/s" if s.tokens_per_second else None,
+            f"≈ {s.tokens_per_second:,.0f} tokens/s per replica" if s.tokens_per_second else None,
             f"≈ {s.training_hours:,.1f} h of training" if s.training_hours else None,
         )))
         size = f"{s.params_billions:g}B" if s.params_billions is not None else "model"
+        if s.active_params_billions and s.params_billions and s.active_params_billions < s.params_billions * 0.95:
+            size += f" ({s.active_params_billions:g}B active)"
+        if s.model_id and s.model_id != f"{s.params_billions:g}B":
+            size = f"{s.model_id}, {size}"
         out += ["### Sizing", f"{s.mode}, {size} at {s.precision or 'bf16'} ({s.confidence}): {figures}.", ""]
     if plan.compute:
         out += ["### Compute (the local cluster's free GPUs first, then the cheapest fitting)" if plan.compute[0].local

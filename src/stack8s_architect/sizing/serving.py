@@ -124,13 +124,19 @@ def layout_on(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism, targe
 
 
 def serving_layouts(setup: ServingSetup, gpu: GpuSpec, target: ServingTarget, max_gpus: int) -> tuple[ServingLayout, ...]:
-    """Every feasible layout, fewest GPUs first (then fewer replicas, then narrower); those meeting the speed
-    target before those that cannot."""
+    """The feasible layouts that could need the fewest GPUs, fewest first (then fewer replicas, then narrower);
+    those meeting the speed target before those that cannot. Wider replicas are not tried once one replica of
+    them would already take more GPUs than the best layout found."""
     layouts: list[ServingLayout] = []
+    fewest = None  # GPUs of the best layout meeting the speed so far: a wider replica alone is already more
     for parallelism in candidate_parallelisms(setup.arch, max_gpus):
         if parallelism.pipeline_parallel > 1 and any(l.parallelism.pipeline_parallel == 1 for l in layouts):
             break  # pipeline stages only for weights no single node holds; more replicas carry more users
+        if fewest is not None and parallelism.gpus > fewest:
+            break
         layout = layout_on(setup, gpu, parallelism, target)
         if layout is not None:
             layouts.append(layout)
+            if layout.meets_speed:
+                fewest = min(layout.gpus, fewest if fewest is not None else layout.gpus)
     return tuple(sorted(layouts, key=lambda l: (not l.meets_speed, l.gpus, l.replicas, l.parallelism.gpus)))

@@ -151,6 +151,9 @@ def resolve_geography(words: Sequence[str]) -> tuple[str, ...]:
 # One index per database, shared by the requests of this process.
 _INDEXES: dict[str, OfferIndex] = {}
 _INDEX_LOCK = threading.Lock()
+# Full rows of offers searches returned, per index (catalog version); cleared past this many.
+_ROWS: dict[int, tuple[OfferIndex, dict[int, dict[str, Any]]]] = {}
+_ROWS_KEPT = 20_000
 
 
 class ComputeCatalog:
@@ -179,7 +182,7 @@ class ComputeCatalog:
             offer_filter, group_by_instance_type=request.group_by_instance_type, limit=request.limit
         )
         hourly = "spot_price_per_hour_usd" if request.spot else "price_per_hour_usd"
-        offers = [self._offer(row, row[hourly], request.spot) for row in repository.offers_by_ids(self.session, ids)]
+        offers = [self._offer(row, row[hourly], request.spot) for row in self._rows(ids)]
         return ComputeSearchResponse(count=total, offers=offers, accelerators=list(keys), countries=list(countries))
 
     def accelerators(self) -> list[AcceleratorSummary]:
@@ -220,6 +223,21 @@ class ComputeCatalog:
             if index is None or index.version != version:
                 index = _INDEXES[key] = OfferIndex.build(version, repository.index_rows(self.session))
         return index
+
+    def _rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Full offer rows in the order given, from the database once per catalog version and process: a plan
+        and its variants read the same few hundred offers again and again."""
+        index = self._index()
+        with _INDEX_LOCK:
+            cache = _ROWS.get(id(index))
+            if cache is None or cache[0] is not index or len(cache[1]) > _ROWS_KEPT:
+                _ROWS.clear()
+                cache = _ROWS[id(index)] = (index, {})
+        rows = cache[1]
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            rows.update((row["id"], row) for row in repository.offers_by_ids(self.session, missing))
+        return [rows[i] for i in ids if i in rows]
 
     def check_regions(self, regions: Sequence[str]) -> tuple[str, ...]:
         """The regions as given; an id no offer carries is a 400 with close matches."""
