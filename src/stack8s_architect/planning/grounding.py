@@ -61,10 +61,12 @@ def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -
     """`spec` with its model resolved (model_id, params_billions, precision and domain from the catalog)."""
     if spec.model_id and (facts := cache.facts(spec.model_id)) is not None:
         notes: list[str] = []
+        precision = None
         if spec.model_query:  # resolved when the message was read: say again what the name matched
             again = cache.resolver.resolve(spec.model_query, serving=spec.task in _SERVING, suggest=False)
-            notes = list(again.notes) if again.model is not None and again.model.id == facts.id else []
-        grounded = _with_facts(spec, facts, notes)
+            if again.model is not None and again.model.id == facts.id:
+                notes, precision = list(again.notes), again.precision
+        grounded = _with_facts(spec, facts, notes, precision=precision)
         named = f"'{spec.model_query}' is {facts.id}" if spec.model_query else f"model {facts.id}"
         grounded.assumptions.insert(0, f"{named} in the model catalog ({_size(facts)})")
         return grounded

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from stack8s_architect.catalog.models.identity import QUANTISER_ORGS, model_key, variant_base
-from stack8s_architect.catalog.models.names import NEUTRAL_WORDS, REVISION, NameTokens, name_tokens, version_family
+from stack8s_architect.catalog.models.names import REVISION, NameTokens, name_tokens, version_family
 
 SPELLING_CUTOFF = 85.0  # rapidfuzz ratio for a misspelt word ("lama" → "llama", "mistrall" → "mistral")
 SIZE_TOLERANCE = 0.12  # a size the name does not carry may match the catalog's parameter count this closely
@@ -94,6 +94,17 @@ class _Entry:
     word_set: frozenset[str] = field(default_factory=frozenset)
     tuned_twin: bool = False  # its publisher also has the instruction release of exactly this name
     base_twin: bool = False  # an instruction release whose publisher also has the base of exactly this name
+    # read once, compared for every query the entry is a candidate of
+    org: str = ""
+    official: bool = False
+    plain_numbers: tuple[str, ...] = ()  # numbers that are not release dates
+    revisions: tuple[str, ...] = ()  # release dates ("2507", "0905")
+
+    def __post_init__(self) -> None:
+        self.org = self.model.org
+        self.official = self.org in OFFICIAL_PUBLISHERS
+        self.plain_numbers = tuple(n for n in self.tokens.numbers if not REVISION.match(n))
+        self.revisions = tuple(n for n in self.tokens.numbers if REVISION.match(n))
 
 
 class ModelResolver:
@@ -115,7 +126,7 @@ class ModelResolver:
             index = len(self._entries)
             self._entries.append(entry)
             self._by_key[model.key] = index
-            for word in entry.word_set | set(tokens.versions):
+            for word in entry.word_set | set(tokens.versions) | set(tokens.sizes):
                 by_word[word].append(index)
             if not variant and tokens.name_words:
                 downloads, count = self._publisher.get((model.org, tokens.name_words[0]), (0, 0))
@@ -131,11 +142,14 @@ class ModelResolver:
         self._originals = [i for i, e in enumerate(self._entries) if not e.variant]
         self._spelling = [" ".join(e.tokens.words + e.tokens.numbers) for e in self._entries]
         self._scores: dict[tuple[str, str], float] = {}
-        # spelling candidates by length: a close spelling differs in length by a letter or two
-        self._vocabulary: dict[int, list[str]] = defaultdict(list)
+        self._posting_sets: dict[str, frozenset[int]] = {}
+        self._sizeless = frozenset(i for i, e in enumerate(self._entries) if not e.tokens.sizes)
+        # spelling candidates by first letter and length: a misspelt name keeps its first letter and differs
+        # in length by a letter or two ("lama", "mistrall", "gemna")
+        self._vocabulary: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in sorted(self._by_word):
             if not any(ch.isdigit() for ch in word):
-                self._vocabulary[len(word)].append(word)
+                self._vocabulary[(word[0], len(word))].append(word)
         self._starts = frozenset(
             word for (_, word), count in self._publisher.items() if len(word) > 1 and word not in _NOT_A_MODEL_START
         )
@@ -215,7 +229,7 @@ class ModelResolver:
                 words = spell(said)
                 if words is None:
                     continue
-                candidates = self._candidates((*words, *sorted(query.versions)))
+                candidates = self._sized(self._candidates((*words, *sorted(query.versions))), query)
                 passing = [i for i in candidates if self._passes(self._entries[i], query, words, params_billions)]
                 if passing:
                     return org or org_hint, words, passing
@@ -224,16 +238,24 @@ class ModelResolver:
     def _pick(self, text: str, query: NameTokens, words: tuple[str, ...], passing: list[int], org: str | None,
               serving: bool) -> Resolution:
         """The best candidate, its runners-up and whether the choice was a toss-up between different models."""
-        keys = {i: (self._entries[i].model.org != org if org else False,
-                    *self._rank(self._entries[i], query, words, serving)) for i in passing}
-        ranked = sorted(passing, key=keys.__getitem__)
+        # the first fields of the order are fixed per entry: rank fully only the best group of them
+        cheap = {i: (self._entries[i].org != org if org else False, self._entries[i].variant,
+                     not self._entries[i].official) for i in passing}
+        first = min(cheap.values())
+        group = [i for i in passing if cheap[i] == first]
+        keys = {i: (*cheap[i], *self._rank(self._entries[i], query, words, serving)[2:]) for i in group}
+        ranked = sorted(group, key=keys.__getitem__)
+        if len(ranked) <= _RUNNERS_UP:  # runners-up from the next groups, by the same fixed fields and popularity
+            rest = sorted((i for i in passing if cheap[i] != first),
+                          key=lambda i: (cheap[i], -(self._entries[i].model.downloads or 0), self._entries[i].model.id))
+            ranked += rest[:_RUNNERS_UP]
         best = self._entries[ranked[0]]
-        if best.model.org not in OFFICIAL_PUBLISHERS and self._extra_words(best, words):
+        if not best.official and self._extra_words(best, words):
             # only a stranger's model carrying words the user did not say: not what was meant
             return Resolution(text, None, tuple(self._entries[i].model.id for i in ranked[:_RUNNERS_UP]),
                               tokens=query, precision=query.precision)
         tier = keys[ranked[0]][:_TIER + 1]
-        rivals = [self._entries[i] for i in ranked[1:] if keys[i][:_TIER + 1] == tier
+        rivals = [self._entries[i] for i in ranked[1:] if i in keys and keys[i][:_TIER + 1] == tier
                   and self._differs(self._entries[i], best)]
         others = rivals or [self._entries[i] for i in ranked[1:]]
         runners = tuple(dict.fromkeys(e.model.id for e in others if e.model.id != best.model.id))[:_RUNNERS_UP]
@@ -271,7 +293,7 @@ class ModelResolver:
                     return None
                 spelled.append(word)
                 continue
-            pool = [w for size in range(len(word) - 2, len(word) + 3) for w in self._vocabulary.get(size, ())]
+            pool = [w for size in range(len(word) - 2, len(word) + 3) for w in self._vocabulary.get((word[0], size), ())]
             close = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=12)
             if not close:
                 return None
@@ -284,6 +306,19 @@ class ModelResolver:
         for posting in postings[1:]:
             found.intersection_update(posting)
         return sorted(found)
+
+    def _sized(self, candidates: list[int], query: NameTokens) -> list[int]:
+        """Candidates with each size the query names, or with no size in their name (checked by count later)."""
+        for size in query.sizes:
+            having = self._posting_set(size)
+            candidates = [i for i in candidates if i in having or i in self._sizeless]
+        return candidates
+
+    def _posting_set(self, word: str) -> frozenset[int]:
+        found = self._posting_sets.get(word)
+        if found is None:
+            found = self._posting_sets[word] = frozenset(self._by_word.get(word, ()))
+        return found
 
     def _passes(self, entry: _Entry, query: NameTokens, words: Sequence[str], params_billions: float | None) -> bool:
         tokens = entry.tokens
@@ -323,23 +358,22 @@ class ModelResolver:
 
     @staticmethod
     def _extra_words(entry: _Entry, words: Sequence[str]) -> list[str]:
-        return [w for w in entry.tokens.name_words if w not in words and w not in NEUTRAL_WORDS]
+        return [w for w in entry.tokens.name_words if w not in words]  # name_words has no neutral words
 
     def _tier(self, entry: _Entry, query: NameTokens, words: Sequence[str], serving: bool) -> tuple:
         """Everything the order rests on except popularity: equal tiers with different models are ambiguous."""
-        extra_words = self._extra_words(entry, words)
-        extra_numbers = [n for n in entry.tokens.numbers if n not in query.numbers and not REVISION.match(n)]
-        revisions = [n for n in entry.tokens.numbers if n not in query.numbers and REVISION.match(n)]
+        extra_words = sum(1 for w in entry.tokens.name_words if w not in words)
+        said = query.numbers
+        extra_numbers = sum(1 for n in entry.plain_numbers if n not in said)
+        revisions = sum(1 for n in entry.revisions if n not in said)
         if query.tuned is not None:
             untuned = 0  # said, and the constraint already holds
         elif serving:  # people talk to the instruction release
             untuned = int(entry.tuned_twin or entry.tokens.tuned is False)
         else:  # training and fine-tuning start from the release named as written
             untuned = int(entry.base_twin)
-        publisher = self._publisher_score(entry.model.org, words[0])
-        official = entry.model.org in OFFICIAL_PUBLISHERS
-        return (int(entry.variant), int(not official), len(extra_words), -publisher, untuned, len(extra_numbers),
-                len(revisions))
+        publisher = self._publisher_score(entry.org, words[0])
+        return (int(entry.variant), int(not entry.official), extra_words, -publisher, untuned, extra_numbers, revisions)
 
     def _publisher_score(self, org: str, word: str) -> float:
         """Both signals on a log scale: many releases or many downloads of the family make a publisher."""
