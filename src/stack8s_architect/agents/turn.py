@@ -7,6 +7,7 @@ its own: the caller passes the conversation's state in and stores the result (se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -241,14 +242,19 @@ class TurnEngine:
         return "\n".join([f"**{' vs '.join(names)} for {what}**", "", *header, *rows, "", *notes]).strip()
 
 
+_SIZE_IN_NAME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*[bB]\b")
+
+
 def _with_model_change(before: WorkloadSpec, merged: WorkloadSpec, update: WorkloadSpec) -> WorkloadSpec:
     """Another model named: the earlier model's id and size go with it. A new size alone ("make it the 70B"):
     the name is resolved again at that size."""
     if update.model_query and update.model_query != before.model_query:
         return merged.model_copy(update={"model_id": update.model_id,
                                          "params_billions": update.params_billions})
-    if update.params_billions and not update.model_id and before.model_id:
-        return merged.model_copy(update={"model_id": None})
+    if update.params_billions and not update.model_query and before.model_query:
+        # "Llama 3.1 8B", then "make it the 70B": the same family at the new size ("Llama 3.1 70B")
+        query = _SIZE_IN_NAME.sub(f"{update.params_billions:g}B", before.model_query, count=1)
+        return merged.model_copy(update={"model_id": None, "model_query": query})
     return merged
 
 

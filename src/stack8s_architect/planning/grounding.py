@@ -91,7 +91,15 @@ def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grou
         if not len(resolver):
             close = " (the model catalog is empty: run `architect data sync`)"
         if spec.params_billions:
-            return Grounded(spec.model_copy(update={"model_id": None}), None, [], [
+            # the plan is for a generic model of that size, not for the name (which the warning keeps)
+            generic = spec.model_copy(update={"model_id": None, "model_query": None})
+            other = resolver.resolve(spec.model_query or "", serving=spec.task in _SERVING, suggest=False)
+            if other.model is not None:
+                return Grounded(generic, None, [], [
+                    f"'{spec.model_query}' is {other.model.id}, which is not a {spec.params_billions:g}B model: "
+                    f"sized as a generic {spec.params_billions:g}B model — estimated; name the "
+                    f"{spec.params_billions:g}B model you mean"])
+            return Grounded(generic, None, [], [
                 f"no catalog model is named '{spec.model_query}'{close}: sized as a generic "
                 f"{spec.params_billions:g}B model from the size you gave — estimated"])
         return Grounded(spec.model_copy(update={"model_id": None}), None, [], [

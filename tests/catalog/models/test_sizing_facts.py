@@ -57,6 +57,10 @@ def test_only_a_count_is_estimated_and_a_vision_model_has_no_kv_cache() -> None:
     vision = model_facts(record("timm/resnet50.a1_in1k", params=25.56e6, domain="vision"))
     assert vision is not None and vision.architecture.modality == "vision" and not vision.architecture.has_kv_cache
     assert model_facts(record("acme/unknown")) is None  # no config, no count: nothing to size
+    named = model_facts(record("mistralai/Mistral-Small-3.1-24B-Instruct-2503"))  # no count, but the name says
+    assert named is not None and named.confidence == "estimated" and named.params_billions == 24.0
+    assert "24B read from its name" in named.basis
+    assert model_facts(record("someone/tiny-0b-test")) is None  # "0b" is a tag, not a size
 
 
 def test_a_config_too_partial_to_read_falls_back_to_the_count() -> None:

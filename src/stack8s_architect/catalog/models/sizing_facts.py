@@ -3,7 +3,8 @@
 * exact — a verbatim `config.json` (aiconfigurator's copies) of a family the formulas are validated on;
 * partial — a config subset (llmfit's layers/heads/KV heads/head dim/hidden/vocab, gpu_poor's 2023 configs):
   the KV cache shape is the model's own, the parameter count is the catalog's when it differs;
-* estimated — only a parameter count: a typical decoder shape is assumed for the KV cache.
+* estimated — only a parameter count (the catalog's, else the size the repo name states): a typical
+  decoder shape is assumed for the KV cache.
 
 A model without a config borrows one from a model of the same name (an instruction release shares its base's
 architecture; a mirror its original's) when their parameter counts agree; the basis says which.
@@ -11,14 +12,17 @@ architecture; a mirror its original's) when their parameter counts agree; the ba
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from stack8s_architect.catalog.models.adapters.configs import AICONFIGURATOR_SOURCE_ID
+from stack8s_architect.catalog.models.names import name_tokens
 from stack8s_architect.sizing import ModelArchitecture, ParameterCounts, architecture_from_hf_config, architecture_from_params
 
 Confidence = Literal["exact", "partial", "estimated"]
 VERBATIM_CONFIG_SOURCES = frozenset({AICONFIGURATOR_SOURCE_ID})
+_NAME_SIZE = re.compile(r"\d+(?:\.\d+)?[bm]")  # "24b", "1.5b", "350m"; not "8x7b" or "a22b"
 PARAMS_AGREE = 0.03  # a config whose count is off the catalog's by more is rescaled (partial) or not borrowed
 # Catalog domain → the sizing formulas' modality; language and multimodal models are sized as LLMs.
 _MODALITY = {"vision": "vision", "medical_imaging": "vision", "speech": "speech", "image_generation": "image_generation",
@@ -58,12 +62,26 @@ def model_facts(record: dict[str, Any], donors: list[dict[str, Any]] = ()) -> Mo
             if borrowed is not None:
                 return borrowed
     if not record.get("params_total"):
-        return None
+        return _from_name(record, modality)
     arch = architecture_from_params(record["params_total"] / 1e9, modality=modality or "llm", model_id=record["id"],
                                     active_params_billions=_billions(record.get("params_active")),
                                     max_context_tokens=record.get("context_length"))
     return _facts(record, arch, "estimated", f"{record['id']}: parameter count only "
                   f"({arch.params.total / 1e9:,.3g}B, {_source(record, 'params_total')}); the shape is a typical one")
+
+
+def _from_name(record: dict[str, Any], modality: str | None) -> ModelFacts | None:
+    """A count the catalog lacks but the repo name states ("Mistral-Small-3.1-24B-Instruct"): estimated from it."""
+    sizes = [size for size in name_tokens(record["id"]).sizes if _NAME_SIZE.fullmatch(size)]
+    if len(sizes) != 1:
+        return None
+    billions = float(sizes[0][:-1]) * (1e-3 if sizes[0].endswith("m") else 1.0)
+    if not 0.001 <= billions <= 10_000:  # "0b", "0m": a tag, not a size
+        return None
+    arch = architecture_from_params(billions, modality=modality or "llm", model_id=record["id"],
+                                    max_context_tokens=record.get("context_length"))
+    return _facts(record, arch, "estimated", f"{record['id']}: no parameter count in the catalog; {sizes[0].upper()} "
+                  "read from its name, the shape a typical one")
 
 
 def _from_config(record: dict[str, Any], holder: dict[str, Any], modality: str | None) -> ModelFacts | None:
