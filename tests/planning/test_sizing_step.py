@@ -56,3 +56,16 @@ def test_a_count_for_one_named_gpu_is_kept_and_bad_inputs_become_assumptions() -
     assert "one GPU type is named" in loose.assumptions[0]
     bad = size_for(WorkloadSpec(task="inference", params_billions=8, precision="q9"))
     assert bad.sizing is None and bad.fits == () and "could not size" in bad.assumptions[-1]
+
+
+def test_a_stated_latency_sets_the_speed_each_user_needs() -> None:
+    relaxed = size_for(WorkloadSpec(task="inference", params_billions=8, concurrent_users=200))
+    per_token = size_for(WorkloadSpec(task="inference", params_billions=8, concurrent_users=200, latency_target_ms=25))
+    answer = size_for(WorkloadSpec(task="inference", params_billions=8, concurrent_users=200, latency_target_ms=8000))
+    assert any("25 ms read as the time per generated token: 40 tokens/s per user" in a for a in per_token.assumptions)
+    assert any("8000 ms read as the time of a typical 256-token answer: 32 tokens/s" in a for a in answer.assumptions)
+    h100 = {name: next(f for f in outcome.fits if f.gpu_key == "H100-SXM")
+            for name, outcome in (("relaxed", relaxed), ("per_token", per_token))}
+    # 40 tokens/s per user halves how many users one H100 may batch: more GPUs carry the same 200 users
+    assert h100["per_token"].total_gpus > h100["relaxed"].total_gpus
+    assert all(l.user_tokens_per_second >= 40 for l in h100["per_token"].layouts[:1])

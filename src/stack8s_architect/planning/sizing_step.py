@@ -18,6 +18,8 @@ from stack8s_architect.sizing.gpu import GpuSpec
 # Text datasets: about 4 bytes of UTF-8 per token (English BPE tokenisers average 3.5–4.5).
 BYTES_PER_TOKEN = 4.0
 OUTPUT_TOKENS = 256  # a typical answer, when a latency target is read as a per-user decode speed
+# A latency this short is per generated token (nobody streams a whole answer in 200 ms); longer, per answer.
+PER_TOKEN_LATENCY_MS = 200
 
 _MODALITY = {"llm": "llm", "multimodal": "llm", "vision": "vision", "medical_imaging": "vision", "speech": "speech",
              "image_generation": "diffusion", "embeddings": "embedding"}
@@ -56,15 +58,25 @@ def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> Siz
         precision=spec.precision, context_length=spec.context_length,
         # the size tool sizes one sequence of the full context per replica, then the users' load on replicas
         concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
-        user_tokens_per_second=_user_speed(spec), training_tokens=tokens, **gpus,
+        user_tokens_per_second=_user_speed(spec, assumptions), training_tokens=tokens, **gpus,
     )
 
 
-def _user_speed(spec: WorkloadSpec) -> float | None:
-    """A stated latency for a typical answer (256 tokens) as the decode speed each user needs."""
-    if not spec.latency_target_ms:
+def _user_speed(spec: WorkloadSpec, assumptions: list[str]) -> float | None:
+    """A stated latency as the decode speed each user needs: up to 200 ms it is the time per generated token,
+    above it the time of a typical answer (256 tokens). Said back, since it sets how many users a replica
+    may batch."""
+    latency = spec.latency_target_ms
+    if not latency or spec.task not in {None, "inference", "batch_inference"}:
         return None
-    return round(OUTPUT_TOKENS / (spec.latency_target_ms / 1000), 1)
+    if latency <= PER_TOKEN_LATENCY_MS:
+        speed = round(1000 / latency, 1)
+        assumptions.append(f"latency {latency:g} ms read as the time per generated token: {speed:g} tokens/s per user")
+    else:
+        speed = round(OUTPUT_TOKENS / (latency / 1000), 1)
+        assumptions.append(f"latency {latency:g} ms read as the time of a typical {OUTPUT_TOKENS}-token answer: "
+                           f"{speed:g} tokens/s per user")
+    return speed
 
 
 def fit_on(spec: WorkloadSpec, device: GpuSpec, model: ModelFacts | None = None) -> GpuFit | None:
