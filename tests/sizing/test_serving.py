@@ -7,6 +7,8 @@ at 0.8 of that).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from stack8s_architect.sizing import (
@@ -26,6 +28,12 @@ from .known import H100, L4, LLAMA_3_1_8B, MIXTRAL_8X7B, architecture
 AUTO = kv_cache_dtype_named("auto")
 BF16 = precision_named("bf16")
 KIB = 1024
+
+
+def architecture_70b():  # noqa: ANN201
+    from stack8s_architect.sizing import architecture_from_params  # noqa: PLC0415
+
+    return architecture_from_params(70)
 
 
 def setup_for(config: dict, context: int = 4096) -> ServingSetup:
@@ -58,7 +66,11 @@ def test_the_per_user_speed_caps_the_batch_and_adds_replicas() -> None:
     assert layout is not None and layout.limited_by == "speed" and layout.replicas >= 2
     assert layout.user_tokens_per_second >= 40
     # the cap is the largest batch still at 40 tokens/s: one more sequence per replica would be slower
-    assert layout.batch * layout.replicas >= 200
+    from stack8s_architect.sizing.serving import _user_speed  # noqa: PLC0415
+
+    typical = setup_for(LLAMA_3_1_8B, context=2048)
+    cap = math.ceil(200 / (layout.replicas - 1)) if layout.replicas > 1 else layout.batch
+    assert _user_speed(typical, H100, Parallelism(), cap) < 40 <= _user_speed(typical, H100, Parallelism(), layout.batch)
 
 
 def test_a_slow_gpu_that_cannot_reach_the_speed_says_so() -> None:
@@ -67,6 +79,15 @@ def test_a_slow_gpu_that_cannot_reach_the_speed_says_so() -> None:
     assert layout is not None and not layout.meets_speed and layout.user_tokens_per_second == pytest.approx(15, abs=1)
     layouts = serving_layouts(setup_for(LLAMA_3_1_8B), L4, ServingTarget(user_tokens_per_second=20), max_gpus=8)
     assert layouts[0].meets_speed and layouts[0].parallelism.tensor_parallel == 2  # two L4s stream twice as fast
+
+
+def test_an_unreachable_speed_is_said_not_answered_with_a_replica_per_user() -> None:
+    # 70B on L4s: even 8 of them stream 141 GB per token at 8 × 240 GB/s — about 13 tokens/s, far below 128
+    seventy = architecture_70b()
+    layout = layout_on(ServingSetup(seventy, BF16, AUTO, 4096), L4, Parallelism(8),
+                       ServingTarget(concurrent_users=100, user_tokens_per_second=128))
+    assert layout is not None and not layout.meets_speed and "not reachable" in layout.limited_by
+    assert layout.batch > 1 and layout.replicas < 100  # batched by memory, not one replica per user
 
 
 def test_the_layout_with_fewest_gpus_wins_even_when_wider() -> None:
@@ -101,3 +122,25 @@ def test_plan_sizing_reports_kv_for_all_users_and_the_chosen_layout() -> None:
     assert l4.fits and h100.fits and l4.total_gpus > h100.total_gpus
     assert h100.replicas and h100.gpu_count * h100.replicas * 71.7 >= 14.96 + 300 * 0.25  # weights + KV, GiB
     assert any("300 concurrent user(s)" in note for note in result.notes)
+
+
+def test_each_offer_takes_a_layout_that_keeps_the_speed() -> None:
+    from stack8s_architect.catalog.compute.schemas import ComputeOffer  # noqa: PLC0415
+    from stack8s_architect.planning.compute_step import _offers_for_fit  # noqa: PLC0415
+    from stack8s_architect.planning.spec import WorkloadSpec  # noqa: PLC0415
+
+    # 70B for 2 users at 100 tokens/s: TP=2 replicas are narrower but far slower; an 8-GPU box must run TP=8
+    fit = size(SizingRequest(architecture_70b(), concurrent_users=2, gpus=(H100,), user_tokens_per_second=100)).gpu_fits[0]
+    assert fit.fits and fit.layouts[0].meets_speed
+    box = ComputeOffer(provider="aws", upstream_provider=None, instance_type="p5.48xlarge", region="us-east-1",
+                       zones=[], country="US", city=None, geography="us", accelerator="h100-sxm",
+                       accelerator_name="H100", accelerator_count=8, gpu_memory_gib=80, total_gpu_memory_gib=640,
+                       vcpus=192, memory_gib=2048, price_per_hour_usd=98.32, spot_price_per_hour_usd=None, spot=False,
+                       hourly_usd=98.32, monthly_cost_usd=71773.6, source="test", catalog_date=None)
+
+    class OneOffer:
+        def search(self, request):  # noqa: ANN001, ANN202
+            return type("Found", (), {"offers": [box]})()
+
+    (candidate,) = _offers_for_fit(OneOffer(), WorkloadSpec(task="inference"), fit)  # type: ignore[arg-type]
+    assert candidate.fit.layouts[0].meets_speed and candidate.fit.layouts[0].user_tokens_per_second >= 100

@@ -137,7 +137,8 @@ class TurnEngine:
         """A model the message names as the catalog spells it ("GLM-4.5", "Qwen3-235B-A22B"): query and id."""
         serving = (update.task or spec.task) in {None, "inference", "batch_inference"}
         assert self.context.model_facts is not None
-        mentions = find_mentions(self.context.model_facts.resolver, message, serving=serving)
+        mentions = find_mentions(self.context.model_facts.resolver, message, serving=serving,
+                                 params_billions=update.params_billions)
         if not mentions:
             return update
         mention = mentions[0]

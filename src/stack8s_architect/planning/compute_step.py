@@ -15,7 +15,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearc
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY
 from stack8s_architect.core.errors import ArchitectError
-from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare
+from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
@@ -108,12 +108,17 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
     least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, GPUS_PER_NODE))
     found = []
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
-        options = [(_instances(offer.accelerator_count, f), f.total_gpus, index) for index, f in enumerate(layouts)
-                   if f.tensor_parallel <= offer.accelerator_count]
+        # a layout keeping every user at the speed target first, then the fewest instances of this offer
+        options = [(_misses_speed(f), _instances(offer.accelerator_count, f), f.total_gpus, index)
+                   for index, f in enumerate(layouts) if f.tensor_parallel <= offer.accelerator_count]
         if options:
-            instances, _, index = min(options)
+            _, instances, _, index = min(options)
             found.append(Candidate(offer, instances, layouts[index]))
     return found
+
+
+def _misses_speed(fit: GpuFit) -> bool:
+    return bool(fit.layouts) and not fit.layouts[0].meets_speed
 
 
 def _instances(gpus_per_instance: float, fit: GpuFit) -> int:
@@ -170,16 +175,25 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
     )
 
 
+def what_holds(fit: GpuFit, accelerator: str | None, sizing: PlanSizing) -> str:
+    """What the fit's GPUs hold, in the sizing's own figures: the whole need on one replica, or per replica the
+    weights and together the KV cache of every sequence."""
+    layout = f"TP={fit.tensor_parallel}" + (f", PP={fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
+    replicas = fit.replicas or 1
+    if replicas == 1 or not sizing.kv_cache_gib:
+        return f"{fit.gpu_count} × {accelerator} hold {sizing.required_gpu_memory_gib:g} GiB ({layout})"
+    sequences = f" of {sizing.concurrent_sequences} sequences" if sizing.concurrent_sequences else ""
+    return (f"{replicas} replicas of {fit.gpu_count} × {accelerator} ({layout}) hold {sizing.weights_gib:g} GiB of "
+            f"weights each and {sizing.kv_cache_gib:g} GiB of KV cache{sequences} together")
+
+
 def _why(candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> str:
     if candidate.why is not None:
         return candidate.why
     offer, fit = candidate.offer, candidate.fit
     price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
     if fit is not None and outcome.sizing is not None:
-        layout = f"TP={fit.tensor_parallel}" + (f", PP={fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
-        replicas = f", {fit.replicas} replicas" if (fit.replicas or 1) > 1 else ""
-        return (f"{fit.gpu_count} × {offer.accelerator} hold {outcome.sizing.required_gpu_memory_gib:g} GiB "
-                f"({layout}{replicas}); {candidate.instances} instance(s) at {price}")
+        return f"{what_holds(fit, offer.accelerator, outcome.sizing)}; {candidate.instances} instance(s) at {price}"
     asked = ", ".join(filter(None, (
         f"{spec.gpu_count}+ GPUs" if spec.gpu_count else None,
         f"≥ {spec.min_gpu_memory_gib:g} GiB each" if spec.min_gpu_memory_gib else None,

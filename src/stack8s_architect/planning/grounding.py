@@ -59,7 +59,7 @@ class ModelFactsCache:
 
 def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grounded:
     """`spec` with its model resolved (model_id, params_billions, precision and domain from the catalog)."""
-    if spec.model_id and (facts := cache.facts(spec.model_id)) is not None:
+    if spec.model_id and (facts := cache.facts(spec.model_id)) is not None and _agrees(facts, spec):
         notes: list[str] = []
         precision = None
         if spec.model_query:  # resolved when the message was read: say again what the name matched
@@ -114,6 +114,14 @@ def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grou
     grounded = _with_facts(spec, facts, notes, precision=resolution.precision)
     grounded.assumptions.insert(0, f"'{spec.model_query}' is {facts.id} in the model catalog ({_size(facts)})")
     return grounded
+
+
+def _agrees(facts: ModelFacts, spec: WorkloadSpec) -> bool:
+    """The id's model is the size the user said (total or active: "Maverick 17B"), or no size was said."""
+    said = spec.params_billions
+    if not said or not spec.model_query:
+        return True
+    return any(abs(count - said) <= 0.25 * said for count in (facts.params_billions, facts.active_params_billions))
 
 
 def _with_facts(spec: WorkloadSpec, facts: ModelFacts, notes: list[str], precision: str | None = None) -> Grounded:

@@ -22,7 +22,7 @@ from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.catalog.compute.service import resolve_accelerators
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.core.logging import get_logger
-from stack8s_architect.planning.compute_step import Candidate
+from stack8s_architect.planning.compute_step import Candidate, what_holds
 from stack8s_architect.planning.sizing_step import SizingOutcome, fit_on
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
@@ -212,9 +212,7 @@ def _option(inventory: ClusterInventory, product: ProductSummary, spec: Workload
                           f"the most free on one usable node is {most}")
         return None, (f"{label}: not enough free GPUs: needs {total} ({layout}), {product.free_usable} free on usable "
                       f"nodes ({', '.join(f'{n}: {f}' for n, f in nodes)})")
-    why = (f"{fit.gpu_count} × {device.key} hold {outcome.sizing.required_gpu_memory_gib:g} GiB (TP={group}"
-           + (f", PP={fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
-           + (f", {replicas} replicas" if replicas > 1 else "") + ")")
+    why = what_holds(fit, device.key, outcome.sizing)
     return _candidate(inventory, product, device, shares, fit, why), None
 
 

@@ -198,7 +198,7 @@ def variants(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome,
     them together; priced from the catalogs. With `cheaper_than`, only the variants that cost less."""
     changes: list[tuple[str, dict[str, object], bool]] = []
     serving = spec.task in {None, "inference", "batch_inference"}
-    if serving and spec.domain in _LANGUAGE_DOMAINS and precision_named(spec.precision or "bf16").bits_per_weight > 4:
+    if serving and spec.domain in _LANGUAGE_DOMAINS and _bits(spec.precision) > 4:
         changes.append(("4-bit (AWQ) weights", {"precision": _FOUR_BIT}, True))
     smaller = next((size for size in _MODEL_SIZES if spec.params_billions and size <= spec.params_billions / 2), None)
     if smaller is not None:
@@ -229,6 +229,14 @@ def _priced(ctx: PlannerContext, spec: WorkloadSpec, label: str, update: dict[st
         return Variant(label, changed, None, None, keeps)
     costed = cost_for(ctx.compute, changed, outcome.sizing, found[0], platform_totals=stack.totals if stack else None)
     return Variant(label, changed, found[0], costed.cost.total_monthly_usd, keeps)
+
+
+def _bits(precision: str | None) -> float:
+    """Bits per weight of a precision (16 when unset, or unknown to the table: then no lighter variant is sure)."""
+    try:
+        return precision_named(precision or "bf16").bits_per_weight
+    except ValueError:
+        return 0.0
 
 
 def describe_variant(variant: Variant, budget: float | None = None) -> str:

@@ -73,7 +73,7 @@ def _user_speed(spec: WorkloadSpec, assumptions: list[str]) -> float | None:
         speed = round(1000 / latency, 1)
         assumptions.append(f"latency {latency:g} ms read as the time per generated token: {speed:g} tokens/s per user")
     else:
-        speed = round(OUTPUT_TOKENS / (latency / 1000), 1)
+        speed = max(1.0, round(OUTPUT_TOKENS / (latency / 1000), 1))  # minutes for an answer: still a token a second
         assumptions.append(f"latency {latency:g} ms read as the time of a typical {OUTPUT_TOKENS}-token answer: "
                            f"{speed:g} tokens/s per user")
     return speed

@@ -66,7 +66,7 @@ class SizeToolRequest(BaseModel):
     tokens_per_user: int | None = Field(default=None, ge=1, le=10_000_000, description="KV cache each concurrent "
                                          "user keeps (default: context_length when given, else 2,048)")
     user_tokens_per_second: float | None = Field(default=None, gt=0, le=100_000, description="decode speed each "
-                                                 "user must see (default 20); caps the batch one replica carries")
+                                                 "user must see (default 10); caps the batch one replica carries")
     prompt_tokens: int = Field(default=1024, ge=1, le=10_000_000)
     output_tokens: int = Field(default=256, ge=1, le=10_000_000)
     training_tokens: float | None = Field(default=None, gt=0, le=1e16)

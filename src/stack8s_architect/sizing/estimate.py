@@ -60,7 +60,7 @@ class SizingRequest:
     requests_per_second: float | None = None
     concurrent_users: int | None = None
     tokens_per_sequence: int | None = None  # KV each user keeps; default the stated context, else 2,048
-    user_tokens_per_second: float | None = None  # decode speed each user must see; default 20
+    user_tokens_per_second: float | None = None  # decode speed each user must see; default 10
     training_tokens: float | None = None
     training_samples: float | None = None
     epochs: float = 1.0

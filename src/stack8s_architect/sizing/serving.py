@@ -110,17 +110,24 @@ def layout_on(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism, targe
         return None
     most = min(capacity, MAX_BATCH_SEQUENCES)
     by_speed = _speed_limited_batch(typical, gpu, parallelism, most, target.user_tokens_per_second)
-    batch = max(1, by_speed)
-    limited_by = "speed" if 0 < by_speed < most else "memory" if capacity <= MAX_BATCH_SEQUENCES else "engine"
     sequences = concurrent_sequences(typical, gpu, parallelism, target)
-    if by_speed >= sequences:
-        limited_by = "nothing: one replica carries the whole load"
+    if by_speed == 0:
+        # even one sequence decodes slower than the target here: more replicas would not make anyone faster, so
+        # the replica batches as memory and the engine allow, and the layout says it misses the target
+        batch = most
+        limited_by = (f"memory or the engine; the {target.user_tokens_per_second:g} tokens/s per user target is not "
+                      "reachable on this layout")
+    else:
+        batch = by_speed
+        limited_by = "speed" if by_speed < most else "memory" if capacity <= MAX_BATCH_SEQUENCES else "engine"
+    if batch >= sequences:
+        limited_by = "nothing: one replica carries the whole load" if by_speed else limited_by
     batch = min(batch, sequences)
     replicas = math.ceil(sequences / batch)
     batch = math.ceil(sequences / replicas)  # spread evenly: the same replicas, each a little less loaded
     replica_tps = decode_tokens_per_second(typical, gpu, parallelism, batch)
     return ServingLayout(parallelism, replicas, sequences, batch, capacity, replica_tps / batch, replica_tps,
-                         meets_speed=by_speed > 0, limited_by=limited_by if by_speed > 0 else "speed (target not met)")
+                         meets_speed=by_speed > 0, limited_by=limited_by)
 
 
 def serving_layouts(setup: ServingSetup, gpu: GpuSpec, target: ServingTarget, max_gpus: int) -> tuple[ServingLayout, ...]:

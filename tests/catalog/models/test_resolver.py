@@ -166,6 +166,10 @@ def test_unknown_names_suggest_close_catalog_names(resolver: ModelResolver) -> N
     ("Qwen/Qwen2.5-7B-Instruct-AWQ", "awq"), ("llama3.1:8b-instruct-q4_K_M", "q4_k_m"),
     ("hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4", "awq"), ("Llama 3.1 8B Instruct FP8", "fp8"),
     ("Llama 3.1 8B Instruct", None),
+    ("Qwen/Qwen2.5-7B-Instruct-FP8-Dynamic", "fp8"),  # "dynamic" belongs to the packaging, not the name
+    ("Qwen3-32B-UD-Q4_K_XL", "q4_k_m"),  # unsloth's dynamic quant, sized as the K-quant it builds on
+    ("bartowski/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", "q4_k_m"),  # a file name: .gguf is not part of Q4_K_M
+    ("Qwen3-32B-q9_z", None),  # no such precision: not passed on to sizing
 ])
 def test_a_quantised_name_carries_its_precision(resolver: ModelResolver, said: str, precision: str | None) -> None:
     assert resolver.resolve(said).precision == precision
@@ -179,6 +183,20 @@ def test_ambiguous_names_say_the_pick_and_the_runners_up(resolver: ModelResolver
     assert llama.ambiguous and {llama.model.id, *llama.runners_up} >= {  # type: ignore[union-attr]
         "meta-llama/Llama-3.1-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"}
     assert not resolver.resolve("GLM-4.5").ambiguous
+
+
+def test_a_size_said_elsewhere_in_the_message_picks_the_mention(resolver: ModelResolver) -> None:
+    message = "Serve Llama 3.1 for 50 users, the 70B size please"
+    (mention,) = find_mentions(resolver, message, params_billions=70)
+    assert mention.text == "Llama 3.1" and mention.resolution.model.id == "meta-llama/Llama-3.1-70B-Instruct"  # type: ignore[union-attr]
+    # a size another model has: the name alone still resolves (and grounding says the size does not match)
+    (other,) = find_mentions(resolver, "Serve GLM-4.5, about 70B", params_billions=70)
+    assert other.resolution.model.id == "zai-org/GLM-4.5"  # type: ignore[union-attr]
+
+
+def test_a_mention_is_its_words_without_the_punctuation(resolver: ModelResolver) -> None:
+    (mention,) = find_mentions(resolver, "we like qwen 2.5 (14B), served fast")
+    assert mention.text == "qwen 2.5 14B" and mention.resolution.model.id == "Qwen/Qwen2.5-14B-Instruct"  # type: ignore[union-attr]
 
 
 def test_a_size_said_elsewhere_constrains_a_name_without_one(resolver: ModelResolver) -> None:

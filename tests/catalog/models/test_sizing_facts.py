@@ -66,3 +66,21 @@ def test_only_a_count_is_estimated_and_a_vision_model_has_no_kv_cache() -> None:
 def test_a_config_too_partial_to_read_falls_back_to_the_count() -> None:
     facts = model_facts(record("old/gpt-ish", config={"n_layer": 12}, source="gpu-poor-configs", params=0.124e9))
     assert facts is not None and facts.confidence == "estimated"
+
+
+def test_a_moe_subset_without_expert_fields_keeps_the_catalogs_active_count() -> None:
+    dense_looking = {k: v for k, v in GLM_SUBSET.items() if k not in ("num_experts", "num_experts_per_tok")}
+    dense_looking["intermediate_size"] = 12288
+    facts = model_facts(record("zai-org/GLM-4.5", config=dense_looking, source="llmfit", params=358.3e9, active=34.9e9))
+    assert facts is not None and facts.params_billions == pytest.approx(358.3, rel=0.001)
+    # decode reads the active parameters only: 34.9B, not all 358B
+    assert facts.active_params_billions == pytest.approx(34.9, rel=0.01)
+    assert "34.9B active from the catalog" in facts.basis
+
+
+def test_a_catalog_count_below_the_embeddings_is_not_forced_onto_the_config() -> None:
+    # a config whose embeddings alone (151,936 × 1,024 × 2) outweigh the catalog's 0.2B: a wrong catalog count
+    small = {"model_type": "qwen2", "hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16,
+             "num_key_value_heads": 16, "intermediate_size": 2816, "vocab_size": 151936}
+    facts = model_facts(record("Qwen/Qwen1.5-0.5B", config=small, source="gpu-poor-configs", params=0.2e9))
+    assert facts is not None and facts.params_billions > 0.4 and "from the catalog" not in facts.basis

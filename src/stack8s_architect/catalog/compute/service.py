@@ -151,8 +151,9 @@ def resolve_geography(words: Sequence[str]) -> tuple[str, ...]:
 # One index per database, shared by the requests of this process.
 _INDEXES: dict[str, OfferIndex] = {}
 _INDEX_LOCK = threading.Lock()
-# Full rows of offers searches returned, per index (catalog version); cleared past this many.
-_ROWS: dict[int, tuple[OfferIndex, dict[int, dict[str, Any]]]] = {}
+# Full rows of offers searches returned, per database and its current index (catalog version); cleared past
+# this many.
+_ROWS: dict[str, tuple[OfferIndex, dict[int, dict[str, Any]]]] = {}
 _ROWS_KEPT = 20_000
 
 
@@ -228,11 +229,11 @@ class ComputeCatalog:
         """Full offer rows in the order given, from the database once per catalog version and process: a plan
         and its variants read the same few hundred offers again and again."""
         index = self._index()
+        key = str(self.session.get_bind().url)
         with _INDEX_LOCK:
-            cache = _ROWS.get(id(index))
+            cache = _ROWS.get(key)
             if cache is None or cache[0] is not index or len(cache[1]) > _ROWS_KEPT:
-                _ROWS.clear()
-                cache = _ROWS[id(index)] = (index, {})
+                cache = _ROWS[key] = (index, {})
         rows = cache[1]
         missing = [i for i in ids if i not in rows]
         if missing:

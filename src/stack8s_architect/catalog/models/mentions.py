@@ -22,17 +22,19 @@ class Mention:
 
     start: int
     end: int
-    text: str
+    text: str  # its words as written, without the punctuation around them
     resolution: Resolution
 
 
-def find_mentions(resolver: ModelResolver, message: str, *, serving: bool = True) -> list[Mention]:
-    """Every model the message names, in order; each word belongs to one mention at most."""
+def find_mentions(resolver: ModelResolver, message: str, *, serving: bool = True,
+                  params_billions: float | None = None) -> list[Mention]:
+    """Every model the message names, in order; each word belongs to one mention at most. `params_billions` (a
+    size said elsewhere in the message: "Llama 3.1 …, the 70B") constrains a mention that names none."""
     spans = _word_spans(message)
     mentions: list[Mention] = []
     position = 0
     while position < len(spans):
-        found = _mention_at(resolver, message, spans, position, serving)
+        found = _mention_at(resolver, message, spans, position, serving, params_billions)
         if found is None:
             position += 1
             continue
@@ -42,7 +44,7 @@ def find_mentions(resolver: ModelResolver, message: str, *, serving: bool = True
 
 
 def _mention_at(resolver: ModelResolver, message: str, spans: list[tuple[int, int]], position: int,
-                serving: bool) -> tuple[Mention, int] | None:
+                serving: bool, params_billions: float | None) -> tuple[Mention, int] | None:
     first = name_tokens(message[spans[position][0]:spans[position][1]])
     if not first.words or not resolver.starts_a_name(first.words[0]):
         return None
@@ -52,9 +54,12 @@ def _mention_at(resolver: ModelResolver, message: str, spans: list[tuple[int, in
         tokens = name_tokens(text)
         if not tokens.numbers and len(tokens.name_words) < 2:
             continue
-        resolution = resolver.resolve(text, serving=serving, suggest=False)
+        resolution = resolver.resolve(text, serving=serving, params_billions=params_billions, suggest=False)
+        if resolution.model is None and params_billions and not tokens.sizes:
+            resolution = resolver.resolve(text, serving=serving, suggest=False)  # that size is another model's
         if resolution.model is not None and (tokens.numbers or _names_exactly(resolution, tokens.name_words)):
-            return Mention(start_char, end_char, text, resolution), end
+            written = " ".join(message[a:b] for a, b in spans[position:end])  # "qwen 2.5 (14B)" → "qwen 2.5 14B"
+            return Mention(start_char, end_char, written, resolution), end
     return None
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from stack8s_architect.sizing import known_precisions
+
 # Words that say which release of a model, not which model: matched as a class, not as the name.
 TUNED_WORDS = frozenset({"instruct", "chat", "it"})
 BASE_WORDS = frozenset({"base", "pt"})
@@ -38,6 +40,7 @@ _PACKAGING: tuple[tuple[re.Pattern[str], str | None], ...] = tuple((re.compile(p
     (r"^(?:fp16|f16)$", "fp16"),
     (r"^(?:gguf|ggml|mlx|onnx|exl2|quantized)$", None),
 ))
+_GGUF_FILE = re.compile(r"\.gguf$")  # "…-Q4_K_M.gguf": the file's extension is packaging, not part of Q4_K_M
 _SEPARATORS = re.compile(r"[-:\s/()\[\],+]+")  # and "_", once GGUF quant names (q4_K_M) are set apart
 _DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")  # nvidia's Llama-3_3 is 3.3
 # llama3 → llama 3; a22b, v0, r1, m2 stay whole, and so do timm's pretraining tags (in1k, in22k)
@@ -86,7 +89,7 @@ def version_family(token: str) -> str:
 def name_tokens(name: str) -> NameTokens:
     """Tokens of a repo id, display name or loose mention; the org (before '/') is dropped."""
     text = name.strip().lower().rsplit("/", 1)[-1]
-    text = _ALIAS.sub(lambda match: ALIASES[match.group(0)], text)
+    text = _ALIAS.sub(lambda match: ALIASES[match.group(0)], _GGUF_FILE.sub(" gguf", text))
     text = _DIGIT_UNDERSCORE.sub(".", text)
     words, numbers, precision, packaged = [], [], None, False
     for raw in _split(text):
@@ -111,7 +114,7 @@ def _split(text: str) -> list[str]:
     # "bnb-4bit", "w8a8-fp8": packaging written with a dash reads as one token
     joined: list[str] = []
     for token in tokens:
-        if joined and _packaging(f"{joined[-1]}-{token}") and not _packaging(joined[-1]):
+        if joined and _packaging(f"{joined[-1]}-{token}"):
             joined[-1] = f"{joined[-1]}-{token}"
         else:
             joined.append(token)
@@ -128,5 +131,15 @@ def _pieces(token: str) -> list[str]:
 def _packaging(token: str) -> tuple[str, str | None] | None:
     for pattern, precision in _PACKAGING:
         if pattern.match(token):
-            return token, (token.lower().removeprefix("ud-") if precision == "{gguf}" else precision)
+            return token, (_gguf_precision(token) if precision == "{gguf}" else precision)
     return None
+
+
+def _gguf_precision(token: str) -> str:
+    """llama.cpp's name for a GGUF quant; unsloth's dynamic "UD-Q4_K_XL" sized as its base K-quant (Q4_K_M, or
+    Q6_K where there is no _M)."""
+    name = token.lower().removeprefix("ud-")
+    if name.endswith("_k_xl"):
+        medium = name.removesuffix("_xl") + "_m"
+        return medium if medium in known_precisions() else name.removesuffix("_xl")
+    return name

@@ -15,12 +15,13 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from stack8s_architect.catalog.models.identity import QUANTISER_ORGS, model_key, variant_base
 from stack8s_architect.catalog.models.names import REVISION, NameTokens, name_tokens, version_family
+from stack8s_architect.sizing import precision_named
 
 SPELLING_CUTOFF = 85.0  # rapidfuzz ratio for a misspelt word ("lama" → "llama", "mistrall" → "mistral")
 SIZE_TOLERANCE = 0.12  # a size the name does not carry may match the catalog's parameter count this closely
@@ -77,7 +78,7 @@ class Resolution:
     model: CatalogModel | None
     runners_up: tuple[str, ...] = ()  # other ids that matched as well (ambiguous) or came close (unknown)
     ambiguous: bool = False
-    precision: str | None = None  # what the name's packaging said: awq, fp8, q4_k_m …
+    precision: str | None = None  # what the name's packaging said: awq, fp8, q4_k_m … (a name sizing knows)
     tokens: NameTokens | None = None
     notes: tuple[str, ...] = ()
 
@@ -193,7 +194,7 @@ class ModelResolver:
         `params_billions` (a size said elsewhere in the request) constrains a text that names no size; `suggest`
         also tries close spellings of words the catalog does not know and looks for close names when nothing
         matches (for "did you mean"); without it only the words as written are tried (fast, for mentions)."""
-        query = name_tokens(text)
+        query = _known_precision(name_tokens(text))
         direct = self._by_id(text, query, serving, params_billions)
         if direct is not None:
             return direct
@@ -417,6 +418,17 @@ class ModelResolver:
         return word in self._starts
 
 
+def _known_precision(tokens: NameTokens) -> NameTokens:
+    """The tokens with a precision sizing knows, or none ("q9_z" from an odd file name is not a precision)."""
+    if tokens.precision is None:
+        return tokens
+    try:
+        precision_named(tokens.precision)
+    except ValueError:
+        return replace(tokens, precision=None)
+    return tokens
+
+
 def _name_shape(entry: _Entry) -> tuple:
     """A name without its publisher and without instruct/base words: the same model's other releases share it."""
     return tuple(sorted(entry.tokens.name_words)), tuple(sorted(entry.tokens.numbers))
@@ -429,9 +441,19 @@ _INDEXES: dict[str, tuple[tuple, ModelResolver]] = {}
 
 
 def cached_resolver(cache_key: str, version: tuple, load) -> ModelResolver:  # noqa: ANN001
-    """The resolver for `cache_key` at `version`, built from `load()` (CatalogModel rows) when missing or stale."""
+    """The resolver for `cache_key` at `version`, built from `load()` (CatalogModel rows) when missing or older.
+
+    The build (seconds) runs outside the lock, so resolutions against the current index go on meanwhile; a
+    session still reading an older catalog version (a sync finishing) uses the newer index rather than
+    rebuilding the old one.
+    """
     with _LOCK:
         cached = _INDEXES.get(cache_key)
-        if cached is None or cached[0] != version:
-            cached = _INDEXES[cache_key] = (version, ModelResolver(load()))
+    if cached is not None and cached[0] >= version:
+        return cached[1]
+    built = ModelResolver(load())
+    with _LOCK:
+        cached = _INDEXES.get(cache_key)
+        if cached is None or cached[0] < version:
+            cached = _INDEXES[cache_key] = (version, built)
         return cached[1]

@@ -23,7 +23,8 @@ from stack8s_architect.sizing import ModelArchitecture, ParameterCounts, archite
 Confidence = Literal["exact", "partial", "estimated"]
 VERBATIM_CONFIG_SOURCES = frozenset({AICONFIGURATOR_SOURCE_ID})
 _NAME_SIZE = re.compile(r"\d+(?:\.\d+)?[bm]")  # "24b", "1.5b", "350m"; not "8x7b" or "a22b"
-PARAMS_AGREE = 0.03  # a config whose count is off the catalog's by more is rescaled (partial) or not borrowed
+PARAMS_AGREE = 0.03  # a config whose count is off the catalog's by more is not borrowed
+PARAMS_SAME = 0.005  # a partial config's count is replaced by the catalog's (from the weights' metadata) past this
 # Catalog domain → the sizing formulas' modality; language and multimodal models are sized as LLMs.
 _MODALITY = {"vision": "vision", "medical_imaging": "vision", "speech": "speech", "image_generation": "image_generation",
              "embeddings": "embeddings"}
@@ -100,31 +101,37 @@ def _from_config(record: dict[str, Any], holder: dict[str, Any], modality: str |
     verbatim = source in VERBATIM_CONFIG_SOURCES and arch.confidence == "exact"
     if verbatim:
         return _facts(record, arch, "exact", f"{record['id']}: full config.json{borrowed} ({source})")
-    arch, rescaled = _with_catalog_counts(arch, record)
+    arch, taken = _with_catalog_counts(arch, record)
     basis = f"{record['id']}: architecture from a partial config{borrowed} ({source}) — layers, attention and KV heads"
-    if rescaled:
-        basis += f"; parameter count {arch.params.total / 1e9:,.4g}B from the catalog"
+    if taken:
+        basis += f"; {' and '.join(taken)} from the catalog ({_source(record, 'params_total')})"
     if not any(key in config for key in ("torch_dtype", "dtype", "quantization_config")):
         basis += "; the subset does not say how the weights are stored: bf16 assumed (an FP8 release is smaller)"
     return _facts(record, arch, "partial", basis)
 
 
-def _with_catalog_counts(arch: ModelArchitecture, record: dict[str, Any]) -> tuple[ModelArchitecture, bool]:
-    """The config's shape with the catalog's parameter counts where they disagree (a subset lacks FFN widths)."""
+def _with_catalog_counts(arch: ModelArchitecture, record: dict[str, Any]) -> tuple[ModelArchitecture, list[str]]:
+    """The config's shape with the catalog's parameter counts where they disagree (a subset lacks FFN widths or
+    the expert fields); what was taken from the catalog, in words."""
     total, active = record.get("params_total"), record.get("params_active")
-    if _agree(total, arch.params.total) is not False and (not arch.is_moe or _agree(active, arch.params.active) is not False):
-        return arch, False
-    params = arch.params
+    params, taken = arch.params, []
+    moe = bool(total and active and active < 0.9 * total)  # the catalog says only part of the model is active
     fixed = params.embedding + params.lm_head + params.other
-    scalable = params.attention + params.dense_ffn + params.routed_experts
-    factor = max(0.0, (total - fixed) / scalable) if total and scalable else 1.0
-    attention, dense = round(params.attention * factor), round(params.dense_ffn * factor)
-    routed = round(params.routed_experts * factor)
-    active_routed = round(params.active_routed_experts * factor)
-    if arch.is_moe and active:
-        active_routed = min(routed, max(0, round(active) - (fixed + attention + dense)))
-    counts = ParameterCounts(params.embedding, params.lm_head, attention, dense, routed, active_routed, params.other)
-    return replace(arch, params=counts), True
+    if total and abs(total - params.total) > PARAMS_SAME * total and total > fixed:
+        if moe and not params.routed_experts and total > params.total:
+            # a MoE subset without its expert fields reads as dense: what it does not count is the experts
+            params = replace(params, routed_experts=round(total - params.total), active_routed_experts=0)
+        else:
+            factor = (total - fixed) / (params.attention + params.dense_ffn + params.routed_experts)
+            params = ParameterCounts(params.embedding, params.lm_head, round(params.attention * factor),
+                                     round(params.dense_ffn * factor), round(params.routed_experts * factor),
+                                     round(params.active_routed_experts * factor), params.other)
+        taken.append(f"parameter count {total / 1e9:,.4g}B")
+    if moe and params.routed_experts and _agree(active, params.active) is False:
+        always = params.total - params.routed_experts  # what every token passes through
+        params = replace(params, active_routed_experts=min(params.routed_experts, max(0, round(active - always))))
+        taken.append(f"{active / 1e9:,.4g}B active")
+    return (replace(arch, params=params), taken) if taken else (arch, [])
 
 
 def _agree(catalog: float | None, counted: float | None) -> bool | None:
