@@ -261,6 +261,8 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
                     assert wanted in row["accelerator"]
                 elif name == "accelerator_not_in":
                     assert row["accelerator"] not in wanted, row
+                elif name == "provider_not_in":
+                    assert row["provider"] not in wanted, row
                 else:
                     assert row[name] == wanted
     elif key == "sizing":

@@ -12,10 +12,11 @@ CONTRACT_FIELDS = (
     "requests_per_second latency_target_ms dataset_size_gb gpu_names gpu_count min_gpu_memory_gib "
     "budget_usd_per_month providers regions geography spot license compliance components use_local_cluster"
 ).split()
+ADDITIONS = ["exclude_providers"]
 
 
 def test_fields_are_the_design_contract() -> None:
-    assert list(WorkloadSpec.model_fields) == CONTRACT_FIELDS
+    assert list(WorkloadSpec.model_fields) == CONTRACT_FIELDS + ADDITIONS
     assert WorkloadSpec().stated() == {}
 
 
@@ -32,3 +33,13 @@ def test_later_statements_override_and_components_accumulate() -> None:
 def test_bad_values_are_rejected(values: dict) -> None:
     with pytest.raises(ValidationError):
         WorkloadSpec(**values)
+
+
+def test_a_provider_ruled_out_later_leaves_the_wanted_list_and_comes_back_when_wanted() -> None:
+    first = WorkloadSpec(providers=["aws", "gcp"])
+    no_aws = first.merged(WorkloadSpec(exclude_providers=["aws"]))
+    assert no_aws.providers == ["gcp"] and no_aws.exclude_providers == ["aws"]
+    no_azure_either = no_aws.merged(WorkloadSpec(exclude_providers=["azure"]))
+    assert no_azure_either.exclude_providers == ["aws", "azure"]  # exclusions add up
+    back = no_azure_either.merged(WorkloadSpec(providers=["aws"]))
+    assert back.providers == ["aws"] and back.exclude_providers == ["azure"]

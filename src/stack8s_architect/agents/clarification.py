@@ -75,8 +75,8 @@ def pending(spec: WorkloadSpec) -> list[Question]:
                                       question="What monthly budget should the plan stay under?",
                                       options=["$2,000/month", "$10,000/month", "$50,000/month"]))
         # with a budget stated, "the cheapest anywhere" is the natural reading of no cloud
-        if spec.budget_usd_per_month is None and not (spec.providers or spec.regions or spec.geography
-                                                      or spec.use_local_cluster):
+        if spec.budget_usd_per_month is None and not (spec.providers or spec.exclude_providers or spec.regions
+                                                      or spec.geography or spec.use_local_cluster):
             questions.append(Question(field="providers", question="Which clouds or regions may it run in?",
                                       options=["aws", "gcp", "azure", "anywhere cheapest"]))
     return questions

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from stack8s_architect.agents.polarity import negated, negated_after
 from stack8s_architect.catalog.charts.roles import ROLE_RULES
 from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
@@ -250,20 +251,42 @@ _REGION_ID = re.compile(
     r"uaenorth|southafricanorth)\b", re.IGNORECASE)
 
 
+def provider_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, provider id) of every provider named, in order; a longer spelling wins an overlap."""
+    lowered = text.lower()
+    found: list[tuple[int, int, str]] = []
+    for name in (*known_providers(), *PROVIDER_ALIASES):
+        for spelling in _AMBIGUOUS_PROVIDERS.get(name, (name,)):
+            for match in re.finditer(r"\b" + re.escape(spelling) + r"(?![\w-])", lowered):
+                found.append((match.start(), match.end(), PROVIDER_ALIASES.get(name, name)))
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    kept: list[tuple[int, int, str]] = []
+    for mention in found:
+        if not kept or mention[0] >= kept[-1][1]:
+            kept.append(mention)
+    return kept
+
+
+def provider_polarity(text: str) -> tuple[list[str], list[str]]:
+    """(providers wanted, providers ruled out), each in the order named; ruled out anywhere wins."""
+    mentions = provider_mentions(text)
+    spans = [(start, end) for start, end, _ in mentions]
+    ruled_out = [p for start, end, p in mentions
+                 if negated(text, start, tuple(s for s in spans if s != (start, end))) or negated_after(text, end)]
+    wanted = [p for _, _, p in mentions if p not in ruled_out]
+    return list(dict.fromkeys(wanted)), list(dict.fromkeys(ruled_out))
+
+
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
     lowered = text.lower()
     regions = list(dict.fromkeys(match.group(1).lower() for match in _REGION_ID.finditer(text)))
     if regions:
         found["regions"] = regions
-    providers: list[str] = []
-    for name in (*known_providers(), *PROVIDER_ALIASES):
-        spellings = _AMBIGUOUS_PROVIDERS.get(name, (name,))
-        if any(re.search(r"\b" + re.escape(s) + r"(?![\w-])", lowered) for s in spellings):
-            provider = PROVIDER_ALIASES.get(name, name)
-            if provider not in providers:
-                providers.append(provider)
-    if providers:
-        found["providers"] = providers
+    wanted, ruled_out = provider_polarity(text)
+    if wanted:
+        found["providers"] = wanted
+    if ruled_out:
+        found["exclude_providers"] = ruled_out
     for word in _GEOGRAPHY_WORDS:
         # "us" is also a pronoun: only the upper-case US (or USA) names the country
         source, needle = (text, word.upper()) if word in {"us", "eu", "uk"} else (lowered, word)

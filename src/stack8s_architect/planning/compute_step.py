@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
-from stack8s_architect.catalog.compute.service import ComputeCatalog
+from stack8s_architect.catalog.compute.service import ComputeCatalog, known_providers
 from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
@@ -90,13 +90,20 @@ def ranked_candidates(
 
 def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> list[ComputeOffer]:
     request = ComputeSearchRequest(
-        providers=spec.providers or [], regions=spec.regions or [],
+        providers=allowed_providers(spec), regions=spec.regions or [],
         geography=[spec.geography] if spec.geography else [], spot=bool(spec.spot), limit=50, **filters,
     )
     try:
         return catalog.search(request).offers
     except ArchitectError:
         return []  # a name this catalog does not hold: no offers from it
+
+
+def allowed_providers(spec: WorkloadSpec) -> list[str]:
+    """The providers to search: those asked for, else every provider but those ruled out, else all ([])."""
+    if spec.providers or not spec.exclude_providers:
+        return [p for p in spec.providers or [] if p not in (spec.exclude_providers or [])]
+    return [p for p in known_providers() if p not in spec.exclude_providers]
 
 
 def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[Candidate]:

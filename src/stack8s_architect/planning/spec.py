@@ -16,7 +16,7 @@ Domain = Literal["llm", "vision", "medical_imaging", "speech", "image_generation
 FineTuningMethod = Literal["full", "lora", "qlora"]
 
 # Fields whose values add up across turns instead of replacing each other.
-_ACCUMULATING = ("components", "compliance")
+_ACCUMULATING = ("components", "compliance", "exclude_providers")
 
 
 class WorkloadSpec(BaseModel):
@@ -46,9 +46,12 @@ class WorkloadSpec(BaseModel):
     compliance: list[str] | None = None
     components: list[str] | None = None
     use_local_cluster: bool | None = None
+    # Additions beyond DESIGN.md's names (after them, optional):
+    exclude_providers: list[str] | None = Field(default=None, description="clouds ruled out: 'anything but Azure'")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
-        """This spec with `update`'s stated fields applied: later wins, components and compliance add up."""
+        """This spec with `update`'s stated fields applied: later wins, components and compliance add up; a
+        provider wanted now is no longer ruled out, and one ruled out now is no longer wanted."""
         values = self.model_dump()
         for name in update.model_fields_set:
             new = getattr(update, name)
@@ -57,6 +60,9 @@ class WorkloadSpec(BaseModel):
             if name in _ACCUMULATING and values.get(name):
                 new = list(dict.fromkeys([*values[name], *new]))
             values[name] = new
+        wanted, ruled_out = set(update.providers or ()), set(update.exclude_providers or ())
+        values["exclude_providers"] = [p for p in values.get("exclude_providers") or [] if p not in wanted] or None
+        values["providers"] = [p for p in values.get("providers") or [] if p not in ruled_out] or None
         return WorkloadSpec.model_validate(values)
 
     def stated(self) -> dict[str, object]:
