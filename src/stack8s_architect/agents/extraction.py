@@ -48,6 +48,13 @@ _OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:eur|euros?|gbp|pounds?)\b"
 _BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|cap|limit)\b", re.I)
 _BARE_BUDGET = re.compile(r"\bbudget\s*(?:of|is|:)?\s*" + _NUMBER + r"\s*(k|m)?\b"
                           r"(?:\s*(?:/|per|a|an)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?", re.IGNORECASE)
+# "We can spend 12k a month", "our cap is 5k/mo": an amount with a k/m suffix, a spending word before it and a
+# period after it is a budget even without a currency sign (US dollars assumed, and said).
+_SPEND_AMOUNT = re.compile(
+    r"\b(?:spend|spending|afford|budget|cap|capped|limit|up to|under|below|max(?:imum)?|at most|no more than|around|"
+    r"about)\b[^.;\d$€£]{0,20}?" + _NUMBER + r"\s*(k|m)\b\s*(?:usd|dollars|bucks)?\s*(?:/|per|a|an|each)?\s*"
+    r"(month|mo|monthly|year|yr|yearly|annually|week|weekly|day|daily|hour|hr)\b", re.IGNORECASE)
+_PERIODS = {"monthly": "month", "yearly": "year", "annually": "year", "weekly": "week", "daily": "day"}
 _TO_MONTHLY = {"month": 1.0, "mo": 1.0, "hour": 730.0, "hr": 730.0, "h": 730.0, "day": 730.0 / 24,
               "week": 730.0 / (24 * 7), "year": 1 / 12, "yr": 1 / 12}
 _SIZE = re.compile(r"\b" + _NUMBER + r"\s*(pb|tb|gb|mb|tib|gib)\b", re.IGNORECASE)
@@ -193,12 +200,20 @@ def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
         suffix = match.group(2) or match.group(5)
         period = (match.group(3) or match.group(6) or "").lower()
         before = text[max(0, match.start() - 40):match.start()]
-        if _PRICE_CLAIM.search(before) or (not period and not _BUDGET_WORDS.search(before)):
+        budget_said = bool(_BUDGET_WORDS.search(before[-25:]))  # "our budget is $12,000": not a price claim
+        if (_PRICE_CLAIM.search(before) and not budget_said) or (not period and not _BUDGET_WORDS.search(before)):
             continue  # a price quoted or claimed ("an H100 costs $2"), not a budget: prices come from the catalog
         monthly = _number(amount, suffix) * _TO_MONTHLY.get(period or "month", 1.0)
         found["budget_usd_per_month"] = round(monthly, 2)
         if period in {"hour", "hr", "h", "day", "week", "year", "yr"}:
             notes.append(f"budget {match.group(0).strip()} read as ${monthly:,.0f} per month (730 hours)")
+        return
+    spend = _SPEND_AMOUNT.search(text)
+    if spend and not _OTHER_CURRENCY.search(text[spend.start():spend.end() + 8]):
+        period = _PERIODS.get(spend.group(3).lower(), spend.group(3).lower())
+        monthly = _number(spend.group(1), spend.group(2)) * _TO_MONTHLY[period]
+        found["budget_usd_per_month"] = round(monthly, 2)
+        notes.append(f"{spend.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
         return
     bare = _BARE_BUDGET.search(text)
     if bare and not _OTHER_CURRENCY.search(text[bare.start():bare.end() + 8]):
