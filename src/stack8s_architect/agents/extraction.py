@@ -64,6 +64,9 @@ _WORD_NUMBERS = {"one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "six": 
 _GPU_MEMORY = re.compile(r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*)?(?:vram|gpu memory|memory|hbm)\b"
                          r"|\b(?:vram|gpu memory)\s*(?:of\s*)?(?:at least\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b",
                          re.IGNORECASE)
+# "4 GPUs with 48 GB each", "GPUs of 80GB apiece": memory per GPU, said of GPUs in the same clause
+_PER_GPU_MEMORY = re.compile(r"\bgpus?\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?"
+                             r"(?:each|apiece|per (?:gpu|card|device)|a piece)\b", re.IGNORECASE)
 _CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
                       r"|\bcontext\s*(?:length|window)?\s*(?:of|:)?\s*" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
 _USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active)?\s*(?:users|sessions|"
@@ -99,7 +102,7 @@ _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                    r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*)\b", re.I)),
     ("speech", re.compile(r"\b(speech|transcri\w*|asr|whisper|audio|call recordings?|voice|diariz\w*)\b", re.I)),
     ("image_generation", re.compile(r"\b(stable diffusion|sdxl|image generation|text[- ]to[- ]image|flux|"
-                                    r"generate images)\b", re.I)),
+                                    r"generate images|diffusion models?|image generator)\b", re.I)),
     ("multimodal", re.compile(r"\b(vision[- ]language|multimodal|multi-modal|llava|vlm)\b", re.I)),
     ("vision", re.compile(r"\b(computer vision|object detection|detect(?:ion|or)?|image classification|segmentation|"
                           r"yolo\w*|images?|video|camera|ocr)\b", re.I)),
@@ -245,8 +248,11 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
         if value <= 1024:
             found["gpu_count"] = value
     memory = _GPU_MEMORY.search(text)
+    each = _PER_GPU_MEMORY.search(text)
     if memory:
         found["min_gpu_memory_gib"] = float((memory.group(1) or memory.group(2)).replace(",", ""))
+    elif each:
+        found["min_gpu_memory_gib"] = float(each.group(1).replace(",", ""))
 
 
 # "a vast dataset" and "a lambda function" name no cloud.
@@ -344,11 +350,15 @@ _MODEL_SIZE_BEFORE = re.compile(r"\b(?:model|weights?|checkpoint)\b(?:'s)?(?:\s+
                                 r"\s*(?:about|around|roughly|~)?\s*$")
 
 
+_EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
+
+
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     for match in _SIZE.finditer(text):
         after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
-        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or re.search(r"\bvram\b", before) \
+        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or _EACH.match(after) \
+                or re.search(r"\bvram\b", before) \
                 or _MODEL_SIZE_BEFORE.search(before) \
                 or _GPU_TOKEN.search(before[-14:]) or _GPU_TOKEN.match(after[:12].lstrip()):
             continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB": not data
