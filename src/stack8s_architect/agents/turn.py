@@ -17,6 +17,7 @@ from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents, detect
+from stack8s_architect.agents.relative import relative_change
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
@@ -86,8 +87,13 @@ class TurnEngine:
         if intents.compare:  # the GPUs named are what to compare, never a new constraint
             update = update.model_copy(update={"gpu_names": None, "gpu_count": None})
         update = self._named_model(message, update, state.spec)
+        relative = relative_change(message, state.spec)  # "halve the users": against what was said before
+        if relative.values:
+            update = update.model_copy(update=relative.values)
+        warnings += [note for note in relative.notes if "no earlier" in note]
         spec = _with_model_change(state.spec, state.spec.merged(update), update)
-        understood = [n for n in extraction.notes if n not in warnings] + _said(update)
+        understood = ([n for n in extraction.notes if n not in warnings] + _said(update)
+                      + [note for note in relative.notes if "no earlier" not in note])
         asked = list(state.asked)
 
         changes_plan = bool(set(update.stated()) & _PLAN_FIELDS) or intents.cheaper or intents.more_throughput

@@ -1,0 +1,93 @@
+"""Relative changes against the conversation so far: "halve the number of users", "twice the budget",
+"10 more users", "cut the budget by 20%", "double the context".
+
+A pure function of the message and the spec before it: it returns the new absolute values of the fields it
+changes, and what it read, in words. A change to a value the conversation has not stated yet is said back,
+not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from stack8s_architect.planning.spec import WorkloadSpec
+
+# What the message may change, as people name it → the spec field; integers are rounded (never below 1).
+_FIELDS: tuple[tuple[str, str], ...] = (
+    (r"(?:the\s+)?(?:number\s+of\s+)?(?:concurrent\s+|simultaneous\s+|active\s+)?users", "concurrent_users"),
+    (r"(?:the\s+)?(?:monthly\s+)?budget", "budget_usd_per_month"),
+    (r"(?:the\s+)?(?:number\s+of\s+)?gpus", "gpu_count"),
+    (r"(?:the\s+)?context(?:\s+length|\s+window)?", "context_length"),
+    (r"(?:the\s+)?(?:request\s+rate|requests(?:\s+per\s+second)?|rps|traffic)", "requests_per_second"),
+)
+_INTEGER = {"concurrent_users", "gpu_count", "context_length"}
+_FACTOR_WORDS = {"halve": 0.5, "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "quadruple": 4.0}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "twenty": 20, "fifty": 50,
+                 "a hundred": 100, "hundred": 100}
+_COUNT = r"(\d{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+
+@dataclass
+class RelativeChange:
+    values: dict[str, float | int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
+    """(pattern, field, kind): kind is factor (group 1 a word), more/fewer (group 1 a count), percent up/down."""
+    found = []
+    for noun, name in _FIELDS:
+        found += [
+            (re.compile(rf"\b(halve|double|triple|quadruple)\s+{noun}\b", re.I), name, "factor"),
+            (re.compile(rf"\b(half|twice|double)\s+(?:as\s+(?:many|much)\s+)?{noun}\b", re.I), name, "factor"),
+            (re.compile(rf"\b{noun}\s+(?:cut\s+)?in\s+(half)\b", re.I), name, "factor"),
+            (re.compile(rf"\bcut\s+{noun}\s+in\s+(half)\b", re.I), name, "factor"),
+            (re.compile(rf"\b(\d+(?:\.\d+)?)\s*(?:x|times)\s+{noun}\b", re.I), name, "times"),
+            (re.compile(rf"\b{_COUNT}\s+more\s+{noun}\b", re.I), name, "more"),
+            (re.compile(rf"\b{_COUNT}\s+(?:fewer|less)\s+{noun}\b", re.I), name, "fewer"),
+            (re.compile(rf"\b(?:increase|raise|grow|bump|up)\s+{noun}\s+by\s+(\d{{1,3}})\s*%", re.I), name, "up"),
+            (re.compile(rf"\b(?:reduce|cut|lower|decrease|drop|trim)\s+{noun}\s+by\s+(\d{{1,3}})\s*%", re.I), name,
+             "down"),
+        ]
+    return found
+
+
+_PATTERNS = _patterns()
+
+
+def relative_change(message: str, before: WorkloadSpec) -> RelativeChange:
+    """The fields `message` changes relative to `before`, as new absolute values."""
+    change = RelativeChange()
+    text = " ".join(message.split())
+    for pattern, name, kind in _PATTERNS:
+        if name in change.values:
+            continue
+        match = pattern.search(text)
+        if match is None:
+            continue
+        old = getattr(before, name)
+        if old is None:
+            change.notes.append(f"'{match.group(0)}': no earlier {name.replace('_', ' ')} to change — say the number")
+            continue
+        new = _apply(kind, match.group(1).lower(), old)
+        if name in _INTEGER:
+            new = max(1, int(new + 0.5))
+        elif new <= 0:
+            continue
+        change.values[name] = round(new, 4) if isinstance(new, float) else new
+        change.notes.append(f"'{match.group(0)}' read as {name.replace('_', ' ')} {old:g} → {new:g}")
+    return change
+
+
+def _apply(kind: str, said: str, old: float) -> float:
+    if kind == "factor":
+        return old * _FACTOR_WORDS[said]
+    if kind == "times":
+        return old * float(said)
+    count = float(_NUMBER_WORDS.get(said, said))
+    if kind == "more":
+        return old + count
+    if kind == "fewer":
+        return old - count
+    return old * (1 + count / 100) if kind == "up" else old * (1 - count / 100)
