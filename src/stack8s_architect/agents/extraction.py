@@ -226,20 +226,42 @@ def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
         notes.append(f"{bare.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
 
 
-def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
-    names: list[str] = []
-    keys: list[tuple[str, ...]] = []
+def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """(start, end, name as said, accelerator keys) of every GPU named, in order."""
+    found = []
     for match in _GPU_TOKEN.finditer(text):
         token = match.group(1)
         resolved = resolve_user_accelerator(token)
         if not resolved and token[-1] in "sS":  # "H100s": the plural swallowed by the model-suffix letter
             token = token[:-1]
             resolved = resolve_user_accelerator(token)
-        if resolved and resolved not in keys:  # "nvidia h100 … H100" is one GPU
-            keys.append(resolved)
-            names.append(re.sub(r"^(?:NVIDIA|AMD) ", "", token.upper()))
-    if names:
-        found["gpu_names"] = names
+        if resolved:
+            found.append((match.start(), match.end(), re.sub(r"^(?:NVIDIA|AMD) ", "", token.upper()), resolved))
+    return found
+
+
+def gpu_polarity(text: str) -> tuple[list[str], list[str]]:
+    """(GPUs wanted, GPUs ruled out) as named — "no T4s", "anything but H100", "A100 instead of V100"; the
+    same GPU named twice ("nvidia h100 … H100") counts once, and ruled out anywhere wins."""
+    mentions = gpu_mentions(text)
+    spans = [(start, end) for start, end, _, _ in mentions]
+    out_keys = {keys for start, end, _, keys in mentions
+                if negated(text, start, tuple(s for s in spans if s != (start, end))) or negated_after(text, end)}
+    wanted, ruled_out, seen = [], [], set()
+    for _, _, name, keys in mentions:
+        if keys in seen:
+            continue
+        seen.add(keys)
+        (ruled_out if keys in out_keys else wanted).append(name)
+    return wanted, ruled_out
+
+
+def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
+    wanted, ruled_out = gpu_polarity(text)
+    if wanted:
+        found["gpu_names"] = wanted
+    if ruled_out:
+        found["exclude_gpus"] = ruled_out
     # A count sits right before "GPU(s)" or a GPU name: "8x H100", "two A100s", "2 GPUs" — not "2x faster".
     count = re.search(_COUNT_WORD + r"\s*(?:x\s*)?(?:(?:nvidia|amd)\s+)?(?:gpus?\b|" + _GPU_NAME + r")", text, re.I)
     if count:

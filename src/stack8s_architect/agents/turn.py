@@ -274,7 +274,7 @@ def _comparable(plan: DeploymentPlan) -> dict[str, object]:
 _PLAN_FIELDS = {"spot", "providers", "regions", "geography", "budget_usd_per_month", "precision", "concurrent_users",
                 "requests_per_second", "latency_target_ms", "context_length", "params_billions", "model_query",
                 "dataset_size_gb", "fine_tuning_method", "license", "compliance", "components", "min_gpu_memory_gib",
-                "use_local_cluster", "task", "exclude_providers"}
+                "use_local_cluster", "task", "exclude_providers", "exclude_gpus"}
 
 
 def _said(update: WorkloadSpec) -> list[str]:

@@ -17,6 +17,7 @@ from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
 from stack8s_architect.planning.sizing_step import SizingOutcome
+from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
 from stack8s_architect.sizing.serving import ServingLayout
@@ -79,6 +80,10 @@ def ranked_candidates(
             assumptions.append("no catalog offer has enough of a fitting GPU on one instance within these filters")
     else:
         candidates += _offers_for_constraints(catalog, spec, assumptions)
+    ruled_out = excluded_accelerators(spec.exclude_gpus)
+    if ruled_out and any(c.offer.accelerator in ruled_out for c in candidates):
+        candidates = [c for c in candidates if c.offer.accelerator not in ruled_out]
+        assumptions.append(f"GPUs ruled out: {', '.join(spec.exclude_gpus or [])}")
     if spec.task in _TRAINING and any(c.offer.accelerator in INFERENCE_ONLY for c in candidates):
         candidates = [c for c in candidates if c.offer.accelerator not in INFERENCE_ONLY]
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "

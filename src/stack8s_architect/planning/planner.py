@@ -27,6 +27,7 @@ from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
+from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -142,7 +143,8 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += local.assumptions
     candidates, compute_notes = ranked_candidates(ctx.compute, spec, outcome)
     assumptions += compute_notes
-    candidates = local.candidates + candidates
+    ruled_out = excluded_accelerators(spec.exclude_gpus)  # "no T4s" holds for the local cluster's GPUs too
+    candidates = [c for c in local.candidates if c.offer.accelerator not in ruled_out] + candidates
     top = candidates[0] if candidates else None
     if top is not None and top.fit is not None and outcome.sizing is not None:
         # time and throughput depend on the GPU: the plan quotes them for the chosen one; a training job

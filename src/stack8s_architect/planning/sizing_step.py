@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
-from stack8s_architect.planning.sizing_tool import SizeToolRequest, run_size
+from stack8s_architect.planning.sizing_tool import COMMON_GPUS, SizeToolRequest, excluded_accelerators, run_size
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
@@ -50,7 +50,7 @@ def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> Siz
         assumptions.append(f"{spec.dataset_size_gb:g} GB of text ≈ {tokens / 1e9:,.2f}B tokens at {BYTES_PER_TOKEN:g} "
                            "bytes per token, one epoch")
     one_gpu = spec.gpu_names[0] if spec.gpu_names and len(spec.gpu_names) == 1 else None
-    gpus: dict[str, object] = {"gpus": list(spec.gpu_names or []), "gpu": one_gpu,
+    gpus: dict[str, object] = {"gpus": list(spec.gpu_names or []) or _common_gpus_but(spec.exclude_gpus), "gpu": one_gpu,
                                "gpu_count": spec.gpu_count if one_gpu else None, **names}
     return SizeToolRequest(
         model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
@@ -77,6 +77,13 @@ def _user_speed(spec: WorkloadSpec, assumptions: list[str]) -> float | None:
         assumptions.append(f"latency {latency:g} ms read as the time of a typical {OUTPUT_TOKENS}-token answer: "
                            f"{speed:g} tokens/s per user")
     return speed
+
+
+def _common_gpus_but(excluded: list[str] | None) -> list[str]:
+    """The accelerators compared by default, less those the user ruled out ([] means the tool's defaults)."""
+    if not excluded:
+        return []
+    return [key for key in COMMON_GPUS if key not in excluded_accelerators(excluded)]
 
 
 def fit_on(spec: WorkloadSpec, device: GpuSpec, model: ModelFacts | None = None) -> GpuFit | None:

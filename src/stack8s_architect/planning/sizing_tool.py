@@ -153,6 +153,18 @@ def _architecture(request: SizeToolRequest):  # noqa: ANN202
     )
 
 
+def excluded_accelerators(names: list[str] | None) -> frozenset[str]:
+    """Accelerator keys of the GPUs a user ruled out ("no T4", "anything but H100": the whole family); a name
+    the table does not know rules out nothing."""
+    keys: set[str] = set()
+    for name in names or ():
+        try:
+            keys.update(resolve_accelerators([name]))
+        except InvalidRequestError:
+            continue
+    return frozenset(keys)
+
+
 def _specs(names: list[str]) -> tuple:
     return tuple(ACCELERATOR_SPECS[key].to_gpu_spec() for key in resolve_accelerators(names))
 

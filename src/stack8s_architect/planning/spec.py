@@ -16,7 +16,9 @@ Domain = Literal["llm", "vision", "medical_imaging", "speech", "image_generation
 FineTuningMethod = Literal["full", "lora", "qlora"]
 
 # Fields whose values add up across turns instead of replacing each other.
-_ACCUMULATING = ("components", "compliance", "exclude_providers")
+_ACCUMULATING = ("components", "compliance", "exclude_providers", "exclude_gpus")
+# (wanted, ruled out): naming one in a later turn lifts it from the other
+_OPPOSITES = (("providers", "exclude_providers"), ("gpu_names", "exclude_gpus"))
 
 
 class WorkloadSpec(BaseModel):
@@ -48,10 +50,11 @@ class WorkloadSpec(BaseModel):
     use_local_cluster: bool | None = None
     # Additions beyond DESIGN.md's names (after them, optional):
     exclude_providers: list[str] | None = Field(default=None, description="clouds ruled out: 'anything but Azure'")
+    exclude_gpus: list[str] | None = Field(default=None, description="GPUs ruled out as named: 'no T4s'")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
-        """This spec with `update`'s stated fields applied: later wins, components and compliance add up; a
-        provider wanted now is no longer ruled out, and one ruled out now is no longer wanted."""
+        """This spec with `update`'s stated fields applied: later wins, components, compliance and exclusions add
+        up; a provider or GPU wanted now is no longer ruled out, and one ruled out now is no longer wanted."""
         values = self.model_dump()
         for name in update.model_fields_set:
             new = getattr(update, name)
@@ -60,9 +63,11 @@ class WorkloadSpec(BaseModel):
             if name in _ACCUMULATING and values.get(name):
                 new = list(dict.fromkeys([*values[name], *new]))
             values[name] = new
-        wanted, ruled_out = set(update.providers or ()), set(update.exclude_providers or ())
-        values["exclude_providers"] = [p for p in values.get("exclude_providers") or [] if p not in wanted] or None
-        values["providers"] = [p for p in values.get("providers") or [] if p not in ruled_out] or None
+        for want, out in _OPPOSITES:
+            wanted = {v.lower() for v in getattr(update, want) or ()}
+            ruled_out = {v.lower() for v in getattr(update, out) or ()}
+            values[out] = [v for v in values.get(out) or [] if v.lower() not in wanted] or None
+            values[want] = [v for v in values.get(want) or [] if v.lower() not in ruled_out] or None
         return WorkloadSpec.model_validate(values)
 
     def stated(self) -> dict[str, object]:
