@@ -25,7 +25,10 @@ LARGE_DATASET_GB = 1000.0
 _PROCEED = re.compile(
     r"\b(you decide|you choose|you pick|up to you|your call|whatever(?: is)?(?: the)? (?:cheapest|best|works)|"
     r"cheapest|just (?:pick|plan|go|choose)|go ahead|proceed|(?:use )?defaults?|don'?t know|not sure|no idea|"
-    r"doesn'?t matter|any is fine|anything is fine|no preference|skip)\b", re.I)
+    r"doesn'?t matter|any is fine|anything is fine|no preference|skip|"
+    # asking for the answer's numbers is asking for the plan: "what's the time and the price?"
+    r"what(?:'s| is| are| would be) the (?:time|price|cost|costs|duration)|how (?:much|long) (?:would|will|does|do) "
+    r"(?:it|this|that) (?:cost|take)|how much (?:would|will) (?:it|this|that) cost)\b", re.I)
 _LANGUAGE = {"llm", "multimodal", None}
 
 

@@ -18,6 +18,7 @@ from stack8s_architect.catalog.charts.roles import ROLE_RULES
 from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
+from stack8s_architect.planning.sizing_step import BYTES_PER_TOKEN
 from stack8s_architect.planning.spec import WorkloadSpec
 
 
@@ -375,7 +376,24 @@ _MODEL_SIZE_BEFORE = re.compile(r"\b(?:model|weights?|checkpoint)\b(?:'s)?(?:\s+
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
 
+# "on 2T tokens", "500B tokens of text": a training corpus in tokens, read as text at BYTES_PER_TOKEN — not a
+# context ("8k tokens of context") nor a rate ("tokens per second"); at least a million tokens.
+_TRAINING_TOKENS = re.compile(r"\b" + _NUMBER + r"\s*(k|m|b|t|thousand|million|billion|trillion)?\s*tokens\b"
+                              r"(?!\s*(?:of\s+)?(?:context|ctx|per|/|a\s+second|each))", re.IGNORECASE)
+_TOKEN_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12,
+                "trillion": 1e12}
+_MIN_TRAINING_TOKENS = 1e6
+
+
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
+    tokens = _TRAINING_TOKENS.search(text)
+    if tokens:
+        count = float(tokens.group(1).replace(",", "")) * _TOKEN_SCALE.get((tokens.group(2) or "").lower(), 1.0)
+        if count >= _MIN_TRAINING_TOKENS:
+            found["dataset_size_gb"] = round(count * BYTES_PER_TOKEN / 1e9, 3)
+            notes.append(f"{tokens.group(0)} read as {found['dataset_size_gb']:,.6g} GB of text "
+                         f"({BYTES_PER_TOKEN:g} bytes per token)")
+            return
     for match in _SIZE.finditer(text):
         after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
