@@ -222,6 +222,8 @@ def _check(expect: dict[str, Any], reply: dict[str, Any], replies: list[dict[str
                 _check(value, reply, replies, offers)
         elif key == "content_mentions_any":
             assert any(word.lower() in reply["content"].lower() for word in value), reply["content"]
+        elif key == "warnings_mention_any":
+            assert any(w.lower() in warning.lower() for warning in reply["warnings"] for w in value), reply["warnings"]
         elif key == "content_mentions_all":
             assert all(word.lower() in reply["content"].lower() for word in value), reply["content"]
         elif key == "plan_version_at_least":

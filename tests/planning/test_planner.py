@@ -97,10 +97,18 @@ def test_defaults_are_stated(context: PlannerContext) -> None:
 
 
 def test_nothing_fits_is_a_plan_that_says_so(context: PlannerContext) -> None:
-    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, providers=["azure"],
-                                            gpu_names=["T4"])).plan
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=20_000, providers=["azure"])).plan
     assert plan.compute == [] and "no catalog offer fits" in plan.summary
     assert plan.cost.compute_monthly_usd == 0
+
+
+def test_gpus_asked_for_that_no_offer_has_give_the_nearest_that_fit(context: PlannerContext) -> None:
+    # the fixture catalog has no T4 on Azure: the plan says so and lists the GPUs there that hold an 8B model
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, providers=["azure"],
+                                            gpu_names=["T4"])).plan
+    assert plan.compute and all(row.accelerator != "T4" and row.provider == "azure" for row in plan.compute)
+    assert any(a.startswith("no catalog offer has T4 within these filters; the nearest options") for a in
+               plan.assumptions)
 
 
 def test_variants_change_one_thing_each(context: PlannerContext) -> None:
@@ -117,8 +125,8 @@ def test_variants_change_one_thing_each(context: PlannerContext) -> None:
 
 
 def test_nothing_to_run_is_not_within_budget(context: PlannerContext) -> None:
-    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, providers=["azure"],
-                                            gpu_names=["T4"], budget_usd_per_month=1000)).plan
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=20_000, providers=["azure"],
+                                            budget_usd_per_month=1000)).plan
     assert plan.compute == [] and plan.cost.within_budget is None
 
 

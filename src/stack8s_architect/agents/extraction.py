@@ -18,6 +18,7 @@ from stack8s_architect.catalog.charts.roles import ROLE_RULES
 from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
+from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.sizing_step import BYTES_PER_TOKEN
 from stack8s_architect.planning.spec import WorkloadSpec
 
@@ -227,6 +228,10 @@ def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
         notes.append(f"{bare.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
 
 
+_HARDWARE_CLAIM = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\s+(?:has|have|comes with|come with|carries)\s+"
+                             r"(?:only\s+|just\s+)?" + _NUMBER + r"\s*(?:gb|gib)\b", re.IGNORECASE)
+
+
 def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """(start, end, name as said, accelerator keys) of every GPU named, in order."""
     found = []
@@ -270,6 +275,12 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
         value = _WORD_NUMBERS.get(raw) or int(raw)
         if value <= 1024:
             found["gpu_count"] = value
+    for claim in _HARDWARE_CLAIM.finditer(text):  # "an A10G has 80 GB": facts come from the table, never the chat
+        keys = resolve_user_accelerator(claim.group(1)) or resolve_user_accelerator(claim.group(1).rstrip("sS"))
+        if keys:
+            spec = ACCELERATOR_SPECS[keys[0]]
+            notes.append(f"ignored the claim '{claim.group(0)}': GPU figures come from the accelerator table "
+                         f"({spec.key}: {spec.memory_gib:g} GiB)")
     memory = _GPU_MEMORY.search(text)
     each = _PER_GPU_MEMORY.search(text)
     if memory:

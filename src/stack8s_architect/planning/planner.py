@@ -145,6 +145,9 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += compute_notes
     ruled_out = excluded_accelerators(spec.exclude_gpus)  # "no T4s" holds for the local cluster's GPUs too
     candidates = [c for c in local.candidates if c.offer.accelerator not in ruled_out] + candidates
+    if not candidates and outcome.sizing is not None and (spec.gpu_count or spec.gpu_names):
+        spec, outcome, candidates, said = _nearest_that_fits(ctx, spec, outcome, facts)
+        assumptions += said
     top = candidates[0] if candidates else None
     if top is not None and top.fit is not None and outcome.sizing is not None:
         # time and throughput depend on the GPU: the plan quotes them for the chosen one; a training job
@@ -189,6 +192,28 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         manifests=[],
     )
     return PlanOutcome(plan, spec, top, candidates, proposals, [*warnings, *local.warnings])
+
+
+def _nearest_that_fits(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, facts: ModelFacts | None,
+                       ) -> tuple[WorkloadSpec, SizingOutcome, list[Candidate], list[str]]:
+    """The GPUs asked for cannot hold the workload: the same GPU at the count that fits, else the GPUs that do —
+    and why the request did not fit, in the sizing's numbers. Nothing found: the request as it was."""
+    asked = f"{spec.gpu_count or ''} × {'/'.join(spec.gpu_names or ['GPU'])}".strip(" ×")
+    unfit = [fit for fit in outcome.fits if not fit.fits]
+    if outcome.fits and len(unfit) == len(outcome.fits):
+        problem = f"{asked} as asked cannot hold this workload: {unfit[0].reason}"
+    else:
+        problem = f"no catalog offer has {asked} within these filters"
+    for relaxed in (spec.model_copy(update={"gpu_count": None}),
+                    spec.model_copy(update={"gpu_count": None, "gpu_names": None})):
+        if relaxed == spec:
+            continue
+        tried = size_for(relaxed, facts)
+        found, _ = ranked_candidates(ctx.compute, relaxed, tried)
+        if found:
+            changed = "the count" if relaxed.gpu_names else "the GPU type and count"
+            return relaxed, tried, found, [f"{problem}; the nearest options that do are listed ({changed} changed)"]
+    return spec, outcome, [], [problem]
 
 
 # --- variants: what a change would cost ---------------------------------------------------------------
