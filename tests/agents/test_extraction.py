@@ -126,3 +126,9 @@ def test_cloud_region_ids_are_read() -> None:
     assert extract("deploy to europe-west4 on GCP").spec.regions == ["europe-west4"]
     assert extract("Azure westeurope or eastus2 please").spec.regions == ["westeurope", "eastus2"]
     assert extract("somewhere on the US east coast").spec.regions is None
+
+
+@pytest.mark.parametrize(("text", "users"), [("serve it for maybe 30 ppl", 30), ("200 employees will chat with it", 200),
+                                             ("5 people on the team use it", 5)])
+def test_people_in_plain_words_are_users(text: str, users: int) -> None:
+    assert extract(text).spec.concurrent_users == users

@@ -71,7 +71,7 @@ _PER_GPU_MEMORY = re.compile(r"\bgpus?\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|g
                              r"(?:each|apiece|per (?:gpu|card|device)|a piece)\b", re.IGNORECASE)
 _CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
                       r"|\bcontext\s*(?:length|window)?\s*(?:of|:)?\s*" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
-_USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active)?\s*(?:users|sessions|"
+_USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active)?\s*(?:users|people|ppl|persons|employees|customers|sessions|"
                     r"chats|conversations)\b", re.IGNORECASE)
 _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:requests?\s*(?:/|per)\s*(?:second|sec|s)\b|rps\b|qps\b)"
                   r"|\b" + _NUMBER + r"\s*(k)?\s*requests?\s*(?:/|per|a)\s*(minute|min|hour|day)\b", re.IGNORECASE)
