@@ -27,7 +27,7 @@ from stack8s_architect.planning.spec import WorkloadSpec
 
 from .fake_openai import Script, fake_openai
 
-MESSAGE = "We want a support bot on Qwen2.5 7B for about 40 at once, on GCP; spend at most $2k a month"
+MESSAGE = "We want a support bot on Qwen2.5 7B with about 40 going at one time, on GCP; spend at most $2k a month"
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
@@ -58,7 +58,7 @@ def test_bad_engine_settings_name_the_variable(monkeypatch: pytest.MonkeyPatch, 
 @pytest.mark.parametrize("engine", ["openai-compatible:fake-model", "openai:fake-model"])
 def test_the_fake_server_answers_and_the_findings_merge_under_the_rules(
         monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
-    # the LLM reads the scale the rules miss ("about 40 at once"), and a budget that conflicts with theirs
+    # the LLM reads the scale the rules miss ("about 40 going at one time"), and a budget that conflicts with theirs
     script = Script(reply={"task": "inference", "domain": "llm", "concurrent_users": 40, "budget_usd_per_month": 2,
                            "providers": ["gcp"]})
     with fake_openai(script) as url:

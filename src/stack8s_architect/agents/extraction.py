@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from stack8s_architect.agents.normalize import normalize
 from stack8s_architect.agents.polarity import negated, negated_after
 from stack8s_architect.catalog.charts.roles import ROLE_RULES
-from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
+from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place, is_country_name
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
@@ -27,6 +28,7 @@ from stack8s_architect.planning.spec import WorkloadSpec
 class Extraction:
     spec: WorkloadSpec
     notes: list[str] = field(default_factory=list)
+    out_of_range: dict[str, float] = field(default_factory=dict)  # said, but beyond anything that can be sized
 
     @property
     def warnings(self) -> list[str]:
@@ -38,41 +40,53 @@ _WARNING_PREFIXES = ("ignored ", "amounts in other currencies")
 
 
 # Bounded, and never starting inside a longer number: linear-time matching, no overflowing values.
-_NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?![\d,])"
-_MONEY = re.compile(
-    r"(?:\$|usd\s*|us\$)\s*" + _NUMBER + r"\s*(k|m)?\b(?:\s*(?:usd|dollars))?"
-    r"(?:\s*(?:/|per|a|an|each)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?"
-    r"|" + _NUMBER + r"\s*(k|m)?\s*(?:usd|dollars)\b(?:\s*(?:/|per|a|an|each)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?",
-    re.IGNORECASE,
-)
-_PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|billed|is|are)\b[^$]{0,12}$", re.I)
-_OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:eur|euros?|gbp|pounds?)\b", re.I)
-_BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|cap|limit)\b", re.I)
-_BARE_BUDGET = re.compile(r"\bbudget\s*(?:of|is|:)?\s*" + _NUMBER + r"\s*(k|m)?\b"
-                          r"(?:\s*(?:/|per|a|an)\s*(month|mo|hour|hr|h|day|year|yr|week)\b)?", re.IGNORECASE)
-# "We can spend 12k a month", "our cap is 5k/mo": an amount with a k/m suffix, a spending word before it and a
-# period after it is a budget even without a currency sign (US dollars assumed, and said).
-_SPEND_AMOUNT = re.compile(
-    r"\b(?:spend|spending|afford|budget|cap|capped|limit|up to|under|below|max(?:imum)?|at most|no more than|around|"
-    r"about)\b[^.;\d$€£]{0,20}?" + _NUMBER + r"\s*(k|m)\b\s*(?:usd|dollars|bucks)?\s*(?:/|per|a|an|each)?\s*"
-    r"(month|mo|monthly|year|yr|yearly|annually|week|weekly|day|daily|hour|hr)\b", re.IGNORECASE)
-_PERIODS = {"monthly": "month", "yearly": "year", "annually": "year", "weekly": "week", "daily": "day"}
-_TO_MONTHLY = {"month": 1.0, "mo": 1.0, "hour": 730.0, "hr": 730.0, "h": 730.0, "day": 730.0 / 24,
-              "week": 730.0 / (24 * 7), "year": 1 / 12, "yr": 1 / 12}
+_NUMBER = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?!\d|,\d)"
+_PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|charging|billed|is|are|quoted|quote|pay(?:ing)?|paid|"
+                          r"go(?:es)? for|rents? for|runs?|at)\b[^$]{0,12}$", re.I)
+_OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:k\s*)?(?:[€£¥]|eur\b|euros?\b|gbp\b|pounds?\b)", re.I)
+_BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|spending|cap|capped|"
+                           r"limit|funding|funds|approval|approved|allocated|afford|said|within|less than|keep it|"
+                           r"(?:can|could|willing to|happy to|able to) pay)\b",
+                           re.I)
+_TO_MONTHLY = {"month": 1.0, "hour": 730.0, "day": 730.0 / 24, "week": 730.0 / (24 * 7), "year": 1 / 12}
 _SIZE = re.compile(r"\b" + _NUMBER + r"\s*(pb|tb|gb|mb|tib|gib)\b", re.IGNORECASE)
 _TO_GB = {"pb": 1e6, "tb": 1e3, "gb": 1.0, "mb": 1e-3, "tib": 1024 * 1.073741824, "gib": 1.073741824}
-_COUNT_WORD = r"(?<![\d.,])(\d{1,4}|one|two|three|four|six|eight|sixteen|single)"
-_WORD_NUMBERS = {"one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "sixteen": 16}
+_COUNT_WORD = r"(?<![\d.,\w])(\d{1,6}|one|two|a pair of|a couple of|couple of|pair of|a single|single)"
+_WORD_NUMBERS = {"one": 1, "single": 1, "a single": 1, "two": 2, "a pair of": 2, "pair of": 2, "a couple of": 2,
+                 "couple of": 2}
 _GPU_MEMORY = re.compile(r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*)?(?:vram|gpu memory|memory|hbm)\b"
                          r"|\b(?:vram|gpu memory)\s*(?:of\s*)?(?:at least\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b",
                          re.IGNORECASE)
 # "4 GPUs with 48 GB each", "GPUs of 80GB apiece": memory per GPU, said of GPUs in the same clause
-_PER_GPU_MEMORY = re.compile(r"\bgpus?\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?"
+_PER_GPU_MEMORY = re.compile(r"\b(?:gpus?|cards?)\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?"
                              r"(?:each|apiece|per (?:gpu|card|device)|a piece)\b", re.IGNORECASE)
+_PER_CARD_MEMORY = re.compile(
+    r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?(?:per|each|a|/)\s*(?:card|gpu|device|accelerator)\b"
+    r"|\b(?:gpus?|cards?)\s+with\s+(?:at least\s+|min(?:imum)?\s+|>=?\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b"
+    r"|\b(?:only\s+)?" + _NUMBER + r"\s*(?:gb|gib)\s+(?:cards|gpus)\b"
+    r"|\bany gpu with\s+" + _NUMBER + r"\s*(?:gb|gib)", re.IGNORECASE)
 _CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
                       r"|\bcontext\s*(?:length|window)?\s*(?:of|:)?\s*" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
-_USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active)?\s*(?:users|people|ppl|persons|employees|customers|sessions|"
-                    r"chats|conversations)\b", re.IGNORECASE)
+_PEOPLE = (r"(?:users|people|ppl|persons|folks|employees|staff|colleagues|coworkers|co-workers|customers|clients|"
+           r"members|agents|analysts|lawyers|attorneys|paralegals|doctors|physicians|clinicians|nurses|radiologists|"
+           r"sonographers|pathologists|engineers|developers|devs|programmers|coders|students|researchers|"
+           r"designers|writers|editors|readers|reps|representatives|callers|operators|testers|teachers|seats|"
+           r"traders|accountants|recruiters|marketers|salespeople|advisors|adjusters|underwriters|support agents|"
+           r"sessions|chats|conversations)")
+_USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active|internal|external)?\s*"
+                    r"(?:[a-z]+\s+){0,2}?" + _PEOPLE + r"\b(?!\s+in the (?:crm|database))", re.IGNORECASE)
+# "100 chatting at the same time", "300 concurrent at peak", "peak concurrency is around 2,000": said of load, these
+# win over head counts ("10,000 customers in the CRM, maybe 100 at once"); totals are not load ("8k daily users").
+_USERS_AT_ONCE = re.compile(
+    r"\b" + _NUMBER + r"\s*(k)?\s+(?:[a-z]+\s+){0,5}?(?:at once|at the same time|simultaneously|concurrently|"
+    r"concurrent(?! requests)|in parallel|at a time|at peak)\b"
+    r"|\b(?:peak )?concurren(?:cy|t users)\s+(?:is\s+|of\s+)?(?:around\s+|about\s+|~\s*)?" + _NUMBER + r"\s*(k)?\b"
+    r"|\busers:\s*~?\s*" + _NUMBER + r"\s*(k)?\b"
+    r"|\b(?:team|group|company|startup|firm|staff|department) of\s+(?:about\s+|around\s+|~\s*)?" + _NUMBER + r"\b"
+    r"|\b" + _NUMBER + r"[- ](?:person|people|man|strong)\s+(?:\w+\s+)?(?:team|company|startup|firm|shop|office)\b"
+    r"|\ball\s+" + _NUMBER + r"\s+of\s+(?:us|them)\b",
+    re.IGNORECASE)
+_NOT_LOAD = re.compile(r"\s*(?:daily|monthly|weekly|registered|total|signed[- ]up|unique|active monthly)\b", re.I)
 _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:requests?\s*(?:/|per)\s*(?:second|sec|s)\b|rps\b|qps\b)"
                   r"|\b" + _NUMBER + r"\s*(k)?\s*requests?\s*(?:/|per|a)\s*(minute|min|hour|day)\b", re.IGNORECASE)
 _LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|latency(?: of)?)|<)\s*(?:of\s*)?" + _NUMBER +
@@ -120,13 +134,33 @@ _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fp16", re.compile(r"\b(fp16|half precision)\b", re.I)),
     ("bf16", re.compile(r"\b(bf16|bfloat16)\b", re.I)),
 )
-_METHOD = (("qlora", re.compile(r"\bqlora\b", re.I)), ("lora", re.compile(r"\blora\b", re.I)),
-           ("full", re.compile(r"\bfull (?:fine[- ]?tun\w*|parameter)\b", re.I)))
+_METHOD = (("qlora", re.compile(r"\bq-?lora\b", re.I)), ("lora", re.compile(r"(?<!q)(?<!q-)\blora\b", re.I)),
+           ("full", re.compile(r"\bfull(?:[- ]parameter)? (?:fine[- ]?tun\w*|finetun\w*|parameters?|training|"
+                               r"weights?)\b|\b(?:every|all(?: the)?) (?:weights?|parameters?)\b", re.I)))
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
                         r"knowledge base)\b", re.I)
-_SPOT = re.compile(r"\b(spot|preemptible|pre-emptible|interruptible)\b", re.I)
-_NO_SPOT = re.compile(r"\b(?:no|not|don'?t|do not|without|avoid|never)\b(?:\s+\w+){0,2}\s+spot\b|"
-                      r"\bon-demand only\b", re.I)
+_SPOT = re.compile(r"\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
+_ON_DEMAND = re.compile(r"\b(on[- ]demand|reserved instances?|non-?spot|uninterrupt\w*)\b", re.I)
+
+
+def _ruled_out(text: str, match: re.Match[str]) -> bool:
+    return negated(text, match.start()) or negated_after(text, match.end())
+
+
+def first_wanted(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], *, last: bool = False) -> str | None:
+    """The value of the first (or last) mention, in text order, that is not ruled out ("int8, not 4-bit" → int8;
+    "a full fine-tune is too expensive, so QLoRA" → the last: qlora)."""
+    mentions = sorted((match.start(), value) for value, pattern in rules for match in pattern.finditer(text)
+                      if not _ruled_out(text, match))
+    return mentions[-1 if last else 0][1] if mentions else None
+
+
+def spot_wanted(text: str) -> bool | None:
+    """True for spot wanted, False for spot ruled out or on-demand asked for, None when unsaid; ruled out wins."""
+    said = [not _ruled_out(text, match) for match in _SPOT.finditer(text)]
+    if (said and not all(said)) or any(not _ruled_out(text, match) for match in _ON_DEMAND.finditer(text)):
+        return False
+    return True if said else None
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
                     r"own data ?cent(?:er|re))\b", re.I)
 _NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instead of|avoid|rather than|without|no|never)"
@@ -141,7 +175,7 @@ _LICENSE = ((re.compile(r"\bcommercial(?:ly)?\b(?: use)?", re.I), "commercial-us
             (re.compile(r"\bopen[- ]?(?:source|weights?)\b", re.I), "open-weights"))
 _GEOGRAPHY_WORDS = ("europe", "eu", "eea", "us", "usa", "north america", "asia", "apac", "uk", "india", "japan",
                     "south america", "latam", "middle east", "africa", "oceania", "australia", "canada")
-_GPU_BASE = (r"(?:[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
+_GPU_BASE = (r"(?:[345]0[6-9]0(?: ?ti)?(?=\s*(?:s\b|gpus?|cards?|has|have|with|,|\.|$))|[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
              r"gb\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
 _GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
 _GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
@@ -165,67 +199,117 @@ def _number(text: str, suffix: str | None = None) -> float:
 
 def extract(message: str) -> Extraction:
     """Everything the message states about the workload, as a partial WorkloadSpec with notes."""
-    text = " ".join(message.split())
+    text = normalize(message)
     found: dict[str, object] = {}
     notes: list[str] = []
+    for claim in _HARDWARE_CLAIM.finditer(text):  # "an A10G has 80 GB": facts come from the table, never the chat
+        name = "RTX " + claim.group(1) if claim.group(1)[:1].isdigit() else claim.group(1)
+        keys = resolve_user_accelerator(name) or resolve_user_accelerator(name.rstrip("sS"))
+        if keys:
+            spec = ACCELERATOR_SPECS[keys[0]]
+            notes.append(f"ignored the claim '{claim.group(0)}': GPU figures come from the accelerator table "
+                         f"({spec.key}: {spec.memory_gib:g} GiB)")
+    # the claimed figure is blanked: no stage reads it as a requirement, a dataset or a budget
+    text = _HARDWARE_CLAIM.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options):
         extractor(text, found, notes)
-    valid = {}
+    valid, out_of_range = {}, {}
     for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
         try:
             WorkloadSpec(**{name: value})
         except ValidationError:
             notes.append(f"ignored {name.replace('_', ' ')} = {value}: it must be a positive value")
             continue
+        if name in LIMITS and isinstance(value, (int, float)) and value > LIMITS[name]:
+            out_of_range[name] = value  # "200,000k users", "a 999,999,999B model": asked about, never sized
+            notes.append(f"ignored {name.replace('_', ' ')} = {value:,g}: beyond what can be sized "
+                         f"(at most {LIMITS[name]:,g})")
+            continue
         valid[name] = value
-    return Extraction(WorkloadSpec(**valid), notes)
+    return Extraction(WorkloadSpec(**valid), notes, out_of_range)
+
+
+# The largest values a plan can be made for; a value said beyond them is read back and asked about. Generous:
+# the largest public models are ~2T parameters, the largest clusters ~100k GPUs, the largest chat services
+# ~10M people at once.
+LIMITS: dict[str, float] = {
+    "params_billions": 20_000, "concurrent_users": 10_000_000, "requests_per_second": 10_000_000,
+    "gpu_count": 100_000, "context_length": 10_000_000, "dataset_size_gb": 100_000_000,
+    "min_gpu_memory_gib": 2_048, "budget_usd_per_month": 1_000_000_000, "latency_target_ms": 3_600_000,
+}
 
 
 def _task_and_domain(text: str, found: dict[str, object], notes: list[str]) -> None:
     for task, pattern in _TASK_RULES:
-        if pattern.search(text):
+        if any(not _ruled_out(text, match) for match in pattern.finditer(text)):  # "no training, only serve it"
             found["task"] = task
             break
     for domain, pattern in _DOMAIN_RULES:
         if pattern.search(text):
             found["domain"] = domain
             break
-    for method, pattern in _METHOD:
-        if pattern.search(text):
-            found["fine_tuning_method"] = method
-            found.setdefault("task", "fine_tuning")
-            break
+    method = first_wanted(text, _METHOD, last=True)
+    if method:
+        found["fine_tuning_method"] = method
+        found.setdefault("task", "fine_tuning")
 
 
 def _budget(text: str, found: dict[str, object], notes: list[str]) -> None:
     if _OTHER_CURRENCY.search(text):
         notes.append("amounts in other currencies are not converted: give the budget in US dollars")
-    for match in _MONEY.finditer(text):
-        amount = match.group(1) or match.group(4)
-        suffix = match.group(2) or match.group(5)
-        period = (match.group(3) or match.group(6) or "").lower()
-        before = text[max(0, match.start() - 40):match.start()]
-        budget_said = bool(_BUDGET_WORDS.search(before[-25:]))  # "our budget is $12,000": not a price claim
-        if (_PRICE_CLAIM.search(before) and not budget_said) or (not period and not _BUDGET_WORDS.search(before)):
-            continue  # a price quoted or claimed ("an H100 costs $2"), not a budget: prices come from the catalog
-        monthly = _number(amount, suffix) * _TO_MONTHLY.get(period or "month", 1.0)
+    for match in _AMOUNT.finditer(text):
+        budget = _budget_of(text, match)
+        if budget is None:
+            continue
+        monthly, period, currency = budget
         found["budget_usd_per_month"] = round(monthly, 2)
-        if period in {"hour", "hr", "h", "day", "week", "year", "yr"}:
-            notes.append(f"budget {match.group(0).strip()} read as ${monthly:,.0f} per month (730 hours)")
+        if period != "month" or not currency:
+            notes.append(f"{match.group(0).strip()} read as ${monthly:,.0f}{'' if currency else ' (US dollars)'} per "
+                         f"month" + (" (730 hours)" if period in {"hour", "day", "week"} else ""))
         return
-    spend = _SPEND_AMOUNT.search(text)
-    if spend and not _OTHER_CURRENCY.search(text[spend.start():spend.end() + 8]):
-        period = _PERIODS.get(spend.group(3).lower(), spend.group(3).lower())
-        monthly = _number(spend.group(1), spend.group(2)) * _TO_MONTHLY[period]
-        found["budget_usd_per_month"] = round(monthly, 2)
-        notes.append(f"{spend.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
-        return
-    bare = _BARE_BUDGET.search(text)
-    if bare and not _OTHER_CURRENCY.search(text[bare.start():bare.end() + 8]):
-        period = (bare.group(3) or "month").lower()
-        monthly = _number(bare.group(1), bare.group(2)) * _TO_MONTHLY.get(period, 1.0)
-        found["budget_usd_per_month"] = round(monthly, 2)
-        notes.append(f"{bare.group(0).strip()} read as ${monthly:,.0f} (US dollars) per month")
+
+
+# An amount of money: "$25,000", "25k", "USD 25k", "25 000 $", "12k dollars", with the period it is per.
+_AMOUNT = re.compile(
+    r"(?:(?P<sign>\$|us\$|usd\s*)\s*" + _NUMBER.replace("(\\d", "(?P<a>\\d", 1) + r"\s*(?P<ak>k|m)?\b"
+    r"|" + _NUMBER.replace("(\\d", "(?P<b>\\d", 1) + r"\s*(?P<bk>k|m)?\s*(?P<unit>\$|usd\b|dollars?\b|bucks\b)"
+    r"|" + _NUMBER.replace("(\\d", "(?P<c>\\d", 1) + r"\s*(?P<ck>k|m)\b"
+    r"|(?<=budget)\s*(?:of|is|:|=)?\s*" + _NUMBER.replace("(\\d", "(?P<d>\\d", 1) + r"\s*(?P<dk>k|m)?\b)"
+    r"(?:\s*(?:usd|dollars|bucks)\b)?"
+    r"(?:\s*(?:is|are)?\s*(?:/|per|a|an|each|every)?\s*(?P<period>month|mo|hour|hr|h|day|year|yr|week|monthly|yearly|"
+    r"annually|weekly|daily|hourly)\b)?", re.IGNORECASE)
+_PERIOD_WORDS = {"monthly": "month", "mo": "month", "yearly": "year", "annually": "year", "yr": "year",
+                 "weekly": "week", "daily": "day", "hourly": "hour", "hr": "hour", "h": "hour"}
+_COUNTED_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:users|people|requests|queries|calls|visitors|images|tokens|"
+                            r"documents|rows|messages|sessions|customers|employees|hours|records|files|"
+                            r"gb|tb|context|ctx|revenue|in revenue|income|sales|arr|profit|valuation)\b", re.I)
+_ANNUAL_BEFORE = re.compile(r"\b(?:annual|yearly|per year|a year|each year)\b", re.I)
+
+
+def _budget_of(text: str, match: re.Match[str]) -> tuple[float, str, bool] | None:
+    """(US dollars per month, the period said, whether a currency was said) for an amount that is a budget."""
+    number = match.group("a") or match.group("b") or match.group("c") or match.group("d")
+    suffix = match.group("ak") or match.group("bk") or match.group("ck") or match.group("dk")
+    currency = bool(match.group("sign") or match.group("unit"))
+    period = _PERIOD_WORDS.get((match.group("period") or "").lower(), (match.group("period") or "").lower())
+    after = text[match.end():match.end() + 30]
+    if _COUNTED_AFTER.match(after) or (not match.group("period") and _COUNTED_AFTER.match(text[match.end():])):
+        return None  # "8k daily users", "100k requests": counts, not money
+    if _OTHER_CURRENCY.search(text[max(0, match.start() - 2):match.end() + 8]):
+        return None  # "20 000 € per month": not converted (said in the notes)
+    before = text[max(0, match.start() - 40):match.start()]
+    budget_said = bool(_BUDGET_WORDS.search(before[-28:]))
+    if _PRICE_CLAIM.search(before) and not budget_said:
+        return None  # a price quoted ("an H100 costs $2/h", "quoted $1.99/h"): prices come from the catalog
+    if not period:
+        if not budget_said:
+            return None
+        period = "year" if _ANNUAL_BEFORE.search(before) else "month"
+    elif period == "hour" and not budget_said:
+        return None  # "$3 an hour on Lambda": a price, unless said as a budget ("max $20/hour")
+    if not (currency or suffix or budget_said):
+        return None
+    return _number(number, suffix) * _TO_MONTHLY[period], period, currency
 
 
 _HARDWARE_CLAIM = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\s+(?:has|have|comes with|come with|carries)\s+"
@@ -237,6 +321,8 @@ def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     found = []
     for match in _GPU_TOKEN.finditer(text):
         token = match.group(1)
+        if token[:1].isdigit():  # "4090s": a GeForce card named by its number
+            token = "RTX " + token
         resolved = resolve_user_accelerator(token)
         if not resolved and token[-1] in "sS":  # "H100s": the plural swallowed by the model-suffix letter
             token = token[:-1]
@@ -272,21 +358,13 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
     count = re.search(_COUNT_WORD + r"\s*(?:x\s*)?(?:(?:nvidia|amd)\s+)?(?:gpus?\b|" + _GPU_NAME + r")", text, re.I)
     if count:
         raw = count.group(1).lower()
-        value = _WORD_NUMBERS.get(raw) or int(raw)
-        if value <= 1024:
-            found["gpu_count"] = value
-    for claim in _HARDWARE_CLAIM.finditer(text):  # "an A10G has 80 GB": facts come from the table, never the chat
-        keys = resolve_user_accelerator(claim.group(1)) or resolve_user_accelerator(claim.group(1).rstrip("sS"))
-        if keys:
-            spec = ACCELERATOR_SPECS[keys[0]]
-            notes.append(f"ignored the claim '{claim.group(0)}': GPU figures come from the accelerator table "
-                         f"({spec.key}: {spec.memory_gib:g} GiB)")
+        found["gpu_count"] = _WORD_NUMBERS.get(raw) or int(raw)
     memory = _GPU_MEMORY.search(text)
-    each = _PER_GPU_MEMORY.search(text)
+    each = _PER_GPU_MEMORY.search(text) or _PER_CARD_MEMORY.search(text)
     if memory:
         found["min_gpu_memory_gib"] = float((memory.group(1) or memory.group(2)).replace(",", ""))
     elif each:
-        found["min_gpu_memory_gib"] = float(each.group(1).replace(",", ""))
+        found["min_gpu_memory_gib"] = float(next(g for g in each.groups() if g).replace(",", ""))
 
 
 # "a vast dataset" and "a lambda function" name no cloud.
@@ -333,7 +411,6 @@ def provider_polarity(text: str) -> tuple[list[str], list[str]]:
 
 
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
-    lowered = text.lower()
     regions = list(dict.fromkeys(match.group(1).lower() for match in _REGION_ID.finditer(text)))
     if regions:
         found["regions"] = regions
@@ -342,23 +419,83 @@ def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["providers"] = wanted
     if ruled_out:
         found["exclude_providers"] = ruled_out
-    for word in _GEOGRAPHY_WORDS:
-        # "us" is also a pronoun: only the upper-case US (or USA) names the country
-        source, needle = (text, word.upper()) if word in {"us", "eu", "uk"} else (lowered, word)
-        if re.search(r"\b" + re.escape(needle) + r"\b", source) and countries_for_geography(word):
-            found["geography"] = word
-            return
-    for match in re.finditer(r"\b(?:in|near|from)\s+([A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+)?)", text):
-        place = match.group(1)
-        if country_for_place(place) or countries_for_geography(place):
+    places = place_mentions(text)
+    spans = [(start, end) for start, end, _ in places]
+    for start, end, place in places:
+        if not negated(text, start, tuple(s for s in spans if s != (start, end))) and not negated_after(text, end):
             found["geography"] = place
             return
 
 
+# A place is a geography word ("europe", "apac"), a country ("japan") or a data-centre city ("frankfurt"). Cities
+# and the words that are also common words need a preposition before them ("in frankfurt", "from georgia") — or a
+# terse answer ("aws, frankfurt"); "us", "eu" and "uk" in lower case need one too ("in the us", "help us" is not).
+_PLACE_TOKEN = re.compile(r"(?<![\w-])([A-Za-zÀ-ÿ]+(?: [A-Za-zÀ-ÿ]+){0,2})(?![\w-])")
+_PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|at|around|inside|within|across|to|only|stay in|based in|"
+                                r"hosted in|outside)\s+(?:the\s+)?|,\s*|^\s*|\n\s*)$", re.IGNORECASE)
+_COMMON_WORD_PLACES = frozenset("us eu uk turkey chad jordan georgia nice split mobile reading bath orange phoenix "
+                                "victoria".split())
+_TERSE = 6  # words: "aws, frankfurt", "8 users, japan"
+
+
+def place_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, place as said, lower case) of every place named, in order; longest spelling first."""
+    words = len(text.split())
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    lowered = text.lower()
+    for match in re.finditer(r"[A-Za-zÀ-ÿ]+", text):
+        if match.start() < position:
+            continue
+        for size in (3, 2, 1):
+            phrase = " ".join(re.findall(r"[A-Za-zÀ-ÿ]+", text[match.start():match.start() + 40])[:size])
+            end = lowered.find(phrase.lower(), match.start()) + len(phrase)
+            if len(phrase.split()) < size or not _place_word(text, match.start(), end, phrase, words):
+                continue
+            place = re.sub(r"^the ", "", phrase, flags=re.I)
+            found.append((match.start(), end, place.lower() if countries_for_geography(place) else place))
+            position = end
+            break
+    return found
+
+
+def _place_word(text: str, start: int, end: int, phrase: str, words: int) -> bool:
+    key = phrase.lower()
+    if len(key) < 2 or text[end:end + 1] == "-" or text[start - 1:start] == "-":  # "europe-west4" is a region id
+        return False
+    geography = countries_for_geography(key) is not None
+    place = geography or country_for_place(key) is not None
+    if not place or (len(key) == 2 and not geography):
+        return False
+    if phrase in {"US", "EU", "UK", "USA"}:
+        return True
+    before = text[max(0, start - 20):start]
+    guarded = bool(_PLACE_PREPOSITION.search(before)) or words <= _TERSE
+    country_like = geography or is_country_name(key)
+    if key in _COMMON_WORD_PLACES or len(key) <= 3:
+        return guarded and bool(re.search(r"\b(?:in|from|within|to|only|outside)\s+(?:the\s+)?$|,\s*$", before, re.I))
+    return country_like or guarded
+
+
+
+
+
+def concurrent_users(text: str) -> int | None:
+    """People using it at once: a number said of load first, else a head count of people — never a total."""
+    for match in _USERS_AT_ONCE.finditer(text):
+        said = [group for group in match.groups() if group is not None]
+        return int(_number(said[0], said[1] if len(said) > 1 else None))
+    for match in _USERS.finditer(text):
+        if _NOT_LOAD.match(text[match.end(2) if match.group(2) else match.end(1):]):
+            continue
+        return int(_number(match.group(1), match.group(2)))
+    return None
+
+
 def _scale(text: str, found: dict[str, object], notes: list[str]) -> None:
-    users = _USERS.search(text)
+    users = concurrent_users(text)
     if users:
-        found["concurrent_users"] = int(_number(users.group(1), users.group(2)))
+        found["concurrent_users"] = users
     rps = _RPS.search(text)
     if rps:
         if rps.group(1):
@@ -384,6 +521,17 @@ _MODEL_SIZE_BEFORE = re.compile(r"\b(?:model|weights?|checkpoint)\b(?:'s)?(?:\s+
                                 r"\s*(?:about|around|roughly|~)?\s*$")
 
 
+# Sizes of things that are not the dataset: a container image, model files, a laptop's memory.
+_NOT_DATA_BEFORE = re.compile(r"\b(?:docker|container)\s+image\b[^,.;]{0,12}$|\bmodel files?\b[^,.;]{0,16}$|"
+                              r"\b(?:laptop|macbook|workstation|desktop)\b[^,.;]{0,16}$", re.I)
+# "250k images", "1.2 million product photos", "5,000 hours of call-centre audio": a dataset counted in items, at
+# 0.11 MB per image (ImageNet's mean JPEG) and 0.1152 GB per hour of audio (16 kHz 16-bit mono PCM) — said back.
+_DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(images?|photos?|pictures|image tiles|"
+                         r"tiles|scans|x-?rays|snapshots|frames|hours?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:audio|"
+                         r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
+                         re.IGNORECASE)
+_GB_PER_IMAGE = 0.00011
+_GB_PER_HOUR_OF_AUDIO = 0.1152
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
 
@@ -398,7 +546,8 @@ _MIN_TRAINING_TOKENS = 1e6
 
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     tokens = _TRAINING_TOKENS.search(text)
-    if tokens:
+    serves = found.get("task") in {"inference", "batch_inference"}  # "we served 2B tokens last month"
+    if tokens and not serves and not re.search(r"(?:\$|per|/)\s*$", text[:tokens.start()]):
         count = float(tokens.group(1).replace(",", "")) * _TOKEN_SCALE.get((tokens.group(2) or "").lower(), 1.0)
         if count >= _MIN_TRAINING_TOKENS:
             found["dataset_size_gb"] = round(count * BYTES_PER_TOKEN / 1e9, 3)
@@ -408,13 +557,23 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     for match in _SIZE.finditer(text):
         after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
-        if re.search(r"\b(vram|gpus?|memory|hbm|ram)\b", after[:20]) or _EACH.match(after) \
-                or re.search(r"\bvram\b", before) \
-                or _MODEL_SIZE_BEFORE.search(before) \
-                or _GPU_TOKEN.search(before[-14:]) or _GPU_TOKEN.match(after[:12].lstrip()):
-            continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB": not data
+        if re.search(r"\b(vram|gpus?|memory|hbm|ram|cards?|devices?|accelerators?)\b", after[:20]) \
+                or _EACH.match(after) or re.search(r"\b(?:vram|gpus?|cards?)\b[^,.;]{0,20}$", before) \
+                or _MODEL_SIZE_BEFORE.search(before) or _NOT_DATA_BEFORE.search(before) \
+                or re.search(_GPU_TOKEN.pattern + r"\s*$", before, re.I) or _GPU_TOKEN.match(after[:12].lstrip()):
+            continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB", "GPUs with 24 GB": not data
         found["dataset_size_gb"] = round(_number(match.group(1)) * _TO_GB[match.group(2).lower()], 3)
         return
+    items = next((m for m in _DATA_ITEMS.finditer(text)
+                  if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)), None)
+    if items:
+        count = _number(items.group(1), items.group(2))
+        unit = items.group(3).lower()
+        per_item = _GB_PER_HOUR_OF_AUDIO if unit.startswith(("hour", "hr")) else _GB_PER_IMAGE
+        found["dataset_size_gb"] = round(count * per_item, 3)
+        notes.append(f"{items.group(0)} read as {found['dataset_size_gb']:,.6g} GB ("
+                     + ("16 kHz 16-bit mono audio, 0.1152 GB per hour" if per_item == _GB_PER_HOUR_OF_AUDIO
+                        else "0.11 MB per image, ImageNet's mean JPEG") + ")")
 
 
 def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
@@ -428,14 +587,12 @@ def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
 
 
 def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
-    for precision, pattern in _PRECISION_RULES:
-        if pattern.search(text):
-            found["precision"] = precision
-            break
-    if _NO_SPOT.search(text):
-        found["spot"] = False
-    elif _SPOT.search(text):
-        found["spot"] = True
+    precision = first_wanted(text, _PRECISION_RULES)
+    if precision:
+        found["precision"] = precision
+    spot = spot_wanted(text)
+    if spot is not None:
+        found["spot"] = spot
     if _NO_LOCAL.search(text):
         found["use_local_cluster"] = False
     elif _LOCAL.search(text):

@@ -15,11 +15,14 @@ _CUES = tuple(sorted((
     "not", "no", "don't", "dont", "do not", "never", "without", "except", "excluding", "exclude", "avoid",
     "anything but", "all but", "other than", "instead of", "rather than", "no longer", "stay away from",
     "away from", "switch from", "move from", "migrate from", "moving off", "off of", "nothing on", "anywhere but",
+    "skip", "can't", "cannot", "can not", "won't", "will not", "shouldn't", "mustn't", "must not", "ban", "forbid",
+    "no more", "rule out", "drop", "leave out", "not allowed", "forget", "forget about", "hate",
 ), key=len, reverse=True))
 # Words that may stand between a cue and what it rules out ("not on the RunPod cloud", "avoid AWS or GCP").
 _FILLERS = frozenset("""
 on in at to use using the a an any of with via from run running deploy deploying host hosting want like need
-please cloud clouds provider providers go either neither also
+please cloud clouds provider providers go either neither also instances instance nodes node vms vm machines
+cards gpus be done afford allowed
 """.split())
 _JOINERS = frozenset({"or", "and", "nor", ",", "&"})
 _OTHER = "zzotherzz"  # stands for another mention of the same kind
@@ -58,8 +61,12 @@ def _clause_before(text: str, start: int, others: tuple[tuple[int, int], ...]) -
     return before[ends[-1].end():] if ends else before
 
 
-_AFTER = re.compile(r"^\s*(?:(?:is|are)\s+(?:not|out|off|excluded|a no-?go)\b|(?:isn't|aren't|won't|can't)\b|"
-                    r"(?:is|are)\s+not\s+(?:an\s+)?option)", re.IGNORECASE)
+_AFTER = re.compile(r"^\s*(?:s\b)?(?:\s*(?:cloud|instances?|gpus?|cards?|fine-?tuning|training))?\s*"
+                    r"(?:(?:is|are|was|were)\s+(?:not|out|off|excluded|a no-?go|no-?go|forbidden|banned|overkill|"
+                    r"too (?:expensive|pricey|slow)|off the table|not (?:an\s+)?option)\b|"
+                    r"(?:isn't|aren't|won't|can't|wouldn't|doesn't|don't)\b|no(?:pe)?\s*(?:[,.;!]|$)|"
+                    r"(?:is|are)\s+(?:a\s+)?no\b|leave (?:it|them) out|(?:must|should) be avoided|not allowed)",
+                    re.IGNORECASE)
 
 
 def negated_after(text: str, end: int) -> bool:

@@ -7,17 +7,16 @@ its own: the caller passes the conversation's state in and stores the result (se
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
-from stack8s_architect.agents.extraction import Extraction, extract
+from stack8s_architect.agents.extraction import LIMITS, Extraction, extract
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
-from stack8s_architect.agents.refinements import Intents, detect
-from stack8s_architect.agents.relative import relative_change
+from stack8s_architect.agents.refinements import Intents
+from stack8s_architect.agents.understanding import merge, understand
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
@@ -78,28 +77,29 @@ class TurnEngine:
     def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
         status("reading the request")
         extraction, warnings = self.extractor(message, state.spec)
-        warnings = [*warnings, *extraction.warnings]
-        intents = detect(message, extraction.spec.gpu_names)
-        update = extraction.spec
+        understood_ = understand(message, state.spec, has_plan=state.plan is not None, extraction=extraction)
+        warnings = [*warnings, *understood_.warnings]
+        intents, act = understood_.intents, understood_.act
+        update = understood_.update
         if update.regions:  # a region-shaped id no offer carries is said back, not kept as a constraint
             update, problems = self._known_regions(update)
             warnings += problems
-        if intents.compare:  # the GPUs named are what to compare, never a new constraint
-            update = update.model_copy(update={"gpu_names": None, "gpu_count": None})
         update = self._named_model(message, update, state.spec)
-        relative = relative_change(message, state.spec)  # "halve the users": against what was said before
-        if relative.values:
-            update = update.model_copy(update=relative.values)
-        warnings += [note for note in relative.notes if "no earlier" in note]
-        spec = _with_model_change(state.spec, state.spec.merged(update), update)
-        understood = ([n for n in extraction.notes if n not in warnings] + _said(update)
-                      + [note for note in relative.notes if "no earlier" not in note])
+        variant = merge(state.spec, update)
+        spec = variant if understood_.changes else state.spec
+        understood = understood_.notes + _said(update)
         asked = list(state.asked)
 
-        changes_plan = bool(set(update.stated()) & _PLAN_FIELDS) or intents.cheaper or intents.more_throughput
-        if intents.answer_only and not changes_plan:
+        if extraction.out_of_range and act.kind != "question":  # said back and asked, never sized by default
+            questions = [_out_of_range_question(name, value) for name, value in extraction.out_of_range.items()]
+            return TurnResult("clarification", _clarification_text(questions, understood), spec, questions=questions,
+                              warnings=warnings, asked=asked, understood=understood)
+        if act.kind == "question":
             status("answering from the catalogs")
-            return TurnResult("answer", self._answer(intents, spec, extraction, state.plan), spec, warnings=warnings,
+            content = self._question(act.topic, state.spec, variant, update, state.plan, understood_.text)
+            return TurnResult("answer", content, state.spec, warnings=warnings, asked=asked, understood=understood)
+        if act.kind in {"greeting", "off_topic"} or (act.kind == "vague" and state.plan is not None):
+            return TurnResult("answer", _small_talk(act.kind, state.plan is not None), state.spec, warnings=warnings,
                               asked=asked, understood=understood)
 
         refinement_notes: list[str] = []
@@ -135,7 +135,8 @@ class TurnEngine:
         status("writing the plan")
         content = self.render(plan)
         if intents.answer_only:  # a question asked together with a change: answered about the new plan
-            content += "\n" + self._answer(intents, spec, extraction, plan)
+            content += "\n" + self._question("compare" if intents.compare else "why", spec, spec,
+                                              understood_.extraction.spec, plan, understood_.text)
         return TurnResult("plan", content, spec, plan=plan, new_plan=new_plan, warnings=warnings,
                           asked=asked, understood=understood)
 
@@ -198,11 +199,129 @@ class TurnEngine:
 
     # --- answers ---------------------------------------------------------------------------------
 
-    def _answer(self, intents: Intents, spec: WorkloadSpec, extraction: Extraction,
-                plan: DeploymentPlan | None) -> str:
-        if intents.compare:
-            return self._compare(spec, extraction.spec.gpu_names or [])
+    def _question(self, topic: str | None, spec: WorkloadSpec, variant: WorkloadSpec, asked: WorkloadSpec,
+                  plan: DeploymentPlan | None, text: str) -> str:
+        """A question answered from the plan, or from a sizing of the variant it asks about; the plan stays."""
+        if topic == "compare":
+            names = [n for n in self._gpus_named(text)] or list(asked.gpu_names or [])
+            return self._compare(spec if plan else variant, names)
+        if topic == "fit" or (topic in {"memory", None} and asked.gpu_names):
+            return self._fit(variant, asked, plan)
+        if topic == "what_if" or (plan is None and asked.stated()):
+            return self._what_if(spec, variant, plan)
+        if topic == "memory":
+            return self._memory(plan if not asked.stated() else None, variant)
+        if topic == "duration":
+            return self._duration(plan)
+        if topic == "cost":
+            return self._cost(plan)
         return self._why(plan)
+
+    def _gpus_named(self, text: str) -> list[str]:
+        from stack8s_architect.agents.extraction import gpu_polarity
+        return gpu_polarity(text)[0]
+
+    def _fit(self, variant: WorkloadSpec, asked: WorkloadSpec, plan: DeploymentPlan | None) -> str:
+        """"Will it fit on a T4?": the variant sized on exactly the GPUs asked about, yes or no with the numbers."""
+        names = asked.gpu_names or []
+        if not names:
+            if plan is None or plan.sizing is None:
+                return _NO_PLAN
+            return self._memory(plan, variant)
+        if not (variant.params_billions or variant.model_query or variant.model_id or variant.task):
+            return _NO_PLAN
+        filled, facts, assumed, _ = ground(self.context, variant)
+        lines = []
+        for name in names:
+            one = filled.model_copy(update={"gpu_names": [name], "gpu_count": asked.gpu_count})
+            outcome = size_for(one, facts)
+            fit = outcome.fits[0] if outcome.fits else None
+            if fit is None:
+                lines.append(f"- {name}: not sized (the accelerator table does not know it).")
+                continue
+            what = (f"{outcome.sizing.params_billions:g}B at {outcome.sizing.precision}"
+                    if outcome.sizing and outcome.sizing.params_billions else "this workload")
+            count = f"{asked.gpu_count} × " if asked.gpu_count else ""
+            if fit.fits:
+                found, _ = ranked_candidates(self.context.compute, one, outcome, limit=1)
+                offer = (f" The cheapest offer: {found[0].instances} × {found[0].offer.instance_type} "
+                         f"({found[0].offer.provider}, {found[0].offer.region}) at ${found[0].monthly:,.2f}/month."
+                         if found else " No catalog offer carries it, though.")
+                lines.append(f"- **Yes** — {what} fits on {fit.total_gpus} × {name} (TP {fit.tensor_parallel} × PP "
+                             f"{fit.pipeline_parallel}{f', {fit.replicas} replicas' if (fit.replicas or 1) > 1 else ''})"
+                             f": {fit.required_gib_per_gpu:,.1f} GiB needed per GPU of {fit.budget_gib_per_gpu:,.1f} "
+                             f"GiB usable.{offer}")
+            else:
+                lines.append(f"- **No** — {what} does not fit on {count}{name}: {fit.reason} "
+                             f"({fit.required_gib_per_gpu:,.1f} GiB needed per GPU, {fit.budget_gib_per_gpu:,.1f} GiB "
+                             "usable)." + (f" Options: {'; '.join(fit.suggestions[:3])}." if fit.suggestions else ""))
+        lines += [f"_{note}_" for note in assumed]
+        lines.append("The plan is unchanged; say \"use the " + names[0] + " instead\" to plan on it.")
+        return "\n".join(lines)
+
+    def _what_if(self, spec: WorkloadSpec, variant: WorkloadSpec, plan: DeploymentPlan | None) -> str:
+        """"What if we had 100 users?": the variant planned and set beside the plan, which stays."""
+        changed = {k: v for k, v in variant.stated().items() if spec.stated().get(k) != v}
+        if not changed:
+            return ("I could not tell what to change in the plan — say it with a value, e.g. \"what if we had 100 "
+                    "users\" or \"what would 4-bit weights cost\".")
+        outcome = build_plan(self.context, variant)
+        other = outcome.plan
+        what = "; ".join(f"{name.replace('_', ' ')} {value}" for name, value in changed.items())
+        lines = [f"**What if: {what}**", ""]
+        if other.compute:
+            top = other.compute[0]
+            lines.append(f"- Compute: {top.accelerator_count:g} × {top.accelerator} ({top.provider} {top.instance_type}, "
+                         f"{top.region}) × {top.instances} at ${top.monthly_cost_usd:,.2f}/month.")
+        else:
+            lines.append("- No catalog offer fits this variant" + (f": {other.assumptions[0]}" if other.assumptions
+                                                                   else "."))
+        lines.append(f"- Total: ${other.cost.total_monthly_usd:,.2f}/month"
+                     + (f" (the current plan: ${plan.cost.total_monthly_usd:,.2f}/month)." if plan else "."))
+        if other.sizing and other.sizing.required_gpu_memory_gib:
+            lines.append(f"- GPU memory needed: {other.sizing.required_gpu_memory_gib:g} GiB.")
+        if other.sizing and other.sizing.training_hours:
+            lines.append(f"- Training time: {other.sizing.training_hours:,.1f} hours.")
+        lines += ["", "The plan is unchanged; say the change (e.g. \"make it so\" does not apply it — state the value) "
+                  "to plan it."]
+        return "\n".join(lines)
+
+    def _memory(self, plan: DeploymentPlan | None, variant: WorkloadSpec) -> str:
+        sizing = plan.sizing if plan is not None else None
+        if sizing is None:
+            if not (variant.params_billions or variant.model_id or variant.model_query):
+                return _NO_PLAN
+            sizing = size_for(*ground(self.context, variant)[:2]).sizing
+        if sizing is None or not sizing.required_gpu_memory_gib:
+            return "This workload has no GPU memory sizing (no model size is known)."
+        return (f"It needs **{sizing.required_gpu_memory_gib:g} GiB** of GPU memory at {sizing.precision}: weights "
+                f"{sizing.weights_gib or 0:g} GiB + KV cache {sizing.kv_cache_gib or 0:g} GiB"
+                + (f" (for {sizing.concurrent_sequences} sequences in flight)" if sizing.concurrent_sequences else "")
+                + f" + overhead {sizing.overhead_gib or 0:g} GiB ({sizing.confidence} sizing"
+                + (f" of {sizing.model_id}" if sizing.model_id else "") + ").")
+
+    def _duration(self, plan: DeploymentPlan | None) -> str:
+        if plan is None or plan.sizing is None:
+            return _NO_PLAN
+        if plan.sizing.training_hours:
+            top = plan.compute[0] if plan.compute else None
+            return (f"About **{plan.sizing.training_hours:,.1f} hours** of training"
+                    + (f" on {top.accelerator_count:g} × {top.accelerator} × {top.instances}" if top else "")
+                    + " (from the model's FLOPs and the dataset at the stated utilisation; see the sizing notes).")
+        return ("This plan serves a model: it runs for as long as it is up (priced per month at 730 hours); "
+                "there is no training time to estimate.")
+
+    def _cost(self, plan: DeploymentPlan | None) -> str:
+        if plan is None:
+            return _NO_PLAN
+        c = plan.cost
+        budget = ""
+        if c.budget_usd_per_month is not None:
+            budget = (f" — within the ${c.budget_usd_per_month:,.0f}/month budget" if c.within_budget
+                      else f" — over the ${c.budget_usd_per_month:,.0f}/month budget")
+        return (f"**${c.total_monthly_usd:,.2f}/month**{budget}: compute ${c.compute_monthly_usd:,.2f}, storage "
+                f"${c.storage_monthly_usd:,.2f}, other ${c.other_monthly_usd:,.2f}"
+                + (f"; one-time ${c.one_time_usd:,.2f}" if c.one_time_usd else "") + ".")
 
     def _why(self, plan: DeploymentPlan | None) -> str:
         if plan is None or not plan.compute:
@@ -249,20 +368,25 @@ class TurnEngine:
         return "\n".join([f"**{' vs '.join(names)} for {what}**", "", *header, *rows, "", *notes]).strip()
 
 
-_SIZE_IN_NAME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*[bB]\b")
+_NO_PLAN = ("There is no plan to answer from yet. Describe the workload (model, scale, budget) and I will plan it.")
 
 
-def _with_model_change(before: WorkloadSpec, merged: WorkloadSpec, update: WorkloadSpec) -> WorkloadSpec:
-    """Another model named: the earlier model's id and size go with it. A new size alone ("make it the 70B"):
-    the name is resolved again at that size."""
-    if update.model_query and update.model_query != before.model_query:
-        return merged.model_copy(update={"model_id": update.model_id,
-                                         "params_billions": update.params_billions})
-    if update.params_billions and not update.model_query and before.model_query:
-        # "Llama 3.1 8B", then "make it the 70B": the same family at the new size ("Llama 3.1 70B")
-        query = _SIZE_IN_NAME.sub(f"{update.params_billions:g}B", before.model_query, count=1)
-        return merged.model_copy(update={"model_id": None, "model_query": query})
-    return merged
+def _small_talk(kind: str, has_plan: bool) -> str:
+    if kind == "off_topic":
+        return ("That is outside what I can help with: I plan AI/ML infrastructure — GPUs, clouds, models, the "
+                "Kubernetes stack and its cost. Describe a workload" + (" or ask about the plan." if has_plan else "."))
+    if kind == "vague":
+        return "The plan above stands. Tell me what to change (scale, budget, cloud, model) or ask about it."
+    if has_plan:
+        return "You're welcome. The plan above stands; tell me what to change, or ask about it."
+    return ("Hello! Tell me what the workload should do — e.g. \"serve Llama 3.1 8B for 50 users on AWS\" or "
+            "\"fine-tune Mistral 7B on 20 GB of tickets\" — and I will plan it.")
+
+
+def _out_of_range_question(name: str, value: float) -> Question:
+    label = name.replace("_", " ")
+    return Question(field=name, question=f"You said {label} = {value:,g}, which is beyond what can be sized "
+                    f"(at most {LIMITS[name]:,g}). What is the real figure?")
 
 
 def _comparable(plan: DeploymentPlan) -> dict[str, object]:

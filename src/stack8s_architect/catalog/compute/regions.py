@@ -356,6 +356,11 @@ def geography_names() -> list[str]:
     return sorted({*GEOGRAPHY_ALIASES, *_GEOGRAPHY_SYNONYMS})
 
 
+def is_country_name(word: str) -> bool:
+    """Whether the word names a country ("japan", "Germany"), not a city or state."""
+    return isinstance(word, str) and _key(word) in _COUNTRY_BY_NAME
+
+
 def country_for_place(word: str) -> str | None:
     """ISO country of an ISO code, a country name or a data-centre city/state users type.
 
