@@ -96,10 +96,10 @@ def test_quantities_and_options() -> None:
         ("I can pay $300 per month", {"budget_usd_per_month": 300}),
         ("the H100 is $2.50/hr", {"gpu_names": ["H100"]}),  # a quoted price, not a budget
         ("100k context and 128k context", {"context_length": 100_000}),
-        ("latency < 100 ms", {"latency_target_ms": 100}),
+        ("latency < 100 ms", {"latency_target_ms": 100, "task": "inference"}),  # a latency is of a served model
         ("serve our already-trained model", {"task": "inference"}),
         ("we don't want spot instances", {"spot": False}),
-        ("a vector database and a lambda function, drone footage", {"components": ["vector-db"]}),
+        ("a vector database and a lambda function, drone footage", {"components": ["vector-db"], "domain": "vision"}),
         ("LlamaIndex yields whispering clipboards", {"domain": "llm"}),  # no model mention
         ("$1.5B company, 1.2M/year revenue", {}),  # money, not parameters
     ],

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from stack8s_architect.agents.normalize import normalize
 from stack8s_architect.agents.polarity import negated, negated_after
-from stack8s_architect.catalog.charts.roles import ROLE_RULES
+from stack8s_architect.catalog.charts.roles import component_vocabulary
 from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place, is_country_name
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
@@ -87,9 +87,12 @@ _USERS_AT_ONCE = re.compile(
     r"|\ball\s+" + _NUMBER + r"\s+of\s+(?:us|them)\b",
     re.IGNORECASE)
 _NOT_LOAD = re.compile(r"\s*(?:daily|monthly|weekly|registered|total|signed[- ]up|unique|active monthly)\b", re.I)
-_RPS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:requests?\s*(?:/|per)\s*(?:second|sec|s)\b|rps\b|qps\b)"
-                  r"|\b" + _NUMBER + r"\s*(k)?\s*requests?\s*(?:/|per|a)\s*(minute|min|hour|day)\b", re.IGNORECASE)
-_LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|latency(?: of)?)|<)\s*(?:of\s*)?" + _NUMBER +
+_RPS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s*(?:(?:requests?|reqs?|queries|calls|times)\s*(?:/|per|a)\s*"
+                  r"(?:second|sec|s)\b|rps\b|qps\b)"
+                  r"|\b" + _NUMBER + r"\s*(k|m)?\s*(?:requests?|reqs?|queries|calls|times|req)\s*(?:/|per|a|an|each)\s*"
+                  r"(minute|min|hour|hr|day)\b", re.IGNORECASE)
+_LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|p50|latency(?: of| target| goal| budget)?|"
+                      r"target|max|at most)|<)\s*(?:of\s*|is\s*|:\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
                       r"\s*(ms|milliseconds?|s|sec|seconds?)\b", re.IGNORECASE)
 # "8B", "1.5B model": billions anywhere; millions ("350M") only inside a model mention — "1.2M/year" is money.
 _PARAMS = re.compile(r"(?<![$€£])\b" + _NUMBER + r"\s*(b)(?:illion)?\b(?!\s*(?:tokens|rows|images|documents|"
@@ -115,15 +118,20 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("medical_imaging", re.compile(r"\b(mri|ct scans?|x-?rays?|dicom|radiolog\w*|patholog\w*|medical imag\w*|"
-                                   r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*)\b", re.I)),
+                                   r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*|dermatolog\w*|"
+                                   r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*)\b", re.I)),
+    ("tabular", re.compile(r"\b(tabular|xgboost|lightgbm|catboost|forecast\w*|time series|gradient boost\w*|"
+                           r"churn|credit scoring|fraud detection|transactions)\b", re.I)),
+    ("embeddings", re.compile(r"\b(embedding model|embedding service|embeddings? for|embed\b|embedding|embeddings|"
+                              r"semantic search|sentence embeddings?|bge\S*|e5-\S+|nomic-embed\S*|gte-\S+|"
+                              r"reranker)\b", re.I)),
     ("speech", re.compile(r"\b(speech|transcri\w*|asr|whisper|audio|call recordings?|voice|diariz\w*)\b", re.I)),
     ("image_generation", re.compile(r"\b(stable diffusion|sdxl|image generation|text[- ]to[- ]image|flux|"
                                     r"generate images|diffusion models?|image generator)\b", re.I)),
-    ("multimodal", re.compile(r"\b(vision[- ]language|multimodal|multi-modal|llava|vlm)\b", re.I)),
+    ("multimodal", re.compile(r"\b(vision[- ]language|multimodal|multi-modal|llava\S*|vlm|qwen2?(?:\.5)?-vl\S*|"
+                              r"pixtral|screenshots?|document understanding|idefics\S*|paligemma)\b", re.I)),
     ("vision", re.compile(r"\b(computer vision|object detection|detect(?:ion|or)?|image classification|segmentation|"
-                          r"yolo\w*|images?|video|camera|ocr)\b", re.I)),
-    ("embeddings", re.compile(r"\b(embedding model only|semantic search|sentence embeddings?)\b", re.I)),
-    ("tabular", re.compile(r"\b(tabular|xgboost|lightgbm|forecast\w*|time series)\b", re.I)),
+                          r"yolo\w*|images?|video|camera|ocr|vit\b|resnet\S*|defects?|footage|frames|photos)\b", re.I)),
     ("llm", re.compile(r"\b(llm|language model|(?:llama|mistral|mixtral|qwen|gemma|deepseek|gpt)\w*|phi-?\d|chat ?bot|rag|"
                        r"assistant|text generation|summari[sz]\w*|tickets?|documents?|copilot)\b", re.I)),
 )
@@ -161,8 +169,9 @@ def spot_wanted(text: str) -> bool | None:
     if (said and not all(said)) or any(not _ruled_out(text, match) for match in _ON_DEMAND.finditer(text)):
         return False
     return True if said else None
-_LOCAL = re.compile(r"\b(on[- ]prem\w*|our own (?:cluster|hardware|gpus)|local cluster|existing cluster|"
-                    r"own data ?cent(?:er|re))\b", re.I)
+_LOCAL = re.compile(r"\b(on[- ]prem\w*|(?:our|my) own (?:\w+ ){0,2}(?:cluster|hardware|gpus|servers?|machines|boxes|"
+                    r"rtx \d{4}s?|\d{4}s|data ?cent(?:er|re))|local cluster|existing cluster|in[- ]house (?:gpus|"
+                    r"servers|cluster|hardware)|at home|own data ?cent(?:er|re))\b", re.I)
 _NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instead of|avoid|rather than|without|no|never)"
                        r"(?:\s+(?:on|use|using|in|our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w*|local "
                        r"cluster|own (?:cluster|hardware|gpus)|existing cluster|cluster|hardware)|(?:don'?t|do not|never) "
@@ -179,17 +188,10 @@ _GPU_BASE = (r"(?:[345]0[6-9]0(?: ?ti)?(?=\s*(?:s\b|gpus?|cards?|has|have|with|,
              r"gb\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
 _GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
 _GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
-# Product names that are also common words ("vector database", "drone footage", "Flux" the image model).
-_AMBIGUOUS_PRODUCTS = {"Vector", "Flux", "Drone", "Keel", "Aim", "Dex", "Volcano", "Gloo", "Phoenix", "Vespa"}
-_COMPONENTS = sorted({rule.product for rule in ROLE_RULES if rule.roles and len(rule.product) > 3
-                      and rule.product not in _AMBIGUOUS_PRODUCTS
-                      and rule.product.split()[0] not in {"Prometheus", "Apache", "NVIDIA", "Kubeflow", "Grafana"}},
-                     key=len, reverse=True)
-_COMPONENT_PATTERNS = [(p, re.compile(r"\b" + re.escape(p) + r"\b", re.I)) for p in _COMPONENTS] + [
-    (name, re.compile(r"\b" + re.escape(word) + r"\b", re.I)) for word, name in (
-        ("prometheus", "Prometheus"), ("grafana", "Grafana"), ("airflow", "Apache Airflow"), ("kafka", "Apache Kafka"),
-        ("spark", "Apache Spark"), ("triton", "NVIDIA Triton"), ("kubeflow", "Kubeflow Pipelines"),
-        ("ray cluster", "KubeRay"), ("ray serve", "KubeRay"), ("ray train", "KubeRay"))]
+# Components as users name them: every product of the chart catalog's role table, and every role by its longer
+# names ("vector database", "experiment tracking", "chat ui") — one table, catalog/charts/roles.py.
+_COMPONENT_PATTERNS = [(component, re.compile(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w-])", re.I))
+                       for spelling, component in component_vocabulary()]
 
 
 def _number(text: str, suffix: str | None = None) -> float:
@@ -213,6 +215,8 @@ def extract(message: str) -> Extraction:
     text = _HARDWARE_CLAIM.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options):
         extractor(text, found, notes)
+    if "task" not in found and {"concurrent_users", "requests_per_second", "latency_target_ms"} & found.keys():
+        found["task"] = "inference"  # people or requests served: a model served, whatever the verb
     valid, out_of_range = {}, {}
     for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
         try:
@@ -239,12 +243,18 @@ LIMITS: dict[str, float] = {
 }
 
 
+_GENERATES = re.compile(r"\b(rag|assistant|chat ?bot|retrieval[- ]augmented|answers? questions|copilot|generat\w+ "
+                        r"(?:answers|text|replies))\b", re.I)
+
+
 def _task_and_domain(text: str, found: dict[str, object], notes: list[str]) -> None:
     for task, pattern in _TASK_RULES:
         if any(not _ruled_out(text, match) for match in pattern.finditer(text)):  # "no training, only serve it"
             found["task"] = task
             break
     for domain, pattern in _DOMAIN_RULES:
+        if domain == "embeddings" and _GENERATES.search(text):
+            continue  # "a RAG assistant with an 8B model and an embedding model": the LLM is the workload
         if pattern.search(text):
             found["domain"] = domain
             break
@@ -367,10 +377,15 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["min_gpu_memory_gib"] = float(next(g for g in each.groups() if g).replace(",", ""))
 
 
-# "a vast dataset" and "a lambda function" name no cloud.
-_AMBIGUOUS_PROVIDERS = {"vast": ("vast.ai", "vastai", "vast ai", "on vast", "only vast", "use vast"),
-                        "lambda": ("lambda labs", "lambda cloud", "lambdalabs", "on lambda", "lambda gpu",
-                                   "only lambda", "use lambda", "switch to lambda", "via lambda")}
+# Provider names that are also words or other products: "a vast dataset", "a lambda function", "AWS Lambda", "a Google
+# doc", "Amazon reviews", "Microsoft Teams", "an IBM mainframe" name no cloud to run on.
+_NOT_A_CLOUD_AFTER = re.compile(
+    r"\s*(?:amounts?|majority|numbers?|quantities|array|sums?|improvement|differences?|functions?|expressions?|"
+    r"layers?|calculus|architecture|handlers?|docs?|drive|sheets?|colab|search|ads|analytics|maps|reviews?|"
+    r"marketplace|orders?|prime|alexa|teams|office|excel|word|outlook|mainframes?|watson|accounts?|store|"
+    r"services? like|translate|gemini|bard|copilot|gmail|calendar|photos|play|labs? notebooks?)\b", re.I)
+_NOT_A_CLOUD_BEFORE = re.compile(r"(?:\baws\s+|\bpython\s+|\ba\s+|\bthe\s+)$", re.I)
+_WORDLIKE_PROVIDERS = {"vast", "lambda", "google", "amazon", "microsoft", "ibm"}
 
 
 # Region ids as the clouds spell them: AWS (eu-west-1), GCP (europe-west4), Azure (westeurope, eastus2).
@@ -389,8 +404,15 @@ def provider_mentions(text: str) -> list[tuple[int, int, str]]:
     lowered = text.lower()
     found: list[tuple[int, int, str]] = []
     for name in (*known_providers(), *PROVIDER_ALIASES):
-        for spelling in _AMBIGUOUS_PROVIDERS.get(name, (name,)):
+        spellings = (name, "vast.ai", "vastai", "vast ai") if name == "vast" else (name,)
+        for spelling in spellings:
             for match in re.finditer(r"\b" + re.escape(spelling) + r"(?![\w-])", lowered):
+                if name == "aws" and lowered.startswith(" lambda", match.end()):
+                    continue  # "AWS Lambda does the preprocessing": a service, not where the model runs
+                if name in _WORDLIKE_PROVIDERS and spelling == name and (
+                        _NOT_A_CLOUD_AFTER.match(lowered, match.end())
+                        or (name in {"vast", "lambda"} and _NOT_A_CLOUD_BEFORE.search(lowered[:match.start()]))):
+                    continue
                 found.append((match.start(), match.end(), PROVIDER_ALIASES.get(name, name)))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     kept: list[tuple[int, int, str]] = []
@@ -400,13 +422,33 @@ def provider_mentions(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+_CLAUSE_SPLIT = re.compile(r"[.;!?\n]|\s-\s|,\s*(?:and\s+)?(?=why|how|what|which)", re.I)
+_QUESTION_CLAUSE = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come|what made|is|are|does|do|did|was|were|"
+                              r"isn't|aren't)\b", re.I)
+
+
+def in_question_clause(text: str, position: int) -> bool:
+    """Whether `position` lies in a clause that asks (ends with "?" or starts "why …") of a longer message."""
+    starts = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text) if m.end() <= position]
+    start = starts[-1]
+    end_match = _CLAUSE_SPLIT.search(text, position)
+    end = end_match.start() if end_match else len(text)
+    if start == 0 and end >= len(text.rstrip(" ?")):
+        return False  # the whole message: its act says whether it asks
+    clause = text[start:end + 1]
+    return clause.rstrip().endswith("?") or bool(_QUESTION_CLAUSE.match(text[start:end]))
+
+
 def provider_polarity(text: str) -> tuple[list[str], list[str]]:
     """(providers wanted, providers ruled out), each in the order named; ruled out anywhere wins."""
     mentions = provider_mentions(text)
     spans = [(start, end) for start, end, _ in mentions]
     ruled_out = [p for start, end, p in mentions
                  if negated(text, start, tuple(s for s in spans if s != (start, end))) or negated_after(text, end)]
-    wanted = [p for _, _, p in mentions if p not in ruled_out]
+    # "switch to GCP — why was AWS picked?", "an H100 is $2/h on RunPod, right? we're an AWS shop": a cloud named in
+    # a question beside other clauses is asked about, not asked for
+    asked = [p for start, _, p in mentions if in_question_clause(text, start)] if len(mentions) > 1 else []
+    wanted = [p for _, _, p in mentions if p not in ruled_out and p not in asked]
     return list(dict.fromkeys(wanted)), list(dict.fromkeys(ruled_out))
 
 
@@ -501,7 +543,7 @@ def _scale(text: str, found: dict[str, object], notes: list[str]) -> None:
         if rps.group(1):
             found["requests_per_second"] = _number(rps.group(1), rps.group(2))
         else:
-            per = {"minute": 60, "min": 60, "hour": 3600, "day": 86400}[rps.group(5).lower()]
+            per = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400}[rps.group(5).lower()]
             found["requests_per_second"] = round(_number(rps.group(3), rps.group(4)) / per, 4)
             notes.append(f"{rps.group(0)} read as {found['requests_per_second']} requests per second on average")
     latency = _LATENCY.search(text)
@@ -604,7 +646,13 @@ def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
         if pattern.search(text):
             found["license"] = license_need
             break
-    components = [name for name, pattern in _COMPONENT_PATTERNS if pattern.search(text)]
+    components, taken = [], []
+    for name, pattern in _COMPONENT_PATTERNS:  # longest spelling first: "kubeflow training operator" over "kubeflow"
+        for match in pattern.finditer(text):
+            if not any(start < match.end() and match.start() < end for start, end in taken):
+                taken.append(match.span())
+                if not _ruled_out(text, match):
+                    components.append(name)
     if _RETRIEVAL.search(text):
         components.append("vector-db")  # a role: the stack needs one, whichever product
     if components:

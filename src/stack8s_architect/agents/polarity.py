@@ -36,8 +36,10 @@ def negated(text: str, start: int, others: tuple[tuple[int, int], ...] = ()) -> 
     words = [w.lower().replace("’", "'") for w in _WORD.findall(_clause_before(text, start, others))]
     after, filler = None, False  # the word popped last; whether a filler stands between here and the item
     while words:
-        if _cue_ending(words):
-            return True
+        cue = _cue_ending(words)
+        if cue:
+            # "IBM cloud no, Seeweb yes": a "no" after another item is that item's, not this one's
+            return not (cue in {"no", "not"} and after == "," and _OTHER in words[-4:-1])
         word = words[-1]
         if word == _OTHER:
             if filler or after not in _JOINERS:

@@ -21,7 +21,7 @@ import yaml
 
 from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.agents.understanding import understand
-from stack8s_architect.catalog.charts.roles import ROLE_RULES, ROLES
+from stack8s_architect.catalog.charts.roles import component_role
 from stack8s_architect.catalog.compute.regions import countries_for_geography
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -178,17 +178,9 @@ def _polarity_errors(expect: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return errors
 
 
-_ROLE_OF_PRODUCT = {rule.product.lower(): rule.roles[0] for rule in reversed(ROLE_RULES) if rule.roles}
-_ROLE_WORDS = {**{alias: role.id for role in ROLES for alias in role.aliases}, **{role.id: role.id for role in ROLES}}
-
-
 def component_roles(values: Iterable[str]) -> frozenset[str]:
-    """Each component as its chart role: a product's primary role, a role word's role."""
-    roles = set()
-    for value in values:
-        key = value.lower()
-        roles.add(_ROLE_OF_PRODUCT.get(key) or _ROLE_WORDS.get(key) or key)
-    return frozenset(roles)
+    """Each component as its chart role: a product's primary role, a role id itself."""
+    return frozenset(component_role(value) or value.lower() for value in values)
 
 
 def _canon(name: str, value: Any) -> Any:

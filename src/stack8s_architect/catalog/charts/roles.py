@@ -360,3 +360,53 @@ def split_roles(text: str) -> tuple[list[str], list[str]]:
                     found.append((start, role))
     leftover = [word for word, taken in zip(words, used, strict=True) if not taken]
     return [role for _, role in sorted(found)], leftover
+
+
+# --- what users call components in a chat --------------------------------------------------------------------------
+# Words that name a role in ROLES' aliases but mean something else in a workload description ("8 GPUs", "training
+# data", "an API gateway" is kept: it is two words); a role is read from a chat only by its longer names.
+_GENERIC_ALIASES = frozenset("""gpu training inference gateway registry sql queue tls cert auth iam secret kms hpa
+streaming workflow pipelines tracking experiments notebook s3 etl dag pubsub oidc sso traces apm visualization
+ingress postgres spark dask ray prometheus grafana jupyter vault logs metrics cache secrets identity alerting database
+certificates autoscaling messaging notebooks""".split()) | {"distributed training", "load balancer", "model serving"}
+# Vendor words before a product's own name: "Grafana Loki" is also "Loki", "Apache Kafka" also "Kafka".
+_VENDORS = ("Apache ", "Grafana ", "HashiCorp ", "NVIDIA ")
+# Product names that are also common words: named in a chat only with their vendor ("Flux" is the image model).
+_COMMON_WORD_PRODUCTS = frozenset({"Vector", "Flux", "Drone", "Keel", "Aim", "Dex", "Volcano", "Gloo", "Phoenix",
+                                   "Vespa", "CRDs", "Percona", "Concourse", "Contour", "Tempo", "Agent", "Alloy",
+                                   "Operator", "Beyla", "Mimir", "Pyroscope", "Tekton", "Thanos", "Kueue", "Harbor"})
+# Short everyday names of products the table spells in full.
+_PRODUCT_NICKNAMES = {"postgres": "PostgreSQL", "ray": "KubeRay", "jupyter": "JupyterHub",
+                      "argocd": "Argo CD", "argo": "Argo Workflows", "tgi":
+                      "Text Generation Inference", "wandb": "Weights & Biases", "w&b": "Weights & Biases",
+                      "kubeflow": "Kubeflow Pipelines", "otel": "OpenTelemetry", "jupyter notebooks": "JupyterHub"}
+
+
+def component_vocabulary() -> tuple[tuple[str, str], ...]:
+    """(spelling as users write it, component) for every product of ROLE_RULES and every role: a product's spelling
+    gives the product's name, a role's title or alias gives the role id. Longest spelling first."""
+    vocabulary: dict[str, str] = {}
+    for rule in ROLE_RULES:
+        if not rule.roles or rule.product in _COMMON_WORD_PRODUCTS:
+            continue
+        vocabulary.setdefault(rule.product.lower(), rule.product)
+        for vendor in _VENDORS:
+            if rule.product.startswith(vendor):
+                short = rule.product[len(vendor):]
+                if short not in _COMMON_WORD_PRODUCTS and len(short) > 3:
+                    vocabulary.setdefault(short.lower(), rule.product)
+    for nickname, product in _PRODUCT_NICKNAMES.items():
+        vocabulary.setdefault(nickname, product)
+    for role in ROLES:
+        for name in (role.title.lower(), role.id.replace("-", " "), *role.aliases):
+            if name not in _GENERIC_ALIASES and len(name) > 3 and "/" not in name:
+                vocabulary.setdefault(name, role.id)
+    return tuple(sorted(vocabulary.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+_PRIMARY_ROLE_OF = {rule.product.lower(): rule.roles[0] for rule in reversed(ROLE_RULES) if rule.roles}
+
+
+def component_role(component: str) -> str | None:
+    """The role a component stands for: itself when a role id, else its product's primary role."""
+    return component if component in ROLE_IDS else _PRIMARY_ROLE_OF.get(component.lower())
