@@ -40,12 +40,13 @@ _QUESTION_START = re.compile(
     r"(?:will|would|wo(?:n't|uld)|can|could|does|do|is|are|isn't|should|how|why|what|which|where|whats|what's|y u|"
     r"when|did|has|have|was|were|any idea|tell me|explain|compare|remind me)\b", re.I)
 _WHAT_IF = re.compile(r"\b(what if|what about if|what would (?:it|this|that) look like|how would (?:it|this) look|"
-                      r"what would .{1,30} do to|what would (?:happen|it cost|the cost be|change)|what happens if|"
+                      r"what would .{1,30} do to|what would .{1,30} cost|what would (?:happen|it cost|the cost be|change)|what happens if|"
                       r"suppose|supposing|imagine|hypothetically|if we (?:had|went|used|switched|moved|doubled|"
                       r"halved|tripled|cut|added|go|use)|what(?:'s| is| would be)? the (?:cost|price|bill) "
                       r"(?:with|if|for)|how (?:much|would)\b.{0,40}\b(?:if|with) )", re.I)
 _TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
-    ("compare", re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|difference between|which (?:is|one|would be)|"
+    ("compare", re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|difference between|which (?:is|one|would be) "
+                           r"(?:better|cheaper|faster|best|the best)|which one|"
                            r"better|cheaper than|faster than|slower than|more expensive than|stack up|"
                            r"or (?:the )?[a-z]?\d{1,4}\w*\s*\?|how do(?:es)? .{1,40} compare)\b", re.I)),
     ("why", re.compile(r"\b(why|how come|reason|explain|justify|rationale|y u|what made you|picked|chose|choice|"
@@ -83,13 +84,14 @@ _GREETING = re.compile(
     r"cheers|bye|goodbye|see you|ok(?:ay)?|cool|great|nice|perfect|awesome|sounds good|got it|understood|"
     r"that works|looks good|lgtm|much appreciated|appreciate it|wonderful|excellent|brilliant|amazing|"
     r"hello|thanks|fits|alright|all good|super|genial|parfait|vielen dank|muchas gracias|bien|hallo|hola|bonjour|"
+    r"nope|no thanks|that's all|thats all|that is all|"
     r"salut|servus|moin|merci|gracias|danke|ciao)\b", re.I)
 _INFRA = re.compile(
     r"\b(gpus?|cpus?|models?|llms?|ai|ml|machine learning|deep learning|train\w*|fine-?tun\w*|infer\w*|serv\w*|"
     r"deploy\w*|host\w*|clusters?|cloud|kubernetes|k8s|infra\w*|compute|instances?|vram|budget|cost|plan|"
     r"chat ?bot|assistant|data ?sets?|data|workload|pipeline|neural|transformer|embedding|rag|agents?|"
-    r"architecture|setup|stack|helm|server|nodes?|accelerators?|hardware|nvidia|cuda|vision|speech|images?|"
-    r"hello|project|help)\b", re.I)
+    r"architecture|setup|stack|helm|server|nodes?|accelerators?|hardware|nvidia|cuda|vision|speech|images?)\b",
+    re.I)
 _HELP = re.compile(r"\b(help|assist|advice|advise|recommend|suggest|where (?:do i|to) start|not sure|no idea|"
                    r"figure out|guide|need|want|looking for|planning|thinking about|build|set ?up)\b", re.I)
 
@@ -107,11 +109,12 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
     clauses = [clause for clause in _CLAUSES.split(text) if clause]
     topic = question_topic(text)
     interrogative = (text.endswith("?") or topic == "what_if" or bool(_INNER_QUESTION.search(text))
-                     or any(_QUESTION_START.match(clause) for clause in clauses))
+                     or bool(_QUESTION_START.match(text))
+                     or any(_CLAUSE_QUESTION.match(clause) for clause in clauses[1:]))
     if _OFF_TOPIC.search(text) and not _INFRA.search(text):
         return Act("off_topic")
     imperative = bool(_IMPERATIVE.match(text)) or any(_IMPERATIVE_VERB.match(clause) for clause in clauses[1:])
-    if topic is None and interrogative and has_plan and not facts and _INFRA.search(text):
+    if topic is None and text.endswith("?") and len(text.split()) <= 4 and has_plan and not facts:
         topic = "why"  # "and?", "really?": about the plan, the reasons are the answer
     if topic is not None and interrogative and not (imperative and facts and topic != "what_if"):
         asks_about_plan = has_plan or topic in {"fit", "compare"} or not facts
@@ -121,18 +124,22 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
         return Act("correction")
     if changes and has_plan and overrides and _CORRECTION_WEAK.search(text):
         return Act("correction")
-    if not has_plan and not facts and _VAGUE.search(text):
+    if not has_plan and not facts and (_VAGUE.search(text) or stated <= {"domain"}):
         return Act("vague")  # "how do I even get started with hosting an LLM?": a task, nothing to plan yet
     if changes or refinement or (proceed and known and not has_plan):
         return Act("request")
     if _GREETING.match(text) and not interrogative and not _INFRA_STRONG.search(text):
         return Act("greeting")
-    if _INFRA.search(text) or _WHAT_NOW.search(text) or (_HELP.search(text) and len(text.split()) <= _SHORT):
+    if _INFRA.search(text) or _WHAT_NOW.search(text) or _VAGUE.search(text) or (
+            _HELP.search(text) and len(text.split()) <= _SHORT):
         return Act("vague")
     return Act("off_topic")
 
 
 _IMPLIED = {"task", "domain"}
+# A later clause asks when it opens with a wh-word ("…, which one is cheaper"), not an auxiliary ("…, has to run on")
+_CLAUSE_QUESTION = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how|what|whats|what's|when|where|y u|which (?:one|gpu|"
+                              r"cloud|provider|option|model|would|is (?:better|cheaper|faster|best)))\b", re.I)
 _INNER_QUESTION = re.compile(r"\b(?:when|how long|how much|how many|why|what|which|where) (?:will|would|does|do|is|are|"
                              r"can|should|did)\b|\by u\b", re.I)
 _OFF_TOPIC = re.compile(r"\b(weather|recipe|joke|poem|haiku|song|lyrics|movie|film|tv show|a show|football|soccer|"
@@ -140,7 +147,7 @@ _OFF_TOPIC = re.compile(r"\b(weather|recipe|joke|poem|haiku|song|lyrics|movie|fi
                         r"horoscope|dating|girlfriend|boyfriend|tiempo hace|temps fait|wetter|carbonara|pizza)\b", re.I)
 _VAGUE = re.compile(r"\b(get started|getting started|not sure|no idea|what do (?:we|i) need|where (?:do|to) (?:we |i )?"
                     r"start|help|some (?:ai|ml|models?|llm)|something|how do (?:i|we)|figure out|any advice|"
-                    r"wissen (?:aber )?(?:noch )?nicht|ayuda|aucune idée|lost|ideas?)\b", re.I)
+                    r"wissen (?:aber )?(?:noch )?(?:nicht|not)|ayuda|aucune idée|lost|ideas?)\b", re.I)
 _INFRA_STRONG = re.compile(r"\b(gpus?|models?|llms?|train\w*|fine-?tun\w*|infer\w*|serv(?:e|ing)|deploy\w*|"
                            r"host\w*|clusters?|kubernetes|vram|budget|chat ?bot|users)\b", re.I)
 _WHAT_NOW = re.compile(r"\b(what (?:should|do|can) (?:we|i) do|what now|next steps?|what next|where (?:do|should) "
@@ -149,10 +156,18 @@ _SHORT = 6
 _CLAUSES = re.compile(r"[,;.!?]\s*|\s+(?:and|but|also|then|plus)\s+|\s+-\s+", re.I)
 
 
+_MEMORY_FIRST = re.compile(r"\bhow much (?:\w+ ){0,3}(?:memory|vram)\b", re.I)
+_FIT_FIRST = re.compile(r"\b(?:enough|fits?|suffice|sufficient)\b", re.I)
+
+
 def question_topic(text: str) -> Topic | None:
     """What a question asks about, most specific first (a what-if before the rest)."""
     if _WHAT_IF.search(text):
         return "what_if"
+    if _MEMORY_FIRST.search(text):
+        return "memory"
+    if _FIT_FIRST.search(text) and not re.search(r"\b(?:compare|versus|vs\.?)\b", text, re.I):
+        return "fit"
     for topic, pattern in _TOPICS:
         if pattern.search(text):
             return topic

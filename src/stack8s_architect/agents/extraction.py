@@ -51,14 +51,15 @@ _BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no
 _TO_MONTHLY = {"month": 1.0, "hour": 730.0, "day": 730.0 / 24, "week": 730.0 / (24 * 7), "year": 1 / 12}
 _SIZE = re.compile(r"\b" + _NUMBER + r"\s*(pb|tb|gb|mb|tib|gib)\b", re.IGNORECASE)
 _TO_GB = {"pb": 1e6, "tb": 1e3, "gb": 1.0, "mb": 1e-3, "tib": 1024 * 1.073741824, "gib": 1.073741824}
-_COUNT_WORD = r"(?<![\d.,\w])(\d{1,6}|one|two|a pair of|a couple of|couple of|pair of|a single|single)"
 _WORD_NUMBERS = {"one": 1, "single": 1, "a single": 1, "two": 2, "a pair of": 2, "pair of": 2, "a couple of": 2,
-                 "couple of": 2}
+                 "couple of": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "twelve": 12, "sixteen": 16, "thirty-two": 32, "sixty-four": 64}
+_COUNT_WORD = (r"(?<![\d.,\w])(\d{1,6}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + ")")
 _GPU_MEMORY = re.compile(r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*)?(?:vram|gpu memory|memory|hbm)\b"
                          r"|\b(?:vram|gpu memory)\s*(?:of\s*)?(?:at least\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b",
                          re.IGNORECASE)
 # "4 GPUs with 48 GB each", "GPUs of 80GB apiece": memory per GPU, said of GPUs in the same clause
-_PER_GPU_MEMORY = re.compile(r"\b(?:gpus?|cards?)\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?"
+_PER_GPU_MEMORY = re.compile(r"\b(?:gpus?|cards?|(?:[abhlt]\d{1,3}[a-z]?|mi\d{3}x?|rtx ?\d{4})s?)\b[^.;]{0,30}?\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?"
                              r"(?:each|apiece|per (?:gpu|card|device)|a piece)\b", re.IGNORECASE)
 _PER_CARD_MEMORY = re.compile(
     r"\b" + _NUMBER + r"\s*(?:gb|gib)\s*(?:of\s*(?:vram|memory)\s*)?(?:per|each|a|/)\s*(?:card|gpu|device|accelerator)\b"
@@ -78,13 +79,15 @@ _USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|par
 # "100 chatting at the same time", "300 concurrent at peak", "peak concurrency is around 2,000": said of load, these
 # win over head counts ("10,000 customers in the CRM, maybe 100 at once"); totals are not load ("8k daily users").
 _USERS_AT_ONCE = re.compile(
-    r"\b" + _NUMBER + r"\s*(k)?\s+(?:[a-z]+\s+){0,5}?(?:at once|at the same time|simultaneously|concurrently|"
+    r"\b" + _NUMBER + r"\s*(k)?\s+(?:(?!rps|qps|requests?|reqs?|queries|tokens|calls)[a-z]+\s+){0,5}?"
+    r"(?:at once|at the same time|simultaneously|concurrently|"
     r"concurrent(?! requests)|in parallel|at a time|at peak)\b"
     r"|\b(?:peak )?concurren(?:cy|t users)\s+(?:is\s+|of\s+)?(?:around\s+|about\s+|~\s*)?" + _NUMBER + r"\s*(k)?\b"
     r"|\busers:\s*~?\s*" + _NUMBER + r"\s*(k)?\b"
     r"|\b(?:team|group|company|startup|firm|staff|department) of\s+(?:about\s+|around\s+|~\s*)?" + _NUMBER + r"\b"
     r"|\b" + _NUMBER + r"[- ](?:person|people|man|strong)\s+(?:\w+\s+)?(?:team|company|startup|firm|shop|office)\b"
-    r"|\ball\s+" + _NUMBER + r"\s+of\s+(?:us|them)\b",
+    r"|\ball\s+" + _NUMBER + r"\s+of\s+(?:us|them)\b"
+    r"|\b" + _NUMBER + r"\s+(?:[a-z]+\s+){0,3}?(?:would|will) be using it\b",
     re.IGNORECASE)
 _NOT_LOAD = re.compile(r"\s*(?:daily|monthly|weekly|registered|total|signed[- ]up|unique|active monthly)\b", re.I)
 _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s*(?:(?:requests?|reqs?|queries|calls|times)\s*(?:/|per|a)\s*"
@@ -97,22 +100,25 @@ _LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|p50|latency
 # "8B", "1.5B model": billions anywhere; millions ("350M") only inside a model mention — "1.2M/year" is money.
 _PARAMS = re.compile(r"(?<![$€£])\b" + _NUMBER + r"\s*(b)(?:illion)?\b(?!\s*(?:tokens|rows|images|documents|"
                      r"requests|users|dollars|usd))", re.IGNORECASE)
+_PARAMS_MILLIONS = re.compile(r"\b" + _NUMBER + r"\s*(m)(?:illion)?\b(?=\s*(?:-?\s*param\w*|[\w-]*\s*model|\)))",
+                              re.IGNORECASE)
 _PARAMS_IN_MODEL = re.compile(r"\b" + _NUMBER + r"\s*([bm])\b", re.IGNORECASE)
 _MODEL = re.compile(
     r"\b((?:meta[- ])?llama(?:[- ]?\d(?:\.\d)?(?!\d))?|mistral|mixtral|qwen[- ]?\d(?:\.\d)?(?!\d)|qwen|gemma[- ]?\d?(?!\d)|"
     r"phi[- ]?\d(?:\.\d)?(?!\d)|"
     r"deepseek(?:[- ]?(?:v\d|r\d))?|falcon|gpt[- ]?oss|yi|command[- ]r|whisper|stable diffusion|sdxl|flux|yolo\w*|"
-    r"monai|bert|clip|llava|starcoder\d?|codellama)(?![a-z])"
+    r"monai|bert|clip|llava|starcoder\d?|codellama|resnet[- ]?\d*|vit|bge(?:-[a-z0-9]+)*|e5(?:-[a-z]+)+|"
+    r"nomic-embed(?:-[a-z]+)*|gte(?:-[a-z]+)+)(?![a-z])"
     r"((?:[- ](?:\d+(?:\.\d+)?[bm]|\d+x\d+b|instruct|chat|base|large(?:-v\d)?|medium|small|tiny|coder|vl))*)",
     re.IGNORECASE)
 
 _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fine_tuning", re.compile(r"\b(fine[- ]?tun\w*|finetun\w*|q?lora|adapter training|sft|instruction[- ]tun\w*)\b", re.I)),
-    ("batch_inference", re.compile(r"\b(batch|offline scoring|every (?:day|night|hour)|nightly|daily|"
-                                   r"backfill|bulk)\b", re.I)),
     # "train"/"training", not "trained" ("serve our already-trained model") nor "train of thought"
-    ("training", re.compile(r"\b((?:pre-?|re)?train(?:ing|s)?\b(?! of thought)|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
+    ("training", re.compile(r"\b((?:pre-?|re)?train(?:ing|s)?\b(?! of thought)|retrain\w*|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
+    ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off job|"
+                                   r"every (?:day|night|hour)|nightly|daily|backfill|bulk)\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
 )
@@ -122,9 +128,10 @@ _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                    r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*)\b", re.I)),
     ("tabular", re.compile(r"\b(tabular|xgboost|lightgbm|catboost|forecast\w*|time series|gradient boost\w*|"
                            r"churn|credit scoring|fraud detection|transactions)\b", re.I)),
-    ("embeddings", re.compile(r"\b(embedding model|embedding service|embeddings? for|embed\b|embedding|embeddings|"
-                              r"semantic search|sentence embeddings?|bge\S*|e5-\S+|nomic-embed\S*|gte-\S+|"
-                              r"reranker)\b", re.I)),
+    ("embeddings", re.compile(r"\b(embedding (?:service|api|endpoint|job)|embeddings? (?:for|of)|embed\b|"
+                              r"generat\w+ (?:of )?embeddings|semantic search|sentence embeddings?|bge\S*|e5-\S+|"
+                              r"nomic-embed\S*|gte-\S+|reranker)\b", re.I)),
+    ("embeddings-weak", re.compile(r"\b(embedding model|embeddings?)\b", re.I)),
     ("speech", re.compile(r"\b(speech|transcri\w*|asr|whisper|audio|call recordings?|voice|diariz\w*)\b", re.I)),
     ("image_generation", re.compile(r"\b(stable diffusion|sdxl|image generation|text[- ]to[- ]image|flux|"
                                     r"generate images|diffusion models?|image generator)\b", re.I)),
@@ -132,13 +139,13 @@ _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"pixtral|screenshots?|document understanding|idefics\S*|paligemma)\b", re.I)),
     ("vision", re.compile(r"\b(computer vision|object detection|detect(?:ion|or)?|image classification|segmentation|"
                           r"yolo\w*|images?|video|camera|ocr|vit\b|resnet\S*|defects?|footage|frames|photos)\b", re.I)),
-    ("llm", re.compile(r"\b(llm|language model|(?:llama|mistral|mixtral|qwen|gemma|deepseek|gpt)\w*|phi-?\d|chat ?bot|rag|"
+    ("llm", re.compile(r"\b(llm|language model|command[- ]r\S*|(?:llama|mistral|mixtral|qwen|gemma|deepseek|gpt)\w*|phi-?\d|chat ?bot|rag|"
                        r"assistant|text generation|summari[sz]\w*|tickets?|documents?|copilot)\b", re.I)),
 )
 _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("int4", re.compile(r"\b(4[- ]?bit|int4|awq|gptq|q4\w*|nf4)\b", re.I)),
+    ("int4", re.compile(r"\b(4[- ]?bits?|int4|awq|gptq|q4\w*|nf4)\b", re.I)),
     ("fp8", re.compile(r"\b(fp8|8[- ]?bit float)\b", re.I)),
-    ("int8", re.compile(r"\b(8[- ]?bit|int8)\b", re.I)),
+    ("int8", re.compile(r"\b(8[- ]?bits?|int8)\b", re.I)),
     ("fp16", re.compile(r"\b(fp16|half precision)\b", re.I)),
     ("bf16", re.compile(r"\b(bf16|bfloat16)\b", re.I)),
 )
@@ -147,7 +154,7 @@ _METHOD = (("qlora", re.compile(r"\bq-?lora\b", re.I)), ("lora", re.compile(r"(?
                                r"weights?)\b|\b(?:every|all(?: the)?) (?:weights?|parameters?)\b", re.I)))
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
                         r"knowledge base)\b", re.I)
-_SPOT = re.compile(r"\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
+_SPOT = re.compile(r"(?<!\bto )\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
 _ON_DEMAND = re.compile(r"\b(on[- ]demand|reserved instances?|non-?spot|uninterrupt\w*)\b", re.I)
 
 
@@ -179,12 +186,14 @@ _NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instea
                        r"(?:cluster|gpus|hardware))\b", re.I)
 _COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
-_LICENSE = ((re.compile(r"\bcommercial(?:ly)?\b(?: use)?", re.I), "commercial-use"),
+_LICENSE = ((re.compile(r"\bcommercial(?:ly(?: usable)?|[- ](?:use|usage|purposes?|licen[cs]e|products?|"
+                       r"deployment|application|apps?|customers))\b", re.I), "commercial-use"),
             (re.compile(r"\b(permissive|apache[- ]2(?:\.0)?|apache licen[cs]e|mit licen[cs]e)\b", re.I), "permissive"),
             (re.compile(r"\bopen[- ]?(?:source|weights?)\b", re.I), "open-weights"))
 _GEOGRAPHY_WORDS = ("europe", "eu", "eea", "us", "usa", "north america", "asia", "apac", "uk", "india", "japan",
                     "south america", "latam", "middle east", "africa", "oceania", "australia", "canada")
-_GPU_BASE = (r"(?:[345]0[6-9]0(?: ?ti)?(?=\s*(?:s\b|gpus?|cards?|has|have|with|,|\.|$))|[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
+_GPU_BASE = (r"(?:[345]0[6-9]0(?: ?ti)?(?=\s*(?:s\b|gpus?|cards?|has|have|with|for|on|in|and|or|is|are|instead|"
+             r"please|would|will|to|,|\.|\?|$))|[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
              r"gb\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
 _GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
 _GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
@@ -253,10 +262,10 @@ def _task_and_domain(text: str, found: dict[str, object], notes: list[str]) -> N
             found["task"] = task
             break
     for domain, pattern in _DOMAIN_RULES:
-        if domain == "embeddings" and _GENERATES.search(text):
+        if domain == "embeddings-weak" and _GENERATES.search(text):
             continue  # "a RAG assistant with an 8B model and an embedding model": the LLM is the workload
         if pattern.search(text):
-            found["domain"] = domain
+            found["domain"] = domain.removesuffix("-weak")
             break
     method = first_wanted(text, _METHOD, last=True)
     if method:
@@ -366,6 +375,8 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["exclude_gpus"] = ruled_out
     # A count sits right before "GPU(s)" or a GPU name: "8x H100", "two A100s", "2 GPUs" — not "2x faster".
     count = re.search(_COUNT_WORD + r"\s*(?:x\s*)?(?:(?:nvidia|amd)\s+)?(?:gpus?\b|" + _GPU_NAME + r")", text, re.I)
+    if count is None and (wanted or len(text.split()) <= 5):  # "H100s, 8 of them", "and 8 of them"
+        count = re.search(r"(?<![\d.,])(\d{1,4}) of them\b", text, re.I)
     if count:
         raw = count.group(1).lower()
         found["gpu_count"] = _WORD_NUMBERS.get(raw) or int(raw)
@@ -503,7 +514,8 @@ def place_mentions(text: str) -> list[tuple[int, int, str]]:
 
 def _place_word(text: str, start: int, end: int, phrase: str, words: int) -> bool:
     key = phrase.lower()
-    if len(key) < 2 or text[end:end + 1] == "-" or text[start - 1:start] == "-":  # "europe-west4" is a region id
+    if len(key) < 2 or text[end:end + 1] in {"-", *"0123456789"} or text[start - 1:start] in {"-", *"0123456789"} \
+            or any(len(word) < 2 for word in key.split()):  # "europe-west4" is a region id, "L4s" no place
         return False
     geography = countries_for_geography(key) is not None
     place = geography or country_for_place(key) is not None
@@ -623,7 +635,8 @@ def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
     if match:
         query = (match.group(1) + (match.group(2) or "")).strip()
         found["model_query"] = query
-    params = (_PARAMS_IN_MODEL.search(match.group(0)) if match else None) or _PARAMS.search(text)
+    params = ((_PARAMS_IN_MODEL.search(match.group(0)) if match else None) or _PARAMS.search(text)
+              or _PARAMS_MILLIONS.search(text))
     if params:
         found["params_billions"] = _number(params.group(1)) / (1000 if params.group(2).lower() == "m" else 1)
 

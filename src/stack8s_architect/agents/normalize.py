@@ -22,59 +22,72 @@ from text_to_num import alpha2digit
 
 _LANGUAGE_WORDS = {
     "de": frozenset("und für wir brauchen nicht kein keine ohne mit pro nutzer benutzer monat bitte wie viel auf "
-                    "statt aber oder ist sind möchten wollen sollte trainieren warum lange kein keine bitte".split()),
+                    "statt aber oder ist sind möchten wollen sollte trainieren warum lange das im ca mitarbeiter "
+                    "gleichzeitig unser unsere unseren unserem eigenen kostet wissen noch einen einem hallo danke "
+                    "pflicht".split()),
     "es": frozenset("para usuarios necesitamos queremos sin con por mes pero también cuánto cuanto qué porque "
-                    "entrenar modelo mejor dólares al año los las una unos tengo nube cualquier menos hola nada de "
-                    "instancias favor".split()),
+                    "entrenar modelo mejor dólares al año los las una unos tengo nube cualquier menos hola nada "
+                    "instancias favor nuestro nuestros propio propios servidores somos tiene cumplir correr un "
+                    "necesito ayuda gracias".split()),
     "fr": frozenset("pour utilisateurs nous avons voulons sans avec par mois mais aussi combien pourquoi "
-                    "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp".split()),
+                    "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp notre nos on cherche "
+                    "équipe salut bonjour merci il faut".split()),
 }
 _WORD = re.compile(r"[a-zäöüßáéíóúñàâçèêëîïôûù]+", re.IGNORECASE)
 
 # Foreign words that carry a slot → the English the rules read (longest phrases first within a language).
 _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
     "de": (
-        (r"gleichzeitige[nr]?", "concurrent"), (r"(?:be)?nutzer(?:innen)?|anwender(?:innen)?", "users"),
-        (r"pro monat|im monat|monatlich", "per month"), (r"pro stunde", "per hour"),
-        (r"pro jahr|im jahr|jährlich", "per year"), (r"ohne", "without"), (r"nicht", "not"),
-        (r"keine[nm]?|kein", "no"), (r"anstelle von|anstatt|statt", "instead of"), (r"aber|sondern", "but"),
-        (r"außer", "except"), (r"auf", "on"), (r"europa", "europe"), (r"deutschland", "germany"),
-        (r"frankreich", "france"), (r"trainieren|training", "train"), (r"feinabstimm\w*|feintuning", "fine-tuning"),
-        (r"bereitstellen|betreiben|hosten", "serve"), (r"grafikkarten", "gpus"), (r"warum", "why"),
-        (r"wie ?viel", "how much"), (r"wie lange", "how long"), (r"stunden audio", "hours of audio"),
-        (r"bilder(?:n)?", "images"), (r"millionen", "million"), (r"tausend", "thousand"), (r"eigene[nmr]?", "own"),
-        (r"kollegen|kolleginnen", "colleagues"), (r"milliarden", "billion"), (r"und", "and"),
-        (r"oder", "or"), (r"doppelt so viele", "twice as many"), (r"halb so viele", "half as many"),
+        (r"gleichzeitige[nr]?", "concurrent"), (r"gleichzeitig", "at once"),
+        (r"(?:be)?nutzer(?:innen)?|anwender(?:innen)?", "users"), (r"mitarbeiter(?:innen)?", "employees"),
+        (r"kollegen|kolleginnen", "colleagues"), (r"pro monat|im monat|monatlich", "per month"),
+        (r"pro stunde", "per hour"), (r"pro jahr|im jahr|jährlich", "per year"), (r"ohne", "without"),
+        (r"nicht", "not"), (r"keine[nm]?|kein", "no"), (r"anstelle von|anstatt|statt", "instead of"),
+        (r"aber|sondern", "but"), (r"außer", "except"), (r"auf", "on"), (r"europa", "europe"),
+        (r"deutschland", "germany"), (r"frankreich", "france"), (r"trainieren|training", "train"),
+        (r"feinabstimm\w*|feintuning", "fine-tuning"), (r"bereitstellen|betreiben|hosten", "serve"),
+        (r"grafikkarten", "gpus"), (r"warum", "why"), (r"wie ?viel", "how much"), (r"wie lange", "how long"),
+        (r"was wäre (?:mit|wenn)", "what if"), (r"was ist", "what is"), (r"besser", "better"), (r"kostet", "costs"),
+        (r"stunden audio", "hours of audio"), (r"bilder(?:n)?", "images"), (r"millionen", "million"),
+        (r"milliarden", "billion"), (r"tausend", "thousand"), (r"unsere[nmr]?", "our"), (r"eigene[nmr]?", "own"),
+        (r"servern?", "servers"), (r"rechenzentrum", "data center"), (r"und", "and"), (r"oder", "or"),
+        (r"doppelt so viele", "twice as many"), (r"halb so viele", "half as many"), (r"doppelte[snm]?", "double the"),
         (r"zwei", "2"), (r"unter", "under"), (r"sekunden", "seconds"), (r"antwortzeit", "latency"),
-        (r"dsgvo", "GDPR"), (r"was wäre (?:mit|wenn)", "what if"), (r"besser", "better"), (r"was ist", "what is"),
-        (r"doppelte[snm]?", "double the"), (r"kostet", "costs"), (r"mitarbeiter(?:innen)?", "employees"),
-        (r"gleichzeitig", "at once"), (r"passt", "fits"), (r"reicht", "enough"), (r"hallo|guten (?:tag|morgen)", "hello"), (r"danke", "thanks"),
+        (r"dsgvo", "GDPR"), (r"passt", "fits"), (r"reicht", "enough"), (r"hallo|guten (?:tag|morgen)", "hello"),
+        (r"danke", "thanks"),
     ),
     "es": (
         (r"usuarios? (?:concurrentes|simultáneos)", "concurrent users"), (r"usuarios?", "users"),
-        (r"al mes|por mes|mensuales|mensual", "per month"), (r"por hora", "per hour"),
-        (r"al año|por año|anuales", "per year"), (r"sin", "without"), (r"en lugar de|en vez de", "instead of"),
-        (r"pero", "but"), (r"excepto|salvo", "except"), (r"cualquier cosa menos|todo menos", "anything but"),
-        (r"europa", "europe"), (r"alemania", "germany"), (r"españa", "spain"), (r"entrenar", "train"),
-        (r"servir|desplegar", "serve"), (r"por qu[eé]", "why"), (r"cu[aá]nto tiempo", "how long"),
-        (r"cu[aá]nto", "how much"), (r"d[oó]lares", "dollars"), (r"im[aá]genes", "images"),
-        (r"horas de audio", "hours of audio"), (r"mil millones", "billion"), (r"millones", "million"), (r"mil", "thousand"),
-        (r"presupuesto", "budget"), (r"empleados", "employees"), (r"personas", "people"),
-        (r"dos", "2"), (r"menos de", "under"), (r"segundos?", "seconds"), (r"latencia", "latency"),
-        (r"rgpd", "GDPR"), (r"la mitad de (?:las|los)", "half the"), (r"el doble de (?:las|los)?", "double the"),
-        (r"qu[eé] pasar[ií]a si", "what if"), (r"diferencia entre", "difference between"), (r"cuesta", "costs"), (r"mejor", "better"), (r"la mitad de", "half the"), (r"y", "and"), (r"o", "or"),
-        (r"hola|buenos d[ií]as", "hello"), (r"gracias", "thanks"), (r"cabe|cabr[ií]a", "fit"),
+        (r"empleados", "employees"), (r"personas", "people"), (r"al mes|por mes|mensuales|mensual", "per month"),
+        (r"por hora", "per hour"), (r"al año|por año|anuales|anual", "per year"), (r"sin", "without"),
+        (r"en lugar de|en vez de", "instead of"), (r"pero", "but"),
+        (r"cualquier (?:cosa|nube) menos|todo menos", "anything but"), (r"excepto|salvo|menos", "except"),
+        (r"nada de", "no"), (r"instancias", "instances"), (r"europa", "europe"), (r"alemania", "germany"),
+        (r"españa", "spain"), (r"entrenar", "train"), (r"servir|desplegar", "serve"), (r"por qu[eé]", "why"),
+        (r"cu[aá]nto tiempo", "how long"), (r"cu[aá]nto", "how much"), (r"d[oó]lares", "dollars"),
+        (r"im[aá]genes", "images"), (r"horas de audio", "hours of audio"), (r"mil millones", "billion"),
+        (r"millones", "million"), (r"mil", "thousand"), (r"presupuesto", "budget"),
+        (r"nuestros? propios? (?:servidores|cl[uú]ster)", "our own servers"), (r"la mitad de (?:las|los)?", "half the"),
+        (r"el doble de (?:las|los)?", "double the"), (r"dos", "2"), (r"menos de", "under"),
+        (r"segundos?", "seconds"), (r"latencia", "latency"), (r"rgpd", "GDPR"), (r"qu[eé] pasar[ií]a si", "what if"),
+        (r"diferencia entre", "difference between"), (r"cuesta", "costs"), (r"mejor", "better"), (r"y", "and"),
+        (r"o", "or"), (r"hola|buenos d[ií]as", "hello"), (r"gracias", "thanks"), (r"cabe|cabr[ií]a", "fit"),
     ),
     "fr": (
         (r"utilisateurs? (?:simultan[ée]s|concurrents)", "concurrent users"), (r"utilisateurs?", "users"),
-        (r"par mois|mensuels?|/mois", "per month"), (r"par heure", "per hour"), (r"par an", "per year"),
-        (r"sans", "without"), (r"sous", "under"), (r"secondes?", "seconds"), (r"latence", "latency"), (r"tout sauf|n'importe quoi sauf", "anything but"), (r"ne|n'", ""), (r"pas de|pas d'", "no"), (r"chacune?", "each"), (r"avec", "with"), (r"pas", "not"), (r"sauf|à part", "except"),
-        (r"au lieu de|au lieu d'|plutôt que", "instead of"), (r"mais", "but"), (r"sur", "on"),
-        (r"allemagne", "germany"), (r"entra[iî]ner", "train"), (r"servir|d[ée]ployer|h[ée]berger", "serve"),
-        (r"pourquoi", "why"), (r"combien de temps", "how long"), (r"combien", "how much"),
-        (r"heures d'audio", "hours of audio"), (r"milliards?", "billion"), (r"millions?", "million"), (r"personnes", "people"),
-        (r"nos propres serveurs|nos propres machines|notre propre cluster", "our own servers"), (r"d'images", "images"),
-        (r"deux", "2"), (r"rgpd", "GDPR"), (r"un million", "1 million"), (r"diff[ée]rence entre", "difference between"), (r"co[uû]te", "costs"), (r"et si", "what if"), (r"mieux", "better"), (r"fois plus d'|fois plus de", "x the "), (r"d'", ""), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"),
+        (r"personnes", "people"), (r"[ée]quipe", "team"), (r"par mois|mensuels?|/mois", "per month"),
+        (r"par heure", "per hour"), (r"par an", "per year"), (r"sans", "without"), (r"sous", "under"),
+        (r"secondes?", "seconds"), (r"latence", "latency"), (r"tout sauf|n'importe quoi sauf", "anything but"),
+        (r"ne|n'", ""), (r"pas de|pas d'", "no"), (r"pas", "not"), (r"chacune?", "each"), (r"avec", "with"),
+        (r"sauf|à part", "except"), (r"au lieu de|au lieu d'|plutôt que", "instead of"), (r"mais", "but"),
+        (r"sur", "on"), (r"allemagne", "germany"), (r"entra[iî]ner", "train"),
+        (r"servir|d[ée]ployer|h[ée]berger", "serve"), (r"pourquoi", "why"), (r"combien de temps", "how long"),
+        (r"combien", "how much"), (r"heures d'audio", "hours of audio"), (r"milliards?", "billion"),
+        (r"millions?", "million"), (r"un million", "1 million"), (r"d'images", "images"),
+        (r"nos propres serveurs|nos propres machines|notre propre cluster", "our own servers"),
+        (r"traitement par lots|par lots", "batch"), (r"deux", "2"), (r"rgpd", "GDPR"), (r"et si", "what if"),
+        (r"mieux", "better"), (r"diff[ée]rence entre", "difference between"), (r"co[uû]te", "costs"),
+        (r"fois plus d'|fois plus de", "x the "), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"),
         (r"bonjour|salut", "hello"), (r"merci", "thanks"), (r"tient|tiendrait", "fits"),
     ),
 }
@@ -95,9 +108,10 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,6}),(\d{1,2})(?!\d)")
 
 
 # Words no English message uses: one is enough to tell the language.
-_TELLING = frozenset("nutzer benutzer brauchen nicht ohne warum danke möchten kein keine bitte usuarios necesitamos "
-                     "queremos cuánto gracias dólares nube cualquier instancias utilisateurs pourquoi combien merci "
-                     "fois nous voulons plaît".split())
+_TELLING = frozenset("nutzer benutzer brauchen nicht ohne warum danke möchten kein keine bitte mitarbeiter das ca "
+                     "gleichzeitig kostet unserem unseren pflicht usuarios necesitamos queremos cuánto gracias dólares "
+                     "nube cualquier instancias somos necesito nuestro utilisateurs pourquoi combien merci fois nous "
+                     "voulons plaît notre équipe salut".split())
 
 
 def guess_language(text: str) -> str:
@@ -124,6 +138,7 @@ def normalize(message: str) -> str:
     except Exception:  # pragma: no cover - text2num refuses nothing we know of; the words stay words
         pass
     text = _SCALED_BACK.sub(lambda m: m.group(1)[::-1], text)
+    text = re.sub(r"\b(?:a|one) (3rd|4th)\b", lambda m: "a third" if m.group(1) == "3rd" else "a quarter", text)
     for pattern, english in _LEXICON_PATTERNS.get(language, ()):
         text = pattern.sub(english, text)
     if language == "fr":  # "200 Go", "3 To": French byte units
@@ -136,7 +151,7 @@ def normalize(message: str) -> str:
 # letters or more, and never a word that is itself one of them or its plural.
 _SLOT_WORDS = frozenset("""users budget month monthly context concurrent training inference azure google amazon
 runpod europe requests latency dataset images hours instances spot gpus serve deploy finetune fine-tune frankfurt
-mistral llama qwen gemma deepseek mixtral quantized simultaneous employees customers people""".split())
+quantized simultaneous employees customers people requirements""".split())
 _WORD_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][a-z]{4,}(?![\w-])")
 
 

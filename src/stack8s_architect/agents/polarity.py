@@ -22,7 +22,7 @@ _CUES = tuple(sorted((
 _FILLERS = frozenset("""
 on in at to use using the a an any of with via from run running deploy deploying host hosting want like need
 please cloud clouds provider providers go either neither also instances instance nodes node vms vm machines
-cards gpus be done afford allowed
+cards gpus be done afford allowed it them this that
 """.split())
 _JOINERS = frozenset({"or", "and", "nor", ",", "&"})
 _OTHER = "zzotherzz"  # stands for another mention of the same kind
@@ -38,8 +38,9 @@ def negated(text: str, start: int, others: tuple[tuple[int, int], ...] = ()) -> 
     while words:
         cue = _cue_ending(words)
         if cue:
-            # "IBM cloud no, Seeweb yes": a "no" after another item is that item's, not this one's
-            return not (cue in {"no", "not"} and after == "," and _OTHER in words[-4:-1])
+            # "no, fp8" / "wait no, LoRA": a "no" before a comma answers what was said before; "IBM cloud no,
+            # Seeweb yes": a "no" after another item is that item's, not this one's
+            return not (cue in {"no", "not"} and after == ",")
         word = words[-1]
         if word == _OTHER:
             if filler or after not in _JOINERS:
@@ -66,7 +67,8 @@ def _clause_before(text: str, start: int, others: tuple[tuple[int, int], ...]) -
 _AFTER = re.compile(r"^\s*(?:s\b)?(?:\s*(?:cloud|instances?|gpus?|cards?|fine-?tuning|training))?\s*"
                     r"(?:(?:is|are|was|were)\s+(?:not|out|off|excluded|a no-?go|no-?go|forbidden|banned|overkill|"
                     r"too (?:expensive|pricey|slow)|off the table|not (?:an\s+)?option)\b|"
-                    r"(?:isn't|aren't|won't|can't|wouldn't|doesn't|don't)\b|no(?:pe)?\s*(?:[,.;!]|$)|"
+                    r"(?:isn't|aren't|won't|can't|wouldn't|doesn't|don't|isnt|arent|wont|cant|doesnt|dont)\b|no(?:pe)?\s*(?:[,.;!]|$)|"
+                    r"(?:is|are)?\s*not (?:needed|required|necessary|relevant|a thing)|doesn'?t apply|does not apply|"
                     r"(?:is|are)\s+(?:a\s+)?no\b|leave (?:it|them) out|(?:must|should) be avoided|not allowed)",
                     re.IGNORECASE)
 

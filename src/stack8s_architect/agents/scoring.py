@@ -22,7 +22,7 @@ import yaml
 from stack8s_architect.agents.extraction import Extraction, extract
 from stack8s_architect.agents.understanding import understand
 from stack8s_architect.catalog.charts.roles import component_role
-from stack8s_architect.catalog.compute.regions import countries_for_geography
+from stack8s_architect.catalog.compute.regions import countries_for_geography, country_for_place
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.planning.spec import WorkloadSpec
 
@@ -105,7 +105,8 @@ def score(cases: Iterable[dict[str, Any]], engine: Engine = offline_engine) -> S
             understood = understand(say, state, has_plan=has_plan, extraction=engine(say, state))
             result.messages += 1
             _judge_act(result, case["id"], say, turn, understood.act)
-            _judge_slots(result, case["id"], say, state, understood.spec, turn.get("expect") or {})
+            _judge_slots(result, case["id"], say, state, understood.spec, turn.get("expect") or {},
+                         renamed_only=understood.update.model_query is None)
             state = understood.spec
             has_plan = has_plan or understood.act.kind in {"request", "correction"}
     return result
@@ -140,9 +141,11 @@ def _slot_values(spec: WorkloadSpec) -> dict[str, Any]:
 
 
 def _judge_slots(result: Score, case: str, say: str, before: WorkloadSpec, after: WorkloadSpec,
-                 expect: dict[str, Any]) -> None:
+                 expect: dict[str, Any], *, renamed_only: bool = False) -> None:
     old, new = _slot_values(before), _slot_values(after)
     changed = {name: value for name, value in new.items() if not _same(name, old.get(name), value)}
+    if renamed_only and "model" not in expect:  # "make it the 70B": the name follows the size, not a new model
+        changed.pop("model", None)
     changed.update({name: None for name in old if name not in new})  # a slot cleared
     for name, want in expect.items():
         got = new.get(name)
@@ -194,9 +197,10 @@ def _canon(name: str, value: Any) -> Any:
         return frozenset(str(v).lower() for v in value)
     if name == "compliance":
         return frozenset(str(v).upper().replace("-", "") for v in value)
-    if name == "geography":
+    if name == "geography":  # "Frankfurt" and "Germany" are both DE
         text = str(value).lower()
-        return countries_for_geography(text) or text
+        country = country_for_place(text)
+        return countries_for_geography(text) or (frozenset({country}) if country else text)
     if name == "model":
         return re.sub(r"[\s_-]+", "", str(value).lower())
     return value
@@ -207,6 +211,10 @@ def _same(name: str, want: Any, got: Any) -> bool:
         return want is None and got is None
     if name == "model":
         return _canon(name, want) in _canon(name, got)
+    if name in {"gpu_names", "exclude_gpus"}:  # "A100 80GB" is an A100: a more specific name still matches
+        wanted = [resolve_user_accelerator(str(v)) or (str(v).upper(),) for v in want]
+        read = [resolve_user_accelerator(str(v)) or (str(v).upper(),) for v in got]
+        return len(wanted) == len(read) and all(any(set(r) <= set(w) for w in wanted) for r in read)
     if isinstance(want, bool) or isinstance(got, bool):
         return want is got
     if isinstance(want, (int, float)) and isinstance(got, (int, float)):

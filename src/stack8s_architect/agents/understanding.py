@@ -67,7 +67,7 @@ def overrides(before: WorkloadSpec, update: WorkloadSpec) -> bool:
     """Whether `update` replaces a value `before` held, or rules out something it wanted (a correction's mark)."""
     old = before.stated()
     for name, value in update.stated().items():
-        if name in {"task", "domain"}:
+        if name == "domain":
             continue
         if name in old and old[name] != value and name not in {"components", "compliance", "exclude_providers",
                                                                "exclude_gpus"}:
