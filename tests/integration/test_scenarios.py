@@ -228,6 +228,9 @@ def _check(expect: dict[str, Any], reply: dict[str, Any], replies: list[dict[str
             assert all(word.lower() in reply["content"].lower() for word in value), reply["content"]
         elif key == "plan_version_at_least":
             assert plan["version"] >= value
+        elif key == "plan_version":  # a question, a greeting or an aside leaves the plan as it was
+            latest = [r["plan"] for r in replies if r["plan"]][-1]
+            assert latest["version"] == value and (plan is None or plan["version"] == value), reply["kind"]
         elif key == "every_compute_price_matches_catalog":
             assert plan["compute"] and len(offers) == len(plan["compute"])  # checked in _check_plan_numbers
         else:

@@ -124,7 +124,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
         return Act("correction")
     if changes and has_plan and overrides and _CORRECTION_WEAK.search(text):
         return Act("correction")
-    if not has_plan and not facts and (_VAGUE.search(text) or stated <= {"domain"}):
+    if not has_plan and not facts and (_VAGUE.search(text) or (stated and stated <= {"domain"})):
         return Act("vague")  # "how do I even get started with hosting an LLM?": a task, nothing to plan yet
     if changes or refinement or (proceed and known and not has_plan):
         return Act("request")
@@ -139,7 +139,8 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
 _IMPLIED = {"task", "domain"}
 # A later clause asks when it opens with a wh-word ("…, which one is cheaper"), not an auxiliary ("…, has to run on")
 _CLAUSE_QUESTION = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how|what|whats|what's|when|where|y u|which (?:one|gpu|"
-                              r"cloud|provider|option|model|would|is (?:better|cheaper|faster|best)))\b", re.I)
+                              r"cloud|provider|option|model|would|is (?:better|cheaper|faster|best))|(?:will|would|can|"
+                              r"could|does|do|is) (?:it|the|we|this|that|they)\b)\b", re.I)
 _INNER_QUESTION = re.compile(r"\b(?:when|how long|how much|how many|why|what|which|where) (?:will|would|does|do|is|are|"
                              r"can|should|did)\b|\by u\b", re.I)
 _OFF_TOPIC = re.compile(r"\b(weather|recipe|joke|poem|haiku|song|lyrics|movie|film|tv show|a show|football|soccer|"

@@ -29,6 +29,7 @@ class Extraction:
     spec: WorkloadSpec
     notes: list[str] = field(default_factory=list)
     out_of_range: dict[str, float] = field(default_factory=dict)  # said, but beyond anything that can be sized
+    retracted: dict[str, list[str]] = field(default_factory=dict)  # list items said not to apply ("not HIPAA")
 
     @property
     def warnings(self) -> list[str]:
@@ -227,6 +228,7 @@ def extract(message: str) -> Extraction:
     if "task" not in found and {"concurrent_users", "requests_per_second", "latency_target_ms"} & found.keys():
         found["task"] = "inference"  # people or requests served: a model served, whatever the verb
     valid, out_of_range = {}, {}
+    retracted = {"compliance": found.pop("_not_compliance")} if "_not_compliance" in found else {}
     for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
         try:
             WorkloadSpec(**{name: value})
@@ -235,11 +237,11 @@ def extract(message: str) -> Extraction:
             continue
         if name in LIMITS and isinstance(value, (int, float)) and value > LIMITS[name]:
             out_of_range[name] = value  # "200,000k users", "a 999,999,999B model": asked about, never sized
-            notes.append(f"ignored {name.replace('_', ' ')} = {value:,g}: beyond what can be sized "
-                         f"(at most {LIMITS[name]:,g})")
+            notes.append(f"ignored {name.replace('_', ' ')} = {value:,.0f}: beyond what can be sized "
+                         f"(at most {LIMITS[name]:,.0f})")
             continue
         valid[name] = value
-    return Extraction(WorkloadSpec(**valid), notes, out_of_range)
+    return Extraction(WorkloadSpec(**valid), notes, out_of_range, retracted)
 
 
 # The largest values a plan can be made for; a value said beyond them is read back and asked about. Generous:
@@ -652,9 +654,14 @@ def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["use_local_cluster"] = False
     elif _LOCAL.search(text):
         found["use_local_cluster"] = True
-    compliance = [name for pattern, name in _COMPLIANCE.items() if re.search(r"\b" + pattern + r"\b", text, re.I)]
+    compliance, not_needed = [], []
+    for pattern, name in _COMPLIANCE.items():  # "GDPR, not HIPAA", "HIPAA isn't a thing for us"
+        for match in re.finditer(r"\b" + pattern + r"\b", text, re.I):
+            (not_needed if _ruled_out(text, match) else compliance).append(name)
     if compliance:
-        found["compliance"] = compliance
+        found["compliance"] = list(dict.fromkeys(compliance))
+    if not_needed:
+        found["_not_compliance"] = [name for name in dict.fromkeys(not_needed) if name not in compliance]
     for pattern, license_need in _LICENSE:
         if pattern.search(text):
             found["license"] = license_need

@@ -7,11 +7,13 @@ its own: the caller passes the conversation's state in and stores the result (se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from stack8s_architect.agents.clarification import Question, questions_for_turn, unanswered_defaults, wants_defaults
+from stack8s_architect.agents.clarification import (Question, pending, questions_for_turn, unanswered_defaults,
+                                                    wants_defaults)
 from stack8s_architect.agents.extraction import LIMITS, Extraction, extract
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
@@ -85,7 +87,7 @@ class TurnEngine:
             update, problems = self._known_regions(update)
             warnings += problems
         update = self._named_model(message, update, state.spec)
-        variant = merge(state.spec, update)
+        variant = merge(state.spec, update, understood_.extraction.retracted)
         spec = variant if understood_.changes else state.spec
         understood = understood_.notes + _said(update)
         asked = list(state.asked)
@@ -98,9 +100,15 @@ class TurnEngine:
             status("answering from the catalogs")
             content = self._question(act.topic, state.spec, variant, update, state.plan, understood_.text)
             return TurnResult("answer", content, state.spec, warnings=warnings, asked=asked, understood=understood)
-        if act.kind in {"greeting", "off_topic"} or (act.kind == "vague" and state.plan is not None):
-            return TurnResult("answer", _small_talk(act.kind, state.plan is not None), state.spec, warnings=warnings,
+        if act.kind == "off_topic" or (act.kind in {"greeting", "vague"} and state.plan is not None):
+            return TurnResult("answer", _small_talk(act.kind, state.plan is not None, understood_.text), state.spec,
+                              warnings=warnings,
                               asked=asked, understood=understood)
+        if act.kind in {"greeting", "vague"}:  # nothing to plan yet: ask only what changes the plan
+            questions = questions_for_turn(spec, set(), proceed=False) or pending(spec)[:1]
+            hello = "Hello! " if act.kind == "greeting" else ""
+            return TurnResult("clarification", hello + _clarification_text(questions, understood), spec,
+                              questions=questions, warnings=warnings, asked=asked, understood=understood)
 
         refinement_notes: list[str] = []
         if intents.cheaper or intents.more_throughput:
@@ -206,7 +214,7 @@ class TurnEngine:
             names = [n for n in self._gpus_named(text)] or list(asked.gpu_names or [])
             return self._compare(spec if plan else variant, names)
         if topic == "fit" or (topic in {"memory", None} and asked.gpu_names):
-            return self._fit(variant, asked, plan)
+            return self._fit(variant, asked, plan, text)
         if topic == "what_if" or (plan is None and asked.stated()):
             return self._what_if(spec, variant, plan)
         if topic == "memory":
@@ -221,8 +229,9 @@ class TurnEngine:
         from stack8s_architect.agents.extraction import gpu_polarity
         return gpu_polarity(text)[0]
 
-    def _fit(self, variant: WorkloadSpec, asked: WorkloadSpec, plan: DeploymentPlan | None) -> str:
-        """"Will it fit on a T4?": the variant sized on exactly the GPUs asked about, yes or no with the numbers."""
+    def _fit(self, variant: WorkloadSpec, asked: WorkloadSpec, plan: DeploymentPlan | None, text: str) -> str:
+        """"Will it fit on a T4?": the variant sized on exactly the GPUs asked about — one when the question says "a"
+        or "one", the count it says otherwise — yes or no with the numbers, and the fewest that would hold it."""
         names = asked.gpu_names or []
         if not names:
             if plan is None or plan.sizing is None:
@@ -233,31 +242,49 @@ class TurnEngine:
         filled, facts, assumed, _ = ground(self.context, variant)
         lines = []
         for name in names:
-            one = filled.model_copy(update={"gpu_names": [name], "gpu_count": asked.gpu_count})
-            outcome = size_for(one, facts)
-            fit = outcome.fits[0] if outcome.fits else None
+            count = asked.gpu_count or (1 if _ONE_GPU.search(text) else None)
+            exact = size_for(filled.model_copy(update={"gpu_names": [name], "gpu_count": count}), facts)
+            fit = exact.fits[0] if exact.fits else None
             if fit is None:
                 lines.append(f"- {name}: not sized (the accelerator table does not know it).")
                 continue
-            what = (f"{outcome.sizing.params_billions:g}B at {outcome.sizing.precision}"
-                    if outcome.sizing and outcome.sizing.params_billions else "this workload")
-            count = f"{asked.gpu_count} × " if asked.gpu_count else ""
+            what = (f"{exact.sizing.params_billions:g}B at {exact.sizing.precision}"
+                    if exact.sizing and exact.sizing.params_billions else "this workload")
+            on = f"{count} × {name}" if count else name
             if fit.fits:
-                found, _ = ranked_candidates(self.context.compute, one, outcome, limit=1)
-                offer = (f" The cheapest offer: {found[0].instances} × {found[0].offer.instance_type} "
-                         f"({found[0].offer.provider}, {found[0].offer.region}) at ${found[0].monthly:,.2f}/month."
-                         if found else " No catalog offer carries it, though.")
-                lines.append(f"- **Yes** — {what} fits on {fit.total_gpus} × {name} (TP {fit.tensor_parallel} × PP "
-                             f"{fit.pipeline_parallel}{f', {fit.replicas} replicas' if (fit.replicas or 1) > 1 else ''})"
-                             f": {fit.required_gib_per_gpu:,.1f} GiB needed per GPU of {fit.budget_gib_per_gpu:,.1f} "
-                             f"GiB usable.{offer}")
-            else:
-                lines.append(f"- **No** — {what} does not fit on {count}{name}: {fit.reason} "
-                             f"({fit.required_gib_per_gpu:,.1f} GiB needed per GPU, {fit.budget_gib_per_gpu:,.1f} GiB "
-                             "usable)." + (f" Options: {'; '.join(fit.suggestions[:3])}." if fit.suggestions else ""))
+                lines.append(f"- **Yes** — {what} fits on {self._layout(fit, name)}: {fit.required_gib_per_gpu:,.1f} GiB "
+                             f"needed per GPU of {fit.budget_gib_per_gpu:,.1f} GiB usable.{self._cheapest(filled, name, count, facts)}")
+                continue
+            lines.append(f"- **No** — {what} on {on}: {fit.reason} ({fit.required_gib_per_gpu:,.1f} GiB needed per GPU, "
+                         f"{fit.budget_gib_per_gpu:,.1f} GiB usable).")
+            if count:  # the fewest of this GPU that would hold it, when there are any
+                fewest = size_for(filled.model_copy(update={"gpu_names": [name], "gpu_count": None}), facts)
+                other = fewest.fits[0] if fewest.fits else None
+                if other is not None and other.fits:
+                    lines.append(f"  It fits on {self._layout(other, name)}.{self._cheapest(filled, name, None, facts)}")
+            if fit.suggestions:
+                lines.append(f"  Options: {'; '.join(fit.suggestions[:3])}.")
         lines += [f"_{note}_" for note in assumed]
-        lines.append("The plan is unchanged; say \"use the " + names[0] + " instead\" to plan on it.")
+        lines.append(f"The plan is unchanged; say \"use the {names[0]} instead\" to plan on it." if plan else
+                     f"Say \"plan it on the {names[0]}\" to get a plan.")
         return "\n".join(lines)
+
+    @staticmethod
+    def _layout(fit: object, name: str) -> str:
+        replicas = getattr(fit, "replicas", None) or 1
+        return (f"{fit.total_gpus} × {name} (TP {fit.tensor_parallel} × PP {fit.pipeline_parallel}"  # type: ignore[attr-defined]
+                + (f", {replicas} replicas" if replicas > 1 else "") + ")")
+
+    def _cheapest(self, spec: WorkloadSpec, name: str, count: int | None, facts: object) -> str:
+        one = spec.model_copy(update={"gpu_names": [name], "gpu_count": count})
+        outcome = size_for(one, facts)  # type: ignore[arg-type]
+        found, _ = ranked_candidates(self.context.compute, one, outcome, limit=1)
+        if not found:
+            where = f" on {', '.join(spec.providers)}" if spec.providers else ""
+            return f" No catalog offer{where} carries it."
+        top = found[0]
+        return (f" The cheapest offer: {top.instances} × {top.offer.instance_type} ({top.offer.provider}, "
+                f"{top.offer.region}) at ${top.monthly:,.2f}/month.")
 
     def _what_if(self, spec: WorkloadSpec, variant: WorkloadSpec, plan: DeploymentPlan | None) -> str:
         """"What if we had 100 users?": the variant planned and set beside the plan, which stays."""
@@ -282,8 +309,7 @@ class TurnEngine:
             lines.append(f"- GPU memory needed: {other.sizing.required_gpu_memory_gib:g} GiB.")
         if other.sizing and other.sizing.training_hours:
             lines.append(f"- Training time: {other.sizing.training_hours:,.1f} hours.")
-        lines += ["", "The plan is unchanged; say the change (e.g. \"make it so\" does not apply it — state the value) "
-                  "to plan it."]
+        lines += ["", f"The plan is unchanged; state the change (\"{what}\") to plan it."]
         return "\n".join(lines)
 
     def _memory(self, plan: DeploymentPlan | None, variant: WorkloadSpec) -> str:
@@ -368,25 +394,29 @@ class TurnEngine:
         return "\n".join([f"**{' vs '.join(names)} for {what}**", "", *header, *rows, "", *notes]).strip()
 
 
+_ONE_GPU = re.compile(r"\b(?:a|an|one|1|single|a single)\s+(?:nvidia\s+|amd\s+)?[a-z]{0,4}\s?\d{1,4}", re.I)
 _NO_PLAN = ("There is no plan to answer from yet. Describe the workload (model, scale, budget) and I will plan it.")
 
 
-def _small_talk(kind: str, has_plan: bool) -> str:
+def _small_talk(kind: str, has_plan: bool, text: str) -> str:
     if kind == "off_topic":
         return ("That is outside what I can help with: I plan AI/ML infrastructure — GPUs, clouds, models, the "
                 "Kubernetes stack and its cost. Describe a workload" + (" or ask about the plan." if has_plan else "."))
     if kind == "vague":
         return "The plan above stands. Tell me what to change (scale, budget, cloud, model) or ask about it."
-    if has_plan:
+    if re.search(r"\b(thanks?|thank you|thx|ty|cheers|appreciate|merci|gracias|danke)\b", text, re.I):
         return "You're welcome. The plan above stands; tell me what to change, or ask about it."
-    return ("Hello! Tell me what the workload should do — e.g. \"serve Llama 3.1 8B for 50 users on AWS\" or "
-            "\"fine-tune Mistral 7B on 20 GB of tickets\" — and I will plan it.")
+    return "Hello again! The plan above stands; tell me what to change, or ask about it."
 
 
 def _out_of_range_question(name: str, value: float) -> Question:
     label = name.replace("_", " ")
-    return Question(field=name, question=f"You said {label} = {value:,g}, which is beyond what can be sized "
-                    f"(at most {LIMITS[name]:,g}). What is the real figure?")
+    return Question(field=name, question=f"You said {label} = {_figure(value)}, which is beyond what can be sized "
+                    f"(at most {_figure(LIMITS[name])}). What is the real figure?")
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
 def _comparable(plan: DeploymentPlan) -> dict[str, object]:

@@ -56,8 +56,9 @@ def understand(message: str, before: WorkloadSpec, *, has_plan: bool,
     stated = set(update.stated())
     act = classify(text, stated, has_plan=has_plan, relative=bool(relative.values),
                    refinement=intents.cheaper or intents.more_throughput, proceed=wants_defaults(text),
-                   overrides=overrides(before, update), known=bool(before.stated()))
-    merged = merge(before, update)
+                   overrides=overrides(before, update) or _retracts(before, extraction.retracted),
+                   known=bool(before.stated()))
+    merged = merge(before, update, extraction.retracted)
     notes = [n for n in extraction.notes if n not in warnings] + [n for n in relative.notes if "no earlier" not in n]
     spec = merged if act.kind in {"request", "correction"} else before
     return Understanding(text, act, intents, extraction, update, spec, merged, notes, warnings)
@@ -76,10 +77,18 @@ def overrides(before: WorkloadSpec, update: WorkloadSpec) -> bool:
     return bool(ruled_out & {v.lower() for v in [*(before.providers or []), *(before.gpu_names or [])]})
 
 
-def merge(before: WorkloadSpec, update: WorkloadSpec) -> WorkloadSpec:
-    """`before` with `update` applied (later wins, lists add up, opposites lift each other); another model named
-    takes the earlier model's id and size with it, a new size alone ("make it the 70B") renames the model."""
+def _retracts(before: WorkloadSpec, retracted: dict[str, list[str]]) -> bool:
+    return any(set(items) & set(getattr(before, name) or []) for name, items in retracted.items())
+
+
+def merge(before: WorkloadSpec, update: WorkloadSpec, retracted: dict[str, list[str]] | None = None) -> WorkloadSpec:
+    """`before` with `update` applied (later wins, lists add up, opposites lift each other, items said not to apply
+    leave the list); another model named takes the earlier model's id and size with it, a new size alone ("make it
+    the 70B") renames the model."""
     merged = before.merged(update)
+    for name, items in (retracted or {}).items():
+        kept = [item for item in getattr(merged, name) or [] if item not in items]
+        merged = merged.model_copy(update={name: kept or None})
     if update.model_query and update.model_query != before.model_query:
         return merged.model_copy(update={"model_id": update.model_id, "params_billions": update.params_billions})
     if update.params_billions and not update.model_query and before.model_query:
