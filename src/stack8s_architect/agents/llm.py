@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stack8s_architect.agents.extraction import Extraction, extract
+from stack8s_architect.agents.extraction import Extraction, extract, gpu_mentions, provider_mentions
+from stack8s_architect.agents.normalize import normalize
 from stack8s_architect.agents.narration import reason_of
 from stack8s_architect.catalog.compute.service import resolve_geography, resolve_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
@@ -45,8 +46,20 @@ _NUMERIC = ("params_billions", "context_length", "concurrent_users", "requests_p
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _numbers_in(text: str) -> set[float]:
-    """Every number written in the text, also ×1000 / ×10^6 / ×10^9 / ×1024 for k, M, B and TB-style suffixes.
+# How a number written in the message may be scaled into each field: "25k" → ×1000, "2 TB" → ×1000 or ×1024 GB,
+# "350M parameters" → ×0.001 billions, "32k context" → ×1024. Period conversions are the rules' job, never the LLM's.
+_SCALES = {"budget_usd_per_month": (1, 1e3, 1e6), "dataset_size_gb": (1, 1e3, 1e6, 1024, 1e-3),
+           "params_billions": (1, 1e-3, 1e3), "context_length": (1, 1e3, 1024), "min_gpu_memory_gib": (1,),
+           "latency_target_ms": (1, 1e3), "concurrent_users": (1, 1e3, 1e6), "requests_per_second": (1, 1e3),
+           "gpu_count": (1,)}
+# A year is not a count: "in 2025", "by Q3 2026", "since 2019", "2024-03-01".
+_YEAR = re.compile(r"(?:\b(?:in|by|since|until|from|of|year|q[1-4]|early|late|mid|end of|our|this|next|last|the)\s+|'|\b)"
+                   r"(199\d|20[0-3]\d)\b(?!\s*(?:users|people|employees|customers|staff|gpus?|requests|rps|gb|tb|"
+                   r"tokens|images|hours|dollars|usd|\$|k\b|x\b))", re.I)
+
+
+def _numbers_in(text: str, scales: tuple[float, ...] = (1, 1e3, 1e6, 1e9, 1024)) -> set[float]:
+    """Every number written in the text, times each of `scales` (k, M, B, TB-style suffixes).
 
     Period conversions (an hourly price × 730) are not offered: "an H100 costs $0.01/h" must not become a
     $7.30 monthly budget. Budgets per hour or year are the rules' to read."""
@@ -57,21 +70,33 @@ def _numbers_in(text: str) -> set[float]:
             value = float(raw)
         except ValueError:
             continue
-        found.update({value, value * 1e3, value * 1e6, value * 1e9, value * 1024})
+        found.update(value * scale for scale in scales)
     return {round(v, 6) for v in found}
 
 
+def _years_only(text: str) -> set[float]:
+    """Numbers the text writes only as years."""
+    years = {float(m.group(1)) for m in _YEAR.finditer(text)}
+    others = {float(m.group(0).replace(",", "")) for m in _DIGITS.finditer(_YEAR.sub(" ", text))
+              if m.group(0).replace(",", "").replace(".", "", 1).isdigit()}
+    return years - others
+
+
 def _stated(value: float, numbers: set[float]) -> bool:
-    return any(abs(value - n) <= max(0.01, abs(n) * 0.005) for n in numbers)
+    return any(abs(value - n) <= max(0.01, abs(n) * 0.001) for n in numbers)
 
 
 def checked_findings(message: str, findings: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
     """The LLM's findings that the message supports: numbers written in it, names the catalogs know."""
     values = findings.stated()
     dropped: list[str] = []
-    numbers = _numbers_in(message)
+    text = f"{normalize(message)} {message}"  # "twenty users" is 20 as much as "20 users"
+    years = _years_only(text)
     for name in _NUMERIC:
-        if name in values and not _stated(float(values[name]), numbers):
+        if name not in values:
+            continue
+        value = float(values[name])
+        if not _stated(value, _numbers_in(text, _SCALES.get(name, (1,)))) or value in years:
             dropped.append(f"{name}={values.pop(name)}")
     for name, label, resolve in (("providers", "provider", resolve_providers),):  # regions: the turn checks them
         if name in values:
@@ -92,18 +117,33 @@ def checked_findings(message: str, findings: WorkloadSpec) -> tuple[WorkloadSpec
             precision_named(values["precision"])
         except (ArchitectError, KeyError, ValueError):
             dropped.append(f"precision {values.pop('precision')}")
-    if "gpu_names" in values:
-        kept = [name for name in values["gpu_names"] if resolve_user_accelerator(name)]
-        dropped += [f"GPU {name}" for name in values["gpu_names"] if name not in kept]
-        values["gpu_names"] = kept or None
+    named_clouds = {provider for _, _, provider in provider_mentions(normalize(message))}
+    for name in ("providers", "exclude_providers"):  # a cloud the message does not name is not read from it
+        if values.get(name):
+            kept = [item for item in values[name] if item in named_clouds]
+            dropped += [f"provider {item} (not named)" for item in values[name] if item not in kept]
+            values[name] = kept or None
+    named_gpus = {keys for _, _, _, keys in gpu_mentions(normalize(message))}
+    for name in ("gpu_names", "exclude_gpus"):
+        if values.get(name):
+            kept = [item for item in values[name] if resolve_user_accelerator(item) in named_gpus]
+            dropped += [f"GPU {item}" for item in values[name] if item not in kept]
+            values[name] = kept or None
     values.pop("model_id", None)  # ids come from the model catalog, never from the LLM
     return WorkloadSpec(**{k: v for k, v in values.items() if v is not None}), dropped
 
 
 def merge_findings(offline: Extraction, llm: WorkloadSpec) -> Extraction:
-    """The LLM fills what the rules did not find; the rules' readings stand on conflicts."""
+    """The LLM fills what the rules did not find; the rules' readings stand on conflicts, and what the rules read as
+    ruled out ("anything but Azure", "no T4s") the LLM can never make wanted."""
     offline_values = offline.spec.stated()
     filled = {name: value for name, value in llm.stated().items() if name not in offline_values}
+    for wanted, ruled_out in (("providers", "exclude_providers"), ("gpu_names", "exclude_gpus")):
+        out = {str(item).lower() for item in offline_values.get(ruled_out) or []}
+        if filled.get(wanted):
+            filled[wanted] = [item for item in filled[wanted] if str(item).lower() not in out] or None
+            if filled[wanted] is None:
+                filled.pop(wanted)
     notes = list(offline.notes)
     if filled:
         notes.append("the language model also read: " + "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in filled.items()))
