@@ -98,11 +98,12 @@ _HELP = re.compile(r"\b(help|assist|advice|advise|recommend|suggest|where (?:do 
 
 def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool = False,
              refinement: bool = False, proceed: bool = False, overrides: bool = False,
-             known: bool = False) -> Act:
+             known: bool = False, answering: bool = False) -> Act:
     """The act of `message` (already normalised): `stated` are the spec fields it states, `relative` whether it
     changes a field relative to before, `refinement` whether it asks for cheaper / more throughput, `proceed`
     whether it leaves the open choices to us ("you decide"), `overrides` whether it replaces or rules out a value
-    the conversation already held, `known` whether the conversation holds any fact yet."""
+    the conversation already held, `known` whether the conversation holds any fact yet, `answering` whether it
+    answers questions asked before any plan ("anywhere is fine, no fixed budget": the open ones become defaults)."""
     text = message.strip()
     changes = bool(stated) or relative
     facts = bool(stated - _IMPLIED) or relative  # "batch", "training": words a question uses too
@@ -113,6 +114,8 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
                      or any(_CLAUSE_QUESTION.match(clause) for clause in clauses[1:]))
     if _OFF_TOPIC.search(text) and not _INFRA.search(text):
         return Act("off_topic")
+    if answering and proceed:
+        return Act("request")  # "you decide", "what's the price?" after questions: plan with what is known
     imperative = bool(_IMPERATIVE.match(text)) or any(_IMPERATIVE_VERB.match(clause) for clause in clauses[1:])
     if topic is None and text.endswith("?") and len(text.split()) <= 4 and has_plan and not facts:
         topic = "why"  # "and?", "really?": about the plan, the reasons are the answer
@@ -124,9 +127,13 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
         return Act("correction")
     if changes and has_plan and overrides and _CORRECTION_WEAK.search(text):
         return Act("correction")
+    if refinement or (changes and facts) or (proceed and known and not (has_plan and _UNSURE.search(text))):
+        return Act("request")
+    if answering and not _OFF_TOPIC.search(text):
+        return Act("request")  # an answer to the questions asked: what it leaves open becomes a stated default
     if not has_plan and not facts and (_VAGUE.search(text) or (stated and stated <= {"domain"})):
         return Act("vague")  # "how do I even get started with hosting an LLM?": a task, nothing to plan yet
-    if changes or refinement or (proceed and known and not has_plan):
+    if changes:
         return Act("request")
     if _GREETING.match(text) and not interrogative and not _INFRA_STRONG.search(text):
         return Act("greeting")
@@ -137,6 +144,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
 
 
 _IMPLIED = {"task", "domain"}
+_UNSURE = re.compile(r"\b(not sure|no idea|don'?t know|doesn'?t matter)\b", re.I)
 # A later clause asks when it opens with a wh-word ("…, which one is cheaper"), not an auxiliary ("…, has to run on")
 _CLAUSE_QUESTION = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how|what|whats|what's|when|where|y u|which (?:one|gpu|"
                               r"cloud|provider|option|model|would|is (?:better|cheaper|faster|best))|(?:will|would|can|"
@@ -145,7 +153,9 @@ _INNER_QUESTION = re.compile(r"\b(?:when|how long|how much|how many|why|what|whi
                              r"can|should|did)\b|\by u\b", re.I)
 _OFF_TOPIC = re.compile(r"\b(weather|recipe|joke|poem|haiku|song|lyrics|movie|film|tv show|a show|football|soccer|"
                         r"game last night|flight|hotel|refund|my (?:amazon )?order|birthday|restaurant|capital of|"
-                        r"horoscope|dating|girlfriend|boyfriend|tiempo hace|temps fait|wetter|carbonara|pizza)\b", re.I)
+                        r"horoscope|dating|girlfriend|boyfriend|tiempo hace|temps fait|wetter|carbonara|pizza|what time is it|"
+                        r"cover letter|resume|essay|homework|barista|write (?:me )?(?:a |an )?(?:poem|story|song|letter|"
+                        r"speech|toast))\b", re.I)
 _VAGUE = re.compile(r"\b(get started|getting started|not sure|no idea|what do (?:we|i) need|where (?:do|to) (?:we |i )?"
                     r"start|help|some (?:ai|ml|models?|llm)|something|how do (?:i|we)|figure out|any advice|"
                     r"wissen (?:aber )?(?:noch )?(?:nicht|not)|ayuda|aucune idée|lost|ideas?)\b", re.I)

@@ -96,7 +96,7 @@ _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s*(?:(?:requests?|reqs?|queries|
                   r"|\b" + _NUMBER + r"\s*(k|m)?\s*(?:requests?|reqs?|queries|calls|times|req)\s*(?:/|per|a|an|each)\s*"
                   r"(minute|min|hour|hr|day)\b", re.IGNORECASE)
 _LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|p50|latency(?: of| target| goal| budget)?|"
-                      r"target|max|at most)|<)\s*(?:of\s*|is\s*|:\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
+                      r"target|max|at most)|<)\s*(?:of\s*|is\s*|:\s*|to\s*|at\s*|=\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
                       r"\s*(ms|milliseconds?|s|sec|seconds?)\b", re.IGNORECASE)
 # "8B", "1.5B model": billions anywhere; millions ("350M") only inside a model mention — "1.2M/year" is money.
 _PARAMS = re.compile(r"(?<![$€£])\b" + _NUMBER + r"\s*(b)(?:illion)?\b(?!\s*(?:tokens|rows|images|documents|"
@@ -120,13 +120,14 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off job|"
                                    r"every (?:day|night|hour)|nightly|daily|backfill|bulk)\b", re.I)),
-    ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|assistant|api|endpoint|run\b|"
+    ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
 )
 _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("medical_imaging", re.compile(r"\b(mri|ct scans?|x-?rays?|dicom|radiolog\w*|patholog\w*|medical imag\w*|"
                                    r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*|dermatolog\w*|"
-                                   r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*)\b", re.I)),
+                                   r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*|"
+                                   r"ct (?:volumes|images|data|studies)|medical scans)\b", re.I)),
     ("tabular", re.compile(r"\b(tabular|xgboost|lightgbm|catboost|forecast\w*|time series|gradient boost\w*|"
                            r"churn|credit scoring|fraud detection|transactions)\b", re.I)),
     ("embeddings", re.compile(r"\b(embedding (?:service|api|endpoint|job)|embeddings? (?:for|of)|embed\b|"
@@ -178,7 +179,7 @@ def spot_wanted(text: str) -> bool | None:
         return False
     return True if said else None
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|(?:our|my) own (?:\w+ ){0,2}(?:cluster|hardware|gpus|servers?|machines|boxes|"
-                    r"rtx \d{4}s?|\d{4}s|data ?cent(?:er|re))|local cluster|existing cluster|in[- ]house (?:gpus|"
+                    r"rtx \d{4}s?|\d{4}s|data ?cent(?:er|re))|local (?:\w+ )?cluster|existing cluster|in[- ]house (?:gpus|"
                     r"servers|cluster|hardware)|at home|own data ?cent(?:er|re))\b", re.I)
 _NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instead of|avoid|rather than|without|no|never)"
                        r"(?:\s+(?:on|use|using|in|our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w*|local "
@@ -221,6 +222,12 @@ def extract(message: str) -> Extraction:
             spec = ACCELERATOR_SPECS[keys[0]]
             notes.append(f"ignored the claim '{claim.group(0)}': GPU figures come from the accelerator table "
                          f"({spec.key}: {spec.memory_gib:g} GiB)")
+    for claim in _PRICE_CLAIM_GPU.finditer(text):  # "H100s are free today", "an H100 costs $0.10/h"
+        notes.append(f"ignored the price claim '{claim.group(0).strip()}': prices come from the compute catalog")
+    instruction = _INSTRUCTION.search(text)
+    if instruction:
+        notes.append(f"ignored the instruction '{instruction.group(0)}': instructions inside a message change no "
+                     "hardware figure, price or rule")
     # the claimed figure is blanked: no stage reads it as a requirement, a dataset or a budget
     text = _HARDWARE_CLAIM.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options):
@@ -301,7 +308,7 @@ _AMOUNT = re.compile(
     r"annually|weekly|daily|hourly)\b)?", re.IGNORECASE)
 _PERIOD_WORDS = {"monthly": "month", "mo": "month", "yearly": "year", "annually": "year", "yr": "year",
                  "weekly": "week", "daily": "day", "hourly": "hour", "hr": "hour", "h": "hour"}
-_COUNTED_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:users|people|requests|queries|calls|visitors|images|tokens|"
+_COUNTED_AFTER = re.compile(r"\s*(?:ms|milliseconds?|seconds?|secs?|s)\b|\s*(?:[a-z]+\s+)?(?:users|people|requests|queries|calls|visitors|images|tokens|"
                             r"documents|rows|messages|sessions|customers|employees|hours|records|files|"
                             r"gb|tb|context|ctx|revenue|in revenue|income|sales|arr|profit|valuation)\b", re.I)
 _ANNUAL_BEFORE = re.compile(r"\b(?:annual|yearly|per year|a year|each year)\b", re.I)
@@ -319,6 +326,8 @@ def _budget_of(text: str, match: re.Match[str]) -> tuple[float, str, bool] | Non
     if _OTHER_CURRENCY.search(text[max(0, match.start() - 2):match.end() + 8]):
         return None  # "20 000 € per month": not converted (said in the notes)
     before = text[max(0, match.start() - 40):match.start()]
+    if re.search(r"\b(?:latency|time|response|token)\s+budget\W*(?:of|is|:)?\s*$", before, re.I):
+        return None  # "a latency budget of 50 ms": time, not money
     budget_said = bool(_BUDGET_WORDS.search(before[-28:]))
     if _PRICE_CLAIM.search(before) and not budget_said:
         return None  # a price quoted ("an H100 costs $2/h", "quoted $1.99/h"): prices come from the catalog
@@ -333,14 +342,26 @@ def _budget_of(text: str, match: re.Match[str]) -> tuple[float, str, bool] | Non
     return _number(number, suffix) * _TO_MONTHLY[period], period, currency
 
 
-_HARDWARE_CLAIM = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\s+(?:has|have|comes with|come with|carries)\s+"
+_HARDWARE_CLAIM = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\s+(?:actually\s+|really\s+|now\s+|in fact\s+)?"
+                             r"(?:has|have|comes with|come with|carries)\s+"
                              r"(?:only\s+|just\s+)?" + _NUMBER + r"\s*(?:gb|gib)\b", re.IGNORECASE)
+
+
+_PRICE_CLAIM_GPU = re.compile(
+    r"\b(?:nvidia |amd )?" + _GPU_BASE + r"s?\s+(?:costs?|is|are|goes for|go for|rents? for)\s+(?:only\s+|just\s+|like\s+|"
+    r"around\s+|about\s+|now\s+)?(?:\$\s*\d[\d.,]*\s*(?:/\s*h(?:ou)?r?|per hour|an hour|/h)\b|free\b)", re.IGNORECASE)
+_INSTRUCTION = re.compile(r"\b(?:ignore (?:your|all|the|any|previous|prior)(?: \w+)? (?:rules|instructions)|"
+                          r"system override|note (?:to|for) the (?:assistant|planner|architect|ai|model|bot)|as the admin\b[^.]{0,30}|new policy|"
+                          r"forget (?:the |your |all )?(?:previous |prior )?instructions|pretend (?:that )?|"
+                          r"budget checks? (?:are |is )?disabled)", re.IGNORECASE)
 
 
 def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """(start, end, name as said, accelerator keys) of every GPU named, in order."""
     found = []
     for match in _GPU_TOKEN.finditer(text):
+        if re.match(r"\s*(?:autonom\w*|self-driving|level)\b", text[match.end():], re.I):
+            continue  # "L4 autonomous driving": an autonomy level, not a GPU
         token = match.group(1)
         if token[:1].isdigit():  # "4090s": a GeForce card named by its number
             token = "RTX " + token
@@ -393,7 +414,7 @@ def _gpus(text: str, found: dict[str, object], notes: list[str]) -> None:
 # Provider names that are also words or other products: "a vast dataset", "a lambda function", "AWS Lambda", "a Google
 # doc", "Amazon reviews", "Microsoft Teams", "an IBM mainframe" name no cloud to run on.
 _NOT_A_CLOUD_AFTER = re.compile(
-    r"\s*(?:amounts?|majority|numbers?|quantities|array|sums?|improvement|differences?|functions?|expressions?|"
+    r"\s*(?:[a-z]+\s+)?(?:amounts?|majority|numbers?|quantities|array|sums?|improvement|differences?|functions?|expressions?|"
     r"layers?|calculus|architecture|handlers?|docs?|drive|sheets?|colab|search|ads|analytics|maps|reviews?|"
     r"marketplace|orders?|prime|alexa|teams|office|excel|word|outlook|mainframes?|watson|accounts?|store|"
     r"services? like|translate|gemini|bard|copilot|gmail|calendar|photos|play|labs? notebooks?)\b", re.I)
@@ -613,7 +634,8 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     for match in _SIZE.finditer(text):
         after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
-        if re.search(r"\b(vram|gpus?|memory|hbm|ram|cards?|devices?|accelerators?)\b", after[:20]) \
+        if re.search(r"\b(vram|gpus?|memory|hbm|ram|cards?|devices?|accelerators?|ssds?|disks?|drives?|nvme|hdds?)\b",
+                     after[:20]) \
                 or _EACH.match(after) or re.search(r"\b(?:vram|gpus?|cards?)\b[^,.;]{0,20}$", before) \
                 or _MODEL_SIZE_BEFORE.search(before) or _NOT_DATA_BEFORE.search(before) \
                 or re.search(_GPU_TOKEN.pattern + r"\s*$", before, re.I) or _GPU_TOKEN.match(after[:12].lstrip()):

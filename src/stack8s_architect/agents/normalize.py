@@ -22,15 +22,15 @@ from text_to_num import alpha2digit
 
 _LANGUAGE_WORDS = {
     "de": frozenset("und für wir brauchen nicht kein keine ohne mit pro nutzer benutzer monat bitte wie viel auf "
-                    "statt aber oder ist sind möchten wollen sollte trainieren warum lange das im ca mitarbeiter "
+                    "statt aber oder ist sind möchten wollen sollte trainieren warum lange mitarbeiter "
                     "gleichzeitig unser unsere unseren unserem eigenen kostet wissen noch einen einem hallo danke "
                     "pflicht".split()),
     "es": frozenset("para usuarios necesitamos queremos sin con por mes pero también cuánto cuanto qué porque "
-                    "entrenar modelo mejor dólares al año los las una unos tengo nube cualquier menos hola nada "
-                    "instancias favor nuestro nuestros propio propios servidores somos tiene cumplir correr un "
-                    "necesito ayuda gracias".split()),
+                    "entrenar modelo mejor dólares año los las una unos tengo nube cualquier menos hola nada "
+                    "instancias favor nuestro nuestros propio propios servidores somos tiene cumplir correr "
+                    "necesito ayuda gracias fueran peticiones segundo otra cosa ".split()),
     "fr": frozenset("pour utilisateurs nous avons voulons sans avec par mois mais aussi combien pourquoi "
-                    "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp notre nos on cherche "
+                    "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp notre nos cherche "
                     "équipe salut bonjour merci il faut".split()),
 }
 _WORD = re.compile(r"[a-zäöüßáéíóúñàâçèêëîïôûù]+", re.IGNORECASE)
@@ -53,7 +53,10 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"servern?", "servers"), (r"rechenzentrum", "data center"), (r"und", "and"), (r"oder", "or"),
         (r"doppelt so viele", "twice as many"), (r"halb so viele", "half as many"), (r"doppelte[snm]?", "double the"),
         (r"zwei", "2"), (r"unter", "under"), (r"sekunden", "seconds"), (r"antwortzeit", "latency"),
-        (r"dsgvo", "GDPR"), (r"passt", "fits"), (r"reicht", "enough"), (r"hallo|guten (?:tag|morgen)", "hello"),
+        (r"dsgvo", "GDPR"), (r"nichts", "nothing"), (r"bei", "at"), (r"wie die|wie der|wie", "like"),
+        (r"consumer-karten|consumer-grafikkarten|gaming-karten", "consumer cards"), (r"karten", "cards"),
+        (r"mindestens", "at least"), (r"speicher", "memory"), (r"je karte|pro karte|pro gpu", "per gpu"),
+        (r"bildgenerierung", "image generation"), (r"passt", "fits"), (r"reicht", "enough"), (r"hallo|guten (?:tag|morgen)", "hello"),
         (r"danke", "thanks"),
     ),
     "es": (
@@ -62,7 +65,10 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"por hora", "per hour"), (r"al año|por año|anuales|anual", "per year"), (r"sin", "without"),
         (r"en lugar de|en vez de", "instead of"), (r"pero", "but"),
         (r"cualquier (?:cosa|nube) menos|todo menos", "anything but"), (r"excepto|salvo|menos", "except"),
-        (r"nada de", "no"), (r"instancias", "instances"), (r"europa", "europe"), (r"alemania", "germany"),
+        (r"nada de", "no"), (r"que no sea(?: en| con)?", "not on"), (r"ni", "nor"), (r"por debajo de", "under"),
+        (r"peticiones|solicitudes", "requests"), (r"por segundo", "per second"), (r"por minuto", "per minute"),
+        (r"y si", "what if"), (r"generaci[oó]n de im[aá]genes", "image generation"), (r"al menos|m[ií]nimo", "at least"),
+        (r"memoria", "memory"), (r"cada una|cada uno", "each"), (r"instancias", "instances"), (r"europa", "europe"), (r"alemania", "germany"),
         (r"españa", "spain"), (r"entrenar", "train"), (r"servir|desplegar", "serve"), (r"por qu[eé]", "why"),
         (r"cu[aá]nto tiempo", "how long"), (r"cu[aá]nto", "how much"), (r"d[oó]lares", "dollars"),
         (r"im[aá]genes", "images"), (r"horas de audio", "hours of audio"), (r"mil millones", "billion"),
@@ -71,14 +77,17 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"el doble de (?:las|los)?", "double the"), (r"dos", "2"), (r"menos de", "under"),
         (r"segundos?", "seconds"), (r"latencia", "latency"), (r"rgpd", "GDPR"), (r"qu[eé] pasar[ií]a si", "what if"),
         (r"diferencia entre", "difference between"), (r"cuesta", "costs"), (r"mejor", "better"), (r"y", "and"),
-        (r"o", "or"), (r"hola|buenos d[ií]as", "hello"), (r"gracias", "thanks"), (r"cabe|cabr[ií]a", "fit"),
+        (r"o", "or"), (r"de", "of"), (r"en", "in"), (r"hola|buenos d[ií]as", "hello"), (r"gracias", "thanks"), (r"cabe|cabr[ií]a", "fit"),
     ),
     "fr": (
         (r"utilisateurs? (?:simultan[ée]s|concurrents)", "concurrent users"), (r"utilisateurs?", "users"),
         (r"personnes", "people"), (r"[ée]quipe", "team"), (r"par mois|mensuels?|/mois", "per month"),
         (r"par heure", "per hour"), (r"par an", "per year"), (r"sans", "without"), (r"sous", "under"),
         (r"secondes?", "seconds"), (r"latence", "latency"), (r"tout sauf|n'importe quoi sauf", "anything but"),
-        (r"ne|n'", ""), (r"pas de|pas d'", "no"), (r"pas", "not"), (r"chacune?", "each"), (r"avec", "with"),
+        (r"ne|n'", ""), (r"pas de|pas d'", "no "), (r"pas", "not"), (r"chacune?", "each"), (r"avec", "with"),
+        (r"chez", "at"), (r"d'instances|instances", "instances"), (r"au moins", "at least"), (r"uniquement", "only"),
+        (r"de m[ée]moire", "of memory"), (r"m[ée]moire", "memory"), (r"g[ée]n[ée]ration d'images", "image generation"),
+        (r"contexte", "context"), (r"requ[eê]tes", "requests"), (r"par seconde", "per second"),
         (r"sauf|à part", "except"), (r"au lieu de|au lieu d'|plutôt que", "instead of"), (r"mais", "but"),
         (r"sur", "on"), (r"allemagne", "germany"), (r"entra[iî]ner", "train"),
         (r"servir|d[ée]ployer|h[ée]berger", "serve"), (r"pourquoi", "why"), (r"combien de temps", "how long"),
@@ -87,11 +96,12 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"nos propres serveurs|nos propres machines|notre propre cluster", "our own servers"),
         (r"traitement par lots|par lots", "batch"), (r"deux", "2"), (r"rgpd", "GDPR"), (r"et si", "what if"),
         (r"mieux", "better"), (r"diff[ée]rence entre", "difference between"), (r"co[uû]te", "costs"),
-        (r"fois plus d'|fois plus de", "x the "), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"),
+        (r"fois plus d'|fois plus de", "x the "), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"), (r"de|d'", "of "),
         (r"bonjour|salut", "hello"), (r"merci", "thanks"), (r"tient|tiendrait", "fits"),
     ),
 }
-_LEXICON_PATTERNS = {language: [(re.compile(r"(?<!\w)" + words + r"(?![\w'])", re.IGNORECASE), english)
+_LEXICON_PATTERNS = {language: [(re.compile(r"(?<!\w)(?:" + words + r")" + ("" if words.endswith("'") else r"(?![\w'])"),
+                                            re.IGNORECASE), english)
                                 for words, english in table] for language, table in _LEXICON.items()}
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " ",
                          "\u202f": " ", "\u2009": " "})
@@ -109,7 +119,7 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,6}),(\d{1,2})(?!\d)")
 
 # Words no English message uses: one is enough to tell the language.
 _TELLING = frozenset("nutzer benutzer brauchen nicht ohne warum danke möchten kein keine bitte mitarbeiter das ca "
-                     "gleichzeitig kostet unserem unseren pflicht usuarios necesitamos queremos cuánto gracias dólares "
+                     "gleichzeitig kostet unserem unseren pflicht mitarbeiter usuarios necesitamos queremos cuánto gracias dólares "
                      "nube cualquier instancias somos necesito nuestro utilisateurs pourquoi combien merci fois nous "
                      "voulons plaît notre équipe salut".split())
 

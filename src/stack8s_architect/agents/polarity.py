@@ -16,13 +16,13 @@ _CUES = tuple(sorted((
     "anything but", "all but", "other than", "instead of", "rather than", "no longer", "stay away from",
     "away from", "switch from", "move from", "migrate from", "moving off", "off of", "nothing on", "anywhere but",
     "skip", "can't", "cannot", "can not", "won't", "will not", "shouldn't", "mustn't", "must not", "ban", "forbid",
-    "no more", "rule out", "drop", "leave out", "not allowed", "forget", "forget about", "hate",
+    "no more", "rule out", "drop", "leave out", "not allowed", "forget", "forget about", "hate", "nothing",
 ), key=len, reverse=True))
 # Words that may stand between a cue and what it rules out ("not on the RunPod cloud", "avoid AWS or GCP").
 _FILLERS = frozenset("""
 on in at to use using the a an any of with via from run running deploy deploying host hosting want like need
 please cloud clouds provider providers go either neither also instances instance nodes node vms vm machines
-cards gpus be done afford allowed it them this that
+cards gpus be done afford allowed it them this that consumer gaming such as e.g including especially
 """.split())
 _JOINERS = frozenset({"or", "and", "nor", ",", "&"})
 _OTHER = "zzotherzz"  # stands for another mention of the same kind
@@ -48,7 +48,10 @@ def negated(text: str, start: int, others: tuple[tuple[int, int], ...] = ()) -> 
             filler = False
         elif word in _FILLERS:
             filler = True
-        elif word not in _JOINERS:
+        elif word in _JOINERS:
+            if word != ",":
+                filler = False  # "no T4 nor of A10G": what stands after "nor" belongs to the next item
+        else:
             return False
         after = words.pop()
     return False

@@ -20,7 +20,8 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     (r"(?:the\s+)?(?:our\s+)?(?:monthly\s+)?budget", "budget_usd_per_month"),
     (r"(?:the\s+)?(?:number\s+of\s+)?(?:gpus?|cards?)", "gpu_count"),
     (r"(?:the\s+)?context(?:\s+length|\s+window)?", "context_length"),
-    (r"(?:the\s+)?(?:request\s+rate|requests(?:\s+per\s+second)?|rps|traffic|load|throughput)", "requests_per_second"),
+    (r"(?:the\s+)?(?:current\s+)?(?:request\s+rate|requests(?:\s+per\s+second)?|rps|traffic|load|throughput)",
+     "requests_per_second"),
     (r"(?:the\s+)?latency(?:\s+target|\s+budget|\s+goal)?", "latency_target_ms"),
 )
 _INTEGER = {"concurrent_users", "gpu_count", "context_length"}
@@ -62,6 +63,8 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
              "by-fraction"),
             (re.compile(rf"\b(?:cut|reduce|lower|trim)\s+{noun}\s+by\s+(a third|a quarter|half)\b", re.I), name,
              "by-fraction"),
+            (re.compile(rf"\b(?:cut|reduce|lower|trim|bring|drop)\s+{noun}\s+(?:down\s+)?to\s+(half|a third|a quarter)\b",
+                        re.I), name, "factor"),
             (re.compile(rf"\b{noun}\s*(?:x|×|times)\s*(\d+(?:\.\d+)?)\b", re.I), name, "times"),
             (re.compile(rf"\b(?:add|plus)\s+(?:another\s+)?{_COUNT}\s+(?:more\s+)?{noun}\b", re.I), name, "more"),
             (re.compile(rf"\b(?:remove|drop|minus)\s+{_COUNT}\s+{noun}\b", re.I), name, "fewer"),

@@ -79,7 +79,8 @@ class TurnEngine:
     def turn(self, state: ConversationState, message: str, status: Status = _quiet) -> TurnResult:
         status("reading the request")
         extraction, warnings = self.extractor(message, state.spec)
-        understood_ = understand(message, state.spec, has_plan=state.plan is not None, extraction=extraction)
+        understood_ = understand(message, state.spec, has_plan=state.plan is not None, asked=bool(state.asked),
+                                 extraction=extraction)
         warnings = [*warnings, *understood_.warnings]
         intents, act = understood_.intents, understood_.act
         update = understood_.update
@@ -105,7 +106,8 @@ class TurnEngine:
                               warnings=warnings,
                               asked=asked, understood=understood)
         if act.kind in {"greeting", "vague"}:  # nothing to plan yet: ask only what changes the plan
-            questions = questions_for_turn(spec, set(), proceed=False) or pending(spec)[:1]
+            questions = questions_for_turn(spec, set(asked), proceed=False) or pending(spec)[:1]
+            asked += [q.field for q in questions if q.field not in asked]
             hello = "Hello! " if act.kind == "greeting" else ""
             return TurnResult("clarification", hello + _clarification_text(questions, understood), spec,
                               questions=questions, warnings=warnings, asked=asked, understood=understood)

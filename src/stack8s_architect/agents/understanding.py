@@ -38,9 +38,10 @@ class Understanding:
         return self.act.kind in {"request", "correction"}
 
 
-def understand(message: str, before: WorkloadSpec, *, has_plan: bool,
+def understand(message: str, before: WorkloadSpec, *, has_plan: bool, asked: bool = False,
                extraction: Extraction | None = None) -> Understanding:
-    """`message` read against `before`; `extraction` is another engine's reading of it (an LLM's, merged with the
+    """`message` read against `before`; `asked` whether the conversation has asked the user something already
+    ("you decide" then answers it); `extraction` is another engine's reading of it (an LLM's, merged with the
     rules'), else the rules' own."""
     text = normalize(message)
     extraction = extraction or extract(message)
@@ -57,7 +58,7 @@ def understand(message: str, before: WorkloadSpec, *, has_plan: bool,
     act = classify(text, stated, has_plan=has_plan, relative=bool(relative.values),
                    refinement=intents.cheaper or intents.more_throughput, proceed=wants_defaults(text),
                    overrides=overrides(before, update) or _retracts(before, extraction.retracted),
-                   known=bool(before.stated()))
+                   known=bool(before.stated()) or asked, answering=asked and not has_plan)
     merged = merge(before, update, extraction.retracted)
     notes = [n for n in extraction.notes if n not in warnings] + [n for n in relative.notes if "no earlier" not in n]
     spec = merged if act.kind in {"request", "correction"} else before
