@@ -84,7 +84,7 @@ _GREETING = re.compile(
     r"cheers|bye|goodbye|see you|ok(?:ay)?|cool|great|nice|perfect|awesome|sounds good|got it|understood|"
     r"that works|looks good|lgtm|much appreciated|appreciate it|wonderful|excellent|brilliant|amazing|"
     r"hello|thanks|fits|alright|all good|super|genial|parfait|vielen dank|muchas gracias|bien|hallo|hola|bonjour|"
-    r"nope|no thanks|that's all|thats all|that is all|"
+    r"nope|no thanks|that's all|thats all|that is all|k thx|kk|k thanks|guten morgen|guten tag|buenos d[ií]as|"
     r"salut|servus|moin|merci|gracias|danke|ciao)\b", re.I)
 _INFRA = re.compile(
     r"\b(gpus?|cpus?|models?|llms?|ai|ml|machine learning|deep learning|train\w*|fine-?tun\w*|infer\w*|serv\w*|"
@@ -104,7 +104,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
     whether it leaves the open choices to us ("you decide"), `overrides` whether it replaces or rules out a value
     the conversation already held, `known` whether the conversation holds any fact yet, `answering` whether it
     answers questions asked before any plan ("anywhere is fine, no fixed budget": the open ones become defaults)."""
-    text = message.strip()
+    text = re.sub(r"^(?:\s*[-*•]\s+)+", "", message.strip())  # "- why nebius": a bullet is no part of the words
     changes = bool(stated) or relative
     facts = bool(stated - _IMPLIED) or relative  # "batch", "training": words a question uses too
     clauses = [clause for clause in _CLAUSES.split(text) if clause]
@@ -135,7 +135,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
         return Act("vague")  # "how do I even get started with hosting an LLM?": a task, nothing to plan yet
     if changes:
         return Act("request")
-    if _GREETING.match(text) and not interrogative and not _INFRA_STRONG.search(text):
+    if _GREETING.match(text) and (not interrogative or _SMALL_TALK.search(text)) and not _INFRA_STRONG.search(text):
         return Act("greeting")
     if _INFRA.search(text) or _WHAT_NOW.search(text) or _VAGUE.search(text) or (
             _HELP.search(text) and len(text.split()) <= _SHORT):
@@ -144,6 +144,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
 
 
 _IMPLIED = {"task", "domain"}
+_SMALL_TALK = re.compile(r"\b(how are you|how's it going|wie geht'?s|qu[eé] tal|[cç]a va|comment [cç]a va)\b", re.I)
 _UNSURE = re.compile(r"\b(not sure|no idea|don'?t know|doesn'?t matter)\b", re.I)
 # A later clause asks when it opens with a wh-word ("…, which one is cheaper"), not an auxiliary ("…, has to run on")
 _CLAUSE_QUESTION = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how|what|whats|what's|when|where|y u|which (?:one|gpu|"
@@ -173,10 +174,10 @@ _FIT_FIRST = re.compile(r"\b(?:enough|fits?|suffice|sufficient)\b", re.I)
 
 def question_topic(text: str) -> Topic | None:
     """What a question asks about, most specific first (a what-if before the rest)."""
-    if _WHAT_IF.search(text):
-        return "what_if"
     if _MEMORY_FIRST.search(text):
         return "memory"
+    if _WHAT_IF.search(text):
+        return "what_if"
     if _FIT_FIRST.search(text) and not re.search(r"\b(?:compare|versus|vs\.?)\b", text, re.I):
         return "fit"
     for topic, pattern in _TOPICS:

@@ -45,7 +45,7 @@ _NUMBER = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?!\
 _PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|charging|billed|is|are|quoted|quote|pay(?:ing)?|paid|"
                           r"go(?:es)? for|rents? for|runs?|at)\b[^$]{0,12}$", re.I)
 _OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:k\s*)?(?:[€£¥]|eur\b|euros?\b|gbp\b|pounds?\b)", re.I)
-_BUDGET_WORDS = re.compile(r"\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|spending|cap|capped|"
+_BUDGET_WORDS = re.compile(r"(?:<=?|≤)\s*$|\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|spending|cap|capped|"
                            r"limit|funding|funds|approval|approved|allocated|afford|said|within|less than|keep it|"
                            r"(?:can|could|willing to|happy to|able to) pay)\b",
                            re.I)
@@ -68,7 +68,8 @@ _PER_CARD_MEMORY = re.compile(
     r"|\b(?:only\s+)?" + _NUMBER + r"\s*(?:gb|gib)\s+(?:cards|gpus)\b"
     r"|\bany gpu with\s+" + _NUMBER + r"\s*(?:gb|gib)", re.IGNORECASE)
 _CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
-                      r"|\bcontext\s*(?:length|window)?\s*(?:of|:)?\s*" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
+                      r"|\b(?:context|ctx)\s*(?:length|window)?\s*(?:of|:|->|→|=|to|is|must be|should be|needs to be|"
+                      r"at least|of at least|>=?)?\s*(?:at least\s*)?" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
 _PEOPLE = (r"(?:users|people|ppl|persons|folks|employees|staff|colleagues|coworkers|co-workers|customers|clients|"
            r"members|agents|analysts|lawyers|attorneys|paralegals|doctors|physicians|clinicians|nurses|radiologists|"
            r"sonographers|pathologists|engineers|developers|devs|programmers|coders|students|researchers|"
@@ -107,7 +108,7 @@ _PARAMS_IN_MODEL = re.compile(r"\b" + _NUMBER + r"\s*([bm])\b", re.IGNORECASE)
 _MODEL = re.compile(
     r"\b((?:meta[- ])?llama(?:[- ]?\d(?:\.\d)?(?!\d))?|mistral|mixtral|qwen[- ]?\d(?:\.\d)?(?!\d)|qwen|gemma[- ]?\d?(?!\d)|"
     r"phi[- ]?\d(?:\.\d)?(?!\d)|"
-    r"deepseek(?:[- ]?(?:v\d|r\d))?|falcon|gpt[- ]?oss|yi|command[- ]r|whisper|stable diffusion|sdxl|flux|yolo\w*|"
+    r"deepseek(?:[- ]?(?:v\d|r\d))?|falcon|gpt[- ]?oss|yi|command[- ]r|whisper|stable diffusion(?: xl| 3(?:\.5)?)?|sdxl|flux|yolo\w*|"
     r"monai|bert|clip|llava|starcoder\d?|codellama|resnet[- ]?\d*|vit|bge(?:-[a-z0-9]+)*|e5(?:-[a-z]+)+|"
     r"nomic-embed(?:-[a-z]+)*|gte(?:-[a-z]+)+)(?![a-z])"
     r"((?:[- ](?:\d+(?:\.\d+)?[bm]|\d+x\d+b|instruct|chat|base|large(?:-v\d)?|medium|small|tiny|coder|vl))*)",
@@ -124,7 +125,7 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"transcrib\w*|rag)\b", re.I)),
 )
 _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("medical_imaging", re.compile(r"\b(mri|ct scans?|x-?rays?|dicom|radiolog\w*|patholog\w*|medical imag\w*|"
+    ("medical_imaging", re.compile(r"\b(mris?|ct scans?|spine|vertebra\w*|fractures?|x-?rays?|dicom|radiolog\w*|patholog\w*|medical imag\w*|"
                                    r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*|dermatolog\w*|"
                                    r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*|"
                                    r"ct (?:volumes|images|data|studies)|medical scans)\b", re.I)),
@@ -145,7 +146,7 @@ _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"assistant|text generation|summari[sz]\w*|tickets?|documents?|copilot)\b", re.I)),
 )
 _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("int4", re.compile(r"\b(4[- ]?bits?|int4|awq|gptq|q4\w*|nf4)\b", re.I)),
+    ("int4", re.compile(r"\b(4[- ]?bits?|int4|awq|gptq|q4_\w+|q4km|q4 quant\w*|nf4)\b", re.I)),
     ("fp8", re.compile(r"\b(fp8|8[- ]?bit float)\b", re.I)),
     ("int8", re.compile(r"\b(8[- ]?bits?|int8)\b", re.I)),
     ("fp16", re.compile(r"\b(fp16|half precision)\b", re.I)),
@@ -156,7 +157,8 @@ _METHOD = (("qlora", re.compile(r"\bq-?lora\b", re.I)), ("lora", re.compile(r"(?
                                r"weights?)\b|\b(?:every|all(?: the)?) (?:weights?|parameters?)\b", re.I)))
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
                         r"knowledge base)\b", re.I)
-_SPOT = re.compile(r"(?<!\bto )\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
+_SPOT = re.compile(r"(?<!\bto )(?<!\bcan )(?<!\bthat )(?<!\bwhich )(?<!\bwill )(?<!\bcould )"
+                   r"\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
 _ON_DEMAND = re.compile(r"\b(on[- ]demand|reserved instances?|non-?spot|uninterrupt\w*)\b", re.I)
 
 
@@ -181,7 +183,8 @@ def spot_wanted(text: str) -> bool | None:
 _LOCAL = re.compile(r"\b(on[- ]prem\w*|(?:our|my) own (?:\w+ ){0,2}(?:cluster|hardware|gpus|servers?|machines|boxes|"
                     r"rtx \d{4}s?|\d{4}s|data ?cent(?:er|re))|local (?:\w+ )?cluster|existing cluster|in[- ]house (?:gpus|"
                     r"servers|cluster|hardware)|at home|own data ?cent(?:er|re))\b", re.I)
-_NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:not|instead of|avoid|rather than|without|no|never)"
+_NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:off|away from) (?:our|the) (?:\w+ )?(?:cluster|"
+                       r"hardware|servers)|(?:not|instead of|avoid|rather than|without|no|never)"
                        r"(?:\s+(?:on|use|using|in|our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w*|local "
                        r"cluster|own (?:cluster|hardware|gpus)|existing cluster|cluster|hardware)|(?:don'?t|do not|never) "
                        r"(?:use|have|want)(?:\s+(?:our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w* )?"
@@ -190,7 +193,8 @@ _COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]ds
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
 _LICENSE = ((re.compile(r"\bcommercial(?:ly(?: usable)?|[- ](?:use|usage|purposes?|licen[cs]e|products?|"
                        r"deployment|application|apps?|customers))\b", re.I), "commercial-use"),
-            (re.compile(r"\b(permissive|apache[- ]2(?:\.0)?|apache licen[cs]e|mit licen[cs]e)\b", re.I), "permissive"),
+            (re.compile(r"\b(permissive|apache[- ]2(?:\.0)?|apache licen[cs]e|mit licen[cs]e|apache\s*/\s*mit|"
+                        r"mit\s*/\s*apache|apache or mit|mit or apache)\b", re.I), "permissive"),
             (re.compile(r"\bopen[- ]?(?:source|weights?)\b", re.I), "open-weights"))
 _GEOGRAPHY_WORDS = ("europe", "eu", "eea", "us", "usa", "north america", "asia", "apac", "uk", "india", "japan",
                     "south america", "latam", "middle east", "africa", "oceania", "australia", "canada")
@@ -360,8 +364,9 @@ def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """(start, end, name as said, accelerator keys) of every GPU named, in order."""
     found = []
     for match in _GPU_TOKEN.finditer(text):
-        if re.match(r"\s*(?:autonom\w*|self-driving|level)\b", text[match.end():], re.I):
-            continue  # "L4 autonomous driving": an autonomy level, not a GPU
+        if re.match(r"\s*(?:autonom\w*|self-driving|level|vertebra\w*|and l\d|slips?|forms?|tax)\b", text[match.end():],
+                    re.I):
+            continue  # "L4 autonomous driving", "the L4 and L5 vertebrae", "T4 slips": not GPUs
         token = match.group(1)
         if token[:1].isdigit():  # "4090s": a GeForce card named by its number
             token = "RTX " + token
@@ -508,7 +513,7 @@ def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
 # terse answer ("aws, frankfurt"); "us", "eu" and "uk" in lower case need one too ("in the us", "help us" is not).
 _PLACE_TOKEN = re.compile(r"(?<![\w-])([A-Za-zÀ-ÿ]+(?: [A-Za-zÀ-ÿ]+){0,2})(?![\w-])")
 _PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|at|around|inside|within|across|to|only|stay in|based in|"
-                                r"hosted in|outside)\s+(?:the\s+)?|,\s*|^\s*|\n\s*)$", re.IGNORECASE)
+                                r"hosted in|outside|leave)\s+(?:the\s+)?|,\s*)$", re.IGNORECASE)
 _COMMON_WORD_PLACES = frozenset("us eu uk turkey chad jordan georgia nice split mobile reading bath orange phoenix "
                                 "victoria".split())
 _TERSE = 6  # words: "aws, frankfurt", "8 users, japan"
@@ -549,6 +554,8 @@ def _place_word(text: str, start: int, end: int, phrase: str, words: int) -> boo
     before = text[max(0, start - 20):start]
     guarded = bool(_PLACE_PREPOSITION.search(before)) or words <= _TERSE
     country_like = geography or is_country_name(key)
+    if key == "us":  # "help us", "to us": only "in the US", "the us only", "gcp, us"
+        return bool(re.search(r"\b(?:in|from|within|to|outside|across)\s+the\s+$|,\s*$", before, re.I))
     if key in _COMMON_WORD_PLACES or len(key) <= 3:
         return guarded and bool(re.search(r"\b(?:in|from|within|to|only|outside)\s+(?:the\s+)?$|,\s*$", before, re.I))
     return country_like or guarded

@@ -31,7 +31,7 @@ _LANGUAGE_WORDS = {
                     "necesito ayuda gracias fueran peticiones segundo otra cosa ".split()),
     "fr": frozenset("pour utilisateurs nous avons voulons sans avec par mois mais aussi combien pourquoi "
                     "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp notre nos cherche "
-                    "équipe salut bonjour merci il faut".split()),
+                    "équipe salut bonjour merci il faut quel quelle coût mensuel".split()),
 }
 _WORD = re.compile(r"[a-zäöüßáéíóúñàâçèêëîïôûù]+", re.IGNORECASE)
 
@@ -47,7 +47,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"deutschland", "germany"), (r"frankreich", "france"), (r"trainieren|training", "train"),
         (r"feinabstimm\w*|feintuning", "fine-tuning"), (r"bereitstellen|betreiben|hosten", "serve"),
         (r"grafikkarten", "gpus"), (r"warum", "why"), (r"wie ?viel", "how much"), (r"wie lange", "how long"),
-        (r"was wäre (?:mit|wenn)", "what if"), (r"was ist", "what is"), (r"besser", "better"), (r"kostet", "costs"),
+        (r"was wäre,? (?:mit|wenn)", "what if"), (r"was ist", "what is"), (r"besser", "better"), (r"kostet", "costs"),
         (r"stunden audio", "hours of audio"), (r"bilder(?:n)?", "images"), (r"millionen", "million"),
         (r"milliarden", "billion"), (r"tausend", "thousand"), (r"unsere[nmr]?", "our"), (r"eigene[nmr]?", "own"),
         (r"servern?", "servers"), (r"rechenzentrum", "data center"), (r"und", "and"), (r"oder", "or"),
@@ -64,7 +64,8 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"empleados", "employees"), (r"personas", "people"), (r"al mes|por mes|mensuales|mensual", "per month"),
         (r"por hora", "per hour"), (r"al año|por año|anuales|anual", "per year"), (r"sin", "without"),
         (r"en lugar de|en vez de", "instead of"), (r"pero", "but"),
-        (r"cualquier (?:cosa|nube) menos|todo menos", "anything but"), (r"excepto|salvo|menos", "except"),
+        (r"cualquier (?:cosa|nube) menos|todo menos", "anything but"), (r"menos de", "under"), (r"excepto|salvo|menos", "except"),
+        (r"menos de", "under"), (r"el triple de", "triple the"), (r"excluye|excluir|excluyan", "exclude"),
         (r"nada de", "no"), (r"que no sea(?: en| con)?", "not on"), (r"ni", "nor"), (r"por debajo de", "under"),
         (r"peticiones|solicitudes", "requests"), (r"por segundo", "per second"), (r"por minuto", "per minute"),
         (r"y si", "what if"), (r"generaci[oó]n de im[aá]genes", "image generation"), (r"al menos|m[ií]nimo", "at least"),
@@ -96,13 +97,31 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"nos propres serveurs|nos propres machines|notre propre cluster", "our own servers"),
         (r"traitement par lots|par lots", "batch"), (r"deux", "2"), (r"rgpd", "GDPR"), (r"et si", "what if"),
         (r"mieux", "better"), (r"diff[ée]rence entre", "difference between"), (r"co[uû]te", "costs"),
-        (r"fois plus d'|fois plus de", "x the "), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"), (r"de|d'", "of "),
+        (r"fois plus d'|fois plus de", "x the "), (r"la moitié des?", "half the"), (r"et", "and"), (r"ou", "or"), (r"de", "of"), (r"d'", "of "), (r"usage commercial", "commercial use"),
+        (r"quel est|quelle est", "what is"), (r"co[uû]t", "cost"),
         (r"bonjour|salut", "hello"), (r"merci", "thanks"), (r"tient|tiendrait", "fits"),
     ),
 }
-_LEXICON_PATTERNS = {language: [(re.compile(r"(?<!\w)(?:" + words + r")" + ("" if words.endswith("'") else r"(?![\w'])"),
-                                            re.IGNORECASE), english)
-                                for words, english in table] for language, table in _LEXICON.items()}
+def _alternatives(words: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a|b(?:c|d)" → ["a", "b(?:c|d)"])."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(words):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(words[start:index])
+            start = index + 1
+    return [*parts, words[start:]]
+
+
+def _lexicon_pattern(words: str) -> re.Pattern[str]:
+    """Whole words only — except an elided French article ("d'", "l'"), which joins the next word."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(alt if alt.endswith("'") else alt + r"(?![\w'])"
+                                                for alt in _alternatives(words)) + ")", re.IGNORECASE)
+
+
+_LEXICON_PATTERNS = {language: [(_lexicon_pattern(words), english) for words, english in table]
+                     for language, table in _LEXICON.items()}
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " ",
                          "\u202f": " ", "\u2009": " "})
 # "25 000", "1 200 000": thousands separated by a space (never a year and a count: "2025 000" has 4 digits first)
@@ -120,8 +139,8 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,6}),(\d{1,2})(?!\d)")
 # Words no English message uses: one is enough to tell the language.
 _TELLING = frozenset("nutzer benutzer brauchen nicht ohne warum danke möchten kein keine bitte mitarbeiter das ca "
                      "gleichzeitig kostet unserem unseren pflicht mitarbeiter usuarios necesitamos queremos cuánto gracias dólares "
-                     "nube cualquier instancias somos necesito nuestro utilisateurs pourquoi combien merci fois nous "
-                     "voulons plaît notre équipe salut".split())
+                     "nube cualquier instancias somos necesito nuestro peticiones necesitamos excluye utilisateurs pourquoi combien merci fois nous "
+                     "voulons plaît notre équipe salut quel quelle coût".split())
 
 
 def guess_language(text: str) -> str:
@@ -133,9 +152,15 @@ def guess_language(text: str) -> str:
     return best if scores[best] >= 2 else "en"
 
 
+_TABLE_ROW = re.compile(r"^\s*\|([^|\n]+)\|([^|\n]+)\|\s*$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}.*$", re.MULTILINE)
+
+
 @lru_cache(maxsize=4096)
 def normalize(message: str) -> str:
     """The message as the rules read it: plain English words, digits for numbers."""
+    message = _TABLE_RULE.sub("", message)  # a pasted Markdown table: each row "| key | value |" as "key: value;"
+    message = _TABLE_ROW.sub(lambda m: f"{m.group(1).strip()}: {m.group(2).strip()};", message)
     text = " ".join(message.translate(_QUOTES).split())
     language = guess_language(text)
     if language != "en":

@@ -22,7 +22,7 @@ _CUES = tuple(sorted((
 _FILLERS = frozenset("""
 on in at to use using the a an any of with via from run running deploy deploying host hosting want like need
 please cloud clouds provider providers go either neither also instances instance nodes node vms vm machines
-cards gpus be done afford allowed it them this that consumer gaming such as e.g including especially
+cards gpus gpu card be done afford allowed it them this that consumer gaming such as e.g including especially
 """.split())
 _JOINERS = frozenset({"or", "and", "nor", ",", "&"})
 _OTHER = "zzotherzz"  # stands for another mention of the same kind
@@ -72,7 +72,8 @@ _AFTER = re.compile(r"^\s*(?:s\b)?(?:\s*(?:cloud|instances?|gpus?|cards?|fine-?t
                     r"too (?:expensive|pricey|slow)|off the table|not (?:an\s+)?option)\b|"
                     r"(?:isn't|aren't|won't|can't|wouldn't|doesn't|don't|isnt|arent|wont|cant|doesnt|dont)\b|no(?:pe)?\s*(?:[,.;!]|$)|"
                     r"(?:is|are)?\s*not (?:needed|required|necessary|relevant|a thing)|doesn'?t apply|does not apply|"
-                    r"(?:is|are)\s+(?:a\s+)?no\b|leave (?:it|them) out|(?:must|should) be avoided|not allowed)",
+                    r"(?:is|are)\s+(?:a\s+)?no\b|leave (?:it|them) out|(?:must|should) be avoided|not allowed|out\b(?!-)|"
+                    r"off the table|off the list)",
                     re.IGNORECASE)
 
 

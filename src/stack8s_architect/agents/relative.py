@@ -68,6 +68,10 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
             (re.compile(rf"\b{noun}\s*(?:x|×|times)\s*(\d+(?:\.\d+)?)\b", re.I), name, "times"),
             (re.compile(rf"\b(?:add|plus)\s+(?:another\s+)?{_COUNT}\s+(?:more\s+)?{noun}\b", re.I), name, "more"),
             (re.compile(rf"\b(?:remove|drop|minus)\s+{_COUNT}\s+{noun}\b", re.I), name, "fewer"),
+            (re.compile(rf"\b(?:cut|cutting|reduce|reducing|trim|trimming|take|taking|knock|knocking)\s+(\d{{1,3}})\s*%\s+"
+                        rf"(?:from|off|of)\s+{noun}", re.I), name, "down"),
+            (re.compile(rf"\b(?:add|adding)\s+(\d{{1,3}})\s*%\s+(?:to|on)\s+{noun}", re.I), name, "up"),
+            (re.compile(rf"\b(a third|a quarter|half)\s+(?:fewer|less)\s+{noun}\b", re.I), name, "by-fraction"),
             (re.compile(rf"\b(half|a third|a quarter|third|quarter)\s+(?:as\s+(?:many|much)\s+)?(?:of\s+)?{noun}\b",
                         re.I), name, "factor"),
         ]
