@@ -6,7 +6,8 @@ offline engine is pure. `--engine configured` reads through the engine ARCHITECT
 engine merged under the rules), to hold a real language model to the same contract.
 
 Latency: `understand()` per message (normalise, extract, relative changes, act) with the normalisation cache
-emptied before each message, p50/p95 per round over every corpus message, median over rounds.
+emptied before each message (the gazetteer's per-phrase answers stay cached, as in the service), p50/p95 per
+round over every corpus message, median over rounds.
 
     .venv/bin/python benchmarks/understanding.py [--rounds 5] [--engine offline|configured] [--misses]
 """
@@ -25,6 +26,7 @@ from stack8s_architect.agents.understanding import understand
 from stack8s_architect.planning.spec import WorkloadSpec
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "agents" / "corpus" / "understanding"
+HELD_OUT = CORPUS.parent / "heldout"  # sets written later by other hands, scored blind once (BENCHMARKS.md)
 
 
 def engine_for(name: str):  # noqa: ANN201
@@ -64,6 +66,10 @@ def main() -> None:
     print(f"{len(cases)} conversations, {result.messages} messages\n")
     print(report(result))
     print(f"\nslot judgements right (TP / TP+FP+FN): {result.slot_accuracy:.1%}")
+    for path in sorted(HELD_OUT.glob("*.yaml")):
+        held = score([case for case in load_corpus(HELD_OUT) if case["file"] == path.name], engine_for(args.engine))
+        print(f"held-out {path.name}: {held.messages} messages; slot values right {held.slot_values_right:.1%}; act "
+              f"accuracy {held.act_accuracy:.1%}; polarity errors {held.polarity_errors}")
     p50, p95, count = latency(cases, args.rounds)
     print(f"understanding latency over {count} messages, cache cold: p50 {p50:.2f} ms, p95 {p95:.2f} ms "
           f"(median of {args.rounds} rounds)")

@@ -9,6 +9,7 @@ the message was read; what cannot be resolved stays in the text, it is never gue
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -205,8 +206,10 @@ _GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
 _GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
 # Components as users name them: every product of the chart catalog's role table, and every role by its longer
 # names ("vector database", "experiment tracking", "chat ui") — one table, catalog/charts/roles.py.
-_COMPONENT_PATTERNS = [(component, re.compile(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w-])", re.I))
-                       for spelling, component in component_vocabulary()]
+_COMPONENT_BY_SPELLING = dict(component_vocabulary())
+# one alternation, longest spelling first: "kubeflow training operator" wins over "kubeflow" at the same place
+_COMPONENTS = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(spelling) for spelling in _COMPONENT_BY_SPELLING)
+                         + r")(?![\w-])", re.IGNORECASE)
 
 
 def _number(text: str, suffix: str | None = None) -> float:
@@ -540,20 +543,26 @@ def place_mentions(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
+def _place_facts(key: str) -> tuple[bool, bool, bool]:
+    """(a geography word, any place, a country's name) — the gazetteer's answers, remembered per phrase."""
+    geography = countries_for_geography(key) is not None
+    return geography, geography or country_for_place(key) is not None, is_country_name(key)
+
+
 def _place_word(text: str, start: int, end: int, phrase: str, words: int) -> bool:
     key = phrase.lower()
     if len(key) < 2 or text[end:end + 1] in {"-", *"0123456789"} or text[start - 1:start] in {"-", *"0123456789"} \
             or any(len(word) < 2 for word in key.split()):  # "europe-west4" is a region id, "L4s" no place
         return False
-    geography = countries_for_geography(key) is not None
-    place = geography or country_for_place(key) is not None
+    geography, place, country = _place_facts(key)
     if not place or (len(key) == 2 and not geography):
         return False
     if phrase in {"US", "EU", "UK", "USA"}:
         return True
     before = text[max(0, start - 20):start]
     guarded = bool(_PLACE_PREPOSITION.search(before)) or words <= _TERSE
-    country_like = geography or is_country_name(key)
+    country_like = geography or country
     if key == "us":  # "help us", "to us": only "in the US", "the us only", "gcp, us"
         return bool(re.search(r"\b(?:in|from|within|to|outside|across)\s+the\s+$|,\s*$", before, re.I))
     if key in _COMMON_WORD_PLACES or len(key) <= 3:
@@ -695,13 +704,8 @@ def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
         if pattern.search(text):
             found["license"] = license_need
             break
-    components, taken = [], []
-    for name, pattern in _COMPONENT_PATTERNS:  # longest spelling first: "kubeflow training operator" over "kubeflow"
-        for match in pattern.finditer(text):
-            if not any(start < match.end() and match.start() < end for start, end in taken):
-                taken.append(match.span())
-                if not _ruled_out(text, match):
-                    components.append(name)
+    components = [_COMPONENT_BY_SPELLING[match.group(0).lower()] for match in _COMPONENTS.finditer(text)
+                  if not _ruled_out(text, match)]
     if _RETRIEVAL.search(text):
         components.append("vector-db")  # a role: the stack needs one, whichever product
     if components:
