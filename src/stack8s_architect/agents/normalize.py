@@ -152,8 +152,8 @@ def guess_language(text: str) -> str:
     return best if scores[best] >= 2 else "en"
 
 
-_TABLE_ROW = re.compile(r"^\s*\|([^|\n]+)\|([^|\n]+)\|\s*$", re.MULTILINE)
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}.*$", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^[ \t]*\|([^|\n]+)\|([^|\n]+)\|[ \t]*$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}.*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=4096)
