@@ -75,7 +75,7 @@ _CORRECTION_STRONG = re.compile(
     r"\b(i meant|i mean|meant to say|scratch that|correction|typo|i said|misspoke|mis-spoke|my bad|my mistake|"
     r"by mistake|mistyped|wrong (?:region|number|model|gpu|cloud|provider|one|figure|size|count)|misread|"
     r"my apologies|wrong number|that was wrong|that's wrong|not what i (?:said|meant)|let me correct|"
-    r"i misread|should have said|ich meinte|quise decir|je voulais dire)\b", re.I)
+    r"i misread|should have said|ich meinte|quise decir|je voulais dire|take (?:that|it) back|scrap that)\b", re.I)
 _CORRECTION_WEAK = re.compile(r"(?:^\W*(?:sorry|oops|no,|no no|no wait|wait|hmm|actually|pardon|perd[oó]n|"
                               r"entschuldigung|ah|oh|err|erm|uh)\b|\bnot\s+[$\w.,]+\s*(?:users|gpus?|b)?\s*$|"
                               r"\bafter all\b|\bnot\b.{0,30}$)", re.I)
@@ -112,7 +112,7 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
     interrogative = (text.endswith("?") or topic == "what_if" or bool(_INNER_QUESTION.search(text))
                      or bool(_QUESTION_START.match(text))
                      or any(_CLAUSE_QUESTION.match(clause) for clause in clauses[1:]))
-    if _OFF_TOPIC.search(text) and not _INFRA.search(text):
+    if (_OFF_TOPIC.search(text) and not _INFRA.search(text)) or _ASIDE.match(text):
         return Act("off_topic")
     if answering and proceed:
         return Act("request")  # "you decide", "what's the price?" after questions: plan with what is known
@@ -144,6 +144,8 @@ def classify(message: str, stated: set[str], *, has_plan: bool, relative: bool =
 
 
 _IMPLIED = {"task", "domain"}
+_ASIDE = re.compile(r"^\W*(?:unrelated|off[- ]topic|random question|totally different (?:question|topic)|on another note)\b",
+                    re.I)
 _SMALL_TALK = re.compile(r"\b(how are you|how's it going|wie geht'?s|qu[eé] tal|[cç]a va|comment [cç]a va)\b", re.I)
 _UNSURE = re.compile(r"\b(not sure|no idea|don'?t know|doesn'?t matter)\b", re.I)
 # A later clause asks when it opens with a wh-word ("…, which one is cheaper"), not an auxiliary ("…, has to run on")
@@ -155,7 +157,8 @@ _INNER_QUESTION = re.compile(r"\b(?:when|how long|how much|how many|why|what|whi
 _OFF_TOPIC = re.compile(r"\b(weather|recipe|joke|poem|haiku|song|lyrics|movie|film|tv show|a show|football|soccer|"
                         r"game last night|flight|hotel|refund|my (?:amazon )?order|birthday|restaurant|capital of|"
                         r"horoscope|dating|girlfriend|boyfriend|tiempo hace|temps fait|wetter|carbonara|pizza|what time is it|"
-                        r"cover letter|resume|essay|homework|barista|write (?:me )?(?:a |an )?(?:poem|story|song|letter|"
+                        r"cover letter|resume|essay|homework|barista|schnitzel|sushi|places? to eat|tips for a good|headsets?|"
+                        r"write (?:me )?(?:a |an )?(?:poem|story|song|letter|"
                         r"speech|toast))\b", re.I)
 _VAGUE = re.compile(r"\b(get started|getting started|not sure|no idea|what do (?:we|i) need|where (?:do|to) (?:we |i )?"
                     r"start|help|some (?:ai|ml|models?|llm)|something|how do (?:i|we)|figure out|any advice|"

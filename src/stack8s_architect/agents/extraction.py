@@ -44,6 +44,7 @@ _WARNING_PREFIXES = ("ignored ", "amounts in other currencies")
 # Bounded, and never starting inside a longer number: linear-time matching, no overflowing values.
 _NUMBER = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:\.\d{1,6})?)(?!\d|,\d)"
 _PRICE_CLAIM = re.compile(r"\b(costs?|priced?|prices|charges?|charging|billed|is|are|quoted|quote|pay(?:ing)?|paid|"
+                          r"averaged|bill|invoice|spent|were spending|used to spend|"
                           r"go(?:es)? for|rents? for|runs?|at)\b[^$]{0,12}$", re.I)
 _OTHER_CURRENCY = re.compile(r"[€£¥]\s*\d|\d\s*(?:k\s*)?(?:[€£¥]|eur\b|euros?\b|gbp\b|pounds?\b)", re.I)
 _BUDGET_WORDS = re.compile(r"(?:<=?|≤)\s*$|\b(budget|under|below|max(?:imum)?|at most|up to|no more than|spend|spending|cap|capped|"
@@ -69,12 +70,12 @@ _PER_CARD_MEMORY = re.compile(
     r"|\b(?:only\s+)?" + _NUMBER + r"\s*(?:gb|gib)\s+(?:cards|gpus)\b"
     r"|\bany gpu with\s+" + _NUMBER + r"\s*(?:gb|gib)", re.IGNORECASE)
 _CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
-                      r"|\b(?:context|ctx)\s*(?:length|window)?\s*(?:of|:|->|→|=|to|is|must be|should be|needs to be|"
+                      r"|\b(?:context|ctx)\s*(?:length|window)?\s*(?:of|:|->|→|=|to|at|is|must be|should be|needs to be|"
                       r"at least|of at least|>=?)?\s*(?:at least\s*)?" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
 _PEOPLE = (r"(?:users|people|ppl|persons|folks|employees|staff|colleagues|coworkers|co-workers|customers|clients|"
            r"members|agents|analysts|lawyers|attorneys|paralegals|doctors|physicians|clinicians|nurses|radiologists|"
            r"sonographers|pathologists|engineers|developers|devs|programmers|coders|students|researchers|"
-           r"designers|writers|editors|readers|reps|representatives|callers|operators|testers|teachers|seats|"
+           r"designers|artists|writers|editors|readers|reps|representatives|callers|operators|testers|teachers|seats|"
            r"traders|accountants|recruiters|marketers|salespeople|advisors|adjusters|underwriters|support agents|"
            r"sessions|chats|conversations)")
 _USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active|internal|external)?\s*"
@@ -98,12 +99,13 @@ _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s*(?:(?:requests?|reqs?|queries|
                   r"|\b" + _NUMBER + r"\s*(k|m)?\s*(?:requests?|reqs?|queries|calls|times|req)\s*(?:/|per|a|an|each)\s*"
                   r"(minute|min|hour|hr|day)\b", re.IGNORECASE)
 _LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|p50|latency(?: of| target| goal| budget)?|"
-                      r"target|max|at most)|<)\s*(?:of\s*|is\s*|:\s*|to\s*|at\s*|=\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
+                      r"target|max|at most|no more than|not more than)|<)\s*(?:of\s*|is\s*|:\s*|to\s*|at\s*|=\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
                       r"\s*(ms|milliseconds?|s|sec|seconds?)\b", re.IGNORECASE)
 # "8B", "1.5B model": billions anywhere; millions ("350M") only inside a model mention — "1.2M/year" is money.
 _PARAMS = re.compile(r"(?<![$€£])\b" + _NUMBER + r"\s*(b)(?:illion)?\b(?!\s*(?:tokens|rows|images|documents|"
                      r"requests|users|dollars|usd))", re.IGNORECASE)
-_PARAMS_MILLIONS = re.compile(r"\b" + _NUMBER + r"\s*(m)(?:illion)?\b(?=\s*(?:-?\s*param\w*|[\w-]*\s*model|\)))",
+_PARAMS_MILLIONS = re.compile(r"\b" + _NUMBER + r"\s*(m)(?:illion)?\b(?=\s*(?:-?\s*param\w*|[\w-]*\s*(?:model|classifier|"
+                              r"encoder|detector|reranker)|\)))",
                               re.IGNORECASE)
 _PARAMS_IN_MODEL = re.compile(r"\b" + _NUMBER + r"\s*([bm])\b", re.IGNORECASE)
 _MODEL = re.compile(
@@ -118,9 +120,11 @@ _MODEL = re.compile(
 _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fine_tuning", re.compile(r"\b(fine[- ]?tun\w*|finetun\w*|q?lora|adapter training|sft|instruction[- ]tun\w*)\b", re.I)),
     # "train"/"training", not "trained" ("serve our already-trained model") nor "train of thought"
-    ("training", re.compile(r"\b((?:pre-?|re)?train(?:ing|s)?\b(?! of thought)|retrain\w*|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
+    ("training", re.compile(r"\b((?:pre-?|re)?train(?:ing|s)?\b(?! of thought)|retrain\w*|"
+                            r"(?:want|need|get|have) (?:it|them|this|the model) trained|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
-    ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off job|"
+    ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
+                                   r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
                                    r"every (?:day|night|hour)|nightly|daily|backfill|bulk)\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
@@ -190,7 +194,7 @@ _NO_LOCAL = re.compile(r"\b(cloud[- ]only|only (?:in|on) the cloud|(?:off|away f
                        r"cluster|own (?:cluster|hardware|gpus)|existing cluster|cluster|hardware)|(?:don'?t|do not|never) "
                        r"(?:use|have|want)(?:\s+(?:our|the|a|an|any|own|local|existing))*\s+(?:on[- ]prem\w* )?"
                        r"(?:cluster|gpus|hardware))\b", re.I)
-_COMPLIANCE = {"hipaa": "HIPAA", "gdpr": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
+_COMPLIANCE = {"hipaa": "HIPAA", "gdpr|rgpd|dsgvo": "GDPR", "soc ?2": "SOC2", "pci(?:[- ]dss)?": "PCI-DSS",
                "iso ?27001": "ISO27001", "fedramp": "FedRAMP"}
 _LICENSE = ((re.compile(r"\bcommercial(?:ly(?: usable)?|[- ](?:use|usage|purposes?|licen[cs]e|products?|"
                        r"deployment|application|apps?|customers))\b", re.I), "commercial-use"),
@@ -367,7 +371,7 @@ def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """(start, end, name as said, accelerator keys) of every GPU named, in order."""
     found = []
     for match in _GPU_TOKEN.finditer(text):
-        if re.match(r"\s*(?:autonom\w*|self-driving|level|vertebra\w*|and l\d|slips?|forms?|tax)\b", text[match.end():],
+        if re.match(r"\s*(?:autonom\w*|self-driving|level|vertebra\w*|and l\d|slips?|forms?|tax)\b|-l\d", text[match.end():],
                     re.I):
             continue  # "L4 autonomous driving", "the L4 and L5 vertebrae", "T4 slips": not GPUs
         token = match.group(1)
@@ -425,7 +429,8 @@ _NOT_A_CLOUD_AFTER = re.compile(
     r"\s*(?:[a-z]+\s+)?(?:amounts?|majority|numbers?|quantities|array|sums?|improvement|differences?|functions?|expressions?|"
     r"layers?|calculus|architecture|handlers?|docs?|drive|sheets?|colab|search|ads|analytics|maps|reviews?|"
     r"marketplace|orders?|prime|alexa|teams|office|excel|word|outlook|mainframes?|watson|accounts?|store|"
-    r"services? like|translate|gemini|bard|copilot|gmail|calendar|photos|play|labs? notebooks?)\b", re.I)
+    r"services? like|translate|gemini|bard|copilot|gmail|calendar|photos|play|labs? notebooks?|rainforest|river|"
+    r"basin|jungle)\b", re.I)
 _NOT_A_CLOUD_BEFORE = re.compile(r"(?:\baws\s+|\bpython\s+|\ba\s+|\bthe\s+)$", re.I)
 _WORDLIKE_PROVIDERS = {"vast", "lambda", "google", "amazon", "microsoft", "ibm"}
 
@@ -620,7 +625,7 @@ _NOT_DATA_BEFORE = re.compile(r"\b(?:docker|container)\s+image\b[^,.;]{0,12}$|\b
 # "250k images", "1.2 million product photos", "5,000 hours of call-centre audio": a dataset counted in items, at
 # 0.11 MB per image (ImageNet's mean JPEG) and 0.1152 GB per hour of audio (16 kHz 16-bit mono PCM) — said back.
 _DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(images?|photos?|pictures|image tiles|"
-                         r"tiles|scans|x-?rays|snapshots|frames|hours?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:audio|"
+                         r"tiles|scans|x-?rays|snapshots|frames|slices|sprite sheets|renders|textures|hours?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:audio|"
                          r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
                          re.IGNORECASE)
 _GB_PER_IMAGE = 0.00011
@@ -648,6 +653,8 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
                          f"({BYTES_PER_TOKEN:g} bytes per token)")
             return
     for match in _SIZE.finditer(text):
+        if _ruled_out(text, match):
+            continue  # "not 12 GB, it's 120 GB"
         after = re.split(r"[,;]|\.\s", text[match.end():match.end() + 40].lower())[0]  # this clause only
         before = text[max(0, match.start() - 30):match.start()].lower()
         if re.search(r"\b(vram|gpus?|memory|hbm|ram|cards?|devices?|accelerators?|ssds?|disks?|drives?|nvme|hdds?)\b",

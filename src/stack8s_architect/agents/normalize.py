@@ -31,14 +31,17 @@ _LANGUAGE_WORDS = {
                     "necesito ayuda gracias fueran peticiones segundo otra cosa ".split()),
     "fr": frozenset("pour utilisateurs nous avons voulons sans avec par mois mais aussi combien pourquoi "
                     "entraîner modèle mieux les des une est sur plutôt pas plaît s'il svp notre nos cherche "
-                    "équipe salut bonjour merci il faut quel quelle coût mensuel".split()),
+                    "équipe salut bonjour merci il faut quel quelle coût mensuel données doivent rester et suffit "
+                    "est-ce".split()),
 }
 _WORD = re.compile(r"[a-zäöüßáéíóúñàâçèêëîïôûù]+", re.IGNORECASE)
 
 # Foreign words that carry a slot → the English the rules read (longest phrases first within a language).
 _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
     "de": (
-        (r"gleichzeitige[nr]?", "concurrent"), (r"gleichzeitig", "at once"),
+        (r"(?:das |die |den )?(budget|nutzer\w*|gpus?|kontext) verdoppeln", r"double the \1"),
+        (r"(?:das |die |den )?(budget|nutzer\w*|gpus?|kontext) halbieren", r"halve the \1"),
+        (r"und wenn|was wenn", "what if"), (r"gleichzeitige[nr]?", "concurrent"), (r"gleichzeitig", "at once"),
         (r"(?:be)?nutzer(?:innen)?|anwender(?:innen)?", "users"), (r"mitarbeiter(?:innen)?", "employees"),
         (r"kollegen|kolleginnen", "colleagues"), (r"pro monat|im monat|monatlich", "per month"),
         (r"pro stunde", "per hour"), (r"pro jahr|im jahr|jährlich", "per year"), (r"ohne", "without"),
@@ -65,7 +68,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"por hora", "per hour"), (r"al año|por año|anuales|anual", "per year"), (r"sin", "without"),
         (r"en lugar de|en vez de", "instead of"), (r"pero", "but"),
         (r"cualquier (?:cosa|nube) menos|todo menos", "anything but"), (r"menos de", "under"), (r"excepto|salvo|menos", "except"),
-        (r"menos de", "under"), (r"el triple de", "triple the"), (r"excluye|excluir|excluyan", "exclude"),
+        (r"menos de", "under"), (r"el triple de", "triple the"), (r"en lotes?|por lotes", "batch"), (r"excluye|excluir|excluyan", "exclude"),
         (r"nada de", "no"), (r"que no sea(?: en| con)?", "not on"), (r"ni", "nor"), (r"por debajo de", "under"),
         (r"peticiones|solicitudes", "requests"), (r"por segundo", "per second"), (r"por minuto", "per minute"),
         (r"y si", "what if"), (r"generaci[oó]n de im[aá]genes", "image generation"), (r"al menos|m[ií]nimo", "at least"),
@@ -86,7 +89,9 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"par heure", "per hour"), (r"par an", "per year"), (r"sans", "without"), (r"sous", "under"),
         (r"secondes?", "seconds"), (r"latence", "latency"), (r"tout sauf|n'importe quoi sauf", "anything but"),
         (r"ne|n'", ""), (r"pas de|pas d'", "no "), (r"pas", "not"), (r"chacune?", "each"), (r"avec", "with"),
-        (r"chez", "at"), (r"d'instances|instances", "instances"), (r"au moins", "at least"), (r"uniquement", "only"),
+        (r"chez", "at"), (r"en m[eê]me temps", "at once"), (r"pas plus de", "no more than"), (r"par", "per"),
+        (r"est-ce qu'une|est-ce qu'un|est-ce que", "does"), (r"suffit|suffirait|suffiraient", "suffice"),
+        (r"artistes", "artists"), (r"d'instances|instances", "instances"), (r"au moins", "at least"), (r"uniquement", "only"),
         (r"de m[ée]moire", "of memory"), (r"m[ée]moire", "memory"), (r"g[ée]n[ée]ration d'images", "image generation"),
         (r"contexte", "context"), (r"requ[eê]tes", "requests"), (r"par seconde", "per second"),
         (r"sauf|à part", "except"), (r"au lieu de|au lieu d'|plutôt que", "instead of"), (r"mais", "but"),
@@ -143,12 +148,18 @@ _TELLING = frozenset("nutzer benutzer brauchen nicht ohne warum danke möchten k
                      "voulons plaît notre équipe salut quel quelle coût".split())
 
 
+_SHORT_MESSAGE = 6
+_ENGLISH_TOO = frozenset("pro mit con est des les une sin ist die was on in an am or".split())
+
+
 def guess_language(text: str) -> str:
     """en, de, es or fr: the language whose common words the text uses most (two at least), else English."""
     words = [w.lower() for w in _WORD.findall(text)]
     scores = {language: sum(1 + (word in _TELLING) for word in words if word in vocabulary)
               for language, vocabulary in _LANGUAGE_WORDS.items()}
     best = max(scores, key=lambda language: scores[language])
+    if scores[best] == 1 and len(words) <= _SHORT_MESSAGE and not set(words) & _ENGLISH_TOO:
+        return best  # "Ah, et pas d'AWS.": a short message has few words to tell its language by
     return best if scores[best] >= 2 else "en"
 
 

@@ -207,6 +207,7 @@ def _canon(name: str, value: Any) -> Any:
 
 
 def _same(name: str, want: Any, got: Any) -> bool:
+    want, got = (None if value == [] else value for value in (want, got))  # an emptied list is no list
     if want is None or got is None:
         return want is None and got is None
     if name == "model":

@@ -55,7 +55,7 @@ def understand(message: str, before: WorkloadSpec, *, has_plan: bool, asked: boo
         update = update.model_copy(update=relative.values)
     warnings += [note for note in relative.notes if "no earlier" in note]
     stated = set(update.stated())
-    act = classify(text, stated, has_plan=has_plan, relative=bool(relative.values),
+    act = classify(text, stated, has_plan=has_plan, relative=bool(relative.values) or bool(extraction.retracted),
                    refinement=intents.cheaper or intents.more_throughput, proceed=wants_defaults(text),
                    overrides=overrides(before, update) or _retracts(before, extraction.retracted),
                    known=bool(before.stated()) or asked, answering=asked and not has_plan)
