@@ -28,6 +28,7 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
+from stack8s_architect.planning.shapes import rag_context
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -123,6 +124,10 @@ def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
         values["params_billions"] = DEFAULT_LLM_BILLIONS
         said.append(f"no model size given: an {DEFAULT_LLM_BILLIONS:g}B instruction model assumed "
                     "(name a model or a size to change it)")
+    context, why = rag_context(spec.model_copy(update=values))
+    if context:
+        values["context_length"] = context
+        said.append(why)
     return (spec.model_copy(update=values) if values else spec), said
 
 
