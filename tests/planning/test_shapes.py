@@ -1,4 +1,5 @@
-"""Workload shapes: RAG serves a context that holds its retrieved chunks, and sizes every user's KV for it."""
+"""Workload shapes: RAG serves a context that holds its retrieved chunks and sizes every user's KV for it; a finite
+job is costed and ranked per run, on one node when it fits one, on the GPUs the user asked for."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
+from stack8s_architect.planning.compute_step import Candidate, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, rag_context
 from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.sizing.fit import GpuFit
 
 from .fixtures import sync_fixture_catalogs
 
@@ -47,3 +51,49 @@ def test_a_rag_plan_serves_and_sizes_the_rag_context(context: PlannerContext) ->
     # the KV cache grows with the tokens each user keeps: 8,192 for RAG against the 2,048 of a chat user
     assert rag.sizing.kv_cache_gib == pytest.approx(chat.sizing.kv_cache_gib * 8192 / 2048, rel=0.01)
     assert rag.sizing.required_gpu_memory_gib > chat.sizing.required_gpu_memory_gib
+
+
+# --- finite jobs: a run's hours and cost, one node when it fits one, the GPUs asked for rented ---------------------
+
+def _offer(count: float, hourly: float) -> ComputeOffer:
+    return ComputeOffer(provider="lambda", upstream_provider=None, instance_type=f"gpu_{count:g}x", region="us-east-1",
+                        zones=[], country="US", city=None, geography="us", accelerator="H100",
+                        accelerator_name="H100", accelerator_count=count, gpu_memory_gib=80.0,
+                        total_gpu_memory_gib=80.0 * count, vcpus=None, memory_gib=None, price_per_hour_usd=hourly,
+                        spot_price_per_hour_usd=None, spot=False, hourly_usd=hourly, monthly_cost_usd=hourly * 730,
+                        source="test", catalog_date=None)
+
+
+def _fit(gpus: int, hours: float) -> GpuFit:
+    return GpuFit(gpu_key="H100-SXM", fits=True, gpu_count=gpus, tensor_parallel=1, pipeline_parallel=1, reason="",
+                  required_gib_per_gpu=60.0, budget_gib_per_gpu=72.0, training_hours=hours)
+
+
+def test_a_runs_hours_and_cost_by_hand() -> None:
+    # sized for 4 GPUs, 10 h; rented 2 × 8 = 16 GPUs (data parallel): 10 × 4 / 16 = 2.5 h × $24/h × 2 = $120
+    candidate = Candidate(_offer(8, 24.0), instances=2, fit=_fit(4, 10.0))
+    assert rented_gpus(candidate) == 16 and run_hours(candidate) == 2.5 and run_cost(candidate) == 120.0
+    # on exactly the GPUs it needs, the sized hours: 10 h × $3/h × 4 = $120
+    assert run_cost(Candidate(_offer(1, 3.0), instances=4, fit=_fit(4, 10.0))) == 120.0
+    assert run_hours(Candidate(_offer(1, 3.0), instances=1, fit=None)) is None
+
+
+def test_a_job_that_fits_one_node_is_not_spread_over_hosts(context: PlannerContext) -> None:
+    job = WorkloadSpec(task="fine_tuning", fine_tuning_method="full", domain="llm", params_billions=13,
+                       dataset_size_gb=1, gpu_names=["H100"])
+    plan = build_plan(context, job).plan
+    assert plan.compute and all(row.instances == 1 for row in plan.compute), [
+        (r.instance_type, r.instances) for r in plan.compute]
+    assert plan.cost.one_time_usd > 0 and plan.sizing.training_hours and "one run ≈" in plan.summary
+    assert any("ranked by the cost of one run" in a for a in plan.assumptions)
+
+
+def test_the_gpus_asked_for_are_the_gpus_rented(context: PlannerContext) -> None:
+    job = WorkloadSpec(task="training", domain="llm", params_billions=7, dataset_size_gb=400, gpu_names=["H100"],
+                       gpu_count=16)
+    plan = build_plan(context, job).plan
+    top = plan.compute[0]
+    assert top.accelerator_count * top.instances == 16
+    # the run's cost is its hours on those 16 GPUs at the row's price
+    assert plan.cost.one_time_usd == pytest.approx(top.price_per_hour_usd * top.instances * plan.sizing.training_hours,
+                                                   rel=0.01)

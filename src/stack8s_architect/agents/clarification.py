@@ -2,7 +2,8 @@
 
 A question is *pending* when its fact is missing and would change the plan: the task when nothing is
 known, the model for a language workload, the scale of a served model, the data size of a training
-run, and — for large deployments only — the budget and (without a budget) the cloud. The turn asks when the task is
+run, and — for large deployments only, unless the user said what to rent (a GPU type and count) or the whole
+training job (model size and data) — the budget and (without a budget) the cloud. The turn asks when the task is
 unknown (nothing can be planned) or when two or more facts are pending; otherwise it plans and lists
 the defaults it took. "You decide" / "whatever is cheapest" always proceeds. A question once asked is
 never asked again: an unanswered one becomes a stated default.
@@ -50,6 +51,13 @@ def _large(spec: WorkloadSpec) -> bool:
                 or (spec.task == "training" and (spec.dataset_size_gb or 0) >= LARGE_DATASET_GB))
 
 
+def _explicit(spec: WorkloadSpec) -> bool:
+    """The user said what to rent (a GPU type and a count), or the whole training job (model size and data):
+    the plan is made at once with its cost and time, not after questions about budget and cloud."""
+    job = spec.task in {"training", "fine_tuning"} and spec.params_billions is not None and spec.dataset_size_gb
+    return bool((spec.gpu_names and spec.gpu_count) or job)
+
+
 def pending(spec: WorkloadSpec) -> list[Question]:
     """Missing facts that would change the plan, most important first."""
     questions: list[Question] = []
@@ -72,7 +80,7 @@ def pending(spec: WorkloadSpec) -> list[Question]:
     if spec.task == "training" and spec.dataset_size_gb is None:
         questions.append(Question(field="dataset_size_gb", question="How much training data is there (e.g. 500 GB)?",
                                   options=["50 GB", "500 GB", "5 TB"]))
-    if _large(spec):
+    if _large(spec) and not _explicit(spec):
         if spec.budget_usd_per_month is None:
             questions.append(Question(field="budget_usd_per_month",
                                       question="What monthly budget should the plan stay under?",

@@ -629,6 +629,10 @@ _DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(ima
                          r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
                          re.IGNORECASE)
 _GB_PER_IMAGE = 0.00011
+# "on 20k examples": fine-tuning examples (instruction, chat or Q&A pairs) at 512 tokens each — said back
+_EXAMPLES = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(?:examples|samples|instruction pairs|q&a pairs|"
+                       r"qa pairs|training pairs|pairs|demonstrations)\b", re.IGNORECASE)
+TOKENS_PER_EXAMPLE = 512
 _GB_PER_HOUR_OF_AUDIO = 0.1152
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
@@ -664,6 +668,13 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
                 or re.search(_GPU_TOKEN.pattern + r"\s*$", before, re.I) or _GPU_TOKEN.match(after[:12].lstrip()):
             continue  # "4x A100 80GB", "80 GB H100", "the model is 140GB", "GPUs with 24 GB": not data
         found["dataset_size_gb"] = round(_number(match.group(1)) * _TO_GB[match.group(2).lower()], 3)
+        return
+    examples = _EXAMPLES.search(text)
+    if examples and found.get("task") in {"fine_tuning", "training"}:
+        tokens = _number(examples.group(1), examples.group(2)) * TOKENS_PER_EXAMPLE
+        found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 4)
+        notes.append(f"{examples.group(0)} read as {tokens:,.0f} tokens ({TOKENS_PER_EXAMPLE} per example), "
+                     f"{found['dataset_size_gb']:,.4g} GB of text")
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)
                   if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)), None)

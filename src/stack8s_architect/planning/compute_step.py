@@ -88,9 +88,35 @@ def ranked_candidates(
         candidates = [c for c in candidates if c.offer.accelerator not in INFERENCE_ONLY]
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
                            "have no training stack")
-    candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
-                                   c.offer.region))
+    if spec.task in _TRAINING and any(run_hours(c) for c in candidates):
+        # a finite job is paid for the hours it runs: ranked by the cost of one run, not by a month of the machines
+        assumptions.append("offers ranked by the cost of one run (GPU-hours on each offer × its price), not by a month")
+        candidates.sort(key=lambda c: (round(run_cost(c) or c.monthly * 1e6, 2), c.instances, c.offer.provider,
+                                       c.offer.instance_type, c.offer.region))
+    else:
+        candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
+                                       c.offer.region))
     return _distinct(candidates)[:limit], assumptions
+
+
+def rented_gpus(candidate: Candidate) -> float:
+    return sum(g for _, g in candidate.nodes) if candidate.local else candidate.instances * candidate.offer.accelerator_count
+
+
+def run_hours(candidate: Candidate) -> float | None:
+    """Wall hours of one training run on this candidate: the fit's hours on its GPUs, shortened by every further GPU
+    rented (data parallel)."""
+    fit = candidate.fit
+    if fit is None or not fit.training_hours:
+        return None
+    rented = rented_gpus(candidate)
+    return fit.training_hours * fit.gpu_count / rented if rented > fit.gpu_count else fit.training_hours
+
+
+def run_cost(candidate: Candidate) -> float | None:
+    """US dollars of one training run on this candidate (its instances × hourly price × the run's hours)."""
+    hours = run_hours(candidate)
+    return None if hours is None else candidate.offer.hourly_usd * candidate.instances * hours
 
 
 def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> list[ComputeOffer]:
@@ -118,6 +144,9 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
     layouts = [fit, *(_laid_out(fit, layout) for layout in fit.layouts[1:])] if fit.layouts else [fit]
     # a count the user pinned is the total: up to one node's worth of it on each instance, not all of it
     least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, GPUS_PER_NODE))
+    if spec.task in _TRAINING:  # a job that fits one node runs on one node: no data parallelism over plain Ethernet
+        least = max(least, min(fit.total_gpus, GPUS_PER_NODE))
+    asked = spec.gpu_count if spec.gpu_count and spec.gpu_count >= fit.total_gpus else None
     found = []
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
         # a layout keeping every user at the speed target first, then the fewest instances of this offer
@@ -125,6 +154,8 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
                    for index, f in enumerate(layouts) if f.tensor_parallel <= offer.accelerator_count]
         if options:
             _, instances, _, index = min(options)
+            if asked:  # "using 32 A100s": what the user asked for is what is rented
+                instances = max(instances, math.ceil(asked / offer.accelerator_count))
             found.append(Candidate(offer, instances, layouts[index]))
     return found
 

@@ -149,9 +149,10 @@ def _compute_cost(spec: WorkloadSpec, sizing: PlanSizing | None, top: Candidate 
     run = round(monthly_cost_usd(top.offer.hourly_usd, top.instances) * hours / HOURS_PER_MONTH, 2)
     monthly_hours = min(hours, HOURS_PER_MONTH)
     monthly = round(monthly_cost_usd(top.offer.hourly_usd, top.instances) * monthly_hours / HOURS_PER_MONTH, 2)
-    assumptions.append(f"one training run ≈ {hours:,.1f} h on {top.instances} × {top.offer.instance_type}: "
-                       f"${run:,.2f}; the monthly compute cost is one run a month ({monthly_hours:,.1f} h), the "
-                       "nodes stopped between runs")
+    days = f" ({hours / 24:,.1f} days)" if hours >= 48 else ""
+    assumptions.append(f"one training run ≈ {hours:,.1f} h{days} on {top.instances} × "
+                       f"{top.offer.instance_type}: ${run:,.2f}; the monthly compute cost is one run a month "
+                       f"({monthly_hours:,.1f} h), the nodes stopped between runs")
     return monthly, run
 
 

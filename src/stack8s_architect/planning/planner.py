@@ -19,7 +19,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, Comp
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.catalog.models.sizing_facts import ModelFacts
-from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, row
+from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, rented_gpus, row, run_hours
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
 from stack8s_architect.planning.grounding import ModelFactsCache, ground_model
 from stack8s_architect.planning.kubernetes import kubernetes_section
@@ -157,10 +157,8 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     if top is not None and top.fit is not None and outcome.sizing is not None:
         # time and throughput depend on the GPU: the plan quotes them for the chosen one; a training job
         # uses every GPU it rents (data parallel), so whole instances shorten the run
-        hours = top.fit.training_hours
-        rented = sum(g for _, g in top.nodes) if top.local else top.instances * top.offer.accelerator_count
+        hours, rented = run_hours(top), rented_gpus(top)
         if hours and rented > top.fit.gpu_count:
-            hours = hours * top.fit.gpu_count / rented
             assumptions.append(f"the run uses all {rented:g} {'local' if top.local else 'rented'} GPUs "
                                f"({top.fit.gpu_count} needed to fit)")
         outcome = replace(outcome, sizing=outcome.sizing.model_copy(update={
@@ -308,6 +306,13 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         placed = ", ".join(f"{share.gpus} on {share.name}" for share in top.nodes)
         text = (f"{what} on the local cluster {top.region}: {sum(s.gpus for s in top.nodes)} free × {top.accelerator} "
                 f"({placed}), no compute cost; ${cost.total_monthly_usd:,.2f}/month in total")
+    elif cost.one_time_usd and sizing is not None and sizing.training_hours:
+        # a finite job: what one run takes and costs first; a month only for as long as the nodes are kept
+        hours = sizing.training_hours
+        text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
+                f"{top.provider} {top.region}{', spot' if top.spot else ''}): one run ≈ {hours:,.1f} h"
+                + (f" ({hours / 24:,.1f} days)" if hours >= 48 else "") + f" for ${cost.one_time_usd:,.2f} of compute; "
+                f"${cost.total_monthly_usd:,.2f}/month with one run a month")
     else:
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
                 f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")
@@ -323,7 +328,7 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
             text += (f"; {_short(fitting[0].label)} would fit it (see the trade-offs)" if fitting
                      else f"; none of the cheaper options ({tried}) brings it within budget" if proposals
                      else "; no cheaper option was found")
-    if cost.one_time_usd:
+    if cost.one_time_usd and not (sizing is not None and sizing.training_hours):
         text += f"; one training run ≈ ${cost.one_time_usd:,.2f}"
     cloud = next((r for r in rows[1:] if not r.local), None) if top.local else None
     if cloud is not None:
