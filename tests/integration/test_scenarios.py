@@ -286,6 +286,8 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
         assert set(value) <= {c["chart"] for c in plan["kubernetes"]}
     elif key == "cost":
         _subset(cost, value)
+    elif key == "cost_at_most":
+        assert all(cost[name] <= limit for name, limit in value.items()), cost
     elif key in {"cost_has", "cost_positive"}:
         assert cost[value] > 0, cost
     elif key == "models_any_tag":

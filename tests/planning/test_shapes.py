@@ -9,7 +9,7 @@ import pytest
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
-from stack8s_architect.planning.compute_step import Candidate, rented_gpus, run_cost, run_hours
+from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, rag_context
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -97,3 +97,12 @@ def test_the_gpus_asked_for_are_the_gpus_rented(context: PlannerContext) -> None
     # the run's cost is its hours on those 16 GPUs at the row's price
     assert plan.cost.one_time_usd == pytest.approx(top.price_per_hour_usd * top.instances * plan.sizing.training_hours,
                                                    rel=0.01)
+
+
+@pytest.mark.parametrize(("accelerator", "rendered"), [
+    ("H100-SXM", True), ("L4", True), ("MI300X", True), ("TPU-v5e", False), ("Inferentia2", False),
+    ("Trainium2", False), ("Gaudi2", False), ("Qualcomm-AI100", False),
+])
+def test_only_accelerators_the_deliverables_run_on_are_offered(accelerator: str, rendered: bool) -> None:
+    # the manifests run vLLM (CUDA or ROCm image) and PyTorch: a TPU or Neuron offer would get pods that never start
+    assert renders(accelerator) is rendered

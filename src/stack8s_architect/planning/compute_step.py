@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
 from stack8s_architect.catalog.compute.service import ComputeCatalog, known_providers
-from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY
+from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY, accelerator_vendor
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
 from stack8s_architect.planning.sizing_step import SizingOutcome
@@ -84,6 +84,11 @@ def ranked_candidates(
     if ruled_out and any(c.offer.accelerator in ruled_out for c in candidates):
         candidates = [c for c in candidates if c.offer.accelerator not in ruled_out]
         assumptions.append(f"GPUs ruled out: {', '.join(spec.exclude_gpus or [])}")
+    unrendered = sorted({c.offer.accelerator or "" for c in candidates if not renders(c.offer.accelerator)})
+    if unrendered:
+        candidates = [c for c in candidates if renders(c.offer.accelerator)]
+        assumptions.append(f"{', '.join(unrendered)} left out: the deliverables run vLLM and PyTorch on NVIDIA (CUDA) and "
+                           "AMD (ROCm) GPUs only, and would not start on these accelerators")
     if spec.task in _TRAINING and any(c.offer.accelerator in INFERENCE_ONLY for c in candidates):
         candidates = [c for c in candidates if c.offer.accelerator not in INFERENCE_ONLY]
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
@@ -97,6 +102,15 @@ def ranked_candidates(
         candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                        c.offer.region))
     return _distinct(candidates)[:limit], assumptions
+
+
+# The vendors whose GPUs the rendered deliverables run on (rendering/workload.py: the CUDA and ROCm vLLM images,
+# the PyTorch image): a TPU, Inferentia, Trainium, Gaudi or Qualcomm offer would get manifests that cannot start.
+RENDERED_VENDORS = frozenset({"nvidia", "amd"})
+
+
+def renders(accelerator: str | None) -> bool:
+    return accelerator is None or accelerator_vendor(accelerator) in RENDERED_VENDORS
 
 
 def rented_gpus(candidate: Candidate) -> float:

@@ -311,7 +311,7 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         hours = sizing.training_hours
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
                 f"{top.provider} {top.region}{', spot' if top.spot else ''}): one run ≈ {hours:,.1f} h"
-                + (f" ({hours / 24:,.1f} days)" if hours >= 48 else "") + f" for ${cost.one_time_usd:,.2f} of compute; "
+                f" for ${cost.one_time_usd:,.2f} of compute; "
                 f"${cost.total_monthly_usd:,.2f}/month with one run a month")
     else:
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from stack8s_architect.catalog.gpus.specs import accelerator_vendor
 from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
 from stack8s_architect.planning.spec import WorkloadSpec
 
@@ -38,20 +39,14 @@ class Accelerator:
     vendor: str
 
 
+_RESOURCES = {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu", "google": "google.com/tpu",
+              "aws": "aws.amazon.com/neuron", "intel": "habana.ai/gaudi", "qualcomm": "qualcomm.com/qaic"}
+
+
 def accelerator_resource(key: str | None) -> Accelerator:
     """The device plugin resource of an accelerator catalog key (NVIDIA unless the key says otherwise)."""
-    name = (key or "").lower()
-    if name.startswith(("mi", "radeon")):
-        return Accelerator("amd.com/gpu", "amd")
-    if name.startswith("tpu"):
-        return Accelerator("google.com/tpu", "google")
-    if name.startswith(("inferentia", "trainium")):
-        return Accelerator("aws.amazon.com/neuron", "aws")
-    if name.startswith("gaudi"):
-        return Accelerator("habana.ai/gaudi", "intel")
-    if name.startswith("qualcomm"):
-        return Accelerator("qualcomm.com/qaic", "qualcomm")
-    return Accelerator("nvidia.com/gpu", "nvidia")
+    vendor = accelerator_vendor(key)
+    return Accelerator(_RESOURCES[vendor], vendor)
 
 
 def dns_label(text: str, *, limit: int = 63) -> str:

@@ -653,3 +653,20 @@ def get_spec(key: str) -> AcceleratorSpec:
 
 
 INFERENCE_ONLY: frozenset[str] = frozenset(key for key, spec in ACCELERATOR_SPECS.items() if spec.inference_only)
+
+
+def accelerator_vendor(key: str | None) -> str:
+    """Whose device plugin and software stack an accelerator catalog key needs (NVIDIA unless the key says otherwise):
+    nvidia, amd, google (TPU), aws (Inferentia, Trainium), intel (Gaudi) or qualcomm."""
+    name = (key or "").lower()
+    if name.startswith(("mi", "radeon")):
+        return "amd"
+    if name.startswith("tpu"):
+        return "google"
+    if name.startswith(("inferentia", "trainium")):
+        return "aws"
+    if name.startswith("gaudi"):
+        return "intel"
+    if name.startswith("qualcomm"):
+        return "qualcomm"
+    return "nvidia"
