@@ -74,7 +74,8 @@ def _converse(client: TestClient, turns: list[str]) -> list[dict[str, Any]]:
     return replies
 
 
-def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[tuple[str, str], Any]:
+def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any],
+                        spec: dict[str, Any] | None = None) -> dict[tuple[str, str], Any]:
     """Each row: the catalog holds this offer at this price and memory; it fits the sizing."""
     offers = {}
     sizing = plan["sizing"]
@@ -94,8 +95,9 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any]) -> dict[t
         offers[(row["provider"], row["instance_type"])] = offer
     if plan["compute"]:
         cost, monthly = plan["cost"], plan["compute"][0]["monthly_cost_usd"]
-        if cost["one_time_usd"]:  # training: one run a month, at most the whole month
-            assert abs(cost["compute_monthly_usd"] - min(cost["one_time_usd"], monthly)) <= 0.02
+        if cost["one_time_usd"]:  # a finite job: its runs a month (one unless a schedule says), at most the whole month
+            runs = (spec or {}).get("runs_per_month") or 1
+            assert abs(cost["compute_monthly_usd"] - min(cost["one_time_usd"] * runs, monthly)) <= 0.02 * runs
         else:
             assert cost["compute_monthly_usd"] == monthly
     check_flowchart(plan["diagram_mermaid"])
@@ -326,7 +328,7 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
     replies = _converse(client, scenario["turns"])
     with catalogs.session() as session:
         catalog = ComputeCatalog(session)
-        checked = [_check_plan_numbers(catalog, r["plan"]) if r["plan"] else {} for r in replies]
+        checked = [_check_plan_numbers(catalog, r["plan"], r["spec"]) if r["plan"] else {} for r in replies]
         for reply in replies:
             if reply["plan"]:
                 _check_summary_numbers(reply["plan"], reply["spec"])

@@ -11,7 +11,9 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
 from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
-from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, rag_context
+from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, batch_fits, rag_context
+from stack8s_architect.rendering.manifests import _batch_objects
+from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 
@@ -106,3 +108,34 @@ def test_the_gpus_asked_for_are_the_gpus_rented(context: PlannerContext) -> None
 def test_only_accelerators_the_deliverables_run_on_are_offered(accelerator: str, rendered: bool) -> None:
     # the manifests run vLLM (CUDA or ROCm image) and PyTorch: a TPU or Neuron offer would get pods that never start
     assert renders(accelerator) is rendered
+
+
+# --- recurring embedding batch: a run's FLOPs by hand, the cost per run × runs a month, a CronJob ------------------
+
+def test_an_embedding_runs_hours_by_hand() -> None:
+    spec = WorkloadSpec(task="batch_inference", domain="embeddings", params_billions=0.568, dataset_size_gb=10.24,
+                        runs_per_month=30)
+    fits, rule = batch_fits(spec, (_fit(1, 0.0),), 0.568)
+    # 10.24 GB / 4 B per token = 2.56B tokens; 2 × 0.568e9 × 2.56e9 = 2.908e18 FLOPs;
+    # an H100-SXM at 989 TFLOPS bf16 × MFU 0.4 = 395.6e12 FLOP/s → 7,351 s = 2.042 h
+    assert fits[0].training_hours == pytest.approx(2 * 0.568e9 * 2.56e9 / (989e12 * 0.4) / 3600, rel=1e-3)
+    assert fits[0].training_hours == pytest.approx(2.042, abs=0.002) and "2.91e+18 FLOPs" in rule
+    served = spec.model_copy(update={"task": "inference"})
+    assert batch_fits(served, (_fit(1, 0.0),), 0.568) == ((_fit(1, 0.0),), None)  # a served model has no run
+
+
+def test_a_nightly_embedding_plan_is_costed_per_run_and_scheduled(context: PlannerContext) -> None:
+    spec = WorkloadSpec(task="batch_inference", domain="embeddings", dataset_size_gb=10.24, runs_per_month=30)
+    outcome = build_plan(context, spec)
+    plan = outcome.plan
+    assert plan.sizing.params_billions == 0.568 and any("bge-m3" in a for a in plan.assumptions)
+    top = plan.compute[0]
+    run = top.price_per_hour_usd * top.instances * plan.sizing.training_hours
+    assert plan.cost.one_time_usd == pytest.approx(run, abs=0.01)
+    assert plan.cost.compute_monthly_usd == pytest.approx(run * 30, rel=0.01)  # 30 runs, the nodes off between
+    assert "30 runs a month" in plan.summary
+    workload = read_workload(plan, outcome.spec)
+    objects = dict((name, obj) for name, obj, _ in _batch_objects(workload, plan))
+    cron = objects["job"]
+    assert cron["kind"] == "CronJob" and cron["spec"]["schedule"] == "0 2 * * *"
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid" and cron["spec"]["jobTemplate"]["spec"]["completions"] >= 1

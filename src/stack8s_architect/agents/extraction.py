@@ -125,7 +125,8 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
                                    r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
-                                   r"every (?:day|night|hour)|nightly|daily|backfill|bulk)\b", re.I)),
+                                   r"every (?:day|night|hour)|nightly|daily(?!\s+(?:active\s+)?(?:users|visitors))|"
+                                   r"backfill|bulk)\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
 )
@@ -245,6 +246,7 @@ def extract(message: str) -> Extraction:
         extractor(text, found, notes)
     if "task" not in found and {"concurrent_users", "requests_per_second", "latency_target_ms"} & found.keys():
         found["task"] = "inference"  # people or requests served: a model served, whatever the verb
+    _schedule(text, found, notes)
     valid, out_of_range = {}, {}
     retracted = {"compliance": found.pop("_not_compliance")} if "_not_compliance" in found else {}
     for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
@@ -646,6 +648,33 @@ _TOKEN_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "
 _MIN_TRAINING_TOKENS = 1e6
 
 
+# How often a job runs ("nightly", "every week"): runs a month, for jobs that end — "8k daily users" is no schedule.
+_SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
+    (60.0, re.compile(r"\btwice a day\b", re.I)),
+    (30.0, re.compile(r"\b(nightly|every (?:night|day|evening|morning)|each (?:night|day)|once a day|"
+                      r"daily(?!\s+(?:active\s+)?(?:users|visitors)))\b", re.I)),
+    (4.33, re.compile(r"\b(weekly|every week(?:end)?|each week|once a week)\b", re.I)),
+    (730.0, re.compile(r"\b(hourly|every hour)\b", re.I)),
+    (1.0, re.compile(r"\b(monthly|every month|each month|once a month)\b", re.I)),
+)
+# "10 million product descriptions", "500k documents": texts counted in items, at 256 tokens each — said back
+_TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|descriptions|records|texts|pages|"
+                         r"articles|reviews|tickets|emails|passages|paragraphs|items|products|sentences|chunks|"
+                         r"messages|listings|posts|comments|transcripts)\b", re.IGNORECASE)
+TOKENS_PER_TEXT_ITEM = 256
+
+
+def _schedule(text: str, found: dict[str, object], notes: list[str]) -> None:
+    if found.get("task") not in {"batch_inference", "training", "fine_tuning"}:
+        return
+    for runs, pattern in _SCHEDULES:
+        match = pattern.search(text)
+        if match and not _ruled_out(text, match):
+            found["runs_per_month"] = runs
+            notes.append(f"'{match.group(0)}' read as {runs:g} runs a month")
+            return
+
+
 def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     tokens = _TRAINING_TOKENS.search(text)
     serves = found.get("task") in {"inference", "batch_inference"}  # "we served 2B tokens last month"
@@ -675,6 +704,13 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 4)
         notes.append(f"{examples.group(0)} read as {tokens:,.0f} tokens ({TOKENS_PER_EXAMPLE} per example), "
                      f"{found['dataset_size_gb']:,.4g} GB of text")
+        return
+    texts = _TEXT_ITEMS.search(text)
+    if texts and (found.get("task") in {"batch_inference", "training", "fine_tuning"} or found.get("domain") == "embeddings"):
+        tokens = _number(texts.group(1), texts.group(2)) * TOKENS_PER_TEXT_ITEM
+        found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 3)
+        notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({TOKENS_PER_TEXT_ITEM} per item), "
+                     f"{found['dataset_size_gb']:,.6g} GB of text")
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)
                   if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)), None)

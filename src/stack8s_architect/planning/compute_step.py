@@ -24,6 +24,7 @@ from stack8s_architect.sizing.serving import ServingLayout
 from stack8s_architect.sizing.cost import monthly_cost_usd
 
 _TRAINING = {"training", "fine_tuning"}
+_FINITE = {*_TRAINING, "batch_inference"}  # jobs that end: paid for the hours they run
 # Without a sizing and without constraints, a training or vision job starts from a 24 GiB GPU.
 _DEFAULT_MEMORY_GIB = 24.0
 
@@ -93,7 +94,7 @@ def ranked_candidates(
         candidates = [c for c in candidates if c.offer.accelerator not in INFERENCE_ONLY]
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
                            "have no training stack")
-    if spec.task in _TRAINING and any(run_hours(c) for c in candidates):
+    if spec.task in _FINITE and any(run_hours(c) for c in candidates):
         # a finite job is paid for the hours it runs: ranked by the cost of one run, not by a month of the machines
         assumptions.append("offers ranked by the cost of one run (GPU-hours on each offer × its price), not by a month")
         candidates.sort(key=lambda c: (round(run_cost(c) or c.monthly * 1e6, 2), c.instances, c.offer.provider,

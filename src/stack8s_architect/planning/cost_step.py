@@ -139,20 +139,24 @@ def _compute_cost(spec: WorkloadSpec, sizing: PlanSizing | None, top: Candidate 
         assumptions.append("compute on the local cluster's free GPUs: no cost"
                            + (f" (one training run ≈ {hours:,.1f} h there)" if hours else ""))
         return 0.0, 0.0
-    training = spec.task in {"training", "fine_tuning"}
-    hours = sizing.training_hours if sizing is not None and training else None
+    finite = spec.task in {"training", "fine_tuning", "batch_inference"}
+    hours = sizing.training_hours if sizing is not None and finite else None
     if not hours:
-        if training:
+        if spec.task in {"training", "fine_tuning"}:
             assumptions.append("no run length known: the GPUs are priced for the whole month (730 h); stop them "
                                "between runs")
         return round(top.monthly, 2), 0.0
     run = round(monthly_cost_usd(top.offer.hourly_usd, top.instances) * hours / HOURS_PER_MONTH, 2)
-    monthly_hours = min(hours, HOURS_PER_MONTH)
+    runs = spec.runs_per_month or 1.0
+    monthly_hours = min(hours * runs, HOURS_PER_MONTH)
     monthly = round(monthly_cost_usd(top.offer.hourly_usd, top.instances) * monthly_hours / HOURS_PER_MONTH, 2)
     days = f" ({hours / 24:,.1f} days)" if hours >= 48 else ""
-    assumptions.append(f"one training run ≈ {hours:,.1f} h{days} on {top.instances} × "
-                       f"{top.offer.instance_type}: ${run:,.2f}; the monthly compute cost is one run a month "
-                       f"({monthly_hours:,.1f} h), the nodes stopped between runs")
+    kind = "batch" if spec.task == "batch_inference" else "training"
+    often = (f"{runs:g} runs a month ({monthly_hours:,.1f} h)" if spec.runs_per_month
+             else f"one run a month ({monthly_hours:,.1f} h)")
+    assumptions.append(f"one {kind} run ≈ {hours:,.1f} h{days} on {top.instances} × "
+                       f"{top.offer.instance_type}: ${run:,.2f}; the monthly compute cost is {often}, the nodes "
+                       "stopped between runs")
     return monthly, run
 
 

@@ -108,6 +108,10 @@ def _named(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -> Grou
     facts = cache.facts(resolution.model.id)
     notes = list(resolution.notes)
     if facts is None:
+        if spec.params_billions:  # a size given with the name: sized from it, as a generic model of that size
+            return Grounded(spec.model_copy(update={"model_id": resolution.model.id}), None, [*notes,
+                f"'{spec.model_query}' is {resolution.model.id}; the catalog has neither its architecture nor its "
+                f"parameter count: sized as a generic {spec.params_billions:g}B model — estimated"], [])
         return Grounded(spec.model_copy(update={"model_id": resolution.model.id}), None, notes, [
             f"'{spec.model_query}' is {resolution.model.id}, but the catalog has neither its architecture nor its "
             "parameter count: the plan has no model sizing — give its size (e.g. 7B) to size it"])

@@ -28,7 +28,7 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
-from stack8s_architect.planning.shapes import rag_context
+from stack8s_architect.planning.shapes import embedding_default, rag_context
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -135,9 +135,11 @@ def ground(ctx: PlannerContext, requested: WorkloadSpec) -> tuple[WorkloadSpec, 
     """The spec with its model resolved in the catalog and the planner's defaults filled: (spec, the model's
     facts, what was assumed, warnings such as an unknown model name)."""
     assert ctx.model_facts is not None
-    grounded = ground_model(ctx.session, ctx.model_facts, requested)
+    filled, embedding = embedding_default(requested)  # before grounding: the default model is resolved like any other
+    grounded = ground_model(ctx.session, ctx.model_facts, requested.model_copy(update=filled) if filled else requested)
     spec, said = with_defaults(grounded.spec)
-    return spec, grounded.facts, [*grounded.warnings, *grounded.assumptions, *said], grounded.warnings
+    return (spec, grounded.facts, [*grounded.warnings, *grounded.assumptions, *([embedding] if embedding else []), *said],
+            grounded.warnings)
 
 
 def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1) -> PlanOutcome:
@@ -311,8 +313,8 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
         hours = sizing.training_hours
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
                 f"{top.provider} {top.region}{', spot' if top.spot else ''}): one run ≈ {hours:,.1f} h"
-                f" for ${cost.one_time_usd:,.2f} of compute; "
-                f"${cost.total_monthly_usd:,.2f}/month with one run a month")
+                f" for ${cost.one_time_usd:,.2f} of compute; ${cost.total_monthly_usd:,.2f}/month with "
+                + (f"{spec.runs_per_month:g} runs a month" if spec.runs_per_month else "one run a month"))
     else:
         text = (f"{what} on {top.instances} × {top.instance_type} ({top.accelerator_count:g} × {top.accelerator}, "
                 f"{top.provider} {top.region}{', spot' if top.spot else ''}) for ${cost.total_monthly_usd:,.2f}/month")

@@ -1,5 +1,8 @@
 """Workload shapes the planner sizes differently from a plain chat server (issue 23, in progress).
 
+Embedding batch: a finite job whose work is one forward pass over the corpus — 2 × parameters × tokens FLOPs,
+on each GPU at its bf16 peak × MFU — so it is costed per run, and per month by how often it runs.
+
 RAG: every request carries the retrieved chunks, so the served LLM needs a context that holds them — and each
 user's KV cache is that long. The prompt budget below is the usual one of RAG frameworks (LlamaIndex and
 LangChain retrieve 4–10 chunks of 256–1,024 tokens); it is said back in the plan, and a context the user states
@@ -8,7 +11,12 @@ wins.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.sizing.cost import DEFAULT_MFU
+from stack8s_architect.sizing.fit import GpuFit
 
 RAG_SYSTEM_TOKENS = 512  # instructions and the citation format
 RAG_CHUNKS = 8  # retrieved chunks per question
@@ -33,3 +41,41 @@ def rag_context(spec: WorkloadSpec) -> tuple[int | None, str | None]:
                      f"{RAG_HISTORY_TOKENS} history + {RAG_ANSWER_TOKENS} answer = {RAG_PROMPT_TOKENS:,} tokens: the "
                      f"model serves a {context:,}-token context and each user's KV cache is sized for it (state a "
                      "context to change it)")
+
+
+# An embedding workload that names no model: a multilingual, permissively licensed default (XLM-RoBERTa-large size).
+DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3"
+DEFAULT_EMBEDDING_BILLIONS = 0.568
+BYTES_PER_TOKEN = 4.0  # as planning/sizing_step.py reads text
+
+
+def is_embedding_batch(spec: WorkloadSpec) -> bool:
+    return spec.domain == "embeddings" and spec.task == "batch_inference"
+
+
+def embedding_default(spec: WorkloadSpec) -> tuple[dict[str, object], str | None]:
+    """(the spec fields to fill, said back) for an embedding workload that names no model."""
+    if spec.domain != "embeddings" or spec.params_billions is not None or spec.model_query or spec.model_id:
+        return {}, None
+    return ({"model_query": DEFAULT_EMBEDDING_MODEL, "params_billions": DEFAULT_EMBEDDING_BILLIONS},
+            f"no embedding model named: {DEFAULT_EMBEDDING_MODEL} ({DEFAULT_EMBEDDING_BILLIONS * 1000:g}M parameters, "
+            "multilingual, MIT) assumed (name one to change it)")
+
+
+def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: float) -> tuple[tuple[GpuFit, ...], str | None]:
+    """The fits with the hours of one embedding run on each (2·N·tokens FLOPs at bf16 peak × MFU), and the rule said
+    back; unchanged when the workload is not an embedding batch or its data size is unknown."""
+    if not is_embedding_batch(spec) or not spec.dataset_size_gb:
+        return fits, None
+    tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+    flops = 2 * active_billions * 1e9 * tokens
+    timed = []
+    for fit in fits:
+        spec_ = ACCELERATOR_SPECS.get(fit.gpu_key)
+        if not fit.fits or spec_ is None or not spec_.to_gpu_spec().bf16_tflops:
+            timed.append(fit)
+            continue
+        hours = flops / (fit.gpu_count * spec_.to_gpu_spec().bf16_tflops * 1e12 * DEFAULT_MFU) / 3600
+        timed.append(replace(fit, training_hours=hours))
+    return tuple(timed), (f"one embedding run: 2 × {active_billions:g}B parameters × {tokens / 1e9:,.3g}B tokens = "
+                          f"{flops:.3g} FLOPs, at each GPU's bf16 peak × MFU {DEFAULT_MFU:g}")

@@ -10,6 +10,7 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import COMMON_GPUS, SizeToolRequest, excluded_accelerators, run_size
+from stack8s_architect.planning.shapes import batch_fits
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
@@ -121,7 +122,10 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     if one_gpu and spec.gpu_count and result.fit is not None:
         # the count the user pinned, not the smallest that fits: its hours, throughput and memory per GPU
         fits = tuple(result.fit if fit.gpu_key == result.fit.gpu_key else fit for fit in fits)
-    serving = response.sizing["mode"] == "inference"
+    fits, batch_rule = batch_fits(spec, fits, result.active_params_billions)
+    if batch_rule:
+        assumptions.append(batch_rule)
+    serving = response.sizing["mode"] == "inference" and not batch_rule
     values = dict(response.sizing)
     if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
         values["confidence"] = model.confidence

@@ -51,6 +51,8 @@ class WorkloadSpec(BaseModel):
     # Additions beyond DESIGN.md's names (after them, optional):
     exclude_providers: list[str] | None = Field(default=None, description="clouds ruled out: 'anything but Azure'")
     exclude_gpus: list[str] | None = Field(default=None, description="GPUs ruled out as named: 'no T4s'")
+    runs_per_month: float | None = Field(default=None, gt=0, description="a recurring job's runs a month: nightly 30, "
+                                         "weekly 4.33, hourly 730")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
         """This spec with `update`'s stated fields applied: later wins, components, compliance and exclusions add

@@ -412,6 +412,12 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
     }
     note = (f"Batch inference: {w.replicas} pod(s), pod i reads /data/input-i.jsonl (OpenAI batch format) and "
             "writes /data/output-i.jsonl" + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
+    if w.cron_schedule:  # a recurring batch: the same Job on a schedule, never two runs at once
+        job = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": job["metadata"],
+               "spec": {"schedule": w.cron_schedule, "timeZone": "Etc/UTC", "concurrencyPolicy": "Forbid",
+                        "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 3,
+                        "jobTemplate": {"spec": job["spec"]}}}
+        note += f" Runs on the schedule '{w.cron_schedule}' (UTC, {w.runs_per_month:g} runs a month)."
     volume_note = "Inputs and outputs of the batch (≈ 2.2 × the dataset)" + (
         "; shared by pods on several nodes, so it needs a ReadWriteMany storage class." if shared else ".")
     return [("pvc-data", claim, volume_note), ("job", job, note)]

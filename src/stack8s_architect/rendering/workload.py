@@ -73,6 +73,12 @@ class Workload:
     kv_cache_dtype: str | None
     dataset_gb: float | None
     roles: dict[str, str]  # role → chart id in the plan's stack
+    runs_per_month: float | None = None  # a recurring job: rendered as a CronJob
+
+    @property
+    def cron_schedule(self) -> str | None:
+        """The CronJob schedule of a recurring job (02:00 UTC, off-peak), None when it runs once."""
+        return _CRON.get(self.runs_per_month) if self.runs_per_month else None
 
     @property
     def accelerator(self) -> Accelerator:
@@ -204,7 +210,12 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         gpu_memory_utilization=sizing.gpu_memory_utilization if sizing else None,
         precision=sizing.precision if sizing else None, kv_cache_dtype=sizing.kv_cache_dtype if sizing else None,
         dataset_gb=spec.dataset_size_gb if spec else None, roles=roles,
+        runs_per_month=spec.runs_per_month if spec else None,
     )
+
+
+# runs a month (as agents/extraction.py reads schedules) → cron, at 02:00 UTC
+_CRON = {60.0: "0 2,14 * * *", 30.0: "0 2 * * *", 4.33: "0 2 * * 0", 730.0: "0 * * * *", 1.0: "0 2 1 * *"}
 
 
 def gib_quantity(gib: float) -> str:
