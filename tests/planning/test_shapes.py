@@ -11,7 +11,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
 from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
-from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, batch_fits, rag_context
+from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, batch_fits, rag_context, rag_index
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -139,3 +139,13 @@ def test_a_nightly_embedding_plan_is_costed_per_run_and_scheduled(context: Plann
     cron = objects["job"]
     assert cron["kind"] == "CronJob" and cron["spec"]["schedule"] == "0 2 * * *"
     assert cron["spec"]["concurrencyPolicy"] == "Forbid" and cron["spec"]["jobTemplate"]["spec"]["completions"] >= 1
+
+
+def test_a_rag_corpus_sizes_its_vector_index_by_hand() -> None:
+    # 5 million documents × 2,048 tokens = 10.24B tokens (40.96 GB of text at 4 B/token) → 20M chunks of 512 →
+    # 20M × 1,024 dims × 4 B = 81.92 GB of raw vectors → × 1.5 with the HNSW graph = 122.88 GB
+    rag = RAG.model_copy(update={"dataset_size_gb": 5e6 * 2048 * 4 / 1e9})
+    vectors, index_gb, said = rag_index(rag)
+    assert vectors == 20e6 and index_gb == pytest.approx(122.88) and "81.9 GB" in said
+    assert rag_index(RAG) is None and rag_index(rag.model_copy(update={"components": None})) is None
+    assert any(said == note for note in with_defaults(rag)[1])

@@ -247,6 +247,13 @@ def extract(message: str) -> Extraction:
     if "task" not in found and {"concurrent_users", "requests_per_second", "latency_target_ms"} & found.keys():
         found["task"] = "inference"  # people or requests served: a model served, whatever the verb
     _schedule(text, found, notes)
+    if "dataset_size_gb" not in found and "vector-db" in (found.get("components") or []):
+        texts = _TEXT_ITEMS.search(text)  # "RAG over 5 million documents": the corpus the index is built from
+        if texts:
+            tokens, per = _text_tokens(texts)
+            found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 3)
+            notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({per:,} per item), "
+                         f"{found['dataset_size_gb']:,.6g} GB of text")
     valid, out_of_range = {}, {}
     retracted = {"compliance": found.pop("_not_compliance")} if "_not_compliance" in found else {}
     for name, value in found.items():  # "0 GPUs", "budget $0": said back, never a crash
@@ -657,11 +664,19 @@ _SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
     (730.0, re.compile(r"\b(hourly|every hour)\b", re.I)),
     (1.0, re.compile(r"\b(monthly|every month|each month|once a month)\b", re.I)),
 )
-# "10 million product descriptions", "500k documents": texts counted in items, at 256 tokens each — said back
+# "10 million product descriptions", "500k documents": texts counted in items — a short text 256 tokens, a page
+# 512, a document 2,048 — said back
 _TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|descriptions|records|texts|pages|"
                          r"articles|reviews|tickets|emails|passages|paragraphs|items|products|sentences|chunks|"
-                         r"messages|listings|posts|comments|transcripts)\b", re.IGNORECASE)
-TOKENS_PER_TEXT_ITEM = 256
+                         r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs)\b", re.IGNORECASE)
+_TOKENS_PER_TEXT = {"documents": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
+                    "papers": 2048, "pdfs": 2048, "pages": 512}
+TOKENS_PER_TEXT_ITEM = 256  # a description, review, ticket, email, message
+
+
+def _text_tokens(match: re.Match[str]) -> tuple[float, int]:
+    per = _TOKENS_PER_TEXT.get(match.group(3).lower(), TOKENS_PER_TEXT_ITEM)
+    return _number(match.group(1), match.group(2)) * per, per
 
 
 def _schedule(text: str, found: dict[str, object], notes: list[str]) -> None:
@@ -707,9 +722,9 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
         return
     texts = _TEXT_ITEMS.search(text)
     if texts and (found.get("task") in {"batch_inference", "training", "fine_tuning"} or found.get("domain") == "embeddings"):
-        tokens = _number(texts.group(1), texts.group(2)) * TOKENS_PER_TEXT_ITEM
+        tokens, per = _text_tokens(texts)
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 3)
-        notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({TOKENS_PER_TEXT_ITEM} per item), "
+        notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({per:,} per item), "
                      f"{found['dataset_size_gb']:,.6g} GB of text")
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)

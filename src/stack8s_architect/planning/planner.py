@@ -28,7 +28,7 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
-from stack8s_architect.planning.shapes import embedding_default, rag_context
+from stack8s_architect.planning.shapes import embedding_default, rag_context, rag_index
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -128,6 +128,9 @@ def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
     if context:
         values["context_length"] = context
         said.append(why)
+    index = rag_index(spec.model_copy(update=values))
+    if index:
+        said.append(index[2])
     return (spec.model_copy(update=values) if values else spec), said
 
 

@@ -79,3 +79,24 @@ def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: fl
         timed.append(replace(fit, training_hours=hours))
     return tuple(timed), (f"one embedding run: 2 × {active_billions:g}B parameters × {tokens / 1e9:,.3g}B tokens = "
                           f"{flops:.3g} FLOPs, at each GPU's bf16 peak × MFU {DEFAULT_MFU:g}")
+
+
+# RAG's vector index: the corpus cut into chunks of RAG_CHUNK_TOKENS, one vector each.
+EMBEDDING_DIMENSIONS = 1024  # bge-m3, bge-large, e5-large: 1,024 float32 dimensions
+BYTES_PER_DIMENSION = 4
+INDEX_OVERHEAD = 1.5  # the HNSW graph (m = 16: 32 links × 4 B per vector at layer 0) and payloads, on top of raw vectors
+
+
+def rag_index(spec: WorkloadSpec) -> tuple[float, float, str] | None:
+    """(vectors, GB the index takes, said back) for a RAG corpus of known size; None otherwise."""
+    if not is_rag(spec) or not spec.dataset_size_gb:
+        return None
+    tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+    vectors = tokens / RAG_CHUNK_TOKENS
+    raw_gb = vectors * EMBEDDING_DIMENSIONS * BYTES_PER_DIMENSION / 1e9
+    index_gb = raw_gb * INDEX_OVERHEAD
+    return vectors, index_gb, (
+        f"vector index: {tokens / 1e9:,.3g}B tokens of documents in {RAG_CHUNK_TOKENS}-token chunks = {vectors:,.0f} "
+        f"vectors × {EMBEDDING_DIMENSIONS:,} dimensions × {BYTES_PER_DIMENSION} B = {raw_gb:,.1f} GB, ≈ {index_gb:,.1f} "
+        f"GB with the HNSW graph and payloads ({INDEX_OVERHEAD:g}×): the vector database's nodes need that much memory "
+        "(or on-disk vectors)")
