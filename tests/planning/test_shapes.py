@@ -3,6 +3,7 @@ job is costed and ranked per run, on one node when it fits one, on the GPUs the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
 from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
-from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, batch_fits, rag_context, rag_index
+from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -149,3 +150,13 @@ def test_a_rag_corpus_sizes_its_vector_index_by_hand() -> None:
     assert vectors == 20e6 and index_gb == pytest.approx(122.88) and "81.9 GB" in said
     assert rag_index(RAG) is None and rag_index(rag.model_copy(update={"components": None})) is None
     assert any(said == note for note in with_defaults(rag)[1])
+
+
+def test_autoscaling_states_the_monthly_range_by_hand() -> None:
+    serving = WorkloadSpec(task="inference", params_billions=8, concurrent_users=30)
+    three = Candidate(_offer(1, 0.8048), instances=3, fit=replace(_fit(1, 0.0), replicas=3))
+    said = autoscaling_range(serving, three)
+    # one replica: 1 × $0.8048 × 730 h = $587.50; three: $1,762.51
+    assert "from 1 to 3 replicas" in said and "$587.50/month at one replica" in said and "$1,762.51/month" in said
+    assert autoscaling_range(serving, Candidate(_offer(1, 0.8048), instances=1, fit=_fit(1, 0.0))) is None
+    assert autoscaling_range(serving.model_copy(update={"task": "training"}), three) is None

@@ -28,7 +28,7 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
-from stack8s_architect.planning.shapes import embedding_default, rag_context, rag_index
+from stack8s_architect.planning.shapes import autoscaling_range, embedding_default, rag_context, rag_index
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -170,6 +170,9 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
             "training_hours": hours or outcome.sizing.training_hours,
             "tokens_per_second": top.fit.tokens_per_second or outcome.sizing.tokens_per_second}))
     rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
+    scaling = autoscaling_range(spec, top)
+    if scaling:
+        assumptions.append(scaling)
 
     # an unnamed language model must fit the chosen GPUs; vision, speech and medical models are small
     language = spec.domain in _LANGUAGE_DOMAINS

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.sizing.cost import DEFAULT_MFU
+from stack8s_architect.sizing.cost import DEFAULT_MFU, monthly_cost_usd
 from stack8s_architect.sizing.fit import GpuFit
 
 RAG_SYSTEM_TOKENS = 512  # instructions and the citation format
@@ -100,3 +100,20 @@ def rag_index(spec: WorkloadSpec) -> tuple[float, float, str] | None:
         f"vectors × {EMBEDDING_DIMENSIONS:,} dimensions × {BYTES_PER_DIMENSION} B = {raw_gb:,.1f} GB, ≈ {index_gb:,.1f} "
         f"GB with the HNSW graph and payloads ({INDEX_OVERHEAD:g}×): the vector database's nodes need that much memory "
         "(or on-disk vectors)")
+
+
+def autoscaling_range(spec: WorkloadSpec, top: object) -> str | None:
+    """Online serving on several replicas scales on queue depth (the rendered ScaledObject/HPA: 1 → the sized
+    count): the monthly compute between one replica and all of them, said back; None otherwise."""
+    fit = getattr(top, "fit", None)
+    if top is None or getattr(top, "local", False) or fit is None or spec.task not in {None, "inference"}:
+        return None
+    replicas = fit.replicas or 1
+    if replicas < 2 or fit.pipeline_parallel > 1:
+        return None
+    per_replica = -(-top.instances // replicas)  # instances one replica needs, rounded up
+    low = monthly_cost_usd(top.offer.hourly_usd, per_replica)
+    high = monthly_cost_usd(top.offer.hourly_usd, top.instances)
+    return (f"autoscaling on queued requests from 1 to {replicas} replicas: compute ${low:,.2f}/month at one replica "
+            f"({per_replica} × {top.offer.instance_type}), ${high:,.2f}/month at the sized {replicas} (the figure priced "
+            "in this plan)")
