@@ -160,3 +160,12 @@ def test_autoscaling_states_the_monthly_range_by_hand() -> None:
     assert "from 1 to 3 replicas" in said and "$587.50/month at one replica" in said and "$1,762.51/month" in said
     assert autoscaling_range(serving, Candidate(_offer(1, 0.8048), instances=1, fit=_fit(1, 0.0))) is None
     assert autoscaling_range(serving.model_copy(update={"task": "training"}), three) is None
+
+
+def test_an_embedding_model_is_served_by_the_pooling_runner(context: PlannerContext) -> None:
+    spec = WorkloadSpec(task="batch_inference", domain="embeddings", dataset_size_gb=10.24, runs_per_month=30)
+    outcome = build_plan(context, spec)
+    workload = read_workload(outcome.plan, outcome.spec)
+    assert workload.pooling and workload.engine_args()[2:4] == ["--runner", "pooling"]
+    chat = build_plan(context, WorkloadSpec(task="inference", domain="llm", params_billions=8))
+    assert "--runner" not in read_workload(chat.plan, chat.spec).engine_args()

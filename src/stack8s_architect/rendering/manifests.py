@@ -410,8 +410,9 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
                               "spec": {**_node_placement(w), "restartPolicy": "Never", "containers": [container],
                                        "volumes": volumes}}},
     }
-    note = (f"Batch inference: {w.replicas} pod(s), pod i reads /data/input-i.jsonl (OpenAI batch format) and "
-            "writes /data/output-i.jsonl" + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
+    note = (f"Batch inference: {w.replicas} pod(s), pod i reads /data/input-i.jsonl (OpenAI batch format"
+            + (", each line for url /v1/embeddings" if w.pooling else "") + ") and writes /data/output-i.jsonl"
+            + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
     if w.cron_schedule:  # a recurring batch: the same Job on a schedule, never two runs at once
         job = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": job["metadata"],
                "spec": {"schedule": w.cron_schedule, "timeZone": "Etc/UTC", "concurrencyPolicy": "Forbid",

@@ -74,6 +74,7 @@ class Workload:
     dataset_gb: float | None
     roles: dict[str, str]  # role → chart id in the plan's stack
     runs_per_month: float | None = None  # a recurring job: rendered as a CronJob
+    pooling: bool = False  # an embedding model: vLLM's pooling runner (/v1/embeddings), not chat completions
 
     @property
     def cron_schedule(self) -> str | None:
@@ -116,6 +117,8 @@ class Workload:
     def engine_args(self, *, port: bool = True, multi_node: bool = True) -> list[str]:
         """vLLM's engine arguments (after `vllm serve <model>`), each from the plan's sizing and top row."""
         args = ["--port", str(VLLM_PORT)] if port else []
+        if self.pooling:  # vLLM ≥ 0.10.1: an encoder served for /v1/embeddings (converted to embed if needed)
+            args += ["--runner", "pooling"]
         args += ["--tensor-parallel-size", str(self.tensor_parallel)]
         if self.pipeline_parallel > 1 and multi_node:
             args += ["--pipeline-parallel-size", str(self.pipeline_parallel), "--distributed-executor-backend", "ray"]
@@ -211,6 +214,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         precision=sizing.precision if sizing else None, kv_cache_dtype=sizing.kv_cache_dtype if sizing else None,
         dataset_gb=spec.dataset_size_gb if spec else None, roles=roles,
         runs_per_month=spec.runs_per_month if spec else None,
+        pooling=bool(spec and spec.domain == "embeddings"),
     )
 
 
