@@ -1,8 +1,12 @@
 """The turn engine: one user message → a clarification, a plan, or an answer about the plan.
 
-extract (offline rules or an LLM, merged) → merge into the conversation's spec → refinement intents →
-clarifying questions (policy) or the deterministic planner → content. The engine keeps no state of
-its own: the caller passes the conversation's state in and stores the result (see `agents/chat.py`).
+understand (agents/understanding.py: normalise → extract with polarity → relative changes → dialogue act; an LLM's
+reading merged under the rules) → what needs the catalogs (region ids, the named model) → by act: a question is
+answered from the plan or a sizing of the variant it asks about, the plan unchanged; a greeting, aside or vague
+message answers or asks what to plan; a request or correction is merged into the conversation's spec, then
+clarifying questions (policy) or the deterministic planner. A value out of range is asked about, never sized.
+The engine keeps no state of its own: the caller passes the conversation's state in and stores the result (see
+`agents/chat.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Literal, Protocol
 
 from stack8s_architect.agents.clarification import (Question, pending, questions_for_turn, unanswered_defaults,
                                                     wants_defaults)
-from stack8s_architect.agents.extraction import LIMITS, Extraction, extract
+from stack8s_architect.agents.extraction import LIMITS, Extraction, extract, gpu_polarity
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents
@@ -213,7 +217,7 @@ class TurnEngine:
                   plan: DeploymentPlan | None, text: str) -> str:
         """A question answered from the plan, or from a sizing of the variant it asks about; the plan stays."""
         if topic == "compare":
-            names = [n for n in self._gpus_named(text)] or list(asked.gpu_names or [])
+            names = gpu_polarity(text)[0] or list(asked.gpu_names or [])  # the GPUs named, in order
             return self._compare(spec if plan else variant, names)
         if topic == "fit" or (topic in {"memory", None} and asked.gpu_names):
             return self._fit(variant, asked, plan, text)
@@ -226,10 +230,6 @@ class TurnEngine:
         if topic == "cost":
             return self._cost(plan)
         return self._why(plan)
-
-    def _gpus_named(self, text: str) -> list[str]:
-        from stack8s_architect.agents.extraction import gpu_polarity
-        return gpu_polarity(text)[0]
 
     def _fit(self, variant: WorkloadSpec, asked: WorkloadSpec, plan: DeploymentPlan | None, text: str) -> str:
         """"Will it fit on a T4?": the variant sized on exactly the GPUs asked about — one when the question says "a"
