@@ -12,7 +12,8 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
 from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
-from stack8s_architect.planning.shapes import RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index
+from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
+                                              stream_fits, streams_per_gpu)
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -169,3 +170,13 @@ def test_an_embedding_model_is_served_by_the_pooling_runner(context: PlannerCont
     assert workload.pooling and workload.engine_args()[2:4] == ["--runner", "pooling"]
     chat = build_plan(context, WorkloadSpec(task="inference", domain="llm", params_billions=8))
     assert "--runner" not in read_workload(chat.plan, chat.spec).engine_args()
+
+
+def test_live_streams_per_gpu_by_hand() -> None:
+    # large-v3 (1.55B) at RTF 0.036 on an RTX 4090 (1,008 GB/s); an A10G has 600 GB/s:
+    # RTF 0.036 × 1008 / 600 = 0.06048 → 16.5 streams, halved for headroom = 8.27
+    assert streams_per_gpu("A10G", 1.55) == pytest.approx(1 / (0.036 * 1008 / 600) / 2)
+    speech = WorkloadSpec(task="inference", domain="speech", params_billions=1.55, concurrent_users=20)
+    fits, said = stream_fits(speech, (replace(_fit(1, 0.0), gpu_key="A10G", training_hours=None),))
+    assert fits[0].replicas == 3 and fits[0].gpu_count == 1 and "20 live streams" in said  # ceil(20 / 8)
+    assert stream_fits(speech.model_copy(update={"domain": "llm"}), fits) == (fits, None)

@@ -77,7 +77,7 @@ _PEOPLE = (r"(?:users|people|ppl|persons|folks|employees|staff|colleagues|cowork
            r"sonographers|pathologists|engineers|developers|devs|programmers|coders|students|researchers|"
            r"designers|artists|writers|editors|readers|reps|representatives|callers|operators|testers|teachers|seats|"
            r"traders|accountants|recruiters|marketers|salespeople|advisors|adjusters|underwriters|support agents|"
-           r"sessions|chats|conversations)")
+           r"sessions|chats|conversations|streams|channels|concurrent calls)")
 _USERS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:concurrent|simultaneous|parallel|active|internal|external)?\s*"
                     r"(?:[a-z]+\s+){0,2}?" + _PEOPLE + r"\b(?!\s+in the (?:crm|database))", re.IGNORECASE)
 # "100 chatting at the same time", "300 concurrent at peak", "peak concurrency is around 2,000": said of load, these
@@ -743,6 +743,9 @@ def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
     match = _MODEL.search(text)
     if match:
         query = (match.group(1) + (match.group(2) or "")).strip()
+        if query.lower() == "whisper":  # the family alone: its current large model, as people mean it
+            query = "whisper large-v3"
+            notes.append("'Whisper' read as Whisper large-v3 (say tiny, base, small, medium or turbo to change it)")
         found["model_query"] = query
     params = ((_PARAMS_IN_MODEL.search(match.group(0)) if match else None) or _PARAMS.search(text)
               or _PARAMS_MILLIONS.search(text))

@@ -117,3 +117,47 @@ def autoscaling_range(spec: WorkloadSpec, top: object) -> str | None:
     return (f"autoscaling on queued requests from 1 to {replicas} replicas: compute ${low:,.2f}/month at one replica "
             f"({per_replica} × {top.offer.instance_type}), ${high:,.2f}/month at the sized {replicas} (the figure priced "
             "in this plan)")
+
+
+# Live speech: streams a GPU transcribes at once. Measured: faster-whisper (CTranslate2, fp16, beam 5) transcribes
+# with large-v3 at a real-time factor of 0.036 on an RTX 4090 (allenhutchison/podcast-rag,
+# docs/faster-whisper-benchmark.md, 13.8 min of audio). Decoding is memory-bound: other GPUs are scaled by memory
+# bandwidth, other Whisper sizes by parameters; half the capacity is kept as headroom, so every chunk of a live
+# stream is transcribed well within real time.
+WHISPER_REFERENCE_RTF = 0.036
+WHISPER_REFERENCE_BILLIONS = 1.55
+WHISPER_REFERENCE_BANDWIDTH_GB_S = 1008.0  # RTX 4090
+STREAM_HEADROOM = 2.0
+
+
+def streams_per_gpu(gpu_key: str, params_billions: float) -> float | None:
+    spec_ = ACCELERATOR_SPECS.get(gpu_key)
+    if spec_ is None or not spec_.memory_bandwidth_gb_s:
+        return None
+    rtf = (WHISPER_REFERENCE_RTF * params_billions / WHISPER_REFERENCE_BILLIONS
+           * WHISPER_REFERENCE_BANDWIDTH_GB_S / spec_.memory_bandwidth_gb_s)
+    return 1 / rtf / STREAM_HEADROOM
+
+
+def stream_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...]) -> tuple[tuple[GpuFit, ...], str | None]:
+    """Live transcription: each fitting GPU type gets as many one-GPU replicas as its stream capacity needs for the
+    streams said; unchanged for other workloads."""
+    if spec.domain != "speech" or spec.task not in {None, "inference"} or not spec.concurrent_users \
+            or not spec.params_billions:
+        return fits, None
+    sized = []
+    for fit in fits:
+        capacity = streams_per_gpu(fit.gpu_key, spec.params_billions) if fit.fits else None
+        if capacity is None:
+            sized.append(fit)
+            continue
+        per_gpu = max(1, int(capacity))  # whole streams; a stream heavier than a GPU still takes one
+        replicas = -(-spec.concurrent_users // per_gpu)
+        sized.append(replace(fit, replicas=replicas, tensor_parallel=1, pipeline_parallel=1, gpu_count=1, layouts=()))
+    return tuple(sized), (
+        f"{spec.concurrent_users} live streams: faster-whisper large-v3 runs at {WHISPER_REFERENCE_RTF:g}× real time on "
+        f"an RTX 4090 (measured), scaled by parameters ({spec.params_billions:g}B / {WHISPER_REFERENCE_BILLIONS:g}B) and "
+        f"by each GPU's memory bandwidth, decoding one chunk at a time (batched pipelines do more), with "
+        f"{STREAM_HEADROOM:g}× headroom — e.g. "
+        + ", ".join(f"{f.gpu_key} {int(streams_per_gpu(f.gpu_key, spec.params_billions) or 0)} streams"
+                    for f in sized[:3] if f.fits and streams_per_gpu(f.gpu_key, spec.params_billions)) + " per GPU")

@@ -10,7 +10,7 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import COMMON_GPUS, SizeToolRequest, excluded_accelerators, run_size
-from stack8s_architect.planning.shapes import batch_fits
+from stack8s_architect.planning.shapes import batch_fits, stream_fits
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
@@ -125,6 +125,9 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     fits, batch_rule = batch_fits(spec, fits, result.active_params_billions)
     if batch_rule:
         assumptions.append(batch_rule)
+    fits, stream_rule = stream_fits(spec, fits)
+    if stream_rule:
+        assumptions.append(stream_rule)
     serving = response.sizing["mode"] == "inference" and not batch_rule
     values = dict(response.sizing)
     if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
