@@ -10,7 +10,7 @@ import pytest
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.core.database import Database
-from stack8s_architect.planning.compute_step import Candidate, renders, rented_gpus, run_cost, run_hours
+from stack8s_architect.planning.compute_step import Candidate, finite_order, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
                                               stream_fits, streams_per_gpu)
@@ -180,3 +180,22 @@ def test_live_streams_per_gpu_by_hand() -> None:
     fits, said = stream_fits(speech, (replace(_fit(1, 0.0), gpu_key="A10G", training_hours=None),))
     assert fits[0].replicas == 3 and fits[0].gpu_count == 1 and "20 live streams" in said  # ceil(20 / 8)
     assert stream_fits(speech.model_copy(update={"domain": "llm"}), fits) == (fits, None)
+
+
+def test_a_deadline_puts_the_offers_that_finish_in_time_first() -> None:
+    # slow and cheap: 10 h × $1/h = $10; fast and dear: 2 h × $10/h = $20
+    slow = Candidate(_offer(1, 1.0), instances=1, fit=_fit(1, 10.0))
+    fast = Candidate(_offer(1, 10.0), instances=1, fit=_fit(1, 2.0))
+    assert finite_order([fast, slow]) == [slow, fast]  # no deadline: the cheaper run
+    assert finite_order([slow, fast], deadline=5) == [fast, slow]  # within 5 h only the fast one finishes
+    assert finite_order([slow, fast], deadline=24) == [slow, fast]  # both finish: the cheaper run
+
+
+def test_a_deadline_no_offer_meets_is_said(context: PlannerContext) -> None:
+    job = WorkloadSpec(task="fine_tuning", fine_tuning_method="full", domain="llm", params_billions=13,
+                       dataset_size_gb=40)
+    cheapest = build_plan(context, job).plan
+    hurried = build_plan(context, job.model_copy(update={"deadline_hours": cheapest.sizing.training_hours / 2})).plan
+    # the fixture's fastest offer is already the cheapest run (8 × H100): nothing finishes in half the time
+    assert any("finishing within" in a for a in hurried.assumptions)
+    assert any("no offer found finishes one run within" in a for a in hurried.assumptions)

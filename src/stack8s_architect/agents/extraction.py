@@ -679,9 +679,32 @@ def _text_tokens(match: re.Match[str]) -> tuple[float, int]:
     return _number(match.group(1), match.group(2)) * per, per
 
 
+# "within 2 days", "must finish in 8 hours", "done in under a week": a finite job's wall-clock limit
+_DEADLINE = re.compile(r"\b(?:within|in under|in less than|under|in|by|no more than|at most|done in|finish(?:ed)? in|"
+                       r"take at most)\s+(?:about\s+|~\s*)?" + _NUMBER + r"\s*(hours?|hrs?|h|days?|d|weeks?)\b", re.I)
+_DEADLINE_WORDS = ((re.compile(r"\b(overnight|by (?:the )?morning|before morning)\b", re.I), 10.0),
+                   (re.compile(r"\b(over a weekend|over the weekend|by monday)\b", re.I), 60.0))
+_HOURS_PER = {"h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0, "d": 24.0, "day": 24.0, "days": 24.0,
+              "week": 168.0, "weeks": 168.0}
+
+
+def _deadline(text: str, found: dict[str, object], notes: list[str]) -> None:
+    match = _DEADLINE.search(text)
+    if match:
+        found["deadline_hours"] = _number(match.group(1)) * _HOURS_PER[match.group(2).lower()]
+        return
+    for pattern, hours in _DEADLINE_WORDS:
+        word = pattern.search(text)
+        if word:
+            found["deadline_hours"] = hours
+            notes.append(f"'{word.group(0)}' read as a {hours:g}-hour limit")
+            return
+
+
 def _schedule(text: str, found: dict[str, object], notes: list[str]) -> None:
     if found.get("task") not in {"batch_inference", "training", "fine_tuning"}:
         return
+    _deadline(text, found, notes)
     for runs, pattern in _SCHEDULES:
         match = pattern.search(text)
         if match and not _ruled_out(text, match):

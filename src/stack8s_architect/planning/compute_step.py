@@ -95,10 +95,15 @@ def ranked_candidates(
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
                            "have no training stack")
     if spec.task in _FINITE and any(run_hours(c) for c in candidates):
-        # a finite job is paid for the hours it runs: ranked by the cost of one run, not by a month of the machines
-        assumptions.append("offers ranked by the cost of one run (GPU-hours on each offer × its price), not by a month")
-        candidates.sort(key=lambda c: (round(run_cost(c) or c.monthly * 1e6, 2), c.instances, c.offer.provider,
-                                       c.offer.instance_type, c.offer.region))
+        # a finite job is paid for the hours it runs: ranked by the cost of one run, not by a month of the machines;
+        # with a deadline, the offers that finish in time come first
+        deadline = spec.deadline_hours
+        assumptions.append("offers ranked by the cost of one run (GPU-hours on each offer × its price), not by a month"
+                           + (f"; those finishing within {deadline:g} h first" if deadline else ""))
+        candidates = finite_order(candidates, deadline)
+        if deadline and candidates and (run_hours(candidates[0]) or math.inf) > deadline:
+            assumptions.append(f"no offer found finishes one run within {deadline:g} h: the cheapest run is listed "
+                               "first — more GPUs or a faster GPU would shorten it")
     else:
         candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                        c.offer.region))
@@ -112,6 +117,14 @@ RENDERED_VENDORS = frozenset({"nvidia", "amd"})
 
 def renders(accelerator: str | None) -> bool:
     return accelerator is None or accelerator_vendor(accelerator) in RENDERED_VENDORS
+
+
+def finite_order(candidates: list[Candidate], deadline: float | None = None) -> list[Candidate]:
+    """A finite job's offers: those finishing within the deadline first (when one is given), then by the cost of one
+    run; an offer without a run length last."""
+    return sorted(candidates, key=lambda c: (bool(deadline) and (run_hours(c) or math.inf) > deadline,
+                                             round(run_cost(c) or c.monthly * 1e6, 2), c.instances, c.offer.provider,
+                                             c.offer.instance_type, c.offer.region))
 
 
 def rented_gpus(candidate: Candidate) -> float:

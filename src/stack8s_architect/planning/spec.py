@@ -53,6 +53,8 @@ class WorkloadSpec(BaseModel):
     exclude_gpus: list[str] | None = Field(default=None, description="GPUs ruled out as named: 'no T4s'")
     runs_per_month: float | None = Field(default=None, gt=0, description="a recurring job's runs a month: nightly 30, "
                                          "weekly 4.33, hourly 730")
+    deadline_hours: float | None = Field(default=None, gt=0, description="a finite job's wall-clock limit: 'within 2 "
+                                         "days' → 48; offers that finish in time rank first")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
         """This spec with `update`'s stated fields applied: later wins, components, compliance and exclusions add
