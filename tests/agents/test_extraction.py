@@ -132,3 +132,15 @@ def test_cloud_region_ids_are_read() -> None:
                                              ("5 people on the team use it", 5)])
 def test_people_in_plain_words_are_users(text: str, users: int) -> None:
     assert extract(text).spec.concurrent_users == users
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # chat transcripts are text for a named LLM, not a speech workload
+    ("finetune qwen2.5 14b on about 50k chat transcripts", {"domain": "llm", "dataset_size_gb": 0.41}),
+    # a schedule makes a job of it: weekly, not an always-on server
+    ("classify 3 million product reviews every week with an embedding model",
+     {"task": "batch_inference", "runs_per_month": 4.33, "domain": "embeddings"}),
+])
+def test_strangers_requests_read_as_their_workloads(text: str, expected: dict) -> None:
+    stated = extract(text).spec.stated()
+    assert {name: stated.get(name) for name in expected} == expected

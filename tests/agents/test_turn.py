@@ -132,3 +132,10 @@ def test_a_narrated_summary_does_not_make_a_new_version(engine: TurnEngine) -> N
     assert first.plan.summary == "A plan."
     again = narrated.turn(ConversationState(first.spec, first.asked, first.plan), "for 10 concurrent users")
     assert not again.new_plan and again.plan.version == 1 and len(calls) == 1
+
+
+def test_a_change_with_a_question_plans_and_answers_it(engine: TurnEngine) -> None:
+    first, second = _talk(engine, "Serve an 8B model for 20 concurrent users",
+                          "make it 4-bit and tell me how much vram that needs")
+    assert second.kind == "plan" and second.plan.version == 2 and second.spec.precision == "int4"
+    assert f"**{second.plan.sizing.required_gpu_memory_gib:g} GiB** of GPU memory at int4" in second.content

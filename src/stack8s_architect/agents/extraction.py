@@ -125,7 +125,8 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
                                    r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
-                                   r"every (?:day|night|hour)|nightly|daily(?!\s+(?:active\s+)?(?:users|visitors))|"
+                                   r"every (?:day|night|hour|week|month)|nightly|weekly|once a (?:day|week|month)|"
+                                   r"daily(?!\s+(?:active\s+)?(?:users|visitors))|"
                                    r"backfill|bulk)\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
@@ -141,7 +142,7 @@ _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"generat\w+ (?:of )?embeddings|semantic search|sentence embeddings?|bge\S*|e5-\S+|"
                               r"nomic-embed\S*|gte-\S+|reranker)\b", re.I)),
     ("embeddings-weak", re.compile(r"\b(embedding model|embeddings?)\b", re.I)),
-    ("speech", re.compile(r"\b(speech|transcri\w*|asr|whisper|audio|call recordings?|voice|diariz\w*)\b", re.I)),
+    ("speech", re.compile(r"\b(speech|transcri(?:be|bed|bes|bing|ption|ptions|ber)\b|asr|whisper|audio|call recordings?|voice|diariz\w*)\b", re.I)),
     ("image_generation", re.compile(r"\b(stable diffusion|sdxl|image generation|text[- ]to[- ]image|flux|"
                                     r"generate images|diffusion models?|image generator)\b", re.I)),
     ("multimodal", re.compile(r"\b(vision[- ]language|multimodal|multi-modal|llava\S*|vlm|qwen2?(?:\.5)?-vl\S*|"

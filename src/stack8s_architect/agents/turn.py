@@ -22,6 +22,7 @@ from stack8s_architect.agents.extraction import LIMITS, Extraction, extract, gpu
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
 from stack8s_architect.agents.refinements import Intents
+from stack8s_architect.agents.acts import question_topic
 from stack8s_architect.agents.understanding import merge, understand
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
@@ -148,9 +149,9 @@ class TurnEngine:
             warnings += problems
         status("writing the plan")
         content = self.render(plan)
-        if intents.answer_only:  # a question asked together with a change: answered about the new plan
-            content += "\n" + self._question("compare" if intents.compare else "why", spec, spec,
-                                              understood_.extraction.spec, plan, understood_.text)
+        topic = "compare" if intents.compare else "why" if intents.answer_only else _asked_too(understood_.text)
+        if topic:  # a question asked together with a change ("make it 4-bit and tell me the VRAM"): about the new plan
+            content += "\n\n" + self._question(topic, spec, spec, WorkloadSpec(), plan, understood_.text)
         return TurnResult("plan", content, spec, plan=plan, new_plan=new_plan, warnings=warnings,
                           asked=asked, understood=understood)
 
@@ -415,6 +416,15 @@ def _out_of_range_question(name: str, value: float) -> Question:
     label = name.replace("_", " ")
     return Question(field=name, question=f"You said {label} = {_figure(value)}, which is beyond what can be sized "
                     f"(at most {_figure(LIMITS[name])}). What is the real figure?")
+
+
+_ASKS = re.compile(r"\?|\b(?:tell me|show me|let me know|how (?:much|long|many)|what(?:'s| is| are| would))\b", re.I)
+
+
+def _asked_too(text: str) -> str | None:
+    """The memory, duration or cost question a request also asks, answered after its plan."""
+    topic = question_topic(text)
+    return topic if topic in {"memory", "duration", "cost"} and _ASKS.search(text) else None
 
 
 def _figure(value: float) -> str:
