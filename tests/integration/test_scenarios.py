@@ -92,6 +92,11 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any],
         assert row["fits"] is True
         if sizing and sizing["required_gpu_memory_gib"]:
             assert row["total_gpu_memory_gib"] * row["instances"] >= sizing["required_gpu_memory_gib"]
+        if row["run_cost_usd"] is not None:  # a finite job: one run = its instances × price × hours
+            run = row["price_per_hour_usd"] * row["instances"] * row["run_hours"]
+            assert abs(row["run_cost_usd"] - run) <= max(0.01, 0.005 * run), row
+        if row["interconnect"] is not None:  # the fabric the catalog states for this offer, never another
+            assert row["interconnect"] == offer.interconnect, row
         offers[(row["provider"], row["instance_type"])] = offer
     if plan["compute"]:
         cost, monthly = plan["cost"], plan["compute"][0]["monthly_cost_usd"]
@@ -317,6 +322,13 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
         kinds = {doc["kind"] for m in plan["manifests"] if m["path"].startswith("manifests/")
                  for doc in yaml.safe_load_all(m["content"]) if doc}
         assert set(value) <= kinds, kinds
+    elif key == "fabric_first":  # training across instances: offers with an RDMA fabric (as the catalog says) first
+        fast = [offers[(row["provider"], row["instance_type"])].fast_interconnect or row["instances"] == 1
+                for row in compute]
+        assert fast[0] is value and fast == sorted(fast, reverse=True), [row["interconnect"] for row in compute]
+    elif key == "runs_cheapest_first":  # a finite job: ranked by the cost of one run
+        costs = [row["run_cost_usd"] for row in compute]
+        assert None not in costs and costs == sorted(costs), costs
     elif key == "cost_not_above_first_turn":
         assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
     else:

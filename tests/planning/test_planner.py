@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
-from stack8s_architect.core.database import Database
 from stack8s_architect.planning.cost_step import storage_gb
 from stack8s_architect.planning.planner import PlannerContext, build_plan, variants, with_defaults
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.planning.storage_prices import STORAGE_PRICES, storage_price
 
-from .fixtures import sync_fixture_catalogs
 
-
-@pytest.fixture
-def context(database: Database, tmp_path: Path):  # noqa: ANN201
-    sync_fixture_catalogs(database, tmp_path)
-    with database.session() as session:
-        yield PlannerContext.for_session(session)
 
 
 def test_a_plan_copies_every_price_from_the_catalog(context: PlannerContext) -> None:
@@ -137,7 +128,10 @@ def test_training_is_costed_per_run_and_a_pinned_count_keeps_its_hours(context: 
     top = plan.compute[0]
     assert top.instance_type == "gpu_8x_h100_sxm5" and top.why.startswith("8 × H100")
     pinned = size_for(spec)
-    assert plan.sizing.training_hours == pytest.approx(pinned.fits[0].training_hours) and plan.sizing.training_hours < 2
+    # the run: 5 min of start-up plus the bf16 weights' download at 100 MB/s, then the pinned GPUs' hours of work
+    start_up = (300 + plan.sizing.weights_gib * 2**30 / 100e6) / 3600
+    assert plan.sizing.training_hours == pytest.approx(pinned.fits[0].training_hours + start_up)
+    assert top.run_hours == pytest.approx(plan.sizing.training_hours, abs=0.01) and plan.sizing.training_hours < 2
     run = top.price_per_hour_usd * plan.sizing.training_hours
     assert plan.cost.one_time_usd == pytest.approx(run, abs=0.01)
     assert plan.cost.compute_monthly_usd == pytest.approx(run, abs=0.01)  # one run a month, not 730 h

@@ -4,12 +4,10 @@ job is costed and ranked per run, on one node when it fits one, on the GPUs the 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer
-from stack8s_architect.core.database import Database
 from stack8s_architect.planning.compute_step import Candidate, finite_order, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
@@ -19,7 +17,6 @@ from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 
-from .fixtures import sync_fixture_catalogs
 
 RAG = WorkloadSpec(task="inference", domain="llm", params_billions=8, concurrent_users=10, components=["vector-db"])
 
@@ -41,12 +38,6 @@ def test_only_rag_serving_without_a_stated_context_gets_one(spec: WorkloadSpec) 
     assert with_defaults(spec)[0].context_length == spec.context_length
 
 
-@pytest.fixture
-def context(database: Database, tmp_path: Path):  # noqa: ANN201
-    sync_fixture_catalogs(database, tmp_path)
-    with database.session() as session:
-        yield PlannerContext.for_session(session)
-
 
 def test_a_rag_plan_serves_and_sizes_the_rag_context(context: PlannerContext) -> None:
     rag = build_plan(context, RAG).plan
@@ -59,13 +50,14 @@ def test_a_rag_plan_serves_and_sizes_the_rag_context(context: PlannerContext) ->
 
 # --- finite jobs: a run's hours and cost, one node when it fits one, the GPUs asked for rented ---------------------
 
-def _offer(count: float, hourly: float) -> ComputeOffer:
+def _offer(count: float, hourly: float, *, fabric: str | None = None) -> ComputeOffer:
     return ComputeOffer(provider="lambda", upstream_provider=None, instance_type=f"gpu_{count:g}x", region="us-east-1",
                         zones=[], country="US", city=None, geography="us", accelerator="H100",
                         accelerator_name="H100", accelerator_count=count, gpu_memory_gib=80.0,
                         total_gpu_memory_gib=80.0 * count, vcpus=None, memory_gib=None, price_per_hour_usd=hourly,
                         spot_price_per_hour_usd=None, spot=False, hourly_usd=hourly, monthly_cost_usd=hourly * 730,
-                        source="test", catalog_date=None)
+                        source="test", catalog_date=None, interconnect=fabric or "not stated in the catalog",
+                        fast_interconnect=fabric is not None)
 
 
 def _fit(gpus: int, hours: float) -> GpuFit:
@@ -189,6 +181,37 @@ def test_a_deadline_puts_the_offers_that_finish_in_time_first() -> None:
     assert finite_order([fast, slow]) == [slow, fast]  # no deadline: the cheaper run
     assert finite_order([slow, fast], deadline=5) == [fast, slow]  # within 5 h only the fast one finishes
     assert finite_order([slow, fast], deadline=24) == [slow, fast]  # both finish: the cheaper run
+
+
+def test_a_multi_node_run_prefers_a_fabric_between_its_instances() -> None:
+    # 4 instances each: over Ethernet $8/h × 4 × 10 h = $320; over EFA $24/h × 4 × 10 h = $960
+    ethernet = Candidate(_offer(8, 8.0), instances=4, fit=_fit(32, 10.0))
+    efa = Candidate(_offer(8, 24.0, fabric="EFA 400 Gbps"), instances=4, fit=_fit(32, 10.0))
+    assert (run_cost(ethernet), run_cost(efa)) == (320.0, 960.0)
+    assert finite_order([ethernet, efa]) == [ethernet, efa]  # a one-node job needs no fabric: the cheaper run
+    assert finite_order([ethernet, efa], prefer_fabric=True) == [efa, ethernet]
+    one_node = Candidate(_offer(8, 30.0), instances=1, fit=_fit(8, 10.0))  # $300: one instance needs no fabric
+    assert finite_order([efa, ethernet, one_node], prefer_fabric=True) == [one_node, efa, ethernet]
+
+
+def test_a_run_counts_its_start_up_on_every_rented_gpu() -> None:
+    # 16 GiB of weights at 100 MB/s = 171.8 s, + 300 s of framework start = 471.8 s = 0.131 h before the first step;
+    # 2 instances × $24/h × (0.131 + 2.5 h of work) = $126.29
+    start = (16 * 2**30 / 100e6 + 300) / 3600
+    candidate = Candidate(_offer(8, 24.0), instances=2, fit=_fit(4, 10.0), start_up_hours=start)
+    assert run_hours(candidate) == pytest.approx(2.5 + 0.1310, abs=1e-4)
+    assert run_cost(candidate) == pytest.approx(126.29, abs=0.01)
+
+
+def test_pretraining_from_scratch_pulls_no_weights(context: PlannerContext) -> None:
+    scratch = WorkloadSpec(task="training", domain="llm", params_billions=1, dataset_size_gb=4)
+    plan = build_plan(context, scratch).plan
+    assert plan.models == [] and any("from scratch" in a for a in plan.assumptions)
+    # no download before the first step: 5 min of start-up only
+    assert any("≈ 5 min of start-up" in a for a in plan.assumptions)
+    tuned = build_plan(context, scratch.model_copy(update={"task": "fine_tuning", "fine_tuning_method": "lora"})).plan
+    assert not any("from scratch" in a for a in tuned.assumptions)
+    assert any("weights' download" in a for a in tuned.assumptions)  # a base model is downloaded first
 
 
 def test_a_deadline_no_offer_meets_is_said(context: PlannerContext) -> None:

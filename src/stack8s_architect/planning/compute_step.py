@@ -15,13 +15,14 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearc
 from stack8s_architect.catalog.compute.service import ComputeCatalog, known_providers
 from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY, accelerator_vendor
 from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.planning.models_step import from_scratch
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
 from stack8s_architect.planning.sizing_step import SizingOutcome
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
 from stack8s_architect.sizing.serving import ServingLayout
-from stack8s_architect.sizing.cost import monthly_cost_usd
+from stack8s_architect.sizing.cost import monthly_cost_usd, start_up_hours
 
 _TRAINING = {"training", "fine_tuning"}
 _FINITE = {*_TRAINING, "batch_inference"}  # jobs that end: paid for the hours they run
@@ -39,6 +40,7 @@ class Candidate:
     gpu_resource: str | None = None
     taints: tuple[str, ...] = ()  # the nodes' taints the pods must tolerate (key[=value]:Effect)
     why: str | None = None
+    start_up_hours: float = 0.0  # a finite job: hours before its first step (weights download, framework start)
 
     @property
     def local(self) -> bool:
@@ -95,15 +97,31 @@ def ranked_candidates(
         assumptions.append(f"inference-only accelerators ({', '.join(sorted(INFERENCE_ONLY))}) are left out: they "
                            "have no training stack")
     if spec.task in _FINITE and any(run_hours(c) for c in candidates):
+        weights = None if from_scratch(spec) or outcome.sizing is None else outcome.sizing.weights_gib
+        candidates = [replace(c, start_up_hours=start_up_hours(weights)) for c in candidates]
         # a finite job is paid for the hours it runs: ranked by the cost of one run, not by a month of the machines;
         # with a deadline, the offers that finish in time come first
         deadline = spec.deadline_hours
+        fabric = spec.task in _TRAINING and any(c.instances > 1 and not c.local for c in candidates)
         assumptions.append("offers ranked by the cost of one run (GPU-hours on each offer × its price), not by a month"
-                           + (f"; those finishing within {deadline:g} h first" if deadline else ""))
-        candidates = finite_order(candidates, deadline)
+                           + (f"; those finishing within {deadline:g} h first" if deadline else "")
+                           + ("; across several instances, those with an RDMA fabric between them (EFA, InfiniBand, "
+                              "GPUDirect) first" if fabric else ""))
+        minutes = candidates[0].start_up_hours * 60 if candidates else 0
+        assumptions.append(f"each run includes ≈ {minutes:.0f} min of start-up on every rented GPU ("
+                           + ("the weights' download at 100 MB/s and " if weights else "")
+                           + "5 min for the framework to start), billed by the second; a provider's minimum billing "
+                           "period or queue time adds to short runs")
+        candidates = finite_order(candidates, deadline, prefer_fabric=fabric)
         if deadline and candidates and (run_hours(candidates[0]) or math.inf) > deadline:
             assumptions.append(f"no offer found finishes one run within {deadline:g} h: the cheapest run is listed "
                                "first — more GPUs or a faster GPU would shorten it")
+        if fabric and candidates and not _fabric_ok(candidates[0]):
+            top = candidates[0].offer
+            assumptions.append(f"no fitting offer found has an RDMA fabric between its instances ({top.provider} "
+                               f"{top.instance_type}: {top.interconnect}): gradients cross plain Ethernet every step, so "
+                               "the run takes longer than the hours sized, which assume the GPUs never wait on the "
+                               "network")
     else:
         candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                        c.offer.region))
@@ -119,12 +137,20 @@ def renders(accelerator: str | None) -> bool:
     return accelerator is None or accelerator_vendor(accelerator) in RENDERED_VENDORS
 
 
-def finite_order(candidates: list[Candidate], deadline: float | None = None) -> list[Candidate]:
-    """A finite job's offers: those finishing within the deadline first (when one is given), then by the cost of one
-    run; an offer without a run length last."""
+def finite_order(candidates: list[Candidate], deadline: float | None = None, *,
+                 prefer_fabric: bool = False) -> list[Candidate]:
+    """A finite job's offers: those finishing within the deadline first (when one is given), then (training across
+    instances) those with an RDMA fabric between their instances, then by the cost of one run; an offer without a run
+    length last."""
     return sorted(candidates, key=lambda c: (bool(deadline) and (run_hours(c) or math.inf) > deadline,
+                                             prefer_fabric and not _fabric_ok(c),
                                              round(run_cost(c) or c.monthly * 1e6, 2), c.instances, c.offer.provider,
                                              c.offer.instance_type, c.offer.region))
+
+
+def _fabric_ok(candidate: Candidate) -> bool:
+    """One instance needs no network between instances; several need an RDMA-class fabric."""
+    return candidate.instances <= 1 or candidate.local or candidate.offer.fast_interconnect
 
 
 def rented_gpus(candidate: Candidate) -> float:
@@ -132,13 +158,14 @@ def rented_gpus(candidate: Candidate) -> float:
 
 
 def run_hours(candidate: Candidate) -> float | None:
-    """Wall hours of one training run on this candidate: the fit's hours on its GPUs, shortened by every further GPU
-    rented (data parallel)."""
+    """Wall hours of one run on this candidate: its start-up (every rented GPU waits), then the fit's hours of work on
+    its GPUs, shortened by every further GPU rented (data parallel)."""
     fit = candidate.fit
     if fit is None or not fit.training_hours:
         return None
     rented = rented_gpus(candidate)
-    return fit.training_hours * fit.gpu_count / rented if rented > fit.gpu_count else fit.training_hours
+    work = fit.training_hours * fit.gpu_count / rented if rented > fit.gpu_count else fit.training_hours
+    return candidate.start_up_hours + work
 
 
 def run_cost(candidate: Candidate) -> float | None:
@@ -176,7 +203,7 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
         least = max(least, min(fit.total_gpus, GPUS_PER_NODE))
     asked = spec.gpu_count if spec.gpu_count and spec.gpu_count >= fit.total_gpus else None
     found = []
-    for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least):
+    for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least, max_count=_most(spec)):
         # a layout keeping every user at the speed target first, then the fewest instances of this offer
         options = [(_misses_speed(f), _instances(offer.accelerator_count, f), f.total_gpus, index)
                    for index, f in enumerate(layouts) if f.tensor_parallel <= offer.accelerator_count]
@@ -186,6 +213,11 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) ->
                 instances = max(instances, math.ceil(asked / offer.accelerator_count))
             found.append(Candidate(offer, instances, layouts[index]))
     return found
+
+
+def _most(spec: WorkloadSpec) -> int | None:
+    """GPUs an instance may have: no more than a count the user pinned within one node ("a single GPU", "4 × L4")."""
+    return spec.gpu_count if spec.gpu_count and spec.gpu_count <= GPUS_PER_NODE else None
 
 
 def _misses_speed(fit: GpuFit) -> bool:
@@ -214,7 +246,7 @@ def _offers_for_constraints(catalog: ComputeCatalog, spec: WorkloadSpec, assumpt
     count = spec.gpu_count or 1
     # whole GPUs; a count above one node's is the total, spread over instances of up to 8 GPUs
     offers = _search(catalog, spec, accelerators=spec.gpu_names or [], min_count=min(count, GPUS_PER_NODE),
-                     min_gpu_memory_gib=memory)
+                     max_count=_most(spec), min_gpu_memory_gib=memory)
     return [Candidate(offer, max(1, math.ceil(count / offer.accelerator_count)), None) for offer in offers]
 
 
@@ -243,7 +275,14 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
         catalog_date=offer.catalog_date, local=candidate.local,
         nodes=[PlanNodeShare(name=name, gpus=gpus) for name, gpus in candidate.nodes],
         gpu_resource=candidate.gpu_resource, tolerate=list(candidate.taints),
+        interconnect=None if candidate.local else offer.interconnect,
+        **_run(candidate, spec),
     )
+
+
+def _run(candidate: Candidate, spec: WorkloadSpec) -> dict[str, float]:
+    hours, cost = (run_hours(candidate), run_cost(candidate)) if spec.task in _FINITE else (None, None)
+    return {} if hours is None or cost is None else {"run_hours": round(hours, 2), "run_cost_usd": round(cost, 2)}
 
 
 def what_holds(fit: GpuFit, accelerator: str | None, sizing: PlanSizing) -> str:
@@ -263,8 +302,11 @@ def _why(candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutcome) -> st
         return candidate.why
     offer, fit = candidate.offer, candidate.fit
     price = f"${offer.hourly_usd:,.2f}/h{' spot' if offer.spot else ''} in {offer.region} ({offer.source})"
+    between = (f"; between instances: {offer.interconnect}"
+               if candidate.instances > 1 and spec.task in _TRAINING and not candidate.local else "")
     if fit is not None and outcome.sizing is not None:
-        return f"{what_holds(fit, offer.accelerator, outcome.sizing)}; {candidate.instances} instance(s) at {price}"
+        return (f"{what_holds(fit, offer.accelerator, outcome.sizing)}; {candidate.instances} instance(s) at {price}"
+                + between)
     asked = ", ".join(filter(None, (
         f"{spec.gpu_count}+ GPUs" if spec.gpu_count else None,
         f"≥ {spec.min_gpu_memory_gib:g} GiB each" if spec.min_gpu_memory_gib else None,

@@ -40,6 +40,11 @@ def model_candidates(
     assumptions: list[str] = []
     domain = spec.domain or "llm"
     rows: list[PlanModel] = []
+    if from_scratch(spec):
+        size = f" of {spec.params_billions:g}B parameters" if spec.params_billions else ""
+        assumptions.append(f"training a language model from scratch (pretraining): no pretrained weights are pulled; "
+                           f"the architecture{size} is your training code's")
+        return [], assumptions
     named = _named_row(session, spec.model_id, weights_gib, spec.model_query) if spec.model_id else None
     if named is not None:
         rows.append(named)
@@ -57,6 +62,12 @@ def model_candidates(
     if "vector-db" in (spec.components or []):
         rows += _rows(_search(session, spec, *_EMBEDDINGS, None, embedder, 1))
     return [row.model_copy(update={"rank": rank}) for rank, row in enumerate(rows, start=1)], assumptions
+
+
+def from_scratch(spec: WorkloadSpec) -> bool:
+    """Training a language model with no base model named is pretraining: it starts from random weights (a named base
+    model is fine-tuning or continued pretraining, and keeps its row)."""
+    return spec.task == "training" and (spec.domain or "llm") == "llm" and not spec.model_query and not spec.model_id
 
 
 def _named_row(session: Session, model_id: str, weights_gib: float | None, query: str | None) -> PlanModel | None:

@@ -72,6 +72,11 @@ class PlanCompute(BaseModel):
                                      "(nvidia.com/gpu, nvidia.com/mig-1g.10gb, amd.com/gpu)")
     tolerate: list[str] = Field(default_factory=list, description="local: the nodes' NoSchedule/NoExecute taints "
                                 "(key[=value]:Effect) the pods tolerate")
+    interconnect: str | None = Field(default=None, description="the fabric between this offer's instances, as known: "
+                                     "'EFAv2 3200 Gbps', 'InfiniBand', 'not stated in the catalog'")
+    # a finite job (training, fine-tuning, batch): one run on this offer, all its rented GPUs working
+    run_hours: float | None = Field(default=None, description="finite jobs: wall hours of one run on this offer")
+    run_cost_usd: float | None = Field(default=None, description="finite jobs: compute cost of one run on this offer")
 
 
 class PlanModel(BaseModel):

@@ -25,15 +25,12 @@ from stack8s_architect.rendering.workload import (
     read_workload,
 )
 from stack8s_architect.rendering.yamltext import dump
+from stack8s_architect.sizing.cost import start_up_hours
 
 # Where the platform charts go; anything else is installed in the workload's namespace.
 _ROLE_NAMESPACE = {"gpu-operator": "gpu-operator", "metrics": "monitoring", "logs": "monitoring",
                    "tracing": "monitoring", "dashboards": "monitoring", "autoscaling": "keda",
                    "api-gateway": "gateway"}
-# Model download speed assumed for the start-up probe's patience, and the time vLLM needs after the
-# weights are in memory (CUDA graphs, compilation).
-_DOWNLOAD_BYTES_PER_S = 100e6
-_WARM_UP_S = 300
 _SHM = "16Gi"
 _WAITING_PER_REPLICA = 4  # queued requests per replica before another replica is added
 _BUCKET_SCHEME = {"aws": "s3", "gcp": "gs", "azure": "az"}
@@ -107,7 +104,7 @@ def _hf_token_env() -> dict:
 
 def _startup_failures(plan: DeploymentPlan) -> int:
     weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 10.0
-    return math.ceil((weights * 2**30 / _DOWNLOAD_BYTES_PER_S + _WARM_UP_S) / 10)
+    return math.ceil(start_up_hours(weights) * 3600 / 10)  # the probe's patience: the sizing's start-up time
 
 
 def _probe(path: str, port: int | str, *, period: int, failures: int) -> dict:

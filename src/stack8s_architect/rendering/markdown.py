@@ -43,6 +43,28 @@ def _layout(c: PlanCompute) -> str | None:
     return " ".join(parts)
 
 
+def _compute_section(rows: list[PlanCompute]) -> list[str]:
+    """The ranked offers: a month of each for a service; for a finite job the hours and cost of one run (and, across
+    several instances, the network between them), in the order they were ranked."""
+    runs = any(c.run_cost_usd is not None for c in rows)
+    network = runs and any(c.instances > 1 and c.interconnect for c in rows)
+    if rows[0].local:
+        title = "### Compute (the local cluster's free GPUs first, then the cheapest fitting)"
+    elif runs:
+        title = "### Compute (cheapest run first" + (", a fabric between instances preferred)" if network else ")")
+    else:
+        title = "### Compute (cheapest fitting first)"
+    header = ["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
+              *(["h/run", "$/run"] if runs else ["$/month"]), *(["between instances"] if network else []),
+              "source", "catalog date"]
+    body = [[c.rank, c.provider, c.instance_type, c.region, _gpus(c), c.gpu_memory_gib, _layout(c), c.instances,
+             _usd(c.price_per_hour_usd, 4),
+             *([c.run_hours, _usd(c.run_cost_usd)] if runs else [_usd(c.monthly_cost_usd)]),
+             *([c.interconnect if c.instances > 1 else "one instance"] if network else []),
+             c.source + (" (spot)" if c.spot else ""), c.catalog_date or "undated"] for c in rows]
+    return [title, *_table(header, body), ""]
+
+
 def plan_markdown(plan: DeploymentPlan) -> str:
     out = [f"## Deployment plan (version {plan.version})", "", plan.summary, ""]
     if plan.sizing is not None:
@@ -54,7 +76,7 @@ def plan_markdown(plan: DeploymentPlan) -> str:
             f"overhead {s.overhead_gib:g} GiB" if s.overhead_gib else None,
             f"**{s.required_gpu_memory_gib:g} GiB** of GPU memory" if s.required_gpu_memory_gib else None,
             f"≈ {s.tokens_per_second:,.0f} tokens/s per replica" if s.tokens_per_second else None,
-            f"≈ {s.training_hours:,.1f} h of training" if s.training_hours else None,
+            f"≈ {s.training_hours:,.1f} h per run" if s.training_hours else None,
         )))
         size = f"{s.params_billions:g}B" if s.params_billions is not None else "model"
         if s.active_params_billions and s.params_billions and s.active_params_billions < s.params_billions * 0.95:
@@ -63,15 +85,7 @@ def plan_markdown(plan: DeploymentPlan) -> str:
             size = f"{s.model_id}, {size}"
         out += ["### Sizing", f"{s.mode}, {size} at {s.precision or 'bf16'} ({s.confidence}): {figures}.", ""]
     if plan.compute:
-        out += ["### Compute (the local cluster's free GPUs first, then the cheapest fitting)" if plan.compute[0].local
-                else "### Compute (cheapest fitting first)"]
-        out += _table(["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
-                       "$/month", "source", "catalog date"],
-                      [[c.rank, c.provider, c.instance_type, c.region, _gpus(c),
-                        c.gpu_memory_gib, _layout(c), c.instances, _usd(c.price_per_hour_usd, 4),
-                        _usd(c.monthly_cost_usd), c.source + (" (spot)" if c.spot else ""),
-                        c.catalog_date or "undated"] for c in plan.compute])
-        out.append("")
+        out += _compute_section(plan.compute)
     if plan.models:
         out += ["### Models"]
         out += _table(["#", "model", "task", "params (B)", "licence", "commercial use", "GiB"],

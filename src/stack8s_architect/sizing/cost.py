@@ -31,6 +31,17 @@ def per_sample_training_flops(forward_flops_per_sample: float, samples: float, e
     return forward_flops_per_sample * samples * epochs * FORWARD_BACKWARD_MULTIPLIER
 
 
+# Before a job's first step: the weights come down (≈ 100 MB/s from the Hugging Face hub or a bucket) and the
+# container starts its framework (≈ 5 min: CUDA init, NCCL set-up, compilation, CUDA graphs). Every rented GPU waits.
+DOWNLOAD_BYTES_PER_S = 100e6
+START_UP_S = 300
+
+
+def start_up_hours(weights_gib: float | None) -> float:
+    """Hours a job (or a server) needs before it works: the weights' download plus the framework's start."""
+    return ((weights_gib or 0.0) * 2**30 / DOWNLOAD_BYTES_PER_S + START_UP_S) / 3600
+
+
 def training_hours(flops: float, gpu_count: int, peak_tflops: float, mfu: float = DEFAULT_MFU) -> float:
     """Wall-clock hours: FLOPs / (GPUs × peak × MFU)."""
     if gpu_count < 1 or peak_tflops <= 0 or not 0 < mfu <= 1:

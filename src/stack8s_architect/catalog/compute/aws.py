@@ -66,6 +66,7 @@ def read_aws_json(path: Path) -> ParsedCatalog:
                     memory_gib=_gib(instance.get("memory")),
                     price_per_hour_usd=price,
                     spot_price_per_hour_usd=None,
+                    network=instance.get("network") or None,
                 )
             )
     return ParsedCatalog(merge_offers(offers), rows_read, dropped)

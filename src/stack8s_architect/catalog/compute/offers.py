@@ -24,6 +24,7 @@ class RawOffer:
     spot_price_per_hour_usd: float | None
     upstream_provider: str | None = None
     country_hint: str | None = None  # primeintellect puts the country in Region
+    network: str | None = None  # the instance's network as the source states it ("400 Gbps EFA")
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Offer:
     spot_price_per_hour_usd: float | None
     upstream_provider: str | None = None
     country_hint: str | None = None
+    network: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None, float, str]:
@@ -98,6 +100,7 @@ def merge_offers(rows: Iterable[RawOffer]) -> list[Offer]:
                 spot_price_per_hour_usd=row.spot_price_per_hour_usd,
                 upstream_provider=row.upstream_provider,
                 country_hint=row.country_hint,
+                network=row.network,
             )
             continue
         if row.zone and row.zone not in offer.zones:

@@ -15,7 +15,7 @@ COPY_COLUMNS = (
     "source_id", "provider", "upstream_provider", "instance_type", "region", "zones", "country", "city",
     "geography", "accelerator_key", "accelerator_name", "accelerator_count", "gpu_memory_gib",
     "total_gpu_memory_gib", "vcpus", "memory_gib", "price_per_hour_usd", "spot_price_per_hour_usd",
-    "catalog_date",
+    "catalog_date", "network",
 )
 _COPY_BATCH = 2000
 

@@ -74,6 +74,12 @@ class ComputeOffer(BaseModel):
     monthly_cost_usd: float = Field(description=f"hourly_usd × {HOURS_PER_MONTH} h")
     source: str
     catalog_date: str | None
+    network: str | None = Field(default=None, description="the instance's network as the catalog states it (AWS)")
+    interconnect: str = Field(default="not stated in the catalog", description=(
+        "the fabric between instances: 'EFAv2 3200 Gbps', 'InfiniBand', 'GPUDirect-TCPX', 'Ethernet 100 Gbps, no "
+        "RDMA fabric', or 'not stated in the catalog'"))
+    fast_interconnect: bool = Field(default=False, description="GPUs on different instances talk over an RDMA-class "
+                                    "fabric (EFA, InfiniBand, GPUDirect)")
 
 
 class ComputeSearchResponse(BaseModel):

@@ -14,6 +14,7 @@ from stack8s_architect.catalog.compute.aws import read_aws_json
 from stack8s_architect.catalog.compute.gcp import read_gcp_vms_csv
 from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
 from stack8s_architect.catalog.compute.offers import Offer, ParsedCatalog
+from stack8s_architect.catalog.compute.network import instance_network
 from stack8s_architect.catalog.compute.regions import (
     GEOGRAPHIES,
     GEOGRAPHY_ALIASES,
@@ -69,14 +70,14 @@ def offer_row(source: DataSource, offer: Offer) -> tuple:
         source.id, offer.provider, offer.upstream_provider, offer.instance_type, offer.region, offer.zones,
         location.country, location.city, location.geography, offer.accelerator_key, offer.accelerator_name,
         offer.accelerator_count, per_gpu, total, offer.vcpus, offer.memory_gib, offer.price_per_hour_usd,
-        offer.spot_price_per_hour_usd, source.catalog_date,
+        offer.spot_price_per_hour_usd, source.catalog_date, offer.network,
     )
 
 
 class ComputeIngester:
     """The compute domain's part of `data sync`."""
 
-    version = "compute-1"
+    version = "compute-2"  # 2: the AWS network column
 
     def parse(self, source: DataSource, files: Sequence[FetchedFile]) -> ParsedCatalog:
         return ADAPTERS[source.adapter](source, files)
@@ -250,6 +251,7 @@ class ComputeCatalog:
 
     @staticmethod
     def _offer(row: dict[str, Any], hourly: float, spot: bool) -> ComputeOffer:
+        network = instance_network(row["provider"], row["instance_type"], row.get("network"))
         return ComputeOffer(
             provider=row["provider"], upstream_provider=row["upstream_provider"],
             instance_type=row["instance_type"], region=row["region"], zones=list(row["zones"] or []),
@@ -259,7 +261,8 @@ class ComputeCatalog:
             total_gpu_memory_gib=row["total_gpu_memory_gib"], vcpus=row["vcpus"], memory_gib=row["memory_gib"],
             price_per_hour_usd=row["price_per_hour_usd"], spot_price_per_hour_usd=row["spot_price_per_hour_usd"],
             spot=spot, hourly_usd=hourly, monthly_cost_usd=round(monthly_cost_usd(hourly), 2),
-            source=row["source_id"], catalog_date=row["catalog_date"],
+            source=row["source_id"], catalog_date=row["catalog_date"], network=row.get("network"),
+            interconnect=network.label, fast_interconnect=network.fast,
         )
 
 

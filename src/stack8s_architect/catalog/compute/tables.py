@@ -28,6 +28,7 @@ compute_offers = Table(
     Column("price_per_hour_usd", Float),
     Column("spot_price_per_hour_usd", Float),
     Column("catalog_date", Text),
+    Column("network", Text),  # the instance's network as the source states it: "3200 Gbps EFAv2" (AWS only)
     Index("ix_compute_offers_source", "source_id"),
     Index("ix_compute_offers_accelerator_price", "accelerator_key", "price_per_hour_usd"),
     Index("ix_compute_offers_accelerator_spot", "accelerator_key", "spot_price_per_hour_usd"),
