@@ -205,6 +205,11 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
     assert used <= rented, f"the manifests ask for {used} GPUs; the plan rents {rented}"
 
 
+def _pod_spec(doc: dict[str, Any]) -> dict[str, Any]:
+    spec = doc["spec"]["jobTemplate"]["spec"] if doc["kind"] == "CronJob" else doc["spec"]
+    return spec["template"]["spec"]
+
+
 def _subset(actual: dict[str, Any], expected: dict[str, Any]) -> None:
     for name, value in expected.items():
         assert actual.get(name) == value, f"spec.{name}: {actual.get(name)!r} != {value!r}"
@@ -329,6 +334,11 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
     elif key == "runs_cheapest_first":  # a finite job: ranked by the cost of one run
         costs = [row["run_cost_usd"] for row in compute]
         assert None not in costs and costs == sorted(costs), costs
+    elif key == "manifest_images_include":  # the servers that run the plan, by image (tag aside)
+        images = {container["image"].rsplit(":", 1)[0] for m in plan["manifests"] if m["path"].startswith("manifests/")
+                  for doc in yaml.safe_load_all(m["content"]) if doc and doc["kind"] in {"Deployment", "Job", "CronJob"}
+                  for container in _pod_spec(doc).get("containers", []) + _pod_spec(doc).get("initContainers", [])}
+        assert set(value) <= images, images
     elif key == "cost_not_above_first_turn":
         assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
     else:

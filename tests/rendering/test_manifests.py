@@ -10,7 +10,8 @@ import yaml
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.manifests import plan_manifests
 from stack8s_architect.rendering.validation import validate_manifest, validate_object
-from stack8s_architect.rendering.workload import VLLM_ROCM_IMAGE, accelerator_resource, dns_label
+from stack8s_architect.rendering.workload import (SPEACHES_IMAGE, VLLM_ROCM_IMAGE, accelerator_resource, dns_label,
+                                                  faster_whisper_model)
 
 from .plans import compute, plan, sizing
 
@@ -172,6 +173,44 @@ def test_vision_inference_runs_triton_with_its_metrics_port() -> None:
     assert container["image"].startswith("nvcr.io/nvidia/tritonserver:")
     assert container["resources"]["limits"] == {"nvidia.com/gpu": 1}
     assert objects["ServiceMonitor"]["spec"]["endpoints"][0]["port"] == "metrics"
+
+
+def test_live_speech_runs_speaches_with_the_sized_replicas_and_streams() -> None:
+    # 20 streams sized on 4 one-GPU replicas: each carries ceil(20 / 4) = 5 streams, one faster-whisper worker each
+    p = plan(roles=("api-gateway", "gpu-operator", "metrics", "autoscaling"), model="openai/whisper-large-v3",
+             task="automatic-speech-recognition",
+             plan_sizing=sizing(weights=3.7, context=None, utilization=None),
+             rows=[compute(accelerator="A10G", count=1, memory=24, instances=4, tp=1, replicas=4,
+                           instance_type="g5.xlarge", name="NVIDIA A10G", price=1.006)])
+    spec = WorkloadSpec(task="inference", domain="speech", concurrent_users=20)
+    manifests = plan_manifests(p, spec)
+    objects = _objects(manifests)
+    deployment = objects["Deployment"]
+    pod = deployment["spec"]["template"]["spec"]
+    server, download = pod["containers"][0], pod["initContainers"][0]
+    env = {e["name"]: e.get("value") for e in server["env"]}
+    assert server["image"] == download["image"] == SPEACHES_IMAGE
+    assert deployment["spec"]["replicas"] == 4 and env["WHISPER__NUM_WORKERS"] == "5"
+    assert server["resources"]["limits"] == {"nvidia.com/gpu": 1} and env["WHISPER__INFERENCE_DEVICE"] == "cuda"
+    assert "Systran/faster-whisper-large-v3" in download["command"][-1]  # the CTranslate2 weights, fetched first
+    assert env["HF_HUB_OFFLINE"] == "1"  # the server reads only what the init container fetched
+    assert "ScaledObject" not in objects and "HorizontalPodAutoscaler" not in objects  # a stream is not a queue
+    assert objects["Service"]["spec"]["ports"][0]["port"] == 8000
+    # an AMD GPU cannot run CTranslate2: no workload, and the namespace says why
+    amd = plan(roles=("api-gateway",), model="openai/whisper-large-v3", task="automatic-speech-recognition",
+               rows=[compute(accelerator="MI300X", count=8, memory=192, tp=1, replicas=1, name="MI300X")])
+    assert "Deployment" not in _objects(plan_manifests(amd, spec))
+
+
+@pytest.mark.parametrize(("model", "converted"), [
+    ("openai/whisper-large-v3", "Systran/faster-whisper-large-v3"),
+    ("openai/whisper-small.en", "Systran/faster-whisper-small.en"),
+    ("openai/whisper-large", "Systran/faster-whisper-large-v1"),
+    ("distil-whisper/distil-large-v3", "Systran/faster-distil-whisper-large-v3"),
+    ("deepdml/faster-whisper-large-v3-turbo-ct2", "deepdml/faster-whisper-large-v3-turbo-ct2"),
+])
+def test_whisper_checkpoints_map_to_their_ctranslate2_conversions(model: str, converted: str) -> None:
+    assert faster_whisper_model(model) == converted
 
 
 def test_amd_gpus_request_amd_resources_and_the_rocm_image() -> None:

@@ -384,6 +384,13 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
         hours = f" (≈ {sizing.training_hours:,.1f} h estimated)" if sizing and sizing.training_hours else ""
         steps.append(f"Run the training job{hours}, logging runs and checkpoints to experiment tracking.")
         steps.append("Register the best checkpoint and evaluate it on a held-out set before serving.")
+    elif fit is not None and spec.domain == "speech":
+        replicas = fit.replicas or 1
+        steps.append(f"Deploy speaches (faster-whisper) from manifests/: {replicas} replica(s) of one GPU"
+                     + (f", {-(-spec.concurrent_users // replicas)} stream(s) each" if spec.concurrent_users else "")
+                     + "; an init container fetches the CTranslate2 weights.")
+        steps.append(f"Load-test with {spec.concurrent_users or 'the expected'} live streams at real-time pace and "
+                     "check each chunk's transcription keeps up.")
     elif fit is not None:
         steps.append(f"Deploy the inference server with tensor parallel {fit.tensor_parallel}"
                      + (f", pipeline parallel {fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")

@@ -104,13 +104,17 @@ def rag_index(spec: WorkloadSpec) -> tuple[float, float, str] | None:
 
 def autoscaling_range(spec: WorkloadSpec, top: object) -> str | None:
     """Online serving on several replicas scales on queue depth (the rendered ScaledObject/HPA: 1 → the sized
-    count): the monthly compute between one replica and all of them, said back; None otherwise."""
+    count): the monthly compute between one replica and all of them, said back; live speech keeps its replicas (said
+    so); None otherwise."""
     fit = getattr(top, "fit", None)
     if top is None or getattr(top, "local", False) or fit is None or spec.task not in {None, "inference"}:
         return None
     replicas = fit.replicas or 1
     if replicas < 2 or fit.pipeline_parallel > 1:
         return None
+    if spec.domain == "speech":  # the manifests keep the sized replicas: a stream is not a queued request
+        return (f"{replicas} replicas kept running (not scaled on a queue): a live stream holds its replica for as long "
+                f"as it lasts, so the {replicas} are what {spec.concurrent_users or 'the'} streams need")
     per_replica = -(-top.instances // replicas)  # instances one replica needs, rounded up
     low = monthly_cost_usd(top.offer.hourly_usd, per_replica)
     high = monthly_cost_usd(top.offer.hourly_usd, top.instances)

@@ -132,6 +132,8 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     values = dict(response.sizing)
     if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
         values["confidence"] = model.confidence
+    if stream_rule:  # live speech is sized in streams per GPU (the assumption says so), not in decoded tokens/s
+        values["tokens_per_second"] = None
     sizing = PlanSizing(**values, context_length_tokens=result.context_length_tokens,
                         kv_cache_dtype=result.kv_cache_dtype,
                         gpu_memory_utilization=request.gpu_memory_utilization if serving else None,

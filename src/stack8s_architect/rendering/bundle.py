@@ -42,7 +42,8 @@ def deliverables(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> list
 
 def finish_plan(plan: DeploymentPlan, spec: WorkloadSpec) -> DeploymentPlan:
     """The plan with `diagram_mermaid` and `manifests` filled (the chat service's finishing step)."""
-    diagram = plan_diagram(plan, dataset_gb=spec.dataset_size_gb)
+    workload = read_workload(plan, spec)
+    diagram = plan_diagram(plan, dataset_gb=spec.dataset_size_gb, servers=workload.servers)
     return plan.model_copy(update={"diagram_mermaid": diagram, "manifests": deliverables(plan, spec)})
 
 

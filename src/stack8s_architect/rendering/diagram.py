@@ -55,11 +55,15 @@ def _node(role: str, label: str) -> str:
     return f'    {_id(role)}["{text}"]'
 
 
-def plan_diagram(plan: DeploymentPlan, *, dataset_gb: float | None = None) -> str:
+def plan_diagram(plan: DeploymentPlan, *, dataset_gb: float | None = None, servers: dict[str, str] | None = None) -> str:
+    """The plan's components and flows; `servers` adds, by role, what the manifests run without a chart (a speech
+    server, an embedding server, an ingestion job)."""
     labels: dict[str, str] = {}
     for component in plan.kubernetes:
         version = f" {component.version}" if component.version else ""
         labels.setdefault(component.role, f"{component.role}\n{component.chart}{version}")
+    for role, label in (servers or {}).items():
+        labels.setdefault(role, f"{role}\n{label}")
     serving = "inference-server" in labels
     if serving:
         labels["users"] = "Users"

@@ -16,6 +16,8 @@ from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanM
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.workload import (
     PYTORCH_IMAGE,
+    SPEACHES_HF_CACHE,
+    SPEACHES_IMAGE,
     TRITON_IMAGE,
     TRITON_METRICS_PORT,
     VLLM_PORT,
@@ -370,6 +372,60 @@ def _triton_deployment(w: Workload, plan: DeploymentPlan) -> dict:
     }
 
 
+# -- live speech ------------------------------------------------------------------------------------------
+
+def _speech_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
+    """speaches (faster-whisper) on one GPU per replica, the sized replicas fixed: each carries its share of the
+    streams, transcribed in parallel by as many faster-whisper workers; the CTranslate2 weights are fetched into the
+    pod's cache by an init container (speaches serves only models present locally)."""
+    model = w.speech_model or ""
+    workers = w.streams_per_replica or 1
+    cache = {"name": "models", "mountPath": SPEACHES_HF_CACHE}
+    download = {
+        "name": "download-model", "image": SPEACHES_IMAGE,
+        "command": ["python", "-c", f"import huggingface_hub; huggingface_hub.snapshot_download({model!r})"],
+        "env": [_hf_token_env(), {"name": "HF_HUB_CACHE", "value": SPEACHES_HF_CACHE}],
+        "volumeMounts": [cache],
+    }
+    server = {
+        "name": "speaches", "image": SPEACHES_IMAGE,
+        "ports": [{"name": "http", "containerPort": 8000}],
+        "env": [{"name": "WHISPER__INFERENCE_DEVICE", "value": "cuda"},
+                {"name": "WHISPER__COMPUTE_TYPE", "value": "int8_float16" if (w.precision or "").startswith("int8")
+                 else "float16"},
+                {"name": "WHISPER__NUM_WORKERS", "value": str(workers)},
+                {"name": "STT_MODEL_TTL", "value": "-1"},  # keep the model loaded between streams
+                {"name": "ENABLE_UI", "value": "false"}, {"name": "LOG_LEVEL", "value": "info"},
+                {"name": "HF_HUB_CACHE", "value": SPEACHES_HF_CACHE}, {"name": "HF_HUB_OFFLINE", "value": "1"}],
+        "resources": _resources(w, 1),
+        "startupProbe": _probe("/health", "http", period=10, failures=30),
+        "readinessProbe": _probe("/health", "http", period=10, failures=3),
+        "livenessProbe": _probe("/health", "http", period=30, failures=3),
+        "volumeMounts": [cache],
+    }
+    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 3.0
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": _metadata(w, w.name, "inference"),
+        "spec": {"replicas": w.replicas, "selector": {"matchLabels": _selector(w)},
+                 "strategy": {"type": "Recreate"} if w.replicas == 1 else {
+                     "type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
+                 "template": {"metadata": {"labels": _labels(w, "inference")},
+                              "spec": {**_node_placement(w), "initContainers": [download], "containers": [server],
+                                       "volumes": [{"name": "models", "emptyDir": {
+                                           "sizeLimit": gib_quantity(weights * 1.1)}}],
+                                       "terminationGracePeriodSeconds": 60}}},
+    }
+    streams = f"{w.streams} live streams: " if w.streams else ""
+    note = (f"speaches (faster-whisper) serving {model}: {streams}{w.replicas} replica(s) × 1 GPU"
+            + (f" on {w.top.instance_type}" if w.top else "") + f", {workers} stream(s) each (WHISPER__NUM_WORKERS). "
+            "Streams connect to ws://<service>:8000/v1/realtime (OpenAI Realtime API, transcription session) or POST "
+            "/v1/audio/transcriptions with stream=true. Fixed replicas: every stream holds its replica for its length.")
+    if model == w.model_id and w.model_id and not w.model_id.lower().endswith("ct2"):
+        note += f" {w.model_id} needs a CTranslate2 conversion (ct2-transformers-converter) for faster-whisper."
+    return [("deployment", deployment, note), ("service", _service(w, 8000), note)]
+
+
 # -- batch inference ------------------------------------------------------------------------------------
 
 def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, str]]:
@@ -587,7 +643,9 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
         note += f" Note: {w.quantization_note}."
     objects: list[tuple[str, dict, str]] = [("namespace", namespace, note)]
     if w.top is not None and w.serves_here:
-        if w.kind == "inference":
+        if w.kind == "inference" and w.engine == "speaches":
+            objects += _speech_objects(w, plan)
+        elif w.kind == "inference":
             objects += _inference_objects(w, plan)
         elif w.kind == "batch":
             objects += _batch_objects(w, plan)

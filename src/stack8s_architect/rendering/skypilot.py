@@ -7,7 +7,7 @@ import math
 
 from stack8s_architect.planning.plan import DeploymentPlan, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.rendering.workload import VLLM_IMAGE, VLLM_PORT, Workload, read_workload
+from stack8s_architect.rendering.workload import SPEACHES_IMAGE, VLLM_IMAGE, VLLM_PORT, Workload, read_workload
 from stack8s_architect.rendering.yamltext import dump
 
 # SkyPilot's accelerator names for catalog keys, used when the price came from a source that does not
@@ -81,6 +81,16 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
                 "min_replicas": 1, "max_replicas": instances,
                 "target_qps_per_replica": round(rps / instances, 3)}} if rps else {
                 "readiness_probe": "/health", "replicas": instances}
+    elif w.kind == "inference" and w.engine == "speaches":
+        # the same server image as the manifests, as the task's container; one replica per instance
+        resources["image_id"] = f"docker:{SPEACHES_IMAGE}"
+        resources["ports"] = 8000
+        envs.update({"WHISPER__INFERENCE_DEVICE": "cuda", "WHISPER__NUM_WORKERS": str(w.streams_per_replica or 1),
+                     "STT_MODEL_TTL": "-1", "ENABLE_UI": "false"})
+        task["run"] = (f"python -c \"import huggingface_hub; huggingface_hub.snapshot_download('{w.speech_model}')\"\n"
+                       "uvicorn --factory speaches.main:create_app --host 0.0.0.0 --port 8000\n")
+        if top.instances > 1:
+            task["service"] = {"readiness_probe": "/health", "replicas": top.instances}
     elif w.kind in {"training", "batch"}:
         nodes = max(1, w.training_nodes) if w.kind == "training" else 1
         if nodes > 1:

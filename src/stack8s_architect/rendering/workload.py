@@ -17,13 +17,17 @@ from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
 from stack8s_architect.planning.spec import WorkloadSpec
 
 Kind = Literal["inference", "batch", "training", "platform"]
-Engine = Literal["vllm", "triton"]
+Engine = Literal["vllm", "triton", "speaches"]
 
 # Container images the manifests pin (a new release is a one-line change here, reviewed like code).
 VLLM_IMAGE = "vllm/vllm-openai:v0.11.0"
 VLLM_ROCM_IMAGE = "rocm/vllm:rocm7.0.0_vllm_0.11.2_20251210"
 TRITON_IMAGE = "nvcr.io/nvidia/tritonserver:25.09-py3"
 PYTORCH_IMAGE = "pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime"
+# Speech: speaches (faster-whisper, CTranslate2) — the engine the live-stream sizing measured; OpenAI-compatible
+# /v1/audio/transcriptions and the Realtime API's transcription sessions (/v1/realtime); CUDA only.
+SPEACHES_IMAGE = "ghcr.io/speaches-ai/speaches:0.8.3-cuda"
+SPEACHES_HF_CACHE = "/home/ubuntu/.cache/huggingface/hub"  # the image's user and cache (speaches' Dockerfile)
 VLLM_PORT = 8000
 TRITON_METRICS_PORT = 8002
 
@@ -75,6 +79,7 @@ class Workload:
     roles: dict[str, str]  # role → chart id in the plan's stack
     runs_per_month: float | None = None  # a recurring job: rendered as a CronJob
     pooling: bool = False  # an embedding model: vLLM's pooling runner (/v1/embeddings), not chat completions
+    streams: int | None = None  # live speech: the concurrent streams the plan was sized for
 
     @property
     def cron_schedule(self) -> str | None:
@@ -105,6 +110,23 @@ class Workload:
         return self.top.instances if self.top else 1
 
     @property
+    def streams_per_replica(self) -> int | None:
+        """Live speech: the streams one replica carries (the sized streams over the sized replicas)."""
+        return math.ceil(self.streams / self.replicas) if self.streams else None
+
+    @property
+    def speech_model(self) -> str | None:
+        """The CTranslate2 conversion of the Whisper checkpoint that faster-whisper (speaches) loads."""
+        return faster_whisper_model(self.model_id) if self.model_id else None
+
+    @property
+    def servers(self) -> dict[str, str]:
+        """What the manifests run with no chart behind it, by diagram role: the speech server."""
+        if self.engine == "speaches" and self.kind == "inference" and self.top is not None and self.serves_here:
+            return {"inference-server": "speaches (manifests/)"}
+        return {}
+
+    @property
     def vllm_image(self) -> str:
         return VLLM_ROCM_IMAGE if self.accelerator.vendor == "amd" else VLLM_IMAGE
 
@@ -112,6 +134,8 @@ class Workload:
     def serves_here(self) -> bool:
         """vLLM/Triton manifests exist for NVIDIA and AMD GPUs; TPU, Neuron and other accelerators need
         their own builds (the SkyPilot task still runs there)."""
+        if self.engine == "speaches":  # CTranslate2 runs on CUDA only
+            return self.accelerator.vendor == "nvidia" and bool(self.model_id)
         return self.accelerator.vendor in {"nvidia", "amd"} and (self.engine != "vllm" or bool(self.model_id))
 
     def engine_args(self, *, port: bool = True, multi_node: bool = True) -> list[str]:
@@ -176,11 +200,30 @@ def _kind(plan: DeploymentPlan, spec: WorkloadSpec | None, roles: dict[str, str]
     return "platform"
 
 
+# Whisper checkpoints (openai/…, distil-whisper/…) → their CTranslate2 conversions (Systran's, as speaches lists them)
+_FASTER_WHISPER = re.compile(r"^(?:openai/whisper-|distil-whisper/distil-)((?:tiny|base|small|medium)(?:\.en)?|"
+                             r"large(?:-v[123])?)$", re.IGNORECASE)
+
+
+def faster_whisper_model(model_id: str) -> str:
+    """openai/whisper-large-v3 → Systran/faster-whisper-large-v3; distil-whisper/distil-large-v3 →
+    Systran/faster-distil-whisper-large-v3; anything else as it is (a CTranslate2 repository already, or one the
+    manifests' note asks to convert)."""
+    match = _FASTER_WHISPER.match(model_id)
+    if not match:
+        return model_id
+    distil = "distil-" if model_id.lower().startswith("distil-whisper/") else ""
+    size = match.group(1).lower()
+    return f"Systran/faster-{distil}whisper-{'large-v1' if size == 'large' else size}"  # whisper-large is v1
+
+
 def _engine(plan: DeploymentPlan, spec: WorkloadSpec | None, roles: dict[str, str], kind: Kind) -> Engine | None:
     if kind not in {"inference", "batch"}:
         return None
     domain = spec.domain if spec else None
     task = plan.models[0].task if plan.models else None
+    if kind == "inference" and (domain == "speech" or (task or "").startswith("automatic-speech-recognition")):
+        return "speaches"
     language = domain in _LLM_DOMAINS and (task is None or task.startswith(_LLM_TASKS))
     if language and plan.sizing is not None and plan.sizing.mode == "inference":
         return "vllm"
@@ -204,7 +247,8 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
     replicas = (top.replicas if top and top.replicas else
                 max(1, top.instances * (int(top.accelerator_count) // max(1, tensor_parallel))) if top else 1)
     base = {"inference": "inference", "batch": "batch-inference", "training": "training", "platform": "platform"}[kind]
-    name = dns_label(f"{'vllm' if engine == 'vllm' else base}-{model_id.split('/')[-1]}" if model_id else base, limit=40)
+    prefix = engine if engine in {"vllm", "speaches"} else base
+    name = dns_label(f"{prefix}-{model_id.split('/')[-1]}" if model_id else base, limit=40)
     return Workload(
         kind=kind, engine=engine, namespace=dns_label(f"stack8s-{base}"), name=name, model_id=model_id, top=top,
         tensor_parallel=max(1, tensor_parallel), pipeline_parallel=max(1, top.pipeline_parallel or 1) if top else 1,
@@ -215,6 +259,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         dataset_gb=spec.dataset_size_gb if spec else None, roles=roles,
         runs_per_month=spec.runs_per_month if spec else None,
         pooling=bool(spec and spec.domain == "embeddings"),
+        streams=spec.concurrent_users if spec and engine == "speaches" else None,
     )
 
 

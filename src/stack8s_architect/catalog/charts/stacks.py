@@ -101,10 +101,12 @@ TEMPLATES: tuple[StackTemplate, ...] = (
     ),
     StackTemplate(
         "speech", "Speech recognition / transcription",
-        required=("inference-server", "object-storage", "api-gateway", "gpu-operator", *_OBSERVE),
-        optional=("messaging", "workflow-pipelines", "autoscaling", "logs"),
+        required=("object-storage", "api-gateway", "gpu-operator", *_OBSERVE),
+        optional=("inference-server", "messaging", "workflow-pipelines", "autoscaling", "logs"),
         preferences={"inference-server": ("NVIDIA Triton", "vLLM production stack")},
-        notes=("Batch transcription: queue audio files (messaging) and scale workers on queue depth (KEDA).",),
+        notes=("Live transcription runs speaches (faster-whisper) from the plan's manifests: no chart in the catalog "
+               "packages it, and the Whisper sizing is faster-whisper's.",
+               "Batch transcription: queue audio files (messaging) and scale workers on queue depth (KEDA)."),
     ),
 )
 TEMPLATES_BY_ID: dict[str, StackTemplate] = {t.id: t for t in TEMPLATES}
