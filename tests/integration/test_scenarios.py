@@ -100,7 +100,8 @@ def _check_plan_numbers(catalog: ComputeCatalog, plan: dict[str, Any],
         offers[(row["provider"], row["instance_type"])] = offer
     if plan["compute"]:
         cost, monthly = plan["cost"], plan["compute"][0]["monthly_cost_usd"]
-        if cost["one_time_usd"]:  # a finite job: its runs a month (one unless a schedule says), at most the whole month
+        finite = (spec or {}).get("task") in {"training", "fine_tuning", "batch_inference"}
+        if cost["one_time_usd"] and finite:  # a finite job: its runs a month (one unless a schedule says), ≤ the month
             runs = (spec or {}).get("runs_per_month") or 1
             assert abs(cost["compute_monthly_usd"] - min(cost["one_time_usd"] * runs, monthly)) <= 0.02 * runs
         else:
@@ -187,9 +188,16 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
     for doc in pods:
         pod = doc["spec"]["template"]["spec"]
         container = pod["containers"][0]
-        gpus = next(iter(container["resources"]["limits"].values()))
+        gpus = sum(value for c in pod["containers"] + pod.get("initContainers", [])
+                   for name, value in c.get("resources", {}).get("limits", {}).items() if name.endswith("/gpu"))
+        if not gpus:  # a CPU server (RAG's query embeddings) goes wherever the scheduler puts it
+            continue
         assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == top["instance_type"]
         assert gpus <= top["accelerator_count"]
+        if doc["spec"].get("suspend"):  # a one-off Job (RAG ingestion) started by hand: priced as a one-off cost
+            assert plan["cost"]["one_time_usd"] > 0 or any("ingestion" in a and "not priced" in a
+                                                           for a in plan["assumptions"]), doc["metadata"]["name"]
+            continue
         copies = (doc["spec"].get("replicas") or scaled.get(doc["metadata"]["name"]) or doc["spec"].get("parallelism")
                   or 1)
         used += gpus * copies

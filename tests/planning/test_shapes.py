@@ -11,7 +11,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.planning.compute_step import Candidate, finite_order, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
-                                              stream_fits, streams_per_gpu)
+                                              rag_ingestion, stream_fits, streams_per_gpu)
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -46,6 +46,27 @@ def test_a_rag_plan_serves_and_sizes_the_rag_context(context: PlannerContext) ->
     # the KV cache grows with the tokens each user keeps: 8,192 for RAG against the 2,048 of a chat user
     assert rag.sizing.kv_cache_gib == pytest.approx(chat.sizing.kv_cache_gib * 8192 / 2048, rel=0.01)
     assert rag.sizing.required_gpu_memory_gib > chat.sizing.required_gpu_memory_gib
+
+
+def test_rag_ingestion_by_hand() -> None:
+    # 40 GB of text / 4 B per token = 10B tokens; bge-m3: 2 × 0.568e9 × 1e10 = 1.136e19 FLOPs
+    # on one A100 (312 TFLOPS bf16 × 0.4): 91,025.6 s = 25.285 h; start-up: 1.058 GiB at 100 MB/s + 300 s = 0.0865 h
+    spec = RAG.model_copy(update={"dataset_size_gb": 40})
+    hours, usd, said = rag_ingestion(spec, "A100-80GB", 2.9458)
+    assert hours == pytest.approx(25.285 + 0.0865, abs=0.001) and usd == pytest.approx(hours * 2.9458)
+    assert "1.14e+19 FLOPs" in said and "one-off" in said
+    assert rag_ingestion(spec.model_copy(update={"dataset_size_gb": None}), "A100-80GB", 2.9458) is None
+    assert rag_ingestion(spec.model_copy(update={"components": None}), "A100-80GB", 2.9458) is None  # not RAG
+
+
+def test_a_rag_plan_prices_its_ingestion_once(context: PlannerContext) -> None:
+    plan = build_plan(context, RAG.model_copy(update={"dataset_size_gb": 8})).plan
+    top = plan.compute[0]
+    hours, usd, _ = rag_ingestion(RAG.model_copy(update={"dataset_size_gb": 8}), top.accelerator,
+                                  top.price_per_hour_usd)
+    assert plan.cost.one_time_usd == pytest.approx(usd, abs=0.01)
+    assert plan.cost.compute_monthly_usd == top.monthly_cost_usd  # the server still runs all month
+    assert "ingestion" in plan.summary
 
 
 # --- finite jobs: a run's hours and cost, one node when it fits one, the GPUs asked for rented ---------------------

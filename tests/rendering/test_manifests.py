@@ -13,7 +13,7 @@ from stack8s_architect.rendering.validation import validate_manifest, validate_o
 from stack8s_architect.rendering.workload import (SPEACHES_IMAGE, VLLM_ROCM_IMAGE, accelerator_resource, dns_label,
                                                   faster_whisper_model)
 
-from .plans import compute, plan, sizing
+from .plans import component, compute, plan, sizing
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -200,6 +200,53 @@ def test_live_speech_runs_speaches_with_the_sized_replicas_and_streams() -> None
     amd = plan(roles=("api-gateway",), model="openai/whisper-large-v3", task="automatic-speech-recognition",
                rows=[compute(accelerator="MI300X", count=8, memory=192, tp=1, replicas=1, name="MI300X")])
     assert "Deployment" not in _objects(plan_manifests(amd, spec))
+
+
+def test_rag_renders_endpoints_that_resolve_a_cpu_query_server_and_a_suspended_ingestion_job() -> None:
+    p = plan(roles=("inference-server", "vector-db", "api-gateway", "gpu-operator"),
+             rows=[compute(accelerator="L4", count=1, memory=24, tp=1, replicas=1, instance_type="g6.xlarge",
+                           name="NVIDIA L4", price=0.8048)],
+             plan_sizing=sizing(weights=14.96, context=8192))
+    p = p.model_copy(update={"kubernetes": [component("vector-db", "qdrant/qdrant") if c.role == "vector-db" else c
+                                            for c in p.kubernetes]})
+    spec = WorkloadSpec(task="inference", domain="llm", components=["vector-db"], dataset_size_gb=2)
+    manifests = plan_manifests(p, spec)
+    for m in manifests:
+        if m.path.startswith("manifests/"):
+            assert validate_manifest(m.path, m.content) == [], m.content
+    docs = [yaml.safe_load(m.content) for m in manifests if m.path.startswith("manifests/")]
+    by = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+    endpoints = by[("ConfigMap", "rag-endpoints")]["data"]
+    services = {name for kind, name in by if kind == "Service"}
+    llm = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] != "embeddings")
+    # every URL names a Service of the bundle, or the vector database's release in the helmfile ("qdrant")
+    assert endpoints["LLM_BASE_URL"].split("//")[1].split(".")[0] == llm["metadata"]["name"] in services
+    assert endpoints["EMBEDDINGS_BASE_URL"].split("//")[1].split(".")[0] == "embeddings" in services
+    assert endpoints["VECTOR_DB_URL"].startswith("http://qdrant.") and "name: qdrant" in manifests[0].content
+    assert endpoints["LLM_MAX_MODEL_LEN"] == "8192" and endpoints["TOP_K"] == "8" and endpoints["CHUNK_TOKENS"] == "512"
+    tei = by[("Deployment", "embeddings")]["spec"]["template"]["spec"]["containers"][0]
+    assert "limits" not in tei["resources"] or not any(k.endswith("/gpu") for k in tei["resources"]["limits"])
+    assert tei["args"][:2] == ["--model-id", "BAAI/bge-m3"]
+    job = by[("Job", "rag-ingest")]
+    pod = job["spec"]["template"]["spec"]
+    embedder = pod["initContainers"][0]
+    assert job["spec"]["suspend"] is True  # started once the documents are in
+    assert embedder["restartPolicy"] == "Always" and embedder["resources"]["limits"] == {"nvidia.com/gpu": 1}
+    assert embedder["args"][:3] == ["BAAI/bge-m3", "--runner", "pooling"]
+    assert "rag_ingest.py" in by[("ConfigMap", "rag-ingest")]["data"]
+    # the LLM's Service must not select the ingestion pod (it serves embeddings on the same port)
+    selector = by[("Service", llm["metadata"]["name"])]["spec"]["selector"]
+    assert not all(job["spec"]["template"]["metadata"]["labels"].get(k) == v for k, v in selector.items())
+    assert by[("Pod", "rag-documents-loader")]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == \
+        "rag-documents"
+    # another vector database: its own port, and the ingestion Job says what to change
+    milvus = plan_manifests(plan(roles=("inference-server", "vector-db"), rows=p.compute, plan_sizing=p.sizing), spec)
+    milvus_files = {m.path.split("-", 1)[1]: m.content for m in milvus if "rag" in m.path}
+    assert "milvus.stack8s-inference.svc.cluster.local:19530" in milvus_files["configmap-rag-endpoints.yaml"]
+    assert "speaks Qdrant's REST API" in milvus_files["job-rag-ingest.yaml"].splitlines()[0]
+    # no vector-db in the stack: no RAG objects
+    chat = plan_manifests(p, spec.model_copy(update={"components": None}))
+    assert not any("rag" in m.path for m in chat)
 
 
 @pytest.mark.parametrize(("model", "converted"), [

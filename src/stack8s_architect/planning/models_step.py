@@ -16,6 +16,7 @@ from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchReques
 from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanModel
+from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL
 from stack8s_architect.planning.spec import WorkloadSpec
 
 # (query words, task) per domain, when the user names no model.
@@ -59,8 +60,17 @@ def model_candidates(
         if query:
             found = _rows(_search(session, spec, query, task, fits_gib, embedder, limit))
             rows += [row for row in found if named is None or row.id != named.id][:limit - len(rows)]
-    if "vector-db" in (spec.components or []):
-        rows += _rows(_search(session, spec, *_EMBEDDINGS, None, embedder, 1))
+    if "vector-db" in (spec.components or []) and spec.domain != "embeddings":
+        # the embedding model the vector index is sized for (and the ingestion job and query server run)
+        embedding = _named_row(session, DEFAULT_EMBEDDING_MODEL, None, None)
+        if embedding is not None:
+            listed = "" if embedding.task == "feature-extraction" else f"; the catalog lists it under '{embedding.task}'"
+            rows.append(embedding.model_copy(update={
+                "task": "feature-extraction",  # the role it plays here: dense embeddings (vLLM's pooling runner)
+                "why": "the embedding model of the retrieval: ingestion and queries embed with it, and the vector "
+                       f"index is sized for its 1,024 dimensions (multilingual, 8,192-token inputs){listed}"}))
+        else:
+            rows += _rows(_search(session, spec, *_EMBEDDINGS, None, embedder, 1))
     return [row.model_copy(update={"rank": rank}) for rank, row in enumerate(rows, start=1)], assumptions
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
-from stack8s_architect.catalog.charts.schemas import StackResponse
+from stack8s_architect.catalog.charts.schemas import StackResponse, StackTotals
 from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
@@ -28,7 +28,9 @@ from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
-from stack8s_architect.planning.shapes import autoscaling_range, embedding_default, rag_context, rag_index
+from stack8s_architect.planning.shapes import (DEFAULT_EMBEDDING_BILLIONS, EMBEDDING_SERVER_CPU_M,
+                                               EMBEDDING_SERVER_MEMORY_GIB, autoscaling_range, embedding_default,
+                                               is_rag, rag_context, rag_index, rag_ingestion)
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -182,8 +184,17 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += model_notes
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
-    costed = cost_for(ctx.compute, spec, outcome.sizing, top, platform_totals=stack.totals)
+    costed = cost_for(ctx.compute, spec, outcome.sizing, top, platform_totals=_with_rag_server(spec, stack.totals))
     assumptions += costed.assumptions
+    ingestion = rag_ingestion(spec, top.offer.accelerator if top else None,
+                              None if top is None or top.local else top.offer.hourly_usd)
+    if ingestion:  # RAG: the corpus is embedded once before it is searched — a one-off cost beside the serving month
+        assumptions.append(ingestion[2])
+        costed = replace(costed, cost=costed.cost.model_copy(update={
+            "one_time_usd": round(costed.cost.one_time_usd + ingestion[1], 2)}))
+    elif is_rag(spec) and top is not None and not spec.dataset_size_gb:
+        assumptions.append("the one-off ingestion (embedding the documents on one GPU) is not priced: the corpus size "
+                           "is not known — say how many GB of documents to have it sized")
 
     proposals: list[Variant] = []
     if costed.cost.within_budget is False:
@@ -203,6 +214,15 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         manifests=[],
     )
     return PlanOutcome(plan, spec, top, candidates, proposals, [*warnings, *local.warnings])
+
+
+def _with_rag_server(spec: WorkloadSpec, totals: StackTotals | None) -> StackTotals | None:
+    """The platform's requests with RAG's query embedding server (CPU) beside the charts' own."""
+    if totals is None or not is_rag(spec):
+        return totals
+    memory_gib = EMBEDDING_SERVER_MEMORY_GIB + DEFAULT_EMBEDDING_BILLIONS * 1e9 * 4 / 2**30 * 2
+    return totals.model_copy(update={"requests_cpu_m": totals.requests_cpu_m + EMBEDDING_SERVER_CPU_M,
+                                     "requests_memory_mi": totals.requests_memory_mi + round(memory_gib * 1024)})
 
 
 def _nearest_that_fits(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, facts: ModelFacts | None,
@@ -337,7 +357,8 @@ def _summary(spec: WorkloadSpec, outcome: SizingOutcome, rows: list[PlanCompute]
                      else f"; none of the cheaper options ({tried}) brings it within budget" if proposals
                      else "; no cheaper option was found")
     if cost.one_time_usd and not (sizing is not None and sizing.training_hours):
-        text += f"; one training run ≈ ${cost.one_time_usd:,.2f}"
+        text += (f"; the one-off ingestion of the documents ≈ ${cost.one_time_usd:,.2f}" if is_rag(spec)
+                 else f"; one training run ≈ ${cost.one_time_usd:,.2f}")
     cloud = next((r for r in rows[1:] if not r.local), None) if top.local else None
     if cloud is not None:
         text += (f". In the cloud instead: {cloud.instances} × {cloud.instance_type} ({cloud.provider} {cloud.region}) "
@@ -384,6 +405,17 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
         hours = f" (≈ {sizing.training_hours:,.1f} h estimated)" if sizing and sizing.training_hours else ""
         steps.append(f"Run the training job{hours}, logging runs and checkpoints to experiment tracking.")
         steps.append("Register the best checkpoint and evaluate it on a held-out set before serving.")
+    elif fit is not None and is_rag(spec):
+        ingestion = rag_ingestion(spec, top.offer.accelerator, None)
+        steps.append(f"Deploy the inference server with tensor parallel {fit.tensor_parallel}"
+                     + (f" and {fit.replicas} replicas" if (fit.replicas or 1) > 1 else "")
+                     + (f", max model length {spec.context_length}" if spec.context_length else "")
+                     + ", and the query embedding server (CPU).")
+        steps.append("Copy the documents into the rag-documents volume and run the ingestion Job: parse and chunk, "
+                     "embed on one GPU, index into the vector database"
+                     + (f" (≈ {ingestion[0]:,.1f} h)" if ingestion else "") + ".")
+        steps.append("Point the RAG application (LlamaIndex, LangChain or your own) at the endpoints in the "
+                     "rag-endpoints ConfigMap.")
     elif fit is not None and spec.domain == "speech":
         replicas = fit.replicas or 1
         steps.append(f"Deploy speaches (faster-whisper) from manifests/: {replicas} replica(s) of one GPU"
@@ -396,7 +428,7 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
                      + (f", pipeline parallel {fit.pipeline_parallel}" if fit.pipeline_parallel > 1 else "")
                      + (f" and {fit.replicas} replicas" if (fit.replicas or 1) > 1 else "")
                      + (f", max model length {spec.context_length}" if spec.context_length else "") + ".")
-    if spec.task in {"inference", "batch_inference", None}:
+    if spec.task in {"inference", None} and spec.domain != "speech" and fit is not None:
         target = ", ".join(filter(None, (
             f"{spec.concurrent_users} concurrent users" if spec.concurrent_users else None,
             f"{spec.requests_per_second:g} requests/s" if spec.requests_per_second else None,

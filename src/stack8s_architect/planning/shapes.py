@@ -1,4 +1,4 @@
-"""Workload shapes the planner sizes differently from a plain chat server (issue 23, in progress).
+"""Workload shapes the planner sizes differently from a plain chat server.
 
 Embedding batch: a finite job whose work is one forward pass over the corpus — 2 × parameters × tokens FLOPs,
 on each GPU at its bf16 peak × MFU — so it is costed per run, and per month by how often it runs.
@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.sizing.cost import DEFAULT_MFU, monthly_cost_usd
+from stack8s_architect.sizing.cost import DEFAULT_MFU, monthly_cost_usd, start_up_hours
 from stack8s_architect.sizing.fit import GpuFit
 
 RAG_SYSTEM_TOKENS = 512  # instructions and the citation format
@@ -165,3 +165,33 @@ def stream_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...]) -> tuple[tuple[Gpu
         f"{STREAM_HEADROOM:g}× headroom — e.g. "
         + ", ".join(f"{f.gpu_key} {int(streams_per_gpu(f.gpu_key, spec.params_billions) or 0)} streams"
                     for f in sized[:3] if f.fits and streams_per_gpu(f.gpu_key, spec.params_billions)) + " per GPU")
+
+
+# RAG's ingestion: documents → chunks → one embedding each (the embedding model on one GPU of the plan's node type,
+# in a Job) → the vector index. Query-time embeddings (a question of a few dozen tokens) run on CPU.
+EMBEDDING_SERVER_CPU_M = 4000  # the query embedding server's request: 4 vCPUs
+EMBEDDING_SERVER_MEMORY_GIB = 2.0  # plus twice the fp32 weights
+
+
+def embedding_flops(billions: float, tokens: float) -> float:
+    """One forward pass of an encoder over `tokens`: 2 × parameters × tokens."""
+    return 2 * billions * 1e9 * tokens
+
+
+def rag_ingestion(spec: WorkloadSpec, accelerator: str | None, hourly_usd: float | None, *,
+                  billions: float = DEFAULT_EMBEDDING_BILLIONS) -> tuple[float, float, str] | None:
+    """(hours, US dollars, said back) of the one-off ingestion on one GPU of `accelerator` (one instance at
+    `hourly_usd` while it runs), for a RAG corpus of known size; None otherwise."""
+    spec_ = ACCELERATOR_SPECS.get(accelerator or "")
+    if not is_rag(spec) or not spec.dataset_size_gb or spec_ is None or not spec_.to_gpu_spec().bf16_tflops:
+        return None
+    tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+    flops = embedding_flops(billions, tokens)
+    weights_gib = billions * 1e9 * 2 / 2**30
+    hours = flops / (spec_.to_gpu_spec().bf16_tflops * 1e12 * DEFAULT_MFU) / 3600 + start_up_hours(weights_gib)
+    usd = hours * (hourly_usd or 0.0)
+    return hours, usd, (
+        f"ingestion (once, and again for new documents): {tokens / 1e9:,.3g}B tokens embedded by {DEFAULT_EMBEDDING_MODEL}"
+        f" = 2 × {billions:g}B × tokens = {flops:.3g} FLOPs on one {accelerator} at its bf16 peak × MFU "
+        f"{DEFAULT_MFU:g}, with start-up: ≈ {hours:,.2f} h" + (f", ${usd:,.2f} of one instance (a one-off cost)"
+                                                               if hourly_usd else " on the local cluster"))

@@ -19,6 +19,9 @@ _FLOWS: tuple[tuple[str, str, str, bool], ...] = (
     ("api-gateway", "inference-server", "requests", False),
     ("llm-gateway", "inference-server", "requests", False),
     ("inference-server", "vector-db", "retrieve", False),
+    ("inference-server", "embedding-server", "embed the question", False),
+    ("dataset", "ingestion", "documents", False),
+    ("ingestion", "vector-db", "chunks + vectors", False),
     ("inference-server", "cache", "", False),
     ("object-storage", "inference-server", "model weights", False),
     ("dataset", "object-storage", "upload", False),
@@ -94,7 +97,7 @@ def plan_diagram(plan: DeploymentPlan, *, dataset_gb: float | None = None, serve
             arrow = "-.->" if dashed else "-->"
             text = f'|"{_text(label)}"|' if label else ""
             lines.append(f"    {_id(source)} {arrow}{text} {_id(target)}")
-    runs_on_gpus = [role for role in ("inference-server", "training-operator") if role in labels]
+    runs_on_gpus = [role for role in ("inference-server", "training-operator", "ingestion") if role in labels]
     if "gpu-nodes" in labels:
         lines += [f"    {_id(role)} -. runs on .-> gpu_nodes" for role in runs_on_gpus]
     return "\n".join(lines) + "\n"

@@ -26,6 +26,7 @@ from stack8s_architect.rendering.workload import (
     gib_quantity,
     read_workload,
 )
+from stack8s_architect.rendering.rag import rag_objects
 from stack8s_architect.rendering.yamltext import dump
 from stack8s_architect.sizing.cost import start_up_hours
 
@@ -647,6 +648,10 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
             objects += _speech_objects(w, plan)
         elif w.kind == "inference":
             objects += _inference_objects(w, plan)
+            if w.embedding_model:  # RAG: the endpoints, the query embedding server, the ingestion Job
+                objects += rag_objects(w, plan, lambda component: _labels(w, component),
+                                       lambda name, component: _metadata(w, name, component), _node_placement(w),
+                                       lambda gpus: _resources(w, gpus), _hf_token_env)
         elif w.kind == "batch":
             objects += _batch_objects(w, plan)
         elif w.kind == "training":

@@ -14,6 +14,7 @@ from typing import Literal
 
 from stack8s_architect.catalog.gpus.specs import accelerator_vendor
 from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
+from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL, is_rag
 from stack8s_architect.planning.spec import WorkloadSpec
 
 Kind = Literal["inference", "batch", "training", "platform"]
@@ -80,6 +81,7 @@ class Workload:
     runs_per_month: float | None = None  # a recurring job: rendered as a CronJob
     pooling: bool = False  # an embedding model: vLLM's pooling runner (/v1/embeddings), not chat completions
     streams: int | None = None  # live speech: the concurrent streams the plan was sized for
+    embedding_model: str | None = None  # RAG: the model of ingestion and query embeddings (the index is sized for it)
 
     @property
     def cron_schedule(self) -> str | None:
@@ -124,6 +126,9 @@ class Workload:
         """What the manifests run with no chart behind it, by diagram role: the speech server."""
         if self.engine == "speaches" and self.kind == "inference" and self.top is not None and self.serves_here:
             return {"inference-server": "speaches (manifests/)"}
+        if self.embedding_model and self.top is not None and self.serves_here:
+            return {"embedding-server": f"text-embeddings-inference, CPU (manifests/)\n{self.embedding_model}",
+                    "ingestion": "ingestion Job (manifests/)\nparse → chunk → embed → index"}
         return {}
 
     @property
@@ -260,7 +265,19 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         runs_per_month=spec.runs_per_month if spec else None,
         pooling=bool(spec and spec.domain == "embeddings"),
         streams=spec.concurrent_users if spec and engine == "speaches" else None,
+        embedding_model=_embedding_model(plan) if spec and is_rag(spec) and kind == "inference" else None,
     )
+
+
+def _embedding_model(plan: DeploymentPlan) -> str:
+    """RAG's embedding model: the plan's models row after the generator (the models step adds it), else the default
+    the index was sized for."""
+    rows = plan.models[1:]
+    embedding = [m for m in rows if m.id == DEFAULT_EMBEDDING_MODEL or m.task in _EMBEDDING_TASKS]
+    return embedding[-1].id if embedding else DEFAULT_EMBEDDING_MODEL
+
+
+_EMBEDDING_TASKS = {"feature-extraction", "sentence-similarity"}
 
 
 # runs a month (as agents/extraction.py reads schedules) → cron, at 02:00 UTC
