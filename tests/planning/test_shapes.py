@@ -11,7 +11,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.planning.compute_step import Candidate, finite_order, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
-                                              rag_ingestion, stream_fits, streams_per_gpu)
+                                              generation_fits, rag_ingestion, stream_fits, streams_per_gpu)
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -202,6 +202,24 @@ def test_a_deadline_puts_the_offers_that_finish_in_time_first() -> None:
     assert finite_order([fast, slow]) == [slow, fast]  # no deadline: the cheaper run
     assert finite_order([slow, fast], deadline=5) == [fast, slow]  # within 5 h only the fast one finishes
     assert finite_order([slow, fast], deadline=24) == [slow, fast]  # both finish: the cheaper run
+
+
+def test_a_generative_batch_run_by_hand() -> None:
+    # 1.024 GB of tickets = 256M input tokens, 64M output tokens (a quarter); an 8B model (8.03B active, 14.96 GiB)
+    # on one H100-SXM (989.5 TFLOPS bf16, 3,350 GB/s): prefill 2 × 8.03e9 × 2.56e8 / (989.5e12 × 0.5) = 8,310 s;
+    # decode 256 sequences at once (KV for 300 fits, capped at vLLM's 256), 0.25 GiB of KV each:
+    # (14.96 + 64) GiB = 84.78e9 B per step at 3,350e9 × 0.8 B/s = 0.03164 s → 8,092 tokens/s → 7,909 s
+    job = WorkloadSpec(task="batch_inference", domain="llm", params_billions=8, dataset_size_gb=1.024)
+    fit = replace(_fit(1, 0.0), max_concurrent_sequences=300, training_hours=None)
+    (timed,), said = generation_fits(job, (fit,), 8.03, 14.96, 0.25)
+    prefill = 2 * 8.03e9 * 2.56e8 / (989.5e12 * 0.5)
+    decode = 6.4e7 / (256 * 3350e9 * 0.8 / ((14.96 + 256 * 0.25) * 2**30))
+    assert timed.training_hours == pytest.approx((prefill + decode) / 3600) == pytest.approx(4.507, abs=0.01)
+    assert "256 at once" in said and "a quarter of the input" in said
+    # a serving request, an embedding batch or an unknown size: not this shape
+    assert generation_fits(job.model_copy(update={"task": "inference"}), (fit,), 8.03, 14.96, 0.25) == ((fit,), None)
+    assert generation_fits(job.model_copy(update={"dataset_size_gb": None}), (fit,), 8.03, 14.96, 0.25)[1] is None
+    assert generation_fits(job.model_copy(update={"domain": "embeddings"}), (fit,), 8.03, 14.96, 0.25)[1] is None
 
 
 def test_a_multi_node_run_prefers_a_fabric_between_its_instances() -> None:

@@ -127,7 +127,13 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                    r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
                                    r"every (?:day|night|hour|week|month)|nightly|weekly|once a (?:day|week|month)|"
                                    r"daily(?!\s+(?:active\s+)?(?:users|visitors))|"
-                                   r"backfill|bulk)\b", re.I)),
+                                   r"backfill|bulk|overnight|"
+                                   # "summarize 1 million tickets", "classify all 200k emails": work on a stated pile
+                                   r"(?:summari[sz]\w*|classif\w*|translat\w*|extract\w*|label\w*|tag|tagging|caption\w*|"
+                                   r"annotat\w*|moderat\w*|rewrit\w*|process|score)\s+(?:all\s+(?:of\s+)?)?"
+                                   r"(?:our\s+|the\s+|these\s+|those\s+)?\d[\d,.]*\s*(?:k|m|million|thousand|billion|bn)?"
+                                   r"(?!\s*(?:requests?|queries|calls|users|rps|qps|tokens?\s*(?:/|per)))"
+                                   r"(?![^.;,]{0,30}\bper\s+(?:second|sec|minute|min|s)\b))\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
 )

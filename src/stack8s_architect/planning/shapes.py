@@ -17,6 +17,8 @@ from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import DEFAULT_MFU, monthly_cost_usd, start_up_hours
 from stack8s_architect.sizing.fit import GpuFit
+from stack8s_architect.sizing.serving import MAX_BATCH_SEQUENCES
+from stack8s_architect.sizing.throughput import DECODE_BANDWIDTH_EFFICIENCY, PREFILL_COMPUTE_EFFICIENCY
 
 RAG_SYSTEM_TOKENS = 512  # instructions and the citation format
 RAG_CHUNKS = 8  # retrieved chunks per question
@@ -79,6 +81,50 @@ def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: fl
         timed.append(replace(fit, training_hours=hours))
     return tuple(timed), (f"one embedding run: 2 × {active_billions:g}B parameters × {tokens / 1e9:,.3g}B tokens = "
                           f"{flops:.3g} FLOPs, at each GPU's bf16 peak × MFU {DEFAULT_MFU:g}")
+
+
+# Generative batch ("summarize 1 million tickets overnight"): a finite job whose work is a prefill over every input
+# token (compute-bound) and a decode of every output token (bandwidth-bound, as many sequences at once as the KV
+# cache holds, up to vLLM's max_num_seqs). Outputs are taken as a quarter of the inputs — summaries, labels and
+# extractions are shorter than what they read; a translation is as long as its input (say so).
+OUTPUT_SHARE = 0.25
+
+
+def is_generation_batch(spec: WorkloadSpec) -> bool:
+    return spec.task == "batch_inference" and (spec.domain or "llm") in {"llm", "multimodal"}
+
+
+def generation_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: float, weights_gib: float | None,
+                    kv_gib_per_sequence: float | None) -> tuple[tuple[GpuFit, ...], str | None]:
+    """The fits with the hours of one generative batch run on one replica of each (prefill at the GPUs' bf16 peak ×
+    the prefill efficiency, decode of a full batch at the decode share of their memory bandwidth), and the rule said
+    back; unchanged when the job is not one or its size is unknown."""
+    if not is_generation_batch(spec) or not spec.dataset_size_gb or not weights_gib or not kv_gib_per_sequence:
+        return fits, None
+    tokens_in = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+    tokens_out = tokens_in * OUTPUT_SHARE
+    timed = []
+    batches = []
+    for fit in fits:
+        gpu = ACCELERATOR_SPECS.get(fit.gpu_key)
+        if not fit.fits or gpu is None or not gpu.to_gpu_spec().bf16_tflops:
+            timed.append(fit)
+            continue
+        g = gpu.to_gpu_spec()
+        batch = max(1, min(fit.max_concurrent_sequences or 1, MAX_BATCH_SEQUENCES))
+        prefill_s = 2 * active_billions * 1e9 * tokens_in / (g.bf16_tflops * 1e12 * PREFILL_COMPUTE_EFFICIENCY
+                                                              * fit.gpu_count)
+        step_bytes = (weights_gib + batch * kv_gib_per_sequence) * 2**30 / fit.gpu_count  # TP splits both
+        decode_tps = batch * g.memory_bandwidth_gb_s * 1e9 * DECODE_BANDWIDTH_EFFICIENCY / step_bytes
+        hours = (prefill_s + tokens_out / decode_tps) / 3600
+        timed.append(replace(fit, training_hours=hours, replicas=1, layouts=()))
+        batches.append(f"{fit.gpu_key} {batch} at once")
+    return tuple(timed), (
+        f"one batch run: {tokens_in / 1e9:,.3g}B input tokens prefilled (2 × {active_billions:g}B × tokens at each GPU's "
+        f"bf16 peak × {PREFILL_COMPUTE_EFFICIENCY:g}) and {tokens_out / 1e9:,.3g}B output tokens (a quarter of the input: "
+        f"summaries, labels, extractions — say so if outputs are longer) decoded as many sequences at once as the KV "
+        f"cache holds (up to {MAX_BATCH_SEQUENCES}: " + ", ".join(batches[:3]) + f"), at "
+        f"{DECODE_BANDWIDTH_EFFICIENCY:g} of each GPU's memory bandwidth")
 
 
 # RAG's vector index: the corpus cut into chunks of RAG_CHUNK_TOKENS, one vector each.
