@@ -193,3 +193,19 @@ def test_the_llm_engine_is_held_to_the_corpus_contract() -> None:
     assert through_llm.fp["budget_usd_per_month"] == offline.fp["budget_usd_per_month"]
     assert through_llm.acts_right == offline.acts_right
     assert through_llm.slot_values_right >= 0.97, [m.detail for m in through_llm.misses if m.kind == "slot"]
+
+
+def test_merged_findings_keep_what_the_rules_read_as_not_applying() -> None:
+    """'the compliance thing is GDPR not HIPAA': the rules retract HIPAA; an LLM that reads both cannot bring it
+    back, and the merged reading still retracts it (so the turn is a correction that drops HIPAA)."""
+    from stack8s_architect.agents.extraction import extract
+    from stack8s_architect.agents.understanding import understand
+
+    message = "oh sorry, the compliance thing is GDPR not HIPAA"
+    rules = extract(message)
+    assert rules.retracted == {"compliance": ["HIPAA"]}
+    merged = merge_findings(rules, WorkloadSpec(compliance=["GDPR", "HIPAA"], concurrent_users=20))
+    assert merged.retracted == rules.retracted and merged.spec.compliance == ["GDPR"]
+    before = WorkloadSpec(task="inference", params_billions=7, concurrent_users=20, compliance=["HIPAA"])
+    understood = understand(message, before, has_plan=True, extraction=merged)
+    assert understood.act.kind == "correction" and understood.spec.compliance == ["GDPR"]

@@ -112,8 +112,10 @@ _MODEL = re.compile(
     r"\b((?:meta[- ])?llama(?:[- ]?\d(?:\.\d)?(?!\d))?|mistral|mixtral|qwen[- ]?\d(?:\.\d)?(?!\d)|qwen|gemma[- ]?\d?(?!\d)|"
     r"phi[- ]?\d(?:\.\d)?(?!\d)|"
     r"deepseek(?:[- ]?(?:v\d|r\d))?|falcon|gpt[- ]?oss|yi|command[- ]r|whisper|stable diffusion(?: xl| 3(?:\.5)?)?|sdxl|flux|yolo\w*|"
-    r"monai|bert|clip|llava|starcoder\d?|codellama|resnet[- ]?\d*|vit|bge(?:-[a-z0-9]+)*|e5(?:-[a-z]+)+|"
-    r"nomic-embed(?:-[a-z]+)*|gte(?:-[a-z]+)+)(?![a-z])"
+    r"monai|bert|clip|llava|starcoder\d?|codellama|resnet[- ]?\d*|vit|bge(?:-[a-z0-9]+)*|"
+    # embedding families as people write them: "E5 large", "multilingual-e5-large", "GTE base", "gte-Qwen2"
+    r"(?:multilingual-)?e5(?:[- ](?:large|base|small|mistral)[a-z0-9.-]*)+|"
+    r"nomic-embed(?:-[a-z]+)*|gte(?:[- ](?:large|base|small|qwen|multilingual)[a-z0-9.-]*)+)(?![a-z])"
     r"((?:[- ](?:\d+(?:\.\d+)?[bm]|\d+x\d+b|instruct|chat|base|large(?:-v\d)?|medium|small|tiny|coder|vl))*)",
     re.IGNORECASE)
 
@@ -673,10 +675,10 @@ _SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
 )
 # "10 million product descriptions", "500k documents": texts counted in items — a short text 256 tokens, a page
 # 512, a document 2,048 — said back
-_TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|descriptions|records|texts|pages|"
+_TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|docs|descriptions|records|texts|pages|"
                          r"articles|reviews|tickets|emails|passages|paragraphs|items|products|sentences|chunks|"
                          r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs)\b", re.IGNORECASE)
-_TOKENS_PER_TEXT = {"documents": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
+_TOKENS_PER_TEXT = {"documents": 2048, "docs": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
                     "papers": 2048, "pdfs": 2048, "pages": 512}
 TOKENS_PER_TEXT_ITEM = 256  # a description, review, ticket, email, message
 

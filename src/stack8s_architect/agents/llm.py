@@ -144,10 +144,16 @@ def merge_findings(offline: Extraction, llm: WorkloadSpec) -> Extraction:
             filled[wanted] = [item for item in filled[wanted] if str(item).lower() not in out] or None
             if filled[wanted] is None:
                 filled.pop(wanted)
+    for name, items in offline.retracted.items():  # "GDPR not HIPAA": what the rules read as not applying stays out
+        if filled.get(name):
+            filled[name] = [item for item in filled[name] if item not in items] or None
+            if filled[name] is None:
+                filled.pop(name)
     notes = list(offline.notes)
     if filled:
         notes.append("the language model also read: " + "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in filled.items()))
-    return Extraction(offline.spec.model_copy(update=filled), notes)
+    # the rules' retractions and out-of-range readings go with the merged findings (a correction stays a correction)
+    return Extraction(offline.spec.model_copy(update=filled), notes, offline.out_of_range, offline.retracted)
 
 
 class LlmExtractor:
