@@ -144,3 +144,15 @@ def test_people_in_plain_words_are_users(text: str, users: int) -> None:
 def test_strangers_requests_read_as_their_workloads(text: str, expected: dict) -> None:
     stated = extract(text).spec.stated()
     assert {name: stated.get(name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(("message", "clouds"), [
+    ("Serve Llama 3.1 8B for 20 users on Oracle Cloud", ["Oracle Cloud (OCI)"]),
+    ("we are on Hetzner, need mistral 7b", ["Hetzner"]),
+    ("host it on digital ocean or aws", ["DigitalOcean"]),
+    ("anything but oracle, llama 8b for 20 users", []),  # ruled out: nothing to warn about
+    ("push the image to an OCI registry, serve llama 8b on aws", []),  # a container format, not a cloud
+])
+def test_a_cloud_no_catalog_covers_is_said_back(message: str, clouds: list[str]) -> None:
+    found = extract(message)
+    assert [w.split(": ", 1)[1].split(" — ")[0] for w in found.warnings if "compute catalog" in w] == clouds

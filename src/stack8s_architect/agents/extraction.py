@@ -38,7 +38,7 @@ class Extraction:
         return [note for note in self.notes if note.startswith(_WARNING_PREFIXES)]
 
 
-_WARNING_PREFIXES = ("ignored ", "amounts in other currencies")
+_WARNING_PREFIXES = ("ignored ", "amounts in other currencies", "not in the compute catalog")
 
 
 # Bounded, and never starting inside a longer number: linear-time matching, no overflowing values.
@@ -517,7 +517,33 @@ def provider_polarity(text: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(wanted)), list(dict.fromkeys(ruled_out))
 
 
+# Clouds people name that no compute catalog here covers: said back, never silently replaced by another cloud.
+_UNCATALOGUED_CLOUDS = {
+    "oracle": "Oracle Cloud (OCI)", "oci": "Oracle Cloud (OCI)", "alibaba": "Alibaba Cloud", "aliyun": "Alibaba Cloud",
+    "tencent": "Tencent Cloud", "digitalocean": "DigitalOcean", "digital ocean": "DigitalOcean", "linode": "Akamai (Linode)",
+    "akamai": "Akamai (Linode)", "ovh": "OVHcloud", "ovhcloud": "OVHcloud", "hetzner": "Hetzner", "scaleway": "Scaleway",
+    "coreweave": "CoreWeave", "paperspace": "Paperspace", "vultr": "Vultr", "crusoe": "Crusoe", "genesis cloud": "Genesis Cloud",
+    "tensordock": "TensorDock", "huawei cloud": "Huawei Cloud", "baidu cloud": "Baidu AI Cloud", "exoscale": "Exoscale",
+}
+_UNCATALOGUED = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _UNCATALOGUED_CLOUDS), key=len, reverse=True))
+                           + r")(?:\s+cloud)?\b(?!\s+(?:images?|registry|registries|artifacts?|charts?|compliant|spec))",
+                           re.IGNORECASE)
+
+
+def uncatalogued_clouds(text: str) -> list[str]:
+    """Clouds named as wanted that the compute catalog does not cover ("on Oracle Cloud"), as their makers name them."""
+    mentions = list(_UNCATALOGUED.finditer(text))
+    spans = [m.span() for m in mentions]
+    return list(dict.fromkeys(_UNCATALOGUED_CLOUDS[m.group(1).lower()] for m in mentions
+                              if not negated(text, m.start(), tuple(s for s in spans if s != m.span()))
+                              and not negated_after(text, m.end())))
+
+
 def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
+    for cloud in uncatalogued_clouds(text):
+        notes.append(f"not in the compute catalog: {cloud} — no prices for it here, so no option can be placed there; "
+                     "the options listed are on the clouds the catalog covers (name one of them, or compare the plan's "
+                     f"GPUs and hours with {cloud}'s own price list)")
     regions = list(dict.fromkeys(match.group(1).lower() for match in _REGION_ID.finditer(text)))
     if regions:
         found["regions"] = regions

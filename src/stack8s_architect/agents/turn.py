@@ -134,7 +134,9 @@ class TurnEngine:
         outcome = build_plan(self.context, spec, version=version)
         plan = outcome.plan
         warnings += [w for w in outcome.warnings if w not in warnings]
-        extra = [*refinement_notes, *unanswered_defaults(spec, set(asked))]
+        # a cloud asked for that no catalog covers: the plan itself says so, not only this turn's warnings
+        gaps = [w for w in understood_.warnings if w.startswith("not in the compute catalog")]
+        extra = [*gaps, *refinement_notes, *unanswered_defaults(spec, set(asked))]
         if extra:
             plan = plan.model_copy(update={"assumptions": list(dict.fromkeys([*extra, *plan.assumptions]))})
         if self.finish is not None:

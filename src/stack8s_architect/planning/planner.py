@@ -407,7 +407,7 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
         steps.append("Register the best checkpoint and evaluate it on a held-out set before serving.")
     elif fit is not None and spec.task == "batch_inference":
         hours = f" (one run ≈ {sizing.training_hours:,.1f} h)" if sizing and sizing.training_hours else ""
-        steps.append(f"Put the inputs in the batch volume as OpenAI batch-format JSONL and run the batch "
+        steps.append("Put the inputs in the batch volume as OpenAI batch-format JSONL and run the batch "
                      + (f"CronJob on its schedule{hours}." if spec.runs_per_month else f"Job{hours}; stop the GPU "
                         "nodes when it ends."))
     elif fit is not None and is_rag(spec):
