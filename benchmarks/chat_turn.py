@@ -6,7 +6,10 @@ and the plan version), then sends it one follow-up ("make it cheaper", "only AWS
 throughput"), and reports p50/p95 of each kind per round; the first call of all (catalog caches, BM25
 builds) is reported apart. Conversations made here are left in the database.
 
-    .venv/bin/python benchmarks/chat_turn.py [--rounds 5]
+    .venv/bin/python benchmarks/chat_turn.py [--rounds 5] [--set shapes]
+
+`--set shapes` plans the workload shapes instead (issue 23's five requests, a generative batch, a RAG corpus with
+its ingestion, a weekly embedding batch with a named model).
 """
 
 from __future__ import annotations
@@ -35,22 +38,36 @@ MESSAGES = [
 ]
 
 
+SHAPES = [
+    "Fine-tune Gemma 2 9B with LoRA on 20k examples, cheapest GPU.",
+    "Embed 10 million product descriptions every night with an embedding model.",
+    "Train a 13B model from scratch on 500B tokens using 32 A100 80GB GPUs.",
+    "Transcribe 20 live audio streams with Whisper on AWS.",
+    "RAG chatbot over 20 GB of internal docs with Qdrant and Llama 3.1 8B for 30 concurrent users",
+    "We need to summarize 1 million support tickets overnight with Llama 3.1 8B, cheapest way",
+    "Embed 5 million documents every week with E5 large",
+    "Pretrain a 7B model on 200B tokens with 64 H100s on AWS",
+]
+
+
 FOLLOW_UPS = ["make it cheaper", "only AWS please", "use spot instances", "we need more throughput"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--set", choices=["requests", "shapes"], default="requests")
     args = parser.parse_args()
+    messages = SHAPES if args.set == "shapes" else MESSAGES
     with chat_service() as chat:
         start = time.perf_counter()
-        chat.start(MESSAGES[0])
+        chat.start(messages[0])
         first = (time.perf_counter() - start) * 1000
         rounds: dict[str, list[tuple[float, float]]] = {"first message": [], "follow-up": []}
         kinds: dict[str, int] = {}
         for _ in range(args.rounds):
             timings: dict[str, list[float]] = {"first message": [], "follow-up": []}
-            for index, message in enumerate(MESSAGES):
+            for index, message in enumerate(messages):
                 start = time.perf_counter()
                 reply = chat.start(message)
                 timings["first message"].append((time.perf_counter() - start) * 1000)
@@ -62,7 +79,7 @@ def main() -> None:
             for name, values in timings.items():
                 rounds[name].append((percentile(values, 50), percentile(values, 95)))
     print(machine())
-    print(f"{len(MESSAGES)} first messages, each with one follow-up ({', '.join(FOLLOW_UPS)}), × {args.rounds} "
+    print(f"{len(messages)} first messages ({args.set}), each with one follow-up ({', '.join(FOLLOW_UPS)}), × {args.rounds} "
           f"rounds; first replies: {kinds}")
     print(f"first turn after start (caches cold): {first:.0f} ms")
     for name, values in rounds.items():
