@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from stack8s_architect.api.app import create_app
 from stack8s_architect.catalog import ingest
 from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.compute.providers import GPU_PRODUCTS, provider_deployment
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.sources import SourceReader, sources_for
@@ -31,7 +32,7 @@ from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
 from stack8s_architect.core.settings import Settings
 
 from ..conftest import create_database, drop_database, shared_data_dir, local_client
-from stack8s_architect.rendering.validation import validate_manifest
+from stack8s_architect.rendering.validation import validate_manifest, validate_skypilot_task
 
 from ..rendering.mermaid import check_flowchart
 
@@ -170,6 +171,11 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
         return
     top, sizing = fitting[0], plan["sizing"]
     rented = top["instances"] * top["accelerator_count"]
+    place = provider_deployment(top["provider"])
+    if not place.skypilot:  # SkyPilot would reject the cloud: no task, and the plan says how it runs instead
+        assert "skypilot.yaml" not in files and top["deployment"] and top["instance_type"] in top["deployment"]
+        return _check_pods(plan, docs, top, sizing, rented, place)
+    assert validate_skypilot_task("skypilot.yaml", files["skypilot.yaml"]) == []  # SkyPilot's own schema
     task = yaml.safe_load(files["skypilot.yaml"])["resources"]
     assert (task["cloud"], task["region"], task["instance_type"], task["use_spot"]) == (
         top["provider"], top["region"], top["instance_type"], top["spot"])
@@ -181,6 +187,12 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
         assert sky_gpus <= rented
         if (top["pipeline_parallel"] or 1) == 1 and "vllm serve" in sky["run"]:
             assert sky_gpus == rented
+    _check_pods(plan, docs, top, sizing, rented, place)
+
+
+def _check_pods(plan: dict[str, Any], docs: list[dict[str, Any]], top: dict[str, Any], sizing: dict[str, Any] | None,
+                rented: float, place: Any) -> None:
+    """GPU pods land on nodes that exist where the plan runs, ask for what the plan rents, carry the sizing."""
     pods = [doc for doc in docs if doc["kind"] in {"Deployment", "StatefulSet", "Job"}]
     scaled = {doc["spec"]["scaleTargetRef"]["name"]: doc["spec"].get("maxReplicaCount") or doc["spec"].get("maxReplicas")
               for doc in docs if doc["kind"] in {"ScaledObject", "HorizontalPodAutoscaler"}}
@@ -192,7 +204,13 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
                    for name, value in c.get("resources", {}).get("limits", {}).items() if name.endswith("/gpu"))
         if not gpus:  # a CPU server (RAG's query embeddings) goes wherever the scheduler puts it
             continue
-        assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == top["instance_type"]
+        if place.instance_type_label:  # a managed node pool's nodes carry their instance type
+            assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == top["instance_type"]
+        else:  # elsewhere no node carries the catalog's instance type: the GPU operator's product label
+            assert "node.kubernetes.io/instance-type" not in pod.get("nodeSelector", {})
+            if top["accelerator"] in GPU_PRODUCTS:
+                term = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+                assert term["nodeSelectorTerms"][0]["matchExpressions"][0]["values"] == list(GPU_PRODUCTS[top["accelerator"]])
         assert gpus <= top["accelerator_count"]
         if doc["spec"].get("suspend"):  # a one-off Job (RAG ingestion) started by hand: priced as a one-off cost
             assert plan["cost"]["one_time_usd"] > 0 or any("ingestion" in a and "not priced" in a

@@ -29,7 +29,7 @@ CONTRACT = {
 ADDITIONS = {
     PlanSizing: "context_length_tokens kv_cache_dtype gpu_memory_utilization concurrent_sequences active_params_billions",
     PlanCompute: "tensor_parallel pipeline_parallel replicas accelerator_name catalog_date local nodes gpu_resource tolerate "
-                 "interconnect run_hours run_cost_usd",
+                 "interconnect run_hours run_cost_usd deployment",
 }
 
 

@@ -31,7 +31,8 @@ def test_a_plan_copies_every_price_from_the_catalog(context: PlannerContext) -> 
     assert plan.cost.total_monthly_usd == round(plan.cost.compute_monthly_usd + plan.cost.storage_monthly_usd
                                                 + plan.cost.other_monthly_usd, 2)
     assert f"${plan.cost.total_monthly_usd:,.2f}/month" in plan.summary and top.instance_type in plan.summary
-    assert any(step.startswith("Provision") and top.instance_type in step for step in plan.steps)
+    # the first step rents the top option the way its provider is deployed to (a node pool, SkyPilot, a console)
+    assert top.instance_type in plan.steps[0] and top.deployment and top.instance_type in top.deployment
     assert {c.role for c in plan.kubernetes} >= {"inference-server", "gpu-operator"}
 
 

@@ -10,8 +10,9 @@ import yaml
 
 from stack8s_architect.planning.plan import DeploymentPlan
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.rendering.bundle import bundle_files, finish_plan
+from stack8s_architect.rendering.bundle import bundle_files, deliverables, finish_plan
 from stack8s_architect.rendering.skypilot import skypilot_task
+from stack8s_architect.rendering.validation import validate_skypilot_task
 
 from .mermaid import check_flowchart
 from .plans import compute, plan, sizing
@@ -110,3 +111,32 @@ def test_an_invalid_manifest_is_reported_in_the_readme() -> None:
               if m.path.endswith("-deployment.yaml") else m for m in p.manifests]
     bundle = bundle_files(p.model_copy(update={"manifests": broken}))
     assert bundle.problems and "replicaCount" in bundle.files["README.md"]
+
+
+def test_skypilot_tasks_are_checked_against_skypilot_s_own_schema() -> None:
+    good = "name: t\nresources: {cloud: aws, region: us-east-1, instance_type: g5.xlarge, accelerators: 'A10G:1'}\nrun: x\n"
+    assert validate_skypilot_task("skypilot.yaml", good) == []
+    lium = validate_skypilot_task("skypilot.yaml", good.replace("cloud: aws", "cloud: lium"))
+    assert len(lium) == 1 and "'lium' is not one of" in lium[0].message and lium[0].message.startswith("resources.cloud")
+    typo = validate_skypilot_task("skypilot.yaml", good + "num_node: 2\n")
+    assert typo and "num_node" in typo[0].message
+
+
+def test_a_provider_skypilot_rejects_gets_no_task_and_nodes_selected_by_gpu_product() -> None:
+    # a marketplace container (lium): no managed Kubernetes, unknown to SkyPilot
+    p = plan(rows=[compute(accelerator="RTX4090", count=1, memory=24, tp=1, replicas=1, provider="lium",
+                           instance_type="RTX4090_1x", source="skypilot-lium", name="RTX4090", price=0.28)])
+    files = {m.path: m.content for m in deliverables(p, WorkloadSpec(task="inference", domain="llm"))}
+    assert "skypilot.yaml" not in files
+    deployment = yaml.safe_load(next(text for path, text in files.items() if path.endswith("-deployment.yaml")))
+    pod = deployment["spec"]["template"]["spec"]
+    assert "node.kubernetes.io/instance-type" not in pod["nodeSelector"]  # no node will ever carry RTX4090_1x
+    terms = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert terms[0]["matchExpressions"][0] == {"key": "nvidia.com/gpu.product", "operator": "In",
+                                               "values": ["NVIDIA-GeForce-RTX-4090"]}
+    assert "start it from the provider's console" in files["manifests/00-namespace.yaml"].splitlines()[0]
+    # on EKS the node pool's nodes carry their instance type
+    aws = {m.path: m.content for m in deliverables(plan(), WorkloadSpec(task="inference", domain="llm"))}
+    eks = yaml.safe_load(next(text for path, text in aws.items() if path.endswith("-deployment.yaml")))
+    assert eks["spec"]["template"]["spec"]["nodeSelector"]["node.kubernetes.io/instance-type"] == "p5.48xlarge"
+    assert "skypilot.yaml" in aws and validate_skypilot_task("skypilot.yaml", aws["skypilot.yaml"]) == []

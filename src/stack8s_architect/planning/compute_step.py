@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
+from stack8s_architect.catalog.compute.providers import provider_deployment
 from stack8s_architect.catalog.compute.service import ComputeCatalog, known_providers
 from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY, accelerator_vendor
 from stack8s_architect.core.errors import ArchitectError
@@ -276,6 +277,7 @@ def row(rank: int, candidate: Candidate, spec: WorkloadSpec, outcome: SizingOutc
         nodes=[PlanNodeShare(name=name, gpus=gpus) for name, gpus in candidate.nodes],
         gpu_resource=candidate.gpu_resource, tolerate=list(candidate.taints),
         interconnect=None if candidate.local else offer.interconnect,
+        deployment=None if candidate.local else provider_deployment(offer.provider).how(offer.instance_type),
         **_run(candidate, spec),
     )
 

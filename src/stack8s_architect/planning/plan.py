@@ -77,6 +77,8 @@ class PlanCompute(BaseModel):
     # a finite job (training, fine-tuning, batch): one run on this offer, all its rented GPUs working
     run_hours: float | None = Field(default=None, description="finite jobs: wall hours of one run on this offer")
     run_cost_usd: float | None = Field(default=None, description="finite jobs: compute cost of one run on this offer")
+    deployment: str | None = Field(default=None, description="how this option is deployed: the provider's managed "
+                                   "Kubernetes, a SkyPilot task, or machines to build a cluster on")
 
 
 class PlanModel(BaseModel):

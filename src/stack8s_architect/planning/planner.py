@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from stack8s_architect.catalog.charts.schemas import StackResponse, StackTotals
 from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.compute.providers import provider_deployment
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
 from stack8s_architect.catalog.compute.service import ComputeCatalog
 from stack8s_architect.catalog.models.embedding import Embedder
@@ -384,9 +385,22 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
                      "tolerate their taints; no nodes to provision.")
     elif top is not None:
         offer = top.offer
-        steps.append(f"Provision a Kubernetes GPU node pool of {top.instances} × {offer.instance_type} "
-                     f"({offer.accelerator_count:g} × {offer.accelerator}) on {offer.provider} in {offer.region}"
-                     f"{' as spot instances' if offer.spot else ''}; label the nodes with the accelerator.")
+        place = provider_deployment(offer.provider)
+        rented = (f"{top.instances} × {offer.instance_type} ({offer.accelerator_count:g} × {offer.accelerator}) on "
+                  f"{offer.provider} in {offer.region}{' as spot instances' if offer.spot else ''}")
+        if place.kubernetes:
+            steps.append(f"Create a {place.kubernetes} GPU node pool of {rented}, with the NVIDIA GPU operator's "
+                         "drivers or the provider's.")
+        elif place.skypilot:
+            steps.append(f"Rent {rented} with SkyPilot (`sky launch skypilot.yaml`; `sky serve up` for several "
+                         f"replicas): {place.name} has no managed Kubernetes"
+                         + (", and rents containers, so the Kubernetes manifests need a cluster elsewhere."
+                            if place.rents == "containers" else
+                            "; or install k3s on the rented machines and apply the manifests."))
+        else:
+            steps.append(f"Rent {rented} from {place.name}'s console (SkyPilot does not support it)"
+                         + (" and start the container with the manifests' image and command." if place.rents == "containers"
+                            else "; install k3s on the machines and apply the manifests."))
     if costed.platform_offer is not None:
         steps.append(f"Add a CPU node pool of {costed.platform_nodes} × {costed.platform_offer.instance_type} for "
                      "the platform components.")
@@ -461,6 +475,20 @@ def _tradeoffs(ctx: PlannerContext, spec: WorkloadSpec, outcome: SizingOutcome, 
             diff = other.monthly - top.monthly
             notes.append(f"{other.offer.accelerator} ({other.offer.provider} {other.offer.instance_type}) instead of "
                          f"{top.offer.accelerator}: ${abs(diff):,.2f}/month {'more' if diff >= 0 else 'less'}.")
+        place = provider_deployment(top.offer.provider)
+        if not place.kubernetes:  # the cheapest may not be the one the bundle deploys: say what the others give
+            managed = next((c for c in candidates[1:] if provider_deployment(c.offer.provider).kubernetes), None)
+            launched = next((c for c in candidates[1:] if provider_deployment(c.offer.provider).skypilot), None)
+            if managed is not None:
+                notes.append(f"{top.offer.provider} has no managed Kubernetes for the manifests; "
+                             f"{managed.offer.provider} {managed.offer.instance_type} "
+                             f"({provider_deployment(managed.offer.provider).kubernetes}) costs "
+                             f"${managed.monthly - top.monthly:,.2f}/month more and takes helmfile.yaml and manifests/ "
+                             "as they are.")
+            if not place.skypilot and launched is not None:
+                notes.append(f"SkyPilot does not launch {place.name}; {launched.offer.provider} "
+                             f"{launched.offer.instance_type} is the cheapest option here it does "
+                             f"(${launched.monthly - top.monthly:,.2f}/month more).")
         spot = top.offer.spot_price_per_hour_usd
         if not top.offer.spot and spot and top.offer.price_per_hour_usd and spot < top.offer.price_per_hour_usd:
             saving = monthly_cost_usd(top.offer.price_per_hour_usd - spot, top.instances)

@@ -20,6 +20,7 @@ from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.diagram import plan_diagram
 from stack8s_architect.rendering.manifests import plan_manifests
 from stack8s_architect.rendering.markdown import plan_markdown
+from stack8s_architect.catalog.compute.providers import SKYPILOT_VERSION
 from stack8s_architect.rendering.skypilot import skypilot_task
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.rendering.validation import (
@@ -27,6 +28,7 @@ from stack8s_architect.rendering.validation import (
     Problem,
     is_kubernetes_manifest,
     validate_manifest,
+    validate_skypilot_task,
 )
 
 # Zip entries carry this timestamp so one plan always exports to the same bytes.
@@ -99,11 +101,21 @@ def _readme(plan: DeploymentPlan, files: dict[str, str], problems: list[Problem]
         steps.append("Or, without a cluster: `sky launch skypilot.yaml` (see the file's header).")
     lines += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
     lines.append("")
+    kube_problems = [p for p in problems if p.path != "skypilot.yaml"]
     if kube:
-        verdict = ("all pass" if not problems else f"{len(problems)} problem(s): " + "; ".join(map(str, problems)))
+        verdict = ("all pass" if not kube_problems else f"{len(kube_problems)} problem(s): "
+                   + "; ".join(map(str, kube_problems)))
         lines.append(f"The {len(kube)} Kubernetes manifests were checked offline against the Kubernetes {versions} "
                      f"schemas (strict: unknown fields are errors; ServiceMonitor and ScaledObject against their "
                      f"CRDs' schemas): {verdict}.")
+    if "skypilot.yaml" in files:
+        sky = [p for p in problems if p.path == "skypilot.yaml"]
+        lines.append(f"`skypilot.yaml` was checked against SkyPilot {SKYPILOT_VERSION}'s own task schema (the clouds "
+                     "it launches, its fields and their types): "
+                     + ("it passes." if not sky else "; ".join(map(str, sky)) + "."))
+    top = next((row for row in plan.compute if row.fits), None)
+    if top is not None and top.deployment:
+        lines.append(f"Where it runs: {top.deployment}.")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -117,5 +129,7 @@ def bundle_files(plan: DeploymentPlan) -> Bundle:
         files[manifest.path] = manifest.content
     problems = [problem for path, text in files.items() if is_kubernetes_manifest(path)
                 for problem in validate_manifest(path, text)]
+    if "skypilot.yaml" in files:
+        problems += validate_skypilot_task("skypilot.yaml", files["skypilot.yaml"])
     readme = _readme(plan, files, problems)
     return Bundle({"README.md": readme, **files}, problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+from stack8s_architect.catalog.compute.providers import GPU_PRODUCT_LABEL, GPU_PRODUCTS, INSTANCE_TYPE_LABEL
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.workload import (
@@ -71,10 +72,17 @@ def _node_placement(w: Workload) -> dict:
                                                                   for t in w.top.tolerate)}
         spec["tolerations"] = [{"key": key, "operator": "Exists"} for key in sorted(keys)]
         return spec
-    if w.top is not None and _LABEL_VALUE.match(w.top.instance_type):  # else no well-known label can hold it
-        selector["node.kubernetes.io/instance-type"] = w.top.instance_type
+    deployment = w.deployment
+    by_type = (w.top is not None and deployment is not None and deployment.instance_type_label
+               and _LABEL_VALUE.match(w.top.instance_type))  # a managed node pool's nodes carry their instance type
+    if by_type:
+        selector[INSTANCE_TYPE_LABEL] = w.top.instance_type
     if w.accelerator.vendor == "nvidia" and w.top is not None:
         selector["nvidia.com/gpu.present"] = "true"
+        products = GPU_PRODUCTS.get(w.top.accelerator or "")
+        if not by_type and products:  # elsewhere the GPU operator's feature discovery names the GPU on every node
+            spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [{"key": GPU_PRODUCT_LABEL, "operator": "In", "values": list(products)}]}]}}}
     if selector:
         spec["nodeSelector"] = selector
     if w.top is not None:
@@ -636,6 +644,8 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
     namespace = {"apiVersion": "v1", "kind": "Namespace",
                  "metadata": {"name": w.namespace, "labels": {"app.kubernetes.io/part-of": "stack8s-plan"}}}
     note = "The workload's namespace."
+    if w.deployment is not None and w.top is not None:
+        note += f" Where it runs: {w.deployment.how(w.top.instance_type)}."
     if w.top is not None and not w.serves_here:
         note += (f" No workload is rendered for {w.top.accelerator} ({w.accelerator.resource}): it needs its own "
                  "vLLM/PyTorch build; skypilot.yaml runs it on the same instance." if w.model_id or w.engine != "vllm"

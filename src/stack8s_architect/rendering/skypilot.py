@@ -45,6 +45,8 @@ def skypilot_task(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
     top = w.top
     if top is None or top.local:  # the local cluster's GPUs are used through its own manifests, not rented
         return None
+    if w.deployment is not None and not w.deployment.skypilot:  # SkyPilot would reject `cloud:` (README says why)
+        return None
     resources: dict = {"cloud": top.provider, "region": top.region, "instance_type": top.instance_type}
     accelerators = skypilot_accelerator(w)
     if accelerators:

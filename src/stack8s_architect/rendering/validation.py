@@ -25,6 +25,7 @@ _CRD_SCHEMAS = {
     ("keda.sh/v1alpha1", "ScaledObject"): "scaledobject.keda.sh_v1alpha1.json",
 }
 _SCHEMA_DIR = Path(__file__).parent / "schemas"
+SKYPILOT_SCHEMA = "skypilot-task-0.14.1.json"  # SkyPilot's own task schema (schemas/README.md)
 # Fields every object has but the CRDs' openAPIV3Schema leaves to the API server.
 _OBJECT_FIELDS = {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}}
 
@@ -97,6 +98,25 @@ def validate_manifest(path: str, content: str) -> list[Problem]:
         name = (doc.get("metadata") or {}).get("name", "?")
         problems += [Problem(path, str(doc.get("kind")), str(name), message) for message in validate_object(doc)]
     return problems
+
+
+@cache
+def _skypilot_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads((_SCHEMA_DIR / SKYPILOT_SCHEMA).read_text()))
+
+
+def validate_skypilot_task(path: str, content: str) -> list[Problem]:
+    """Every error SkyPilot's task schema finds in a task YAML (an unknown cloud, field or type), offline."""
+    try:
+        task = yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        return [Problem(path, "SkyPilot task", "?", f"not YAML: {exc}")]
+    if not isinstance(task, dict):
+        return [Problem(path, "SkyPilot task", "?", "not a mapping")]
+    name = str(task.get("name", "?"))
+    return [Problem(path, "SkyPilot task", name, f"{'.'.join(map(str, error.absolute_path)) or '(root)'}: "
+                                                  f"{error.message}")
+            for error in _skypilot_validator().iter_errors(task)]
 
 
 def is_kubernetes_manifest(path: str) -> bool:

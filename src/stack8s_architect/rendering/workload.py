@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from stack8s_architect.catalog.compute.providers import ProviderDeployment, provider_deployment
 from stack8s_architect.catalog.gpus.specs import accelerator_vendor
 from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
 from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL, is_rag
@@ -87,6 +88,11 @@ class Workload:
     def cron_schedule(self) -> str | None:
         """The CronJob schedule of a recurring job (02:00 UTC, off-peak), None when it runs once."""
         return _CRON.get(self.runs_per_month) if self.runs_per_month else None
+
+    @property
+    def deployment(self) -> ProviderDeployment | None:
+        """How the top option's provider is deployed to (None on the local cluster or without an option)."""
+        return provider_deployment(self.top.provider) if self.top is not None and not self.top.local else None
 
     @property
     def accelerator(self) -> Accelerator:

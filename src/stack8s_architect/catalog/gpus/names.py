@@ -334,7 +334,8 @@ def user_accelerator_names() -> list[str]:
 # What a node's device labels call a GPU: GPU-feature-discovery writes nvidia-smi's product name with
 # hyphens ('NVIDIA-A100-SXM4-80GB', 'Tesla-T4', 'NVIDIA-H100-80GB-HBM3'), AMD's labeller the marketing name
 # ('AMD_Instinct_MI300X_OAM'). Board and memory-type words carry no identity beyond what memory tells.
-_BOARD_WORDS = frozenset({"SXM", "SXM2", "SXM3", "SXM4", "SXM5", "OAM", "HBM2", "HBM2E", "HBM3", "HBM3E", "PCIE"})
+_BOARD_WORDS = frozenset({"SXM", "SXM2", "SXM3", "SXM4", "SXM5", "OAM", "HBM2", "HBM2E", "HBM3", "HBM3E", "PCIE",
+                          "GENERATION", "SERVER", "EDITION"})  # "NVIDIA RTX 6000 Ada Generation"
 _DEVICE_SUFFIX = re.compile(r"[-_ ](?:MIG[-_ ].*|SHARED)$", re.IGNORECASE)
 
 
