@@ -57,7 +57,8 @@ def test_inference_deployment_carries_the_sizing_and_the_top_row() -> None:
     assert _arg(args, "--dtype") == "bfloat16" and "--pipeline-parallel-size" not in args
     assert container["resources"]["limits"] == {"nvidia.com/gpu": 4}
     # the pod's CPU/memory are its share of the instance (4 of 4 GPUs → 85 % of 192 vCPUs / 2048 GiB)
-    assert container["resources"]["requests"] == {"cpu": "163", "memory": "1740Gi"}
+    # the model cache on the node's disk is requested too: 130.4 GiB of weights × 1.1 = 143.4 → 144Gi
+    assert container["resources"]["requests"] == {"cpu": "163", "memory": "1740Gi", "ephemeral-storage": "144Gi"}
     assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == "g6e.12xlarge"
     assert container["readinessProbe"]["httpGet"]["path"] == "/health"
     # the start-up probe waits for 130 GiB at 100 MB/s plus 5 min of warm-up
@@ -175,6 +176,20 @@ def test_vision_inference_runs_triton_with_its_metrics_port() -> None:
     assert objects["ServiceMonitor"]["spec"]["endpoints"][0]["port"] == "metrics"
 
 
+def test_every_pod_is_hardened_and_gated_weights_require_the_token() -> None:
+    gated = plan().model_copy(deep=True)
+    gated.models[0].gated = True
+    for p, required in ((plan(), False), (gated, True)):
+        docs = [yaml.safe_load(m.content) for m in plan_manifests(p, WorkloadSpec(task="inference", domain="llm"))
+                if m.path.startswith("manifests/")]
+        pod = next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        container = pod["containers"][0]
+        assert container["securityContext"] == {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+        token = next(e for e in container["env"] if e["name"] == "HF_TOKEN")["valueFrom"]["secretKeyRef"]
+        assert token["optional"] is (not required)  # gated: the pod waits for the Secret instead of failing later
+
+
 def test_live_speech_runs_speaches_with_the_sized_replicas_and_streams() -> None:
     # 20 streams sized on 4 one-GPU replicas: each carries ceil(20 / 4) = 5 streams, one faster-whisper worker each
     p = plan(roles=("api-gateway", "gpu-operator", "metrics", "autoscaling"), model="openai/whisper-large-v3",
@@ -194,6 +209,7 @@ def test_live_speech_runs_speaches_with_the_sized_replicas_and_streams() -> None
     assert server["resources"]["limits"] == {"nvidia.com/gpu": 1} and env["WHISPER__INFERENCE_DEVICE"] == "cuda"
     assert "Systran/faster-whisper-large-v3" in download["command"][-1]  # the CTranslate2 weights, fetched first
     assert env["HF_HUB_OFFLINE"] == "1"  # the server reads only what the init container fetched
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 1000
     assert "ScaledObject" not in objects and "HorizontalPodAutoscaler" not in objects  # a stream is not a queue
     assert objects["Service"]["spec"]["ports"][0]["port"] == 8000
     # an AMD GPU cannot run CTranslate2: no workload, and the namespace says why

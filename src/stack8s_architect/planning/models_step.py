@@ -88,6 +88,7 @@ def _named_row(session: Session, model_id: str, weights_gib: float | None, query
     license_name = record.get("license_name") or "unknown"
     return PlanModel(rank=1, id=record["id"], task=record["task"], params_billions=params, license=license_name,
                      commercial_use=record.get("commercial_use") or "unknown", downloads=record.get("downloads"),
+                     gated=record.get("gated"),
                      memory_gib=weights_gib, why=f"'{query}' as the model catalog names it" if query else
                      "the default instruction model the plan is sized for (no model was named)")
 

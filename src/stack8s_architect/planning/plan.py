@@ -91,6 +91,8 @@ class PlanModel(BaseModel):
     downloads: int | None
     memory_gib: float | None
     why: str
+    # Addition: Hugging Face gates the download (licence acceptance): the pods then require the token Secret
+    gated: bool | None = Field(default=None, description="the weights are gated on Hugging Face (a token is needed)")
 
 
 class PlanComponent(BaseModel):

@@ -389,7 +389,7 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
         rented = (f"{top.instances} × {offer.instance_type} ({offer.accelerator_count:g} × {offer.accelerator}) on "
                   f"{offer.provider} in {offer.region}{' as spot instances' if offer.spot else ''}")
         if place.kubernetes:
-            steps.append(f"Create a {place.kubernetes} GPU node pool of {rented}, with the NVIDIA GPU operator's "
+            steps.append(f"In {place.kubernetes}, create a GPU node pool of {rented}, with the NVIDIA GPU operator's "
                          "drivers or the provider's.")
         elif place.skypilot:
             steps.append(f"Rent {rented} with SkyPilot (`sky launch skypilot.yaml`; `sky serve up` for several "
@@ -413,6 +413,9 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
     sizing = outcome.sizing
     if models:
         size = f" ({models[0].memory_gib:g} GiB at {spec.precision or 'bf16'})" if models[0].memory_gib else ""
+        if models[0].gated:  # the pods require the token: they wait for the Secret rather than fail at download
+            steps.append(f"Accept {models[0].id}'s licence on Hugging Face, then create the token Secret in the "
+                         "workload's namespace: kubectl create secret generic hf-token --from-literal=token=<token>.")
         steps.append(f"Pull {models[0].id} weights{size} into the model cache.")
     fit = top.fit if top is not None else None
     if spec.task in {"training", "fine_tuning"}:

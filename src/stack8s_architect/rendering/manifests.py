@@ -27,7 +27,7 @@ from stack8s_architect.rendering.workload import (
     gib_quantity,
     read_workload,
 )
-from stack8s_architect.rendering.rag import rag_objects
+from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, rag_objects
 from stack8s_architect.rendering.yamltext import dump
 from stack8s_architect.sizing.cost import start_up_hours
 
@@ -109,8 +109,11 @@ def _resources(w: Workload, gpus: int) -> dict:
     return resources
 
 
-def _hf_token_env() -> dict:
-    return {"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "token", "optional": True}}}
+def _hf_token_env(gated: bool = False) -> dict:
+    """The Hugging Face token from the hf-token Secret: required for gated weights (the pod then waits for the Secret
+    instead of failing at download), optional otherwise."""
+    return {"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "token",
+                                                               "optional": not gated}}}
 
 
 def _startup_failures(plan: DeploymentPlan) -> int:
@@ -134,13 +137,50 @@ def _vllm_container(w: Workload, plan: DeploymentPlan, *, args: list[str] | None
         "command": ["vllm", "serve"],  # the ROCm images have no entrypoint
         "args": args if args is not None else w.serve_args(),
         "ports": [{"name": "http", "containerPort": VLLM_PORT}],
-        "env": [_hf_token_env(), {"name": "HF_HOME", "value": "/models"}],
-        "resources": _resources(w, w.gpus_per_pod),
+        "env": [_hf_token_env(w.gated), {"name": "HF_HOME", "value": "/models"}],
+        "resources": _with_cache_storage(_resources(w, w.gpus_per_pod), plan),
         "startupProbe": _probe("/health", "http", period=10, failures=_startup_failures(plan)),
         "readinessProbe": _probe("/health", "http", period=10, failures=3),
         "livenessProbe": _probe("/health", "http", period=30, failures=3),
         "volumeMounts": [{"name": "models", "mountPath": "/models"}, {"name": "dshm", "mountPath": "/dev/shm"}],
     }
+
+
+def _with_cache_storage(resources: dict, plan: DeploymentPlan) -> dict:
+    """The model cache (an emptyDir on the node's disk) requested as ephemeral storage, so the pod lands on a node
+    whose disk holds the weights instead of being evicted mid-download."""
+    requests = {**resources.get("requests", {}), "ephemeral-storage": gib_quantity(_model_cache_gib(plan))}
+    return {**resources, "requests": requests}
+
+
+# -- hardening --------------------------------------------------------------------------------------------
+
+# Images whose processes run as a non-root user (their Dockerfiles say so, or they need nothing of root); the others
+# (vLLM, Triton, PyTorch, text-embeddings-inference) keep their image's root user, without privileges.
+_NON_ROOT_USERS = {SPEACHES_IMAGE: 1000, PYTHON_IMAGE: 1000, LOADER_IMAGE: 65534}
+
+
+def harden(obj: dict) -> dict:
+    """Pod and container securityContext on every pod template: the runtime's default seccomp profile, no privilege
+    escalation, every capability dropped; a non-root user where the image runs as one."""
+    spec = obj.get("spec", {})
+    if obj.get("kind") == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    pod = spec["template"]["spec"] if "template" in spec else spec if obj.get("kind") == "Pod" else None
+    if pod is None:
+        return obj
+    containers = pod.get("initContainers", []) + pod.get("containers", [])
+    users = {_NON_ROOT_USERS.get(c.get("image", "")) for c in containers}
+    pod["securityContext"] = {"seccompProfile": {"type": "RuntimeDefault"}}
+    if None not in users and len(users) == 1:  # every container runs as the same non-root user
+        user = users.pop()
+        pod["securityContext"].update({"runAsNonRoot": True, "runAsUser": user, "runAsGroup": user, "fsGroup": user})
+    for container in containers:
+        context = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+        if container.get("image") in _NON_ROOT_USERS:
+            context.update({"runAsNonRoot": True, "runAsUser": _NON_ROOT_USERS[container["image"]]})
+        container["securityContext"] = context
+    return obj
 
 
 def _pod_volumes(plan: DeploymentPlan) -> list[dict]:
@@ -513,7 +553,7 @@ def _training_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict
     dataset_gib = (w.dataset_gb or 0) * 1e9 / 2**30
     scratch_gib = dataset_gib * 1.1 + weights * 3  # the dataset, the base weights and two checkpoints
     env = [{"name": "TRAIN_SCRIPT", "value": "/workspace/train.py"}, {"name": "CHECKPOINT_DIR", "value": "/scratch/ckpt"},
-           {"name": "DATA_DIR", "value": "/scratch/data"}, _hf_token_env(), *_tracking_env(w),
+           {"name": "DATA_DIR", "value": "/scratch/data"}, _hf_token_env(w.gated), *_tracking_env(w),
            {"name": "NCCL_DEBUG", "value": "WARN"}]
     if nodes > 1:
         launch = ["torchrun", f"--nnodes={nodes}", f"--nproc-per-node={max(1, gpus)}",
@@ -667,5 +707,5 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
         elif w.kind == "training":
             objects += _training_objects(w, plan)
     for index, (label, obj, note) in enumerate(objects):
-        out.append(PlanManifest(path=f"manifests/{index:02d}-{label}.yaml", content=dump(obj, note)))
+        out.append(PlanManifest(path=f"manifests/{index:02d}-{label}.yaml", content=dump(harden(obj), note)))
     return out

@@ -150,8 +150,10 @@ def _ingestion_job(w: Workload, model: str, embeddings_url: str, vector_db: str,
     }
     ingest = {
         "name": "ingest", "image": PYTHON_IMAGE,
-        "command": ["/bin/sh", "-c", f"pip install --no-cache-dir --quiet {PYPDF} && exec python /scripts/rag_ingest.py"],
-        "env": [{"name": "DOCUMENTS_DIR", "value": "/documents"},
+        # a non-root user: pypdf goes to a directory of its own, not the image's site-packages
+        "command": ["/bin/sh", "-c", f"pip install --no-cache-dir --quiet --target /tmp/python {PYPDF} && "
+                                     "PYTHONPATH=/tmp/python exec python /scripts/rag_ingest.py"],
+        "env": [{"name": "HOME", "value": "/tmp"}, {"name": "DOCUMENTS_DIR", "value": "/documents"},
                 {"name": "EMBEDDINGS_BASE_URL", "value": f"http://127.0.0.1:{VLLM_PORT}/v1"},
                 {"name": "EMBEDDING_MODEL", "value": model}, {"name": "VECTOR_DB_URL", "value": vector_db},
                 {"name": "COLLECTION", "value": COLLECTION}, {"name": "DIMENSIONS", "value": str(EMBEDDING_DIMENSIONS)},

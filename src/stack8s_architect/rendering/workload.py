@@ -83,6 +83,7 @@ class Workload:
     pooling: bool = False  # an embedding model: vLLM's pooling runner (/v1/embeddings), not chat completions
     streams: int | None = None  # live speech: the concurrent streams the plan was sized for
     embedding_model: str | None = None  # RAG: the model of ingestion and query embeddings (the index is sized for it)
+    gated: bool = False  # the model's weights are gated on Hugging Face: its pods require the token Secret
 
     @property
     def cron_schedule(self) -> str | None:
@@ -272,6 +273,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         pooling=bool(spec and spec.domain == "embeddings"),
         streams=spec.concurrent_users if spec and engine == "speaches" else None,
         embedding_model=_embedding_model(plan) if spec and is_rag(spec) and kind == "inference" else None,
+        gated=bool(plan.models and plan.models[0].gated),
     )
 
 
