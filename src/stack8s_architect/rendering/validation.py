@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jsonschema
-import kubernetes_validate
+import jsonschema.exceptions
+import kubernetes_validate.utils as kv_utils
 import yaml
+from referencing import Registry, Resource
 
 # The oldest and newest minor versions the manifests are checked against (EKS/GKE/AKS support windows).
 KUBERNETES_VERSIONS = ("1.31.0", "1.37.0")
@@ -74,14 +77,36 @@ def validate_object(obj: dict, *, versions: tuple[str, ...] = KUBERNETES_VERSION
                 for error in validator.iter_errors(obj)]
     errors = []
     for version in versions:
-        try:
-            kubernetes_validate.validate(obj, version, strict=True)
-        except kubernetes_validate.SchemaNotFoundError:
+        validator = _kubernetes_validator(version, str(key[1]), str(key[0]))
+        if validator is None:
             return [f"no schema for {key[0]} {key[1]} in Kubernetes {version}"]
-        except kubernetes_validate.ValidationError as exc:
-            where = ".".join(map(str, exc.path)) or "(root)"
-            errors.append(f"Kubernetes {version}: {where}: {exc.message}")
+        error = jsonschema.exceptions.best_match(validator.iter_errors(obj))  # the one kubernetes-validate raises
+        if error is not None:
+            where = ".".join(map(str, error.path)) or "(root)"
+            errors.append(f"Kubernetes {version}: {where}: {error.message}")
     return errors
+
+
+@cache
+def _kubernetes_definitions(schema_dir: str, version: str) -> Resource:
+    return Resource.from_contents(kv_utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/_definitions.json",
+                                                           version))
+
+
+@cache
+def _kubernetes_validator(version: str, kind: str, api_version: str) -> jsonschema.Draft202012Validator | None:
+    """kubernetes-validate's strict schema for (version, kind, apiVersion), built once: the package itself re-reads
+    the multi-megabyte definitions file and builds a new registry on every call. Same files, same draft, same lookup
+    of the newest schema version not newer than `version`."""
+    schema_version = [v for v in kv_utils.all_versions() if kv_utils.major_minor(v) <= kv_utils.major_minor(version)][-1]
+    schema_dir = f"v{schema_version}-local-strict"
+    api = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)  # rbac.authorization.k8s.io/v1 → rbac-v1
+    try:
+        schema = kv_utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/{kind.lower()}-{api}.json", version)
+    except FileNotFoundError:
+        return None
+    registry = _kubernetes_definitions(schema_dir, version) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
 def validate_manifest(path: str, content: str) -> list[Problem]:
