@@ -9,7 +9,7 @@ ifneq ($(wildcard $(SHARED_DATA)),)
 export ARCHITECT_DATA_MIRROR ?= $(SHARED_DATA)
 endif
 
-.PHONY: install install-test chromium run sync test bench clean
+.PHONY: install install-test chromium policy-scanner run sync test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	$(BIN)/python -m compileall -q -j 2 $(VENV)/lib >/dev/null 2>&1 || true
 	touch $@
+
+# The policy scan of the rendered manifests runs checkov from a virtualenv of its own: its pins (packaging<24,
+# networkx<2.7, boto3==1.35.49) cannot share the project's. Offline: the tests run it with --skip-download and
+# CKV_SKIP_PACKAGE_UPDATE_CHECK (no call to Prisma Cloud or PyPI).
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==3.3.30
+	touch $@
+
+policy-scanner: $(CHECKOV_VENV)/.installed
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser download does not
 # work on these machines). Installed when missing: as root directly, otherwise through sudo when there is one.
@@ -52,7 +63,7 @@ run: sync
 # depth mismatch": Hypothesis parsing a lambda while the in-process service evaluates an annotation). A test
 # failed that way passes when run again; a real failure fails twice. So the failed tests, and only they, run once
 # more, and the run fails if any fails again.
-test: install-test chromium
+test: install-test chromium policy-scanner
 	$(BIN)/python -m pytest || { echo "re-running only the failed tests once"; \
 	  $(BIN)/python -m pytest --last-failed --last-failed-no-failures none; }
 
@@ -61,4 +72,4 @@ bench: install
 	$(BIN)/python benchmarks/compute_search.py
 
 clean:
-	rm -rf $(VENV) .architect .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .architect .pytest_cache

@@ -90,7 +90,7 @@ def test_the_smallest_device_that_fits_is_preferred_and_mig_slices_hold_small_mo
     deployment = next(yaml.safe_load(text) for path, text in manifests.items() if "deployment" in path.lower()
                       or "vllm" in path.lower())
     pod = deployment["spec"]["template"]["spec"]
-    assert pod["containers"][0]["resources"]["limits"] == {"nvidia.com/mig-1g.10gb": 1}
+    assert pod["containers"][0]["resources"]["limits"].get("nvidia.com/mig-1g.10gb") == 1
     assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists"}]
     pinned = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
     assert pinned == [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["mig-1"]}]}]
@@ -193,8 +193,8 @@ def test_manifests_for_local_gpus_select_the_product_and_validate(synced: Databa
     assert terms == [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a100-1"]}]}]
     assert pods[0]["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists"}]
     # the pod's CPU and memory are its devices' share of the node (96 vCPUs and 1000 GiB over 8 GPUs, 85 %)
-    assert pods[0]["containers"][0]["resources"]["requests"] == {"cpu": "10", "memory": "106Gi"}
-    assert pods[0]["containers"][0]["resources"]["limits"] == {"nvidia.com/gpu": 1}
+    assert pods[0]["containers"][0]["resources"]["requests"] == {"cpu": "10", "memory": "106Gi", "ephemeral-storage": "17Gi"}  # + the model cache
+    assert pods[0]["containers"][0]["resources"]["limits"].get("nvidia.com/gpu") == 1
 
 
 def test_other_taints_the_pods_tolerate_and_time_sliced_gpus(synced: Database, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from stack8s_architect.rendering.diagram import plan_diagram
 from stack8s_architect.rendering.manifests import plan_manifests
 from stack8s_architect.rendering.markdown import plan_markdown
 from stack8s_architect.catalog.compute.providers import SKYPILOT_VERSION
+from stack8s_architect.rendering.policy import CHECKOV_VERSION, POLICY_SKIPS
 from stack8s_architect.rendering.skypilot import skypilot_task
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.rendering.validation import (
@@ -113,6 +114,11 @@ def _readme(plan: DeploymentPlan, files: dict[str, str], problems: list[Problem]
         lines.append(f"`skypilot.yaml` was checked against SkyPilot {SKYPILOT_VERSION}'s own task schema (the clouds "
                      "it launches, its fields and their types): "
                      + ("it passes." if not sky else "; ".join(map(str, sky)) + "."))
+    if kube:
+        lines += ["", f"Policy scan: the project's tests scan manifests of every kind with checkov {CHECKOV_VERSION} and "
+                  "accept no failed check but these, not met by design:", ""]
+        lines += [f"- `{check}` — {reason}." for check, reason in POLICY_SKIPS.items()]
+        lines.append("")
     top = next((row for row in plan.compute if row.fits), None)
     if top is not None and top.deployment:
         lines.append(f"Where it runs: {top.deployment}.")

@@ -155,9 +155,21 @@ def _with_cache_storage(resources: dict, plan: DeploymentPlan) -> dict:
 
 # -- hardening --------------------------------------------------------------------------------------------
 
+def _network_policy(w: Workload) -> dict:
+    """Ingress to the workload's pods from its own namespace and the namespaces its platform charts run in."""
+    platform = sorted({_ROLE_NAMESPACE[role] for role in w.roles if role in _ROLE_NAMESPACE} - {"gpu-operator"})
+    sources: list[dict] = [{"podSelector": {}}]
+    sources += [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}} for name in platform]
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "workload-ingress", "namespace": w.namespace,
+                         "labels": {"app.kubernetes.io/part-of": "stack8s-plan"}},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": sources}]}}
+
+
 # Images whose processes run as a non-root user (their Dockerfiles say so, or they need nothing of root); the others
 # (vLLM, Triton, PyTorch, text-embeddings-inference) keep their image's root user, without privileges.
 _NON_ROOT_USERS = {SPEACHES_IMAGE: 1000, PYTHON_IMAGE: 1000, LOADER_IMAGE: 65534}
+_UTILITY_REQUESTS = {"cpu": "250m", "memory": "512Mi"}
 
 
 def harden(obj: dict) -> dict:
@@ -171,11 +183,17 @@ def harden(obj: dict) -> dict:
         return obj
     containers = pod.get("initContainers", []) + pod.get("containers", [])
     users = {_NON_ROOT_USERS.get(c.get("image", "")) for c in containers}
+    pod["automountServiceAccountToken"] = False  # no workload here talks to the Kubernetes API
     pod["securityContext"] = {"seccompProfile": {"type": "RuntimeDefault"}}
     if None not in users and len(users) == 1:  # every container runs as the same non-root user
         user = users.pop()
         pod["securityContext"].update({"runAsNonRoot": True, "runAsUser": user, "runAsGroup": user, "fsGroup": user})
     for container in containers:
+        resources = container.setdefault("resources", {})
+        requests = resources.setdefault("requests", {})
+        for name, small in _UTILITY_REQUESTS.items():  # a helper container (a download, a loader) asks for a little
+            requests.setdefault(name, small)
+        resources.setdefault("limits", {})["memory"] = requests["memory"]  # no memory overcommit on GPU nodes
         context = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
         if container.get("image") in _NON_ROOT_USERS:
             context.update({"runAsNonRoot": True, "runAsUser": _NON_ROOT_USERS[container["image"]]})
@@ -706,6 +724,9 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
             objects += _batch_objects(w, plan)
         elif w.kind == "training":
             objects += _training_objects(w, plan)
+    if len(objects) > 1:  # a workload: only its own namespace and the platform's reach it
+        objects.append(("networkpolicy", _network_policy(w), "Only pods of this namespace and of the platform's "
+                        "namespaces (gateway, monitoring, KEDA) reach the workload's pods."))
     for index, (label, obj, note) in enumerate(objects):
         out.append(PlanManifest(path=f"manifests/{index:02d}-{label}.yaml", content=dump(harden(obj), note)))
     return out
