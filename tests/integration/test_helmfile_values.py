@@ -50,4 +50,4 @@ def test_every_value_the_helmfile_sets_is_declared_by_its_chart(shared_data: Pat
             for path in _leaf_paths(values):
                 assert _declared(declared, path), f"{release['chart']}: {'.'.join(path)} is not in its values.yaml"
                 checked += 1
-    assert checked >= 7  # router (4), engine switch, two monitor selectors, DCGM monitor
+    assert checked >= 8  # router (4), engine switch, two monitor selectors, DCGM monitor, driver off on EKS

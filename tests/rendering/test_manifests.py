@@ -371,3 +371,16 @@ def test_ray_probes_have_room_and_the_yaml_has_no_aliases() -> None:
     container = yaml.safe_load(statefulset)["spec"]["template"]["spec"]["containers"][0]
     assert all(container[p]["timeoutSeconds"] >= 10 for p in ("startupProbe", "readinessProbe", "livenessProbe"))
     assert container["command"][:2] == ["/bin/sh", "-c"] and "vllm serve meta-llama/" in container["command"][2]
+
+
+def test_the_gpu_operator_leaves_the_driver_to_a_managed_cloud() -> None:
+    def operator_values(p) -> dict:  # noqa: ANN001
+        helmfile = yaml.safe_load(next(m.content for m in plan_manifests(p, WorkloadSpec(task="inference"))
+                                       if m.path == "helmfile.yaml"))
+        release = next(r for r in helmfile["releases"] if r["chart"].endswith("/gpu-operator"))
+        return {k: v for values in release.get("values", []) for k, v in values.items()}
+
+    assert operator_values(plan())["driver"] == {"enabled": False}  # EKS: its GPU AMIs carry the driver
+    rented = plan(rows=[compute(accelerator="H100-SXM", count=8, provider="lambda", instance_type="gpu_8x_h100_sxm5",
+                                source="anycloud-lambda")])
+    assert "driver" not in operator_values(rented)  # machines one builds a cluster on: the operator installs it

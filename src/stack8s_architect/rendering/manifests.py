@@ -642,8 +642,15 @@ def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan)
     if name == "kube-prometheus-stack":  # pick up ServiceMonitors without the release's label
         return {"prometheus": {"prometheusSpec": {"serviceMonitorSelectorNilUsesHelmValues": False,
                                                   "podMonitorSelectorNilUsesHelmValues": False}}}
-    if name == "gpu-operator" and "metrics" in w.roles:
-        return {"dcgmExporter": {"serviceMonitor": {"enabled": True}}}
+    if name == "gpu-operator":
+        values: dict = {}
+        if "metrics" in w.roles:
+            values["dcgmExporter"] = {"serviceMonitor": {"enabled": True}}
+        if w.deployment is not None and w.deployment.kubernetes:
+            # EKS's GPU AMIs, GKE's and AKS's GPU node pools install the NVIDIA driver themselves: a second one from
+            # the operator would fight it
+            values["driver"] = {"enabled": False}
+        return values or None
     if name == "vllm-stack" and w.engine == "vllm" and w.kind == "inference":
         # the engine is the Deployment in manifests/ (its arguments are the sizing's); the chart runs the router
         return {"servingEngineSpec": {"enableEngine": False},
