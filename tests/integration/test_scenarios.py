@@ -33,6 +33,7 @@ from stack8s_architect.core.settings import Settings
 
 from ..conftest import create_database, drop_database, shared_data_dir, local_client
 from stack8s_architect.rendering.validation import validate_manifest, validate_skypilot_task
+from stack8s_architect.rendering.wiring import wiring_problems
 
 from ..rendering.mermaid import check_flowchart
 
@@ -165,6 +166,7 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
             assert urls[release["chart"].split("/")[0]].rstrip("/") == (entry.helm_repo or "").rstrip("/"), release
         installable = {c["chart"] for c in plan["kubernetes"] if c["repository"] and c["version"]}
         assert installable == {r["chart"] for r in helmfile["releases"]}
+    assert wiring_problems(files) == []  # every name a manifest refers to exists
     fitting = [row for row in plan["compute"] if row["fits"]]
     if not fitting:
         assert "skypilot.yaml" not in files

@@ -23,6 +23,7 @@ from stack8s_architect.rendering.markdown import plan_markdown
 from stack8s_architect.catalog.compute.providers import SKYPILOT_VERSION
 from stack8s_architect.rendering.policy import CHECKOV_VERSION, POLICY_SKIPS
 from stack8s_architect.rendering.skypilot import skypilot_task
+from stack8s_architect.rendering.wiring import wiring_problems
 from stack8s_architect.rendering.workload import read_workload
 from stack8s_architect.rendering.validation import (
     KUBERNETES_VERSIONS,
@@ -102,13 +103,19 @@ def _readme(plan: DeploymentPlan, files: dict[str, str], problems: list[Problem]
         steps.append("Or, without a cluster: `sky launch skypilot.yaml` (see the file's header).")
     lines += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
     lines.append("")
-    kube_problems = [p for p in problems if p.path != "skypilot.yaml"]
+    wiring = [p for p in problems if p.message and p in wiring_problems(files)]
+    kube_problems = [p for p in problems if p.path != "skypilot.yaml" and p not in wiring]
     if kube:
         verdict = ("all pass" if not kube_problems else f"{len(kube_problems)} problem(s): "
                    + "; ".join(map(str, kube_problems)))
         lines.append(f"The {len(kube)} Kubernetes manifests were checked offline against the Kubernetes {versions} "
                      f"schemas (strict: unknown fields are errors; ServiceMonitor and ScaledObject against their "
                      f"CRDs' schemas): {verdict}.")
+    if kube:
+        lines.append("Wiring: every Service URL, ConfigMap, volume claim, required Secret (but `hf-token`, yours to "
+                     "create), autoscaling target and monitored Service the manifests name exists in the bundle or "
+                     "among the helmfile releases' Services: "
+                     + ("all resolve." if not wiring else "; ".join(map(str, wiring)) + "."))
     if "skypilot.yaml" in files:
         sky = [p for p in problems if p.path == "skypilot.yaml"]
         lines.append(f"`skypilot.yaml` was checked against SkyPilot {SKYPILOT_VERSION}'s own task schema (the clouds "
@@ -137,5 +144,6 @@ def bundle_files(plan: DeploymentPlan) -> Bundle:
                 for problem in validate_manifest(path, text)]
     if "skypilot.yaml" in files:
         problems += validate_skypilot_task("skypilot.yaml", files["skypilot.yaml"])
+    problems += wiring_problems(files)
     readme = _readme(plan, files, problems)
     return Bundle({"README.md": readme, **files}, problems)

@@ -28,6 +28,7 @@ from stack8s_architect.rendering.workload import (
     read_workload,
 )
 from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, rag_objects
+from stack8s_architect.rendering.wiring import CHART_SERVICES
 from stack8s_architect.rendering.yamltext import dump
 from stack8s_architect.sizing.cost import start_up_hours
 
@@ -549,7 +550,10 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
 def _tracking_env(w: Workload) -> list[dict]:
     chart = w.roles.get("experiment-tracking", "")
     if "mlflow" in chart:
-        return [{"name": "MLFLOW_TRACKING_URI", "value": f"http://mlflow.{w.namespace}.svc.cluster.local:80"},
+        # the Service the chart's templates create for its release (bitnami/mlflow: <release>-tracking), port 80
+        release = dns_label(chart.split("/")[-1], limit=53)
+        service = CHART_SERVICES.get(chart, ("{r}",))[0].format(r=release)
+        return [{"name": "MLFLOW_TRACKING_URI", "value": f"http://{service}.{w.namespace}.svc.cluster.local:80"},
                 {"name": "MLFLOW_EXPERIMENT_NAME", "value": w.name}]
     if chart:
         return [{"name": "EXPERIMENT_TRACKING_CHART", "value": chart}]
