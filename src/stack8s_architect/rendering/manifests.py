@@ -655,6 +655,12 @@ def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan)
             # the operator would fight it
             values["driver"] = {"enabled": False}
         return values or None
+    if component.chart == "qdrant/qdrant" and w.vector_index_gb:
+        # the plan's vector index (vectors × dimensions × 4 B × 1.5 for the graph and payloads), with 25 % to grow
+        return {"persistence": {"size": gib_quantity(w.vector_index_gb * 1e9 / 2**30 * 1.25)}}
+    if component.chart == "bitnami/minio" and w.object_storage_gb:
+        # what the plan keeps in object storage (dataset, weights, checkpoints), with 25 % to grow
+        return {"persistence": {"size": gib_quantity(w.object_storage_gb * 1e9 / 2**30 * 1.25)}}
     if name == "vllm-stack" and w.engine == "vllm" and w.kind == "inference":
         # the engine is the Deployment in manifests/ (its arguments are the sizing's); the chart runs the router
         return {"servingEngineSpec": {"enableEngine": False},

@@ -15,7 +15,8 @@ from typing import Literal
 from stack8s_architect.catalog.compute.providers import ProviderDeployment, provider_deployment
 from stack8s_architect.catalog.gpus.specs import accelerator_vendor
 from stack8s_architect.planning.plan import DeploymentPlan, PlanCompute
-from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL, is_rag
+from stack8s_architect.planning.cost_step import storage_gb
+from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL, is_rag, rag_index
 from stack8s_architect.planning.spec import WorkloadSpec
 
 Kind = Literal["inference", "batch", "training", "platform"]
@@ -84,6 +85,8 @@ class Workload:
     streams: int | None = None  # live speech: the concurrent streams the plan was sized for
     embedding_model: str | None = None  # RAG: the model of ingestion and query embeddings (the index is sized for it)
     gated: bool = False  # the model's weights are gated on Hugging Face: its pods require the token Secret
+    vector_index_gb: float | None = None  # RAG: the vector index the plan sized (GB)
+    object_storage_gb: float | None = None  # what the plan keeps in object storage (GB): dataset, weights, checkpoints
 
     @property
     def cron_schedule(self) -> str | None:
@@ -274,6 +277,8 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         streams=spec.concurrent_users if spec and engine == "speaches" else None,
         embedding_model=_embedding_model(plan) if spec and is_rag(spec) and kind == "inference" else None,
         gated=bool(plan.models and plan.models[0].gated),
+        vector_index_gb=(rag_index(spec) or (None, None))[1] if spec else None,
+        object_storage_gb=storage_gb(spec, sizing)[0] if spec else None,
     )
 
 
