@@ -21,6 +21,7 @@ VALUES_FILES = {
         "k8s/prometheus-community+helm-charts/charts/kube-prometheus-stack/values.yaml",
     "nvidia/gpu-operator": "k8s/NVIDIA+gpu-operator/deployments/gpu-operator/values.yaml",
     "qdrant/qdrant": "k8s/qdrant+qdrant-helm/charts/qdrant/values.yaml",
+    "traefik/traefik": "k8s/traefik+traefik-helm-chart/traefik/values.yaml",
     "bitnami/minio": "k8s/bitnami+charts/bitnami/minio/values.yaml",
 }
 

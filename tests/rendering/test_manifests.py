@@ -384,3 +384,27 @@ def test_the_gpu_operator_leaves_the_driver_to_a_managed_cloud() -> None:
     rented = plan(rows=[compute(accelerator="H100-SXM", count=8, provider="lambda", instance_type="gpu_8x_h100_sxm5",
                                 source="anycloud-lambda")])
     assert "driver" not in operator_values(rented)  # machines one builds a cluster on: the operator installs it
+
+
+def test_the_gateway_routes_tls_to_the_model_server_which_requires_its_api_key() -> None:
+    from stack8s_architect.rendering.wiring import wiring_problems
+
+    files = {m.path: m.content for m in plan_manifests(plan(), WorkloadSpec(task="inference", domain="llm"))}
+    docs = {yaml.safe_load(t)["kind"]: yaml.safe_load(t) for p, t in files.items() if p.startswith("manifests/")}
+    ingress, server = docs["Ingress"], docs["Deployment"]
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": server["metadata"]["name"], "port": {"name": "http"}}
+    assert ingress["spec"]["ingressClassName"] == "traefik" and ingress["spec"]["tls"][0]["secretName"].endswith("-tls")
+    key = next(e for e in server["spec"]["template"]["spec"]["containers"][0]["env"] if e["name"] == "VLLM_API_KEY")
+    assert key["valueFrom"]["secretKeyRef"] == {"name": "llm-api-key", "key": "key"}  # required: no key, no start
+    helmfile = yaml.safe_load(files["helmfile.yaml"])
+    traefik = next(r for r in helmfile["releases"] if r["chart"] == "traefik/traefik")
+    assert traefik["values"] == [{"ingressClass": {"name": "traefik"}}]  # the class the Ingress names
+    assert wiring_problems(files) == []
+    wrong = {p: t.replace(f"            name: {server['metadata']['name']}\n            port:",
+                          "            name: llm\n            port:") if "ingress" in p else t
+             for p, t in files.items()}
+    assert any("routes to the Service llm" in p.message for p in wiring_problems(wrong))
+    # no gateway in the stack: no route and no key to ask for
+    bare = {m.path: m.content for m in plan_manifests(plan(roles=("inference-server",)), WorkloadSpec(task="inference"))}
+    assert not any("kind: Ingress" in t or "VLLM_API_KEY" in t for t in bare.values())

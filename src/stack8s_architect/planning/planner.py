@@ -417,6 +417,10 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
             steps.append(f"Accept {models[0].id}'s licence on Hugging Face, then create the token Secret in the "
                          "workload's namespace: kubectl create secret generic hf-token --from-literal=token=<token>.")
         steps.append(f"Pull {models[0].id} weights{size} into the model cache.")
+        gateway = any(c.role == "api-gateway" for c in components)
+        if gateway and spec.task in {None, "inference"} and spec.domain in _LANGUAGE_DOMAINS:
+            steps.append("Create the llm-api-key Secret (the model server answers only requests carrying it) and the "
+                         "gateway's TLS certificate Secret (or let cert-manager issue it).")
     fit = top.fit if top is not None else None
     if spec.task in {"training", "fine_tuning"}:
         hours = f" (≈ {sizing.training_hours:,.1f} h estimated)" if sizing and sizing.training_hours else ""

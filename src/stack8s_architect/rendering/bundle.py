@@ -97,6 +97,12 @@ def _readme(plan: DeploymentPlan, files: dict[str, str], problems: list[Problem]
         name = (yaml.safe_load(files[namespace]) or {}).get("metadata", {}).get("name", "<namespace>")
         steps.append(f"`kubectl apply -f {namespace}` then `kubectl -n {name} create secret generic hf-token "
                      "--from-literal=token=$HF_TOKEN` (the model may be gated on Hugging Face).")
+    if namespace and any("llm-api-key" in files[path] for path in kube):
+        name = (yaml.safe_load(files[namespace]) or {}).get("metadata", {}).get("name", "<namespace>")
+        steps.append(f"`kubectl -n {name} create secret generic llm-api-key --from-literal=key=$(openssl rand -hex "
+                     "24)` — the model server answers only requests carrying this key (`Authorization: Bearer`); "
+                     "and the gateway's certificate: `kubectl -n " + name + " create secret tls <server>-tls --cert "
+                     "… --key …` (or let cert-manager issue it).")
     if kube:
         steps.append("`kubectl apply -f manifests/` — the namespace first, then the workload.")
     if "skypilot.yaml" in files:

@@ -138,13 +138,47 @@ def _vllm_container(w: Workload, plan: DeploymentPlan, *, args: list[str] | None
         "command": ["vllm", "serve"],  # the ROCm images have no entrypoint
         "args": args if args is not None else w.serve_args(),
         "ports": [{"name": "http", "containerPort": VLLM_PORT}],
-        "env": [_hf_token_env(w.gated), {"name": "HF_HOME", "value": "/models"}],
+        "env": [_hf_token_env(w.gated), {"name": "HF_HOME", "value": "/models"}, *_api_key_env(w)],
         "resources": _with_cache_storage(_resources(w, w.gpus_per_pod), plan),
         "startupProbe": _probe("/health", "http", period=10, failures=_startup_failures(plan)),
         "readinessProbe": _probe("/health", "http", period=10, failures=3),
         "livenessProbe": _probe("/health", "http", period=30, failures=3),
         "volumeMounts": [{"name": "models", "mountPath": "/models"}, {"name": "dshm", "mountPath": "/dev/shm"}],
     }
+
+
+API_KEY_SECRET = "llm-api-key"
+# The IngressClass each gateway chart creates (its values: traefik's ingressClass.name, set below; kong's
+# ingressController.ingressClass default); gateways that only speak the Gateway API get no Ingress.
+_INGRESS_CLASSES = {"traefik/traefik": "traefik", "kong/kong": "kong"}
+
+
+def _api_key_env(w: Workload) -> list[dict]:
+    """A served model behind a gateway answers only requests with its API key (vLLM's VLLM_API_KEY, checked on /v1;
+    /health stays open for the probes): the key is a Secret the user creates, so the pod waits for it."""
+    if w.kind != "inference" or w.engine != "vllm" or "api-gateway" not in w.roles:
+        return []
+    return [{"name": "VLLM_API_KEY", "valueFrom": {"secretKeyRef": {"name": API_KEY_SECRET, "key": "key"}}}]
+
+
+def _ingress(w: Workload) -> tuple[str, dict, str] | None:
+    """The gateway's route to the model server, TLS from a Secret (cert-manager's or your own certificate)."""
+    ingress_class = _INGRESS_CLASSES.get(w.roles.get("api-gateway", ""))
+    if ingress_class is None or w.kind != "inference":
+        return None
+    tls = f"{w.name}-tls"
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": _metadata(w, w.name, "gateway"),
+        "spec": {"ingressClassName": ingress_class, "tls": [{"secretName": tls}],
+                 "rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+                     "service": {"name": w.name, "port": {"name": "http"}}}}]}}]},
+    }
+    note = (f"The {w.roles['api-gateway']} gateway routes HTTPS to the model server; TLS from the Secret {tls} "
+            "(kubectl create secret tls, or cert-manager), add your host under rules/tls. "
+            + ("Requests need `Authorization: Bearer <key>` with the key in the Secret "
+               f"{API_KEY_SECRET}." if _api_key_env(w) else ""))
+    return "ingress", ingress, note.strip()
 
 
 def _with_cache_storage(resources: dict, plan: DeploymentPlan) -> dict:
@@ -395,7 +429,7 @@ def _inference_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dic
                                                                "targetPort": "metrics"}]), note)]
         query = f'sum(nv_inference_pending_request_count{{namespace="{w.namespace}",service="{w.name}"}})'
         extras = [_autoscaler(w, plan, query), _service_monitor(w, "metrics", "/metrics")]
-    return objects + [extra for extra in extras if extra is not None]
+    return objects + [extra for extra in [*extras, _ingress(w)] if extra is not None]
 
 
 def _bucket(w: Workload, *, triton: bool = False) -> tuple[str, dict[str, str]]:
@@ -655,6 +689,8 @@ def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan)
             # the operator would fight it
             values["driver"] = {"enabled": False}
         return values or None
+    if component.chart == "traefik/traefik":  # the IngressClass the Ingress names (empty by default)
+        return {"ingressClass": {"name": "traefik"}}
     if component.chart == "qdrant/qdrant" and w.vector_index_gb:
         # the plan's vector index (vectors × dimensions × 4 B × 1.5 for the graph and payloads), with 25 % to grow
         return {"persistence": {"size": gib_quantity(w.vector_index_gb * 1e9 / 2**30 * 1.25)}}

@@ -19,7 +19,7 @@ import yaml
 from stack8s_architect.rendering.validation import Problem, is_kubernetes_manifest
 
 # Secrets the user creates (the bundle README says how): the Hugging Face token.
-USER_SECRETS = frozenset({"hf-token"})
+USER_SECRETS = frozenset({"hf-token", "llm-api-key"})
 # Services a chart's templates create, by chart id, from its release name (`{r}`); a chart not listed: `{r}`.
 CHART_SERVICES: dict[str, tuple[str, ...]] = {
     "bitnami/mlflow": ("{r}-tracking",),  # the tracking server's Service
@@ -103,6 +103,12 @@ def wiring_problems(files: Mapping[str, str]) -> list[Problem]:
             target = doc["spec"]["scaleTargetRef"]["name"]
             if not any((kind, namespace, target) in defined for kind in ("Deployment", "StatefulSet")):
                 missing(path, doc, f"scales {target}, which the bundle does not create")
+        if doc.get("kind") == "Ingress":  # its backends are Services; its TLS Secret is the deployer's certificate
+            for rule in doc["spec"].get("rules", []):
+                for route in (rule.get("http") or {}).get("paths", []):
+                    service = route["backend"]["service"]["name"]
+                    if (namespace, service) not in services:
+                        missing(path, doc, f"routes to the Service {service}, which nothing in the bundle creates")
         if doc.get("kind") == "ServiceMonitor":
             wanted = doc["spec"]["selector"].get("matchLabels", {})
             if not any(all(labels.get(k) == v for k, v in wanted.items()) for labels in labelled):
