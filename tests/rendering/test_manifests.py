@@ -56,9 +56,11 @@ def test_inference_deployment_carries_the_sizing_and_the_top_row() -> None:
     assert _arg(args, "--max-model-len") == "8192" and _arg(args, "--gpu-memory-utilization") == "0.9"
     assert _arg(args, "--dtype") == "bfloat16" and "--pipeline-parallel-size" not in args
     assert container["resources"]["limits"].get("nvidia.com/gpu") == 4
-    # the pod's CPU/memory are its share of the instance (4 of 4 GPUs → 85 % of 192 vCPUs / 2048 GiB)
-    # the model cache on the node's disk is requested too: 130.4 GiB of weights × 1.1 = 143.4 → 144Gi
-    assert container["resources"]["requests"] == {"cpu": "163", "memory": "1740Gi", "ephemeral-storage": "144Gi"}
+    # the pod's CPU/memory are its share (4 of 4 GPUs) of what the node leaves to pods: 192 vCPUs − (0.06 + 0.01 +
+    # 2 × 0.005 + 188 × 0.0025 = 0.55) − 0.5 for DaemonSets = 190.95 → 190; 2,048 GiB − (1 + 0.8 + 0.8 + 6.72 + 1,920
+    # × 0.02 = 47.72) − 0.098 eviction − 1 for DaemonSets = 1,999.18 → 1999Gi; the model cache on the node's disk
+    # too: 130.4 GiB of weights × 1.1 = 143.4 → 144Gi
+    assert container["resources"]["requests"] == {"cpu": "190", "memory": "1999Gi", "ephemeral-storage": "144Gi"}
     assert pod["nodeSelector"]["node.kubernetes.io/instance-type"] == "g6e.12xlarge"
     assert container["readinessProbe"]["httpGet"]["path"] == "/health"
     # the start-up probe waits for 130 GiB at 100 MB/s plus 5 min of warm-up

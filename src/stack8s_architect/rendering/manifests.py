@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 
-from stack8s_architect.catalog.compute.providers import GPU_PRODUCT_LABEL, GPU_PRODUCTS, INSTANCE_TYPE_LABEL
+from stack8s_architect.catalog.compute.providers import GPU_PRODUCT_LABEL, GPU_PRODUCTS, INSTANCE_TYPE_LABEL, schedulable
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.workload import (
@@ -92,19 +92,24 @@ def _node_placement(w: Workload) -> dict:
 
 
 def _resources(w: Workload, gpus: int) -> dict:
-    """GPU limits, and CPU/memory requests of the pod's share of the instance (85 %, for the node's own
-    daemons), from the catalog row's vCPUs and memory."""
+    """GPU limits, and CPU/memory requests of the pod's share of what the instance leaves to pods (its allocatable
+    after the kubelet's reservations, less the GPU node's DaemonSets: `providers.schedulable`), from the catalog
+    row's vCPUs and memory — so the pod fits the node it is sized for."""
     resources: dict = {}
     if gpus:
         resources["limits"] = {w.accelerator.resource: gpus}
     top = w.top
     if top is not None and top.accelerator_count >= 1 and gpus:
-        share = min(1.0, gpus / top.accelerator_count) * 0.85
+        share = min(1.0, gpus / top.accelerator_count)
+        if top.local:  # the local nodes' allocatable, already net of reservations; 15 % left to their other pods
+            cpu, memory = (top.vcpus or 0.0) * 0.85, (top.memory_gib or 0.0) * 0.85
+        else:
+            cpu, memory = schedulable(top.vcpus or 0.0, top.memory_gib or 0.0)
         requests = {}
         if top.vcpus:
-            requests["cpu"] = str(max(1, math.floor(top.vcpus * share)))
+            requests["cpu"] = str(max(1, math.floor(cpu * share)))
         if top.memory_gib:
-            requests["memory"] = f"{max(1, math.floor(top.memory_gib * share))}Gi"
+            requests["memory"] = f"{max(1, math.floor(memory * share))}Gi"
         if requests:
             resources["requests"] = requests
     return resources

@@ -51,3 +51,14 @@ def test_an_unknown_provider_is_assumed_to_have_nothing_managed() -> None:
 def test_gpu_product_labels_resolve_back_to_their_accelerator(key: str) -> None:
     assert key in ACCELERATOR_SPECS
     assert all(device_accelerator_key(product) == key for product in GPU_PRODUCTS[key])
+
+
+def test_what_a_node_leaves_to_pods_by_hand() -> None:
+    from stack8s_architect.catalog.compute.providers import schedulable
+
+    # g5.xlarge, 4 vCPU / 16 GiB: CPU 4 − (0.06 + 0.01 + 2 × 0.005) − 0.5 = 3.42; memory 16 − (1 + 0.8 + 0.8)
+    # − 100 MiB − 1 GiB = 12.30 GiB — the flat 85 % used before (13.6 GiB) would not fit such a node
+    cpu, memory = schedulable(4, 16)
+    assert cpu == pytest.approx(3.42) and memory == pytest.approx(16 - 2.6 - 100 / 1024 - 1)
+    assert memory < 16 * 0.85
+    assert schedulable(0.5, 0.5) == (0.0, 0.0)  # nothing left: never negative

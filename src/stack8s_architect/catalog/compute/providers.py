@@ -131,3 +131,35 @@ GPU_PRODUCTS: dict[str, tuple[str, ...]] = {
     "RTX6000-Ada": ("NVIDIA-RTX-6000-Ada-Generation",),
     "RTXPRO6000": ("NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition",),
 }
+
+
+# What a Kubernetes node keeps for itself (kubelet, container runtime, OS), as GKE documents it — the most
+# conservative of the managed services for small nodes (EKS's and AKS's memory reservations are lower): CPU 6 % of
+# the first core, 1 % of the second, 0.5 % of the next two, 0.25 % of the rest; memory 25 % of the first 4 GiB, 20 %
+# of the next 4, 10 % of the next 8, 6 % of the next 112, 2 % of the rest; plus the 100 MiB eviction threshold.
+# DaemonSets on every GPU node (device plugin, feature discovery, DCGM exporter, node exporter, CNI, logging) are
+# kept 0.5 vCPU and 1 GiB on top.
+_CPU_TIERS = ((1, 0.06), (1, 0.01), (2, 0.005), (float("inf"), 0.0025))
+_MEMORY_TIERS = ((4, 0.25), (4, 0.20), (8, 0.10), (112, 0.06), (float("inf"), 0.02))
+EVICTION_GIB = 100 / 1024
+DAEMONSETS_CPU = 0.5
+DAEMONSETS_GIB = 1.0
+
+
+def _tiered(amount: float, tiers: tuple[tuple[float, float], ...]) -> float:
+    reserved, left = 0.0, amount
+    for size, share in tiers:
+        step = min(left, size)
+        reserved += step * share
+        left -= step
+        if left <= 0:
+            break
+    return reserved
+
+
+def schedulable(vcpus: float, memory_gib: float) -> tuple[float, float]:
+    """(vCPUs, GiB) a node of this size leaves to workload pods: its allocatable (capacity − the kubelet's and the
+    system's reservations − the eviction threshold) less what the GPU node's DaemonSets take."""
+    cpu = vcpus - _tiered(vcpus, _CPU_TIERS) - DAEMONSETS_CPU
+    memory = memory_gib - _tiered(memory_gib, _MEMORY_TIERS) - EVICTION_GIB - DAEMONSETS_GIB
+    return max(0.0, cpu), max(0.0, memory)
