@@ -173,6 +173,8 @@ def test_autoscaling_states_the_monthly_range_by_hand() -> None:
     # one replica: 1 × $0.8048 × 730 h = $587.50; three: $1,762.51
     assert "from 1 to 3 replicas" in said and "$587.50/month at one replica" in said and "$1,762.51/month" in said
     assert autoscaling_range(serving, Candidate(_offer(1, 0.8048), instances=1, fit=_fit(1, 0.0))) is None
+    fixed = autoscaling_range(serving, three, scales=False)  # no KEDA to scale with: the sized three, said so
+    assert "3 replicas run fixed ($1,762.51/month)" in fixed and "$587.50/month" in fixed
     assert autoscaling_range(serving.model_copy(update={"task": "training"}), three) is None
 
 

@@ -86,15 +86,18 @@ def test_prequantized_precisions_get_no_flag_but_a_note_and_fp8_is_quantized_on_
     assert _arg(args, "--quantization") == "fp8"
 
 
-def test_one_replica_has_no_autoscaler_and_no_keda_means_an_hpa() -> None:
+def test_one_replica_or_no_queryable_keda_runs_the_sized_replicas_fixed() -> None:
     one = _objects(plan_manifests(plan()))
     assert "ScaledObject" not in one and "HorizontalPodAutoscaler" not in one
-    without_keda = plan(roles=("inference-server", "gpu-operator", "metrics"),
-                        rows=[compute(count=8, tp=4, replicas=2)])
+    # no KEDA: no HPA on a custom metric (no chart installs the adapter it needs): the sized replicas, fixed
+    without_keda = plan(roles=("inference-server", "gpu-operator", "metrics"), rows=[compute(count=8, tp=4, replicas=2)])
     objects = _objects(plan_manifests(without_keda))
-    hpa = objects["HorizontalPodAutoscaler"]
-    assert hpa["spec"]["maxReplicas"] == 2 and hpa["spec"]["scaleTargetRef"]["name"] == objects["Deployment"][
-        "metadata"]["name"]
+    assert "HorizontalPodAutoscaler" not in objects and "ScaledObject" not in objects
+    assert objects["Deployment"]["spec"]["replicas"] == 2
+    # KEDA and the Prometheus Operator: a ScaledObject on the queue, the Deployment's replicas left to it
+    scaled = _objects(plan_manifests(plan(rows=[compute(count=8, tp=4, replicas=2)])))
+    trigger = scaled["ScaledObject"]["spec"]["triggers"][0]["metadata"]
+    assert 'service="' in trigger["query"] and "replicas" not in scaled["Deployment"]["spec"]
 
 
 def test_no_metrics_role_no_service_monitor() -> None:
@@ -347,7 +350,10 @@ def test_metrics_without_the_operator_get_scrape_annotations_and_no_keda_address
     p = p.model_copy(update={"kubernetes": [c.model_copy(update={"chart": "victoria/victoria-metrics-single"})
                                             if c.role == "metrics" else c for c in p.kubernetes]})
     objects = _objects(plan_manifests(p))
-    assert "ServiceMonitor" not in objects and "ScaledObject" not in objects and "HorizontalPodAutoscaler" in objects
+    # VictoriaMetrics: no address KEDA is known to query, so no autoscaler at all — fixed replicas, not an HPA that
+    # would wait for a metrics adapter nobody installs
+    assert "ServiceMonitor" not in objects and "ScaledObject" not in objects and "HorizontalPodAutoscaler" not in objects
+    assert objects["Deployment"]["spec"]["replicas"] == 2
     annotations = objects["Deployment"]["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/port"] == "8000"
 
@@ -410,3 +416,14 @@ def test_the_gateway_routes_tls_to_the_model_server_which_requires_its_api_key()
     # no gateway in the stack: no route and no key to ask for
     bare = {m.path: m.content for m in plan_manifests(plan(roles=("inference-server",)), WorkloadSpec(task="inference"))}
     assert not any("kind: Ingress" in t or "VLLM_API_KEY" in t for t in bare.values())
+
+
+def test_keda_queries_a_plain_prometheus_by_the_pod_label_it_keeps() -> None:
+    p = plan(roles=("inference-server", "metrics", "autoscaling"), rows=[compute(count=8, tp=4, replicas=2)])
+    p = p.model_copy(update={"kubernetes": [c.model_copy(update={"chart": "prometheus-community/prometheus"})
+                                            if c.role == "metrics" else c for c in p.kubernetes]})
+    objects = _objects(plan_manifests(p))
+    trigger = objects["ScaledObject"]["spec"]["triggers"][0]["metadata"]
+    name = objects["Deployment"]["metadata"]["name"]
+    assert trigger["serverAddress"].startswith("http://prometheus-server.monitoring")
+    assert trigger["query"] == f'sum(vllm:num_requests_waiting{{namespace="stack8s-inference",app_kubernetes_io_name="{name}"}})'

@@ -53,3 +53,12 @@ def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[Stack
         for c in stack.components
     ]
     return stack, components
+
+
+# Metrics charts whose Prometheus the deliverables know the address of (rendering/manifests.py), so KEDA can query it.
+QUERYABLE_METRICS = frozenset({"kube-prometheus-stack", "prometheus"})
+
+
+def scales_on_queue(roles: dict[str, str]) -> bool:
+    """The stack scales a model server on its queue: KEDA installed, and a Prometheus it can query (role → chart id)."""
+    return "keda" in roles.get("autoscaling", "") and roles.get("metrics", "").split("/")[-1] in QUERYABLE_METRICS

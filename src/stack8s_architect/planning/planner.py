@@ -23,7 +23,7 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, rented_gpus, row, run_hours
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
 from stack8s_architect.planning.grounding import ModelFactsCache, ground_model
-from stack8s_architect.planning.kubernetes import kubernetes_section
+from stack8s_architect.planning.kubernetes import kubernetes_section, scales_on_queue
 from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
@@ -173,9 +173,6 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
             "training_hours": hours or outcome.sizing.training_hours,
             "tokens_per_second": top.fit.tokens_per_second or outcome.sizing.tokens_per_second}))
     rows = [row(rank, c, spec, outcome) for rank, c in enumerate(candidates, start=1)]
-    scaling = autoscaling_range(spec, top)
-    if scaling:
-        assumptions.append(scaling)
 
     # an unnamed language model must fit the chosen GPUs; vision, speech and medical models are small
     language = spec.domain in _LANGUAGE_DOMAINS
@@ -185,6 +182,10 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += model_notes
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
+    roles = {c.role: c.chart for c in components}
+    scaling = autoscaling_range(spec, top, scales=scales_on_queue(roles))
+    if scaling:
+        assumptions.append(scaling)
     costed = cost_for(ctx.compute, spec, outcome.sizing, top, platform_totals=_with_rag_server(spec, stack.totals))
     assumptions += costed.assumptions
     ingestion = rag_ingestion(spec, top.offer.accelerator if top else None,

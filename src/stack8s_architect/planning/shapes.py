@@ -148,7 +148,7 @@ def rag_index(spec: WorkloadSpec) -> tuple[float, float, str] | None:
         "(or on-disk vectors)")
 
 
-def autoscaling_range(spec: WorkloadSpec, top: object) -> str | None:
+def autoscaling_range(spec: WorkloadSpec, top: object, *, scales: bool = True) -> str | None:
     """Online serving on several replicas scales on queue depth (the rendered ScaledObject/HPA: 1 → the sized
     count): the monthly compute between one replica and all of them, said back; live speech keeps its replicas (said
     so); None otherwise."""
@@ -164,6 +164,9 @@ def autoscaling_range(spec: WorkloadSpec, top: object) -> str | None:
     per_replica = -(-top.instances // replicas)  # instances one replica needs, rounded up
     low = monthly_cost_usd(top.offer.hourly_usd, per_replica)
     high = monthly_cost_usd(top.offer.hourly_usd, top.instances)
+    if not scales:  # the stack has nothing to scale it with: the deliverables run the sized replicas
+        return (f"{replicas} replicas run fixed (${high:,.2f}/month): the stack has no KEDA with a Prometheus it can "
+                f"query; with them the replicas would scale on the queue down to one (${low:,.2f}/month)")
     return (f"autoscaling on queued requests from 1 to {replicas} replicas: compute ${low:,.2f}/month at one replica "
             f"({per_replica} × {top.offer.instance_type}), ${high:,.2f}/month at the sized {replicas} (the figure priced "
             "in this plan)")

@@ -13,6 +13,7 @@ import math
 import re
 
 from stack8s_architect.catalog.compute.providers import GPU_PRODUCT_LABEL, GPU_PRODUCTS, INSTANCE_TYPE_LABEL, schedulable
+from stack8s_architect.planning.kubernetes import scales_on_queue
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.workload import (
@@ -256,7 +257,14 @@ def _replicas(w: Workload) -> dict:
 
 
 def _autoscaled(w: Workload) -> bool:
-    return w.replicas > 1 and w.pipeline_parallel == 1
+    return w.replicas > 1 and w.pipeline_parallel == 1 and scales_on_queue(w.roles)
+
+
+def _series(w: Workload) -> str:
+    """PromQL labels selecting this server's series: the Prometheus Operator's scrape adds `service`; a plain
+    Prometheus's pod scrape maps the pod's labels (app.kubernetes.io/name → app_kubernetes_io_name)."""
+    label = "service" if _operator_metrics(w) else "app_kubernetes_io_name"
+    return f'namespace="{w.namespace}",{label}="{w.name}"'
 
 
 def _pod_annotations(w: Workload, port: int) -> dict:
@@ -367,34 +375,23 @@ def _prometheus_address(w: Workload) -> str | None:
 
 
 def _autoscaler(w: Workload, plan: DeploymentPlan, metric_query: str) -> tuple[str, dict, str] | None:
-    """KEDA ScaledObject when the stack has KEDA, else an HPA on a custom pod metric; none for one replica
-    or for pipeline-parallel replicas (each is a Ray cluster, scaled by adding a StatefulSet)."""
+    """A KEDA ScaledObject on the server's queue when the stack has KEDA and a Prometheus it can query; none for one
+    replica, for pipeline-parallel replicas (each a Ray cluster) or without both (the sized replicas then run fixed:
+    an HPA on a custom metric would need a metrics adapter no chart of the stack installs)."""
     if not _autoscaled(w):
         return None
     note = (f"Scales 1 → {w.replicas} replicas (the sized capacity, priced in the plan) on queued requests; "
             "fewer replicas run when the queue is short.")
-    address = _prometheus_address(w)
-    if "keda" in w.roles.get("autoscaling", "") and address:
-        scaled = {
-            "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
-            "metadata": _metadata(w, w.name, "autoscaling"),
-            "spec": {"scaleTargetRef": {"name": w.name}, "minReplicaCount": 1, "maxReplicaCount": w.replicas,
-                     "cooldownPeriod": 600,
-                     "triggers": [{"type": "prometheus", "metadata": {
-                         "serverAddress": address, "query": metric_query,
-                         "threshold": str(_WAITING_PER_REPLICA)}}]},
-        }
-        return "scaledobject", scaled, note
-    hpa = {
-        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+    scaled = {
+        "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
         "metadata": _metadata(w, w.name, "autoscaling"),
-        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name},
-                 "minReplicas": 1, "maxReplicas": w.replicas,
-                 "metrics": [{"type": "Pods", "pods": {
-                     "metric": {"name": "vllm_num_requests_waiting" if w.engine == "vllm" else "nv_inference_queue"},
-                     "target": {"type": "AverageValue", "averageValue": str(_WAITING_PER_REPLICA)}}}]},
+        "spec": {"scaleTargetRef": {"name": w.name}, "minReplicaCount": 1, "maxReplicaCount": w.replicas,
+                 "cooldownPeriod": 600,
+                 "triggers": [{"type": "prometheus", "metadata": {
+                     "serverAddress": _prometheus_address(w), "query": metric_query,
+                     "threshold": str(_WAITING_PER_REPLICA)}}]},
     }
-    return "hpa", hpa, note + " Needs a custom-metrics adapter (prometheus-adapter) exposing the metric."
+    return "scaledobject", scaled, note
 
 
 def _service_monitor(w: Workload, port: str, path: str) -> tuple[str, dict, str] | None:
@@ -424,7 +421,7 @@ def _inference_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dic
             objects.append(("service", _service(w, VLLM_PORT, heads_only=True), note))
         else:
             objects = [("deployment", _vllm_deployment(w, plan), note), ("service", _service(w, VLLM_PORT), note)]
-        query = f'sum(vllm:num_requests_waiting{{namespace="{w.namespace}",service="{w.name}"}})'
+        query = f"sum(vllm:num_requests_waiting{{{_series(w)}}})"
         extras = [_autoscaler(w, plan, query), _service_monitor(w, "http", "/metrics")]
     else:
         note = (f"NVIDIA Triton serving the model repository in the bucket; {w.replicas} replica(s) × "
@@ -432,7 +429,7 @@ def _inference_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dic
         objects = [("deployment", _triton_deployment(w, plan), note),
                    ("service", _service(w, 8000, extra_ports=[{"name": "metrics", "port": TRITON_METRICS_PORT,
                                                                "targetPort": "metrics"}]), note)]
-        query = f'sum(nv_inference_pending_request_count{{namespace="{w.namespace}",service="{w.name}"}})'
+        query = f"sum(nv_inference_pending_request_count{{{_series(w)}}})"
         extras = [_autoscaler(w, plan, query), _service_monitor(w, "metrics", "/metrics")]
     return objects + [extra for extra in [*extras, _ingress(w)] if extra is not None]
 
