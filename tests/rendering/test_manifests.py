@@ -124,7 +124,8 @@ def test_training_single_node_job_pvc_and_tracking_env() -> None:
     p = plan(roles=("training-operator", "experiment-tracking", "object-storage", "gpu-operator", "metrics"),
              plan_sizing=sizing("lora", weights=15.0, hours=6.5), model="meta-llama/Llama-3.1-8B", task="text-generation",
              rows=[compute(accelerator="A100-80GB", count=8, tp=1, replicas=1, instance_type="p4de.24xlarge")])
-    manifests = plan_manifests(p, WorkloadSpec(task="fine_tuning", domain="llm", dataset_size_gb=200))
+    # continued training of a named model with your own code: the generic torchrun Job
+    manifests = plan_manifests(p, WorkloadSpec(task="training", domain="llm", dataset_size_gb=200))
     objects = _objects(manifests)
     job = objects["Job"]
     container = job["spec"]["template"]["spec"]["containers"][0]
@@ -140,6 +141,45 @@ def test_training_single_node_job_pvc_and_tracking_env() -> None:
     # 200 GB of data (186.3 GiB × 1.1 = 204.9) + the weights and two checkpoints (3 × 15 GiB) → 249.9, rounded up
     assert claim["spec"]["resources"]["requests"]["storage"] == "250Gi"
     assert job["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+
+
+def test_a_language_model_fine_tune_runs_axolotl_with_its_config_and_fetches_its_dataset() -> None:
+    from stack8s_architect.rendering.finetune import AXOLOTL_IMAGE, RCLONE_IMAGE
+    from stack8s_architect.rendering.wiring import wiring_problems
+
+    p = plan(roles=("training-operator", "experiment-tracking", "object-storage", "gpu-operator"),
+             plan_sizing=sizing("qlora", weights=5.4, hours=0.3, context=4096), model="meta-llama/Meta-Llama-3-8B",
+             rows=[compute(accelerator="L4", count=1, memory=24, tp=1, replicas=1, instance_type="g6.xlarge",
+                           name="NVIDIA L4", price=0.8048)])
+    p = p.model_copy(update={"kubernetes": [component("experiment-tracking", "bitnami/mlflow")
+                                            if c.role == "experiment-tracking" else c for c in p.kubernetes]})
+    files = {m.path: m.content for m in plan_manifests(
+        p, WorkloadSpec(task="fine_tuning", domain="llm", fine_tuning_method="qlora", dataset_size_gb=0.02))}
+    docs = [yaml.safe_load(t) for path, t in files.items() if path.startswith("manifests/")]
+    job = next(d for d in docs if d["kind"] == "Job")
+    pod = job["spec"]["template"]["spec"]
+    fetch, trainer = pod["initContainers"][0], pod["containers"][0]
+    assert trainer["image"] == AXOLOTL_IMAGE and trainer["command"] == ["axolotl", "train", "/config/axolotl.yaml"]
+    assert trainer["resources"]["limits"]["nvidia.com/gpu"] == 1
+    assert fetch["image"] == RCLONE_IMAGE and fetch["args"] == ["copy", "data:stack8s-training/dataset/", "/scratch/data"]
+    env = {e["name"]: e.get("value") for e in fetch["env"]}
+    assert env["RCLONE_CONFIG_DATA_TYPE"] == "s3" and env["RCLONE_CONFIG_DATA_ENV_AUTH"] == "true"  # IRSA on EKS
+    config = yaml.safe_load(next(d for d in docs if d["metadata"]["name"].endswith("-axolotl"))["data"]["axolotl.yaml"])
+    assert config["base_model"] == "meta-llama/Meta-Llama-3-8B" and config["adapter"] == "qlora"
+    assert config["load_in_4bit"] is True and config["sequence_len"] == 4096
+    assert config["mlflow_tracking_uri"] == "http://mlflow-tracking.stack8s-training.svc.cluster.local:80"
+    assert job["metadata"]["annotations"]["stack8s.dev/sized-training-hours"] == "0.3"
+    assert wiring_problems(files) == []
+    # on a provider without an object store, the stack's MinIO with its release's own credentials
+    lium = p.model_copy(update={"compute": [compute(accelerator="L4", count=1, memory=24, tp=1, replicas=1,
+                                                    provider="lium", instance_type="L4_1x", name="L4", price=0.4)]})
+    lium_files = {m.path: m.content for m in plan_manifests(
+        lium, WorkloadSpec(task="fine_tuning", domain="llm", fine_tuning_method="lora", dataset_size_gb=0.02))}
+    fetch_env = yaml.safe_load(next(t for path, t in lium_files.items() if path.endswith("-job.yaml")))[
+        "spec"]["template"]["spec"]["initContainers"][0]["env"]
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in fetch_env if "valueFrom" in e}
+    assert refs["RCLONE_CONFIG_DATA_ACCESS_KEY_ID"] == {"name": "minio", "key": "rootUser"}  # minio/minio's keys
+    assert wiring_problems(lium_files) == []
 
 
 def test_training_on_several_instances_is_an_indexed_job_with_rendezvous() -> None:

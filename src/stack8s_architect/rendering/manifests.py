@@ -28,6 +28,7 @@ from stack8s_architect.rendering.workload import (
     gib_quantity,
     read_workload,
 )
+from stack8s_architect.rendering.finetune import MINIO_SECRET_KEYS, fine_tuning_objects
 from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, rag_objects
 from stack8s_architect.rendering.wiring import CHART_SERVICES
 from stack8s_architect.rendering.yamltext import dump
@@ -660,6 +661,19 @@ def _training_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict
                  "spec": {"accessModes": ["ReadWriteOnce"],
                           "resources": {"requests": {"storage": gib_quantity(scratch_gib)}}}}
         objects.append(("pvc-scratch", claim, "Local copy of the dataset, the base weights and two checkpoints."))
+    if w.fine_tuning_method and nodes == 1 and w.model_id:  # a language model's fine-tune: Axolotl runs it as is
+        tracking = next((e["value"] for e in _tracking_env(w) if e["name"] == "MLFLOW_TRACKING_URI"), None)
+        store = w.roles.get("object-storage", "")
+        keys = MINIO_SECRET_KEYS.get(store)
+        minio = (dns_label(store.split("/")[-1], limit=53), *keys) if keys else None  # the release's own Secret
+        objects += fine_tuning_objects(
+            w, bucket=bucket, sequence_len=w.context_length_tokens or 2048, tracking_uri=tracking,
+            labels=lambda component: _labels(w, component), metadata=lambda n, c: _metadata(w, n, c),
+            placement=_node_placement(w), resources=_resources(w, gpus), hf_token_env=_hf_token_env(w.gated),
+            volumes=pod["volumes"], minio_secret=minio)
+        if hours:
+            objects[-1][1]["metadata"]["annotations"] = dict(metadata.get("annotations", {}))
+        return objects
     objects.append(("job", job, note))
     return objects
 

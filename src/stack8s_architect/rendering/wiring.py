@@ -19,7 +19,9 @@ import yaml
 from stack8s_architect.rendering.validation import Problem, is_kubernetes_manifest
 
 # Secrets the user creates (the bundle README says how): the Hugging Face token.
-USER_SECRETS = frozenset({"hf-token", "llm-api-key"})
+USER_SECRETS = frozenset({"hf-token", "llm-api-key", "object-storage"})
+# Secrets a chart's templates create, by chart id, from its release name.
+CHART_SECRETS: dict[str, tuple[str, ...]] = {"bitnami/minio": ("{r}",), "minio/minio": ("{r}",)}
 # Services a chart's templates create, by chart id, from its release name (`{r}`); a chart not listed: `{r}`.
 CHART_SERVICES: dict[str, tuple[str, ...]] = {
     "bitnami/mlflow": ("{r}-tracking",),  # the tracking server's Service
@@ -60,6 +62,8 @@ def wiring_problems(files: Mapping[str, str]) -> list[Problem]:
     for release in helmfile.get("releases", []):
         for pattern in CHART_SERVICES.get(release["chart"], ("{r}",)):
             services.add((release.get("namespace", ""), pattern.format(r=release["name"])))
+    secrets = {(release.get("namespace", ""), pattern.format(r=release["name"]))
+               for release in helmfile.get("releases", []) for pattern in CHART_SECRETS.get(release["chart"], ())}
     labelled = [d["metadata"].get("labels", {}) for _, d in docs if d.get("kind") == "Service"]
     problems: list[Problem] = []
 
@@ -91,7 +95,7 @@ def wiring_problems(files: Mapping[str, str]) -> list[Problem]:
                 for env in container.get("env") or []:
                     ref = (env.get("valueFrom") or {}).get("secretKeyRef")
                     if ref and not ref.get("optional") and ref["name"] not in USER_SECRETS \
-                            and ("Secret", namespace, ref["name"]) not in defined:
+                            and ("Secret", namespace, ref["name"]) not in defined and (namespace, ref["name"]) not in secrets:
                         missing(path, doc, f"{container['name']} requires the Secret {ref['name']}, not in the bundle")
             for volume in pod.get("volumes") or []:
                 if "configMap" in volume and ("ConfigMap", namespace, volume["configMap"]["name"]) not in defined:

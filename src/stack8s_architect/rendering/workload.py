@@ -86,6 +86,7 @@ class Workload:
     embedding_model: str | None = None  # RAG: the model of ingestion and query embeddings (the index is sized for it)
     gated: bool = False  # the model's weights are gated on Hugging Face: its pods require the token Secret
     vector_index_gb: float | None = None  # RAG: the vector index the plan sized (GB)
+    fine_tuning_method: str | None = None  # a language model's fine-tune: lora, qlora or full (rendered with Axolotl)
     object_storage_gb: float | None = None  # what the plan keeps in object storage (GB): dataset, weights, checkpoints
 
     @property
@@ -278,6 +279,8 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         embedding_model=_embedding_model(plan) if spec and is_rag(spec) and kind == "inference" else None,
         gated=bool(plan.models and plan.models[0].gated),
         vector_index_gb=(rag_index(spec) or (None, None))[1] if spec else None,
+        fine_tuning_method=((spec.fine_tuning_method or "lora") if spec and spec.task == "fine_tuning"
+                            and (spec.domain or "llm") in {"llm", "multimodal"} else None),
         object_storage_gb=storage_gb(spec, sizing)[0] if spec else None,
     )
 
