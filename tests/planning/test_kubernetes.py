@@ -54,3 +54,14 @@ def test_section_uses_contract_names_and_string_alternatives(database: Database,
         _, served = kubernetes_section(ChartCatalog(session), full)
     inference = next(c for c in served if c.role == "inference-server")
     assert inference.why.endswith("(also llm-gateway)")  # vllm-stack's router; not a second chart
+
+
+def test_a_publisher_s_warning_reaches_the_plan_with_other_publishers_alternatives(context) -> None:  # noqa: ANN001
+    from stack8s_architect.planning.planner import build_plan
+
+    plan = build_plan(context, WorkloadSpec(task="fine_tuning", domain="llm", params_billions=8,
+                                            fine_tuning_method="lora", dataset_size_gb=1)).plan
+    bitnami = [c.chart for c in plan.kubernetes if c.chart.startswith("bitnami/")]
+    warned = [a for a in plan.assumptions if a.startswith("Bitnami moved")]
+    assert bitnami and warned  # the fixture catalog's fine-tuning stack holds Bitnami charts
+    assert all(chart in warned[0] for chart in bitnami)

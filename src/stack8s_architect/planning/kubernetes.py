@@ -55,6 +55,21 @@ def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[Stack
     return stack, components
 
 
+def publisher_notes(catalog: ChartCatalog, components: list[PlanComponent]) -> list[str]:
+    """What a chart's publisher warns of (Bitnami's images moving to a legacy registry), said per chart of the stack,
+    with the alternatives from other publishers."""
+    data = catalog.data()
+    notes: dict[str, list[str]] = {}
+    for component in components:
+        entry = data.by_id.get(component.chart)
+        if entry is None or not entry.notes or entry.publisher_kind != "vendor":
+            continue
+        others = [a.split(":", 1)[0] for a in component.alternatives if not a.startswith(entry.alias + "/")]
+        notes.setdefault(entry.notes[0], []).append(
+            f"{component.chart} {component.version or ''}".strip() + (f" (or {', '.join(others)})" if others else ""))
+    return [f"{note}: {'; '.join(charts)}" for note, charts in notes.items()]
+
+
 # Metrics charts whose Prometheus the deliverables know the address of (rendering/manifests.py), so KEDA can query it.
 QUERYABLE_METRICS = frozenset({"kube-prometheus-stack", "prometheus"})
 
