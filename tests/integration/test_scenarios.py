@@ -147,6 +147,20 @@ def _arg(args: list[str], flag: str) -> str | None:
     return args[args.index(flag) + 1] if flag in args else None
 
 
+def _leaves(values: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(values, dict):
+        return [leaf for key, value in values.items() for leaf in _leaves(value, (*prefix, key))]
+    return [prefix]
+
+
+def _declares(values: Any, path: tuple[str, ...]) -> bool:
+    for key in path:
+        if not isinstance(values, dict) or key not in values:
+            return False
+        values = values[key]
+    return True
+
+
 def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
     """The plan's manifests: valid, pinned to catalog charts, and carrying the plan's own numbers."""
     files = {m["path"]: m["content"] for m in plan["manifests"]}
@@ -164,6 +178,11 @@ def _check_deliverables(charts: ChartCatalog, plan: dict[str, Any]) -> None:
             entry = data.by_id[release["chart"]]
             assert release["version"] in {v.version for v in entry.versions}, release
             assert urls[release["chart"].split("/")[0]].rstrip("/") == (entry.helm_repo or "").rstrip("/"), release
+            values_file = shared_data_dir() / "k8s" / entry.repository.replace("/", "+") / (entry.path or "") / "values.yaml"
+            for values in release.get("values", []):  # every key set is one the chart's own values.yaml declares
+                declared = yaml.safe_load(values_file.read_text()) if values_file.is_file() else None
+                for key in _leaves(values):
+                    assert declared is None or _declares(declared, key), f"{release['chart']}: {'.'.join(key)}"
         installable = {c["chart"] for c in plan["kubernetes"] if c["repository"] and c["version"]}
         assert installable == {r["chart"] for r in helmfile["releases"]}
     assert wiring_problems(files) == []  # every name a manifest refers to exists
@@ -344,6 +363,9 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
                                       for m in plan["models"] for name, wanted in value.items())
     elif key == "assumptions_mention_any":
         assert any(w.lower() in a.lower() for a in plan["assumptions"] for w in value), plan["assumptions"]
+    elif key == "tradeoffs_or_assumptions_mention":
+        text = " ".join(plan["tradeoffs"] + plan["assumptions"])
+        assert all(word in text for word in value), plan["assumptions"]
     elif key == "tradeoffs_mention_any":
         assert any(w.lower() in t.lower() for t in plan["tradeoffs"] for w in value), plan["tradeoffs"]
     elif key == "sizing_smaller_than_first_turn":

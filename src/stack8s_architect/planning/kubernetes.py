@@ -5,6 +5,7 @@ from __future__ import annotations
 from stack8s_architect.catalog.charts.roles import ROLE_IDS, ROLE_RULES
 from stack8s_architect.catalog.charts.schemas import StackRequest, StackResponse
 from stack8s_architect.catalog.charts.service import ChartCatalog
+from stack8s_architect.catalog.charts.versions import sort_key
 from stack8s_architect.planning.plan import PlanComponent
 from stack8s_architect.planning.spec import WorkloadSpec
 
@@ -55,6 +56,42 @@ def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[Stack
     return stack, components
 
 
+# Bitnami moved every versioned image to docker.io/bitnamilegacy on this day and stopped updating them; releases
+# after it name images the free registry no longer serves.
+BITNAMI_MOVE = "2025-08-28"
+
+
+def bitnami_pinned(catalog: ChartCatalog, components: list[PlanComponent]) -> tuple[list[PlanComponent], list[str]]:
+    """Bitnami charts pinned to their last release before the image move, their images pulled from bitnamilegacy
+    (the `image.repository`-style keys of the chart's own values, and `global.security.allowInsecureImages`, which
+    Bitnami charts require for a repository they did not name); said back with the reason."""
+    data = catalog.data()
+    out, pinned = [], []
+    for component in components:
+        entry = data.by_id.get(component.chart)
+        before = [v for v in (entry.versions if entry is not None and entry.alias == "bitnami" else [])
+                  if v.released and v.released < BITNAMI_MOVE and not v.prerelease]
+        images = [i for i in (entry.images if entry is not None else []) if i["repository"].startswith("bitnami/")]
+        if not before or not images:
+            out.append(component)
+            continue
+        pin = max(before, key=lambda v: sort_key(v.version))
+        values: dict = {"global": {"security": {"allowInsecureImages": True}}}
+        for image in images:
+            node = values
+            for key in [*image["path"].split("."), "repository"][:-1]:
+                node = node.setdefault(key, {})
+            node["repository"] = "bitnamilegacy/" + image["repository"].split("/", 1)[1]
+        out.append(component.model_copy(update={"version": pin.version, "app_version": pin.app_version,
+                                                 "values": values}))
+        pinned.append(f"{component.chart} {pin.version} (released {pin.released})")
+    said = [f"Bitnami moved its versioned images to docker.io/bitnamilegacy on {BITNAMI_MOVE} and no longer updates "
+            f"them; releases after it name images the free registry does not serve. Pinned to the last release before "
+            f"the move, pulling from bitnamilegacy (no security updates — for production prefer another publisher's "
+            f"chart): {'; '.join(pinned)}"] if pinned else []
+    return out, said
+
+
 def publisher_notes(catalog: ChartCatalog, components: list[PlanComponent]) -> list[str]:
     """What a chart's publisher warns of (Bitnami's images moving to a legacy registry), said per chart of the stack,
     with the alternatives from other publishers."""
@@ -62,7 +99,7 @@ def publisher_notes(catalog: ChartCatalog, components: list[PlanComponent]) -> l
     notes: dict[str, list[str]] = {}
     for component in components:
         entry = data.by_id.get(component.chart)
-        if entry is None or not entry.notes or entry.publisher_kind != "vendor":
+        if entry is None or not entry.notes or entry.publisher_kind != "vendor" or component.values:
             continue
         others = [a.split(":", 1)[0] for a in component.alternatives if not a.startswith(entry.alias + "/")]
         notes.setdefault(entry.notes[0], []).append(

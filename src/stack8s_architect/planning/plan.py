@@ -6,6 +6,8 @@ catalog row or computed by `sizing/`; nothing here is free text from a language 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -104,6 +106,8 @@ class PlanComponent(BaseModel):
     license: str | None
     why: str
     alternatives: list[str]
+    # Addition: values the plan sets on this release (keys its chart's values.yaml declares)
+    values: dict[str, Any] | None = Field(default=None, description="values the plan sets on this chart's release")
 
 
 class PlanCost(BaseModel):

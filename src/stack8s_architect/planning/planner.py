@@ -23,7 +23,8 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, rented_gpus, row, run_hours
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
 from stack8s_architect.planning.grounding import ModelFactsCache, ground_model
-from stack8s_architect.planning.kubernetes import kubernetes_section, publisher_notes, scales_on_queue
+from stack8s_architect.planning.kubernetes import (bitnami_pinned, kubernetes_section, publisher_notes,
+                                                   scales_on_queue)
 from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
@@ -182,7 +183,8 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += model_notes
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
-    assumptions += publisher_notes(ctx.charts, components)
+    components, pinned = bitnami_pinned(ctx.charts, components)
+    assumptions += pinned + publisher_notes(ctx.charts, components)
     roles = {c.role: c.chart for c in components}
     scaling = autoscaling_range(spec, top, scales=scales_on_queue(roles))
     if scaling:

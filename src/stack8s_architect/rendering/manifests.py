@@ -722,6 +722,14 @@ def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan)
     return None
 
 
+def _merged(base: dict, over: dict) -> dict:
+    """`base` with `over` laid on it, nested mappings merged."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def helmfile(plan: DeploymentPlan, w: Workload) -> str:
     repositories: dict[str, dict] = {}
     releases, skipped = [], []
@@ -746,7 +754,7 @@ def helmfile(plan: DeploymentPlan, w: Workload) -> str:
                          "namespace": _ROLE_NAMESPACE.get(roles[0], w.namespace),
                          "createNamespace": True, "chart": f"{alias}/{chart}", "version": component.version,
                          "labels": {"role": roles[0]}}
-        values = _release_values(component, w, plan)
+        values = _merged(component.values or {}, _release_values(component, w, plan) or {})
         if values:
             release["values"] = [values]
         releases.append(release)

@@ -80,6 +80,7 @@ class ChartEntry:
     rule_position: int  # of the role rule that matched: within a product, the main chart comes first
     resources: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)
+    images: list[dict[str, str]] = field(default_factory=list)  # images of the default values: {path, repository…}
 
     @property
     def requests_cpu_m(self) -> int | None:
@@ -189,6 +190,7 @@ def _entry(repository: str, name: str, packages: dict[str, dict[str, Any]], vers
         commercial_use=license_terms.commercial_use, license_caveat=license_terms.caveat,
         category=annotations.get("category") or annotations.get("artifacthub.io/category"),
         roles=roles, product=product, rule_position=rule_position, resources=(tree or {}).get("resources"),
+        images=list(fields.get("images") or []),
         notes=notes,
     )
 

@@ -120,10 +120,26 @@ def _tree_package(chart_file: Path, relative: str, repository: str, batch: Chart
     values_file = chart_file.parent / "values.yaml"
     if values_file.is_file():
         try:
-            resources = chart_resources(load_yaml(values_file)).to_dict()
+            values = load_yaml(values_file)
+            resources = chart_resources(values).to_dict()
+            fields["images"] = value_images(values)
         except yaml.YAMLError:
             batch.dropped["values.yaml that is not YAML (resources unknown)"] += 1
     return ChartPackage(repository, name, "tree", relative, fields, resources)
+
+
+def value_images(values: Any, path: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The container images a chart's default values name: every mapping with a `repository` string beside a
+    `registry` or a `tag` (`image:`, `volumePermissions.image:`…), as {path, registry, repository, tag}."""
+    found: list[dict[str, str]] = []
+    if isinstance(values, dict):
+        repository = values.get("repository")
+        if isinstance(repository, str) and ("registry" in values or "tag" in values):
+            found.append({"path": ".".join(path), "registry": str(values.get("registry") or ""),
+                          "repository": repository, "tag": str(values.get("tag") or "")})
+        for key, value in values.items():
+            found += value_images(value, (*path, str(key)))
+    return found
 
 
 def chart_fields(chart: dict[str, Any]) -> dict[str, Any]:
