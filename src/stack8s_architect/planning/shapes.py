@@ -11,12 +11,14 @@ wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import DEFAULT_MFU, monthly_cost_usd, start_up_hours
 from stack8s_architect.sizing.fit import GpuFit
+from stack8s_architect.sizing.gpu import GpuSpec
 from stack8s_architect.sizing.serving import MAX_BATCH_SEQUENCES
 from stack8s_architect.sizing.throughput import DECODE_BANDWIDTH_EFFICIENCY, PREFILL_COMPUTE_EFFICIENCY
 
@@ -71,15 +73,9 @@ def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: fl
         return fits, None
     tokens = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
     flops = 2 * active_billions * 1e9 * tokens
-    timed = []
-    for fit in fits:
-        spec_ = ACCELERATOR_SPECS.get(fit.gpu_key)
-        if not fit.fits or spec_ is None or not spec_.to_gpu_spec().bf16_tflops:
-            timed.append(fit)
-            continue
-        hours = flops / (fit.gpu_count * spec_.to_gpu_spec().bf16_tflops * 1e12 * DEFAULT_MFU) / 3600
-        timed.append(replace(fit, training_hours=hours))
-    return tuple(timed), (f"one embedding run: 2 × {active_billions:g}B parameters × {tokens / 1e9:,.3g}B tokens = "
+    timed = _timed(fits, lambda fit, gpu: replace(
+        fit, training_hours=flops / (fit.gpu_count * gpu.bf16_tflops * 1e12 * DEFAULT_MFU) / 3600))
+    return timed, (f"one embedding run: 2 × {active_billions:g}B parameters × {tokens / 1e9:,.3g}B tokens = "
                           f"{flops:.3g} FLOPs, at each GPU's bf16 peak × MFU {DEFAULT_MFU:g}")
 
 
@@ -88,6 +84,16 @@ def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: fl
 # cache holds, up to vLLM's max_num_seqs). Outputs are taken as a quarter of the inputs — summaries, labels and
 # extractions are shorter than what they read; a translation is as long as its input (say so).
 OUTPUT_SHARE = 0.25
+
+
+def _timed(fits: tuple[GpuFit, ...], run: Callable[[GpuFit, GpuSpec], GpuFit]) -> tuple[GpuFit, ...]:
+    """Each fitting GPU type with one run timed by `run`; unchanged where the GPU's bf16 peak is unknown."""
+    out = []
+    for fit in fits:
+        spec_ = ACCELERATOR_SPECS.get(fit.gpu_key)
+        gpu = spec_.to_gpu_spec() if spec_ is not None else None
+        out.append(run(fit, gpu) if fit.fits and gpu is not None and gpu.bf16_tflops else fit)
+    return tuple(out)
 
 
 def is_generation_batch(spec: WorkloadSpec) -> bool:
@@ -103,23 +109,20 @@ def generation_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billion
         return fits, None
     tokens_in = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
     tokens_out = tokens_in * OUTPUT_SHARE
-    timed = []
-    batches = []
-    for fit in fits:
-        gpu = ACCELERATOR_SPECS.get(fit.gpu_key)
-        if not fit.fits or gpu is None or not gpu.to_gpu_spec().bf16_tflops:
-            timed.append(fit)
-            continue
-        g = gpu.to_gpu_spec()
-        batch = max(1, min(fit.max_concurrent_sequences or 1, MAX_BATCH_SEQUENCES))
-        prefill_s = 2 * active_billions * 1e9 * tokens_in / (g.bf16_tflops * 1e12 * PREFILL_COMPUTE_EFFICIENCY
+
+    def batch_of(fit: GpuFit) -> int:  # sequences decoded at once: what the KV cache holds, up to vLLM's limit
+        return max(1, min(fit.max_concurrent_sequences or 1, MAX_BATCH_SEQUENCES))
+
+    def one_run(fit: GpuFit, gpu: GpuSpec) -> GpuFit:
+        prefill_s = 2 * active_billions * 1e9 * tokens_in / (gpu.bf16_tflops * 1e12 * PREFILL_COMPUTE_EFFICIENCY
                                                               * fit.gpu_count)
-        step_bytes = (weights_gib + batch * kv_gib_per_sequence) * 2**30 / fit.gpu_count  # TP splits both
-        decode_tps = batch * g.memory_bandwidth_gb_s * 1e9 * DECODE_BANDWIDTH_EFFICIENCY / step_bytes
-        hours = (prefill_s + tokens_out / decode_tps) / 3600
-        timed.append(replace(fit, training_hours=hours, replicas=1, layouts=()))
-        batches.append(f"{fit.gpu_key} {batch} at once")
-    return tuple(timed), (
+        step_bytes = (weights_gib + batch_of(fit) * kv_gib_per_sequence) * 2**30 / fit.gpu_count  # TP splits both
+        decode_tps = batch_of(fit) * gpu.memory_bandwidth_gb_s * 1e9 * DECODE_BANDWIDTH_EFFICIENCY / step_bytes
+        return replace(fit, training_hours=(prefill_s + tokens_out / decode_tps) / 3600, replicas=1, layouts=())
+
+    timed = _timed(fits, one_run)
+    batches = [f"{fit.gpu_key} {batch_of(fit)} at once" for fit in timed if fit.fits and fit.training_hours]
+    return timed, (
         f"one batch run: {tokens_in / 1e9:,.3g}B input tokens prefilled (2 × {active_billions:g}B × tokens at each GPU's "
         f"bf16 peak × {PREFILL_COMPUTE_EFFICIENCY:g}) and {tokens_out / 1e9:,.3g}B output tokens (a quarter of the input: "
         f"summaries, labels, extractions — say so if outputs are longer) decoded as many sequences at once as the KV "
