@@ -54,3 +54,16 @@ def test_dangling_configmaps_claims_secrets_and_targets_are_found() -> None:
     for part, old, new, said in cases:
         found = wiring_problems(_replace(rag, part, old, new))
         assert any(said in p.message for p in found), (said, [p.message for p in found])
+
+
+def test_an_autoscaler_or_a_monitor_pointing_at_nothing_is_found() -> None:
+    files = _files(plan(rows=[compute(count=8, tp=4, replicas=2)]), WorkloadSpec(task="inference", domain="llm"))
+    assert wiring_problems(files) == []
+    scaled = next(p for p in files if p.endswith("-scaledobject.yaml"))
+    name = yaml.safe_load(files[scaled])["spec"]["scaleTargetRef"]["name"]
+    broken = {**files, scaled: files[scaled].replace(f"name: {name}\n  minReplicaCount", "name: gone\n  minReplicaCount")}
+    assert any("scales gone" in p.message for p in wiring_problems(broken))
+    monitor = next(p for p in files if p.endswith("-servicemonitor.yaml"))
+    unlabelled = {**files, monitor: files[monitor].replace("app.kubernetes.io/component: inference",
+                                                           "app.kubernetes.io/component: nothing")}
+    assert any("selects Services labelled" in p.message for p in wiring_problems(unlabelled))
