@@ -325,6 +325,8 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
                     assert wanted in row["accelerator"]
                 elif name == "accelerator_not_in":
                     assert row["accelerator"] not in wanted, row
+                elif name == "country_not_in":  # a place ruled out: no offer located there
+                    assert offer.country not in wanted, f"{row['region']} is in {offer.country}"
                 elif name == "provider_not_in":
                     assert row["provider"] not in wanted, row
                 else:

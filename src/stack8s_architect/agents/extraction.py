@@ -554,10 +554,14 @@ def _places(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["exclude_providers"] = ruled_out
     places = place_mentions(text)
     spans = [(start, end) for start, end, _ in places]
+    ruled_out = []
     for start, end, place in places:
-        if not negated(text, start, tuple(s for s in spans if s != (start, end))) and not negated_after(text, end):
+        if negated(text, start, tuple(s for s in spans if s != (start, end))) or negated_after(text, end):
+            ruled_out.append(place)  # "not in the US": no offer there, never silently the first place listed
+        elif "geography" not in found:
             found["geography"] = place
-            return
+    if ruled_out:
+        found["exclude_places"] = list(dict.fromkeys(ruled_out))
 
 
 # A place is a geography word ("europe", "apac"), a country ("japan") or a data-centre city ("frankfurt"). Cities

@@ -84,6 +84,8 @@ def ranked_candidates(
             assumptions.append("no catalog offer has enough of a fitting GPU on one instance within these filters")
     else:
         candidates += _offers_for_constraints(catalog, spec, assumptions)
+    if spec.exclude_places:
+        assumptions.append(f"no offer located in {', '.join(spec.exclude_places)} (ruled out as asked)")
     ruled_out = excluded_accelerators(spec.exclude_gpus)
     if ruled_out and any(c.offer.accelerator in ruled_out for c in candidates):
         candidates = [c for c in candidates if c.offer.accelerator not in ruled_out]
@@ -176,14 +178,25 @@ def run_cost(candidate: Candidate) -> float | None:
 
 
 def _search(catalog: ComputeCatalog, spec: WorkloadSpec, **filters: object) -> list[ComputeOffer]:
+    excluding = bool(spec.exclude_places)  # every region of each type: its cheapest one may be the place ruled out
     request = ComputeSearchRequest(
         providers=allowed_providers(spec), regions=spec.regions or [],
-        geography=[spec.geography] if spec.geography else [], spot=bool(spec.spot), limit=50, **filters,
+        geography=[spec.geography] if spec.geography else [], spot=bool(spec.spot), limit=500 if excluding else 50,
+        group_by_instance_type=not excluding, **filters,
     )
     try:
-        return catalog.search(request).offers
+        offers = catalog.search(request).offers
     except ArchitectError:
         return []  # a name this catalog does not hold: no offers from it
+    for place in spec.exclude_places or []:  # "not in the US": the catalog's own reading of the place, taken away
+        try:
+            there = catalog.search(request.model_copy(update={"geography": [place], "group_by_instance_type": False,
+                                                              "limit": 500})).offers
+        except ArchitectError:
+            continue
+        located = {(o.provider, o.region) for o in there}
+        offers = [o for o in offers if (o.provider, o.region) not in located]
+    return offers
 
 
 def allowed_providers(spec: WorkloadSpec) -> list[str]:

@@ -16,7 +16,7 @@ Domain = Literal["llm", "vision", "medical_imaging", "speech", "image_generation
 FineTuningMethod = Literal["full", "lora", "qlora"]
 
 # Fields whose values add up across turns instead of replacing each other.
-_ACCUMULATING = ("components", "compliance", "exclude_providers", "exclude_gpus")
+_ACCUMULATING = ("components", "compliance", "exclude_providers", "exclude_gpus", "exclude_places")
 # (wanted, ruled out): naming one in a later turn lifts it from the other
 _OPPOSITES = (("providers", "exclude_providers"), ("gpu_names", "exclude_gpus"))
 
@@ -55,6 +55,8 @@ class WorkloadSpec(BaseModel):
                                          "weekly 4.33, hourly 730")
     deadline_hours: float | None = Field(default=None, gt=0, description="a finite job's wall-clock limit: 'within 2 "
                                          "days' → 48; offers that finish in time rank first")
+    exclude_places: list[str] | None = Field(default=None, description="places ruled out as said: 'not in the US' "
+                                             "→ ['us']; no offer located there is listed")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
         """This spec with `update`'s stated fields applied: later wins, components, compliance and exclusions add
