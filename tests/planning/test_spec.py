@@ -43,3 +43,9 @@ def test_a_provider_ruled_out_later_leaves_the_wanted_list_and_comes_back_when_w
     assert no_azure_either.exclude_providers == ["aws", "azure"]  # exclusions add up
     back = no_azure_either.merged(WorkloadSpec(providers=["aws"]))
     assert back.providers == ["aws"] and back.exclude_providers == ["azure"]
+
+
+def test_a_place_wanted_later_lifts_its_exclusion_and_the_other_way_round() -> None:
+    ruled_out = WorkloadSpec(exclude_places=["us", "europe"])
+    assert ruled_out.merged(WorkloadSpec(geography="us")).exclude_places == ["europe"]
+    assert WorkloadSpec(geography="japan").merged(WorkloadSpec(exclude_places=["japan"])).geography is None

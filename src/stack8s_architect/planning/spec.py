@@ -74,6 +74,12 @@ class WorkloadSpec(BaseModel):
             ruled_out = {v.lower() for v in getattr(update, out) or ()}
             values[out] = [v for v in values.get(out) or [] if v.lower() not in wanted] or None
             values[want] = [v for v in values.get(want) or [] if v.lower() not in ruled_out] or None
+        # a place wanted now is no longer ruled out ("in the US after all"), and one ruled out now is no longer wanted
+        if update.geography:
+            values["exclude_places"] = [p for p in values.get("exclude_places") or []
+                                        if p.lower() != update.geography.lower()] or None
+        if update.exclude_places and (values.get("geography") or "").lower() in {p.lower() for p in update.exclude_places}:
+            values["geography"] = None
         return WorkloadSpec.model_validate(values)
 
     def stated(self) -> dict[str, object]:
