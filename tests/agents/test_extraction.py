@@ -156,3 +156,26 @@ def test_strangers_requests_read_as_their_workloads(text: str, expected: dict) -
 def test_a_cloud_no_catalog_covers_is_said_back(message: str, clouds: list[str]) -> None:
     found = extract(message)
     assert [w.split(": ", 1)[1].split(" — ")[0] for w in found.warnings if "compute catalog" in w] == clouds
+
+
+@pytest.mark.parametrize(("message", "words", "absent"), [
+    ("2 TB of MRI images, build a lung-cancer detector, find the right GPUs", {"lung-cancer", "detector", "mri"},
+     {"gpus", "tb", "find", "build"}),
+    ("brain tumour segmentation on 300 GB of MRI scans, anything but Azure, under $3k/month",
+     {"brain", "tumour", "segmentation"}, {"azure", "anything", "3k", "month"}),
+    ("We want to train something that spots pneumonia on chest x-rays, H100s in Frankfurt",
+     {"pneumonia", "chest", "x-rays"}, {"h100s", "frankfurt", "train"}),
+    ("segment polyps in colonoscopy video frames, 40k images, whichever cloud is cheapest",
+     {"segment", "polyps", "colonoscopy"}, {"whichever", "cheapest", "cloud", "40k"}),
+])
+def test_the_use_case_is_the_users_subject_without_the_infrastructure_words(message, words, absent) -> None:
+    use_case = extract(message).spec.use_case
+    assert use_case is not None and words <= set(use_case.split()), use_case
+    assert not absent & set(use_case.split()), use_case
+
+
+def test_a_follow_up_without_a_workload_keeps_the_use_case() -> None:
+    assert extract("you decide").spec.use_case is None and extract("in Europe please").spec.use_case is None
+    assert extract("Serve Llama 3.1 8B for 20 users").spec.use_case is None  # a named model is the query
+    assert extract("detect defects on our production line from camera footage").spec.use_case is None  # vision:
+    # the domain's detection models serve whatever the camera looks at

@@ -22,7 +22,7 @@ from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_pr
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
 from stack8s_architect.planning.sizing_step import BYTES_PER_TOKEN
-from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
 
 
 @dataclass
@@ -142,7 +142,8 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _DOMAIN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("medical_imaging", re.compile(r"\b(mris?|ct scans?|spine|vertebra\w*|fractures?|x-?rays?|dicom|radiolog\w*|patholog\w*|medical imag\w*|"
                                    r"tumou?r|lung[- ]cancer|nodules?|monai|ultrasound|mammogra\w*|dermatolog\w*|"
-                                   r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*|"
+                                   r"resonancia|röntgen\w*|radiograph\w*|whole-slide|histolog\w*|retina\w*|colonoscop\w*|endoscop\w*|polyps?|"
+                                   r"pneumonia|ophthalm\w*|fundus|echocardiogra\w*|"
                                    r"ct (?:volumes|images|data|studies)|medical scans)\b", re.I)),
     ("tabular", re.compile(r"\b(tabular|xgboost|lightgbm|catboost|forecast\w*|time series|gradient boost\w*|"
                            r"churn|credit scoring|fraud detection|transactions)\b", re.I)),
@@ -251,7 +252,7 @@ def extract(message: str) -> Extraction:
                      "hardware figure, price or rule")
     # the claimed figure is blanked: no stage reads it as a requirement, a dataset or a budget
     text = _HARDWARE_CLAIM.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
-    for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options):
+    for extractor in (_task_and_domain, _budget, _gpus, _places, _scale, _data, _model, _options, _use_case):
         extractor(text, found, notes)
     if "task" not in found and {"concurrent_users", "requests_per_second", "latency_target_ms"} & found.keys():
         found["task"] = "inference"  # people or requests served: a model served, whatever the verb
@@ -813,6 +814,47 @@ def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
               or _PARAMS_MILLIONS.search(text))
     if params:
         found["params_billions"] = _number(params.group(1)) / (1000 if params.group(2).lower() == "m" else 1)
+
+
+# Words that say how to run a workload, not what its model must do: dropped from the use case.
+_NOT_USE_CASE = frozenset("""
+a an the and or but of for to in on at with from by into onto over under within about around across via per as than
+our my we i us you me it its this that these those there is are was were be been being have has had do does did will
+would should could can may might must shall need needs needed want wants wanted like please help let lets get got
+build building built create creating make making develop developing set setup up train training trained retrain
+fine-tune fine-tuning finetune tune tuning deploy deploying deployment serve serving served run running host hosting
+find finding pick choose recommend suggest give show tell right best good better great cheap cheaper cheapest
+affordable fast faster fastest quick quickly low lower high higher gpu gpus cloud clouds instance instances machine
+machines server servers vm vms node nodes cluster clusters kubernetes k8s cost costs price prices pricing budget spend
+month months monthly hour hours hourly day days daily week weeks weekly year years yearly dollars usd region regions
+zone zones data dataset datasets model models system systems plan plans infrastructure infra stack pipeline solution
+users people user customers team company concurrent requests request traffic load latency throughput anywhere any
+some all only also just around anything everything except no not without approximately approx roughly about tb gb pb mb tib gib spot on-demand preemptible
+interruptible reserved possible something thing things way new current existing already using use used
+which whichever what whatever how when where who why whether rent renting buy buying hi hello thanks thank
+work works working works job jobs task tasks
+""".split())
+_USE_CASE_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9]*(?:-[a-zà-ÿ0-9]+)*", re.I)
+
+
+def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
+    """What the model must do ("a lung-cancer detector", "MRI images"): the message's own words once the figures,
+    GPUs, clouds, places and how-to-run words are set aside. The model search's query when no model is named. Read
+    only from a message that says what kind of workload it is ("you decide", "in Europe please" keep the use case),
+    in the domains whose model the subject picks (`SUBJECT_DOMAINS`)."""
+    if found.get("model_query") or found.get("domain") not in SUBJECT_DOMAINS:
+        return
+    blanked = _SIZE.sub(" ", text)
+    for start, end, _ in sorted([*provider_mentions(blanked), *place_mentions(blanked)], reverse=True):
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    blanked = _GPU_TOKEN.sub(" ", blanked)
+    words: list[str] = []
+    for match in _USE_CASE_WORD.finditer(blanked):
+        word = match.group(0).lower()
+        if word not in _NOT_USE_CASE and len(word) > 1 and word not in words:
+            words.append(word)
+    if words:
+        found["use_case"] = " ".join(words[:8])
 
 
 def _options(text: str, found: dict[str, object], notes: list[str]) -> None:

@@ -30,6 +30,9 @@ Engine = Callable[[str, WorkloadSpec], Extraction]
 # task and domain are judged only where the corpus lists them (they are often implied, not said)
 _IMPLIED = {"task", "domain"}
 _IGNORED = {"model_id"}
+# Free text (the use case is a search query in the user's words): expected words must be in it; other words, or a use
+# case the case does not mention, are no miss.
+_FREE_TEXT = {"use_case"}
 
 
 def offline_engine(message: str, spec: WorkloadSpec) -> Extraction:
@@ -157,7 +160,7 @@ def _judge_slots(result: Score, case: str, say: str, before: WorkloadSpec, after
                 result.fp[name] += 1  # a wrong value: one miss, one spurious reading
             result.misses.append(Miss(case, say, "slot", f"{name}: expected {want!r}, read {got!r}"))
     for name, got in changed.items():
-        if name in expect or name in _IMPLIED:
+        if name in expect or name in _IMPLIED or name in _FREE_TEXT:
             continue
         result.fp[name] += 1
         result.spurious += 1
@@ -212,6 +215,8 @@ def _same(name: str, want: Any, got: Any) -> bool:
         return want is None and got is None
     if name == "model":
         return _canon(name, want) in _canon(name, got)
+    if name in _FREE_TEXT:
+        return set(str(want).lower().split()) <= set(str(got).lower().split())
     if name in {"gpu_names", "exclude_gpus"}:  # "A100 80GB" is an A100: a more specific name still matches
         wanted = [resolve_user_accelerator(str(v)) or (str(v).upper(),) for v in want]
         read = [resolve_user_accelerator(str(v)) or (str(v).upper(),) for v in got]

@@ -17,7 +17,7 @@ from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanModel
 from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL
-from stack8s_architect.planning.spec import WorkloadSpec
+from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
 
 # (query words, task) per domain, when the user names no model.
 _SEARCH_BY_DOMAIN: dict[str, tuple[str, str | None]] = {
@@ -57,8 +57,12 @@ def model_candidates(
             assumptions.append(f"'{spec.model_query}' is not in the model catalog; the closest names are listed")
     else:
         query, task = _SEARCH_BY_DOMAIN.get(domain, (None, None))
-        if query:
+        found = []
+        if spec.use_case and domain in SUBJECT_DOMAINS:  # "a lung-cancer detector": the subject picks the model
+            found = _rows(_search(session, spec, spec.use_case, None, fits_gib, embedder, limit, domain=domain))
+        if query and not found:
             found = _rows(_search(session, spec, query, task, fits_gib, embedder, limit))
+        if found:
             rows += [row for row in found if named is None or row.id != named.id][:limit - len(rows)]
     if "vector-db" in (spec.components or []) and spec.domain != "embeddings":
         # the embedding model the vector index is sized for (and the ingestion job and query server run)
@@ -101,8 +105,9 @@ def _rows(hits: list[ModelHit]) -> list[PlanModel]:
 
 
 def _search(session: Session, spec: WorkloadSpec, query: str, task: str | None, fits_gib: float | None,
-            embedder: Embedder | None, limit: int) -> list[ModelHit]:
-    request = ModelSearchRequest(query=query, task=task, fits_gib=fits_gib, precision=spec.precision or "bf16",
+            embedder: Embedder | None, limit: int, domain: str | None = None) -> list[ModelHit]:
+    request = ModelSearchRequest(query=query, task=task, domain=domain, fits_gib=fits_gib,
+                                 precision=spec.precision or "bf16",
                                  commercial_only=spec.license == "commercial-use", limit=limit)
     try:
         return search_models(session, request, embedder).results

@@ -21,6 +21,11 @@ _ACCUMULATING = ("components", "compliance", "exclude_providers", "exclude_gpus"
 _OPPOSITES = (("providers", "exclude_providers"), ("gpu_names", "exclude_gpus"))
 
 
+# Domains whose model is chosen by what it looks at ("lung nodules on CT", "a brain tumour on MRI"): the user's use
+# case is read there, and is the model search's query when no model is named.
+SUBJECT_DOMAINS = frozenset({"medical_imaging"})
+
+
 class WorkloadSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -57,6 +62,9 @@ class WorkloadSpec(BaseModel):
                                          "days' → 48; offers that finish in time rank first")
     exclude_places: list[str] | None = Field(default=None, description="places ruled out as said: 'not in the US' "
                                              "→ ['us']; no offer located there is listed")
+    use_case: str | None = Field(default=None, max_length=200,
+                                 description="what the model must do, in the user's words: 'lung-cancer detector "
+                                             "mri images'; the model search's query when no model is named")
 
     def merged(self, update: WorkloadSpec) -> WorkloadSpec:
         """This spec with `update`'s stated fields applied: later wins, components, compliance and exclusions add

@@ -78,6 +78,13 @@ def _rclone_env(w: Workload, minio_secret: tuple[str, str, str] | None) -> list[
     return env
 
 
+def fetch_dataset_container(w: Workload, bucket: str, minio_secret: tuple[str, str, str] | None) -> dict:
+    """An init container copying `<bucket>/dataset/` to /scratch/data on the pod's scratch volume (rclone)."""
+    source = "data:" + bucket.split("://", 1)[1] + "/dataset/"
+    return {"name": "fetch-dataset", "image": RCLONE_IMAGE, "args": ["copy", source, "/scratch/data"],
+            "env": _rclone_env(w, minio_secret), "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}]}
+
+
 def fine_tuning_objects(w: Workload, *, bucket: str, sequence_len: int, tracking_uri: str | None, labels, metadata,
                         placement: dict, resources: dict, hf_token_env: dict, volumes: list[dict],
                         minio_secret: tuple[str, str, str] | None) -> list[tuple[str, dict, str]]:
@@ -86,10 +93,7 @@ def fine_tuning_objects(w: Workload, *, bucket: str, sequence_len: int, tracking
     config = axolotl_config(w, sequence_len=sequence_len, tracking_uri=tracking_uri)
     config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(f"{name}-axolotl", "training"),
                   "data": {"axolotl.yaml": dump(config)}}
-    source = "data:" + bucket.split("://", 1)[1] + "/dataset/"
-    fetch = {"name": "fetch-dataset", "image": RCLONE_IMAGE, "args": ["copy", source, "/scratch/data"],
-             "env": _rclone_env(w, minio_secret),
-             "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}]}
+    fetch = fetch_dataset_container(w, bucket, minio_secret)
     trainer = {"name": "trainer", "image": AXOLOTL_IMAGE, "command": ["axolotl", "train", "/config/axolotl.yaml"],
                "env": [hf_token_env, {"name": "HF_HOME", "value": "/scratch/hf"}, {"name": "NCCL_DEBUG", "value": "WARN"}],
                "resources": resources,

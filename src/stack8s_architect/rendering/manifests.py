@@ -29,6 +29,7 @@ from stack8s_architect.rendering.workload import (
     read_workload,
 )
 from stack8s_architect.rendering.finetune import MINIO_SECRET_KEYS, fine_tuning_objects
+from stack8s_architect.rendering.monai import is_monai_bundle, monai_training
 from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, rag_objects
 from stack8s_architect.rendering.wiring import CHART_SERVICES
 from stack8s_architect.rendering.yamltext import dump
@@ -661,11 +662,23 @@ def _training_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict
                  "spec": {"accessModes": ["ReadWriteOnce"],
                           "resources": {"requests": {"storage": gib_quantity(scratch_gib)}}}}
         objects.append(("pvc-scratch", claim, "Local copy of the dataset, the base weights and two checkpoints."))
+    store = w.roles.get("object-storage", "")
+    keys = MINIO_SECRET_KEYS.get(store)
+    minio = (dns_label(store.split("/")[-1], limit=53), *keys) if keys else None  # the release's own Secret
+    if is_monai_bundle(w.model_id):  # a MONAI bundle: MONAI's bundle runner trains it as is
+        monai = monai_training(w, bucket=bucket, torchrun_args=launch[1:-1], gpus=nodes * max(1, gpus),
+                               env=[*_tracking_env(w), {"name": "NCCL_DEBUG", "value": "WARN"}],
+                               metadata=lambda n, c: _metadata(w, n, c), resources=container["resources"],
+                               minio_secret=minio)
+        monai.trainer.update({k: v for k, v in container.items() if k in {"ports", "envFrom"}})
+        pod.update({"initContainers": [monai.fetch], "containers": [monai.trainer],
+                    "volumes": [*pod["volumes"], monai.volume]})
+        objects.insert(1, ("configmap-monai", monai.config_map, "The bundle's training script (download it, pick its "
+                                                                 "train config, run it)."))
+        objects.append(("job", job, monai.note))
+        return objects
     if w.fine_tuning_method and nodes == 1 and w.model_id:  # a language model's fine-tune: Axolotl runs it as is
         tracking = next((e["value"] for e in _tracking_env(w) if e["name"] == "MLFLOW_TRACKING_URI"), None)
-        store = w.roles.get("object-storage", "")
-        keys = MINIO_SECRET_KEYS.get(store)
-        minio = (dns_label(store.split("/")[-1], limit=53), *keys) if keys else None  # the release's own Secret
         objects += fine_tuning_objects(
             w, bucket=bucket, sequence_len=w.context_length_tokens or 2048, tracking_uri=tracking,
             labels=lambda component: _labels(w, component), metadata=lambda n, c: _metadata(w, n, c),
