@@ -67,3 +67,15 @@ def test_an_autoscaler_or_a_monitor_pointing_at_nothing_is_found() -> None:
     unlabelled = {**files, monitor: files[monitor].replace("app.kubernetes.io/component: inference",
                                                            "app.kubernetes.io/component: nothing")}
     assert any("selects Services labelled" in p.message for p in wiring_problems(unlabelled))
+
+
+def test_an_image_without_a_release_tag_or_not_pinned_by_the_manifests_is_found() -> None:
+    from stack8s_architect.rendering.workload import VLLM_IMAGE
+
+    files = _files(plan(rows=[compute(count=8, tp=8, replicas=1)]), WorkloadSpec(task="inference", domain="llm"))
+    assert wiring_problems(files) == []
+    repository = VLLM_IMAGE.rsplit(":", 1)[0]
+    for image, said in ((repository, "without a release tag"), (f"{repository}:latest", "without a release tag"),
+                        (f"{repository}:v0.0.1", "not among the images the manifests pin")):
+        found = wiring_problems(_replace(files, "-deployment.yaml", f"image: {VLLM_IMAGE}", f"image: {image}"))
+        assert [said in p.message for p in found] == [True], [p.message for p in found]

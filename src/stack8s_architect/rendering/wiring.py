@@ -4,7 +4,8 @@ helmfile's releases create — the way a deployer reads a bundle before applying
 Checked: in-cluster URLs (`http://<service>.<namespace>.svc.cluster.local`, or a pod's name before them) in env
 values and ConfigMap data; ConfigMaps and PVCs a pod mounts or reads; Secrets a pod requires (`optional: false`),
 except the ones the bundle's README tells the user to create; the Deployment an autoscaler scales; the Service a
-ServiceMonitor selects. A chart's Services are named as its templates name them (`CHART_SERVICES`; a release's own
+ServiceMonitor selects; every container image pinned to a release tag and among the images the manifests pin.
+A chart's Services are named as its templates name them (`CHART_SERVICES`; a release's own
 name otherwise).
 """
 
@@ -16,7 +17,18 @@ from typing import Any
 
 import yaml
 
+from stack8s_architect.rendering.finetune import AXOLOTL_IMAGE, RCLONE_IMAGE
+from stack8s_architect.rendering.monai import MONAI_IMAGE
+from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, TEI_IMAGE
 from stack8s_architect.rendering.validation import Problem, is_kubernetes_manifest
+from stack8s_architect.rendering.workload import (PYTORCH_IMAGE, SPEACHES_IMAGE, TRITON_IMAGE, VLLM_IMAGE,
+                                                  VLLM_ROCM_IMAGE)
+
+# Every image the manifests may run: each pinned to a release tag here, reviewed like code. An image the bundle names
+# outside this list, or one without a tag (or tagged `latest`), is a problem.
+KNOWN_IMAGES = frozenset({VLLM_IMAGE, VLLM_ROCM_IMAGE, TRITON_IMAGE, PYTORCH_IMAGE, SPEACHES_IMAGE, TEI_IMAGE,
+                          PYTHON_IMAGE, LOADER_IMAGE, AXOLOTL_IMAGE, RCLONE_IMAGE, MONAI_IMAGE})
+_PINNED = re.compile(r"^[^@\s]+(?::(?!latest$)[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$")
 
 # Secrets the user creates (the bundle README says how): the Hugging Face token.
 USER_SECRETS = frozenset({"hf-token", "llm-api-key", "object-storage"})
@@ -82,6 +94,13 @@ def wiring_problems(files: Mapping[str, str]) -> list[Problem]:
         if pod is not None:
             containers = [*pod.get("initContainers", []), *pod.get("containers", [])]
             for container in containers:
+                image = str(container.get("image", ""))
+                tag = image.rsplit("/", 1)[-1]
+                if ":" not in tag and "@" not in image or not _PINNED.match(image):
+                    missing(path, doc, f"{container['name']} runs the image '{image}' without a release tag")
+                elif image not in KNOWN_IMAGES:
+                    missing(path, doc, f"{container['name']} runs the image '{image}', which is not among the images "
+                                       "the manifests pin (wiring.KNOWN_IMAGES)")
                 for text in _walk_strings(container.get("env") or []):
                     for host in _URL.findall(text):
                         labels = host.split(".")
