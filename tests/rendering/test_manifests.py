@@ -467,3 +467,37 @@ def test_keda_queries_a_plain_prometheus_by_the_pod_label_it_keeps() -> None:
     name = objects["Deployment"]["metadata"]["name"]
     assert trigger["serverAddress"].startswith("http://prometheus-server.monitoring")
     assert trigger["query"] == f'sum(vllm:num_requests_waiting{{namespace="stack8s-inference",app_kubernetes_io_name="{name}"}})'
+
+
+def _claim_classes(manifests) -> dict[str, str | None]:
+    out = {}
+    for doc in (yaml.safe_load(m.content) for m in manifests if m.path.startswith("manifests/")):
+        if doc["kind"] == "PersistentVolumeClaim":
+            out[doc["spec"]["accessModes"][0]] = doc["spec"].get("storageClassName")
+    return out
+
+
+@pytest.mark.parametrize(("provider", "instance_type", "block", "shared"), [
+    ("aws", "g6.12xlarge", "stack8s-gp3", "efs-sc"),
+    ("gcp", "g2-standard-48", "standard-rwo", "standard-rwx"),
+    ("azure", "Standard_NV36ads_A10_v5", "managed-csi", "azurefile-csi"),
+    ("lambda", "gpu_1x_a10", None, None),  # k3s on rented VMs: the cluster's default class
+])
+def test_volumes_ask_for_the_providers_storage_class_for_their_access_mode(provider, instance_type, block,
+                                                                         shared) -> None:
+    rows = [compute(accelerator="A10G", count=1, memory=24, tp=1, replicas=2, instances=2, provider=provider,
+                    instance_type=instance_type, name="NVIDIA A10G", price=1.0)]
+    batch = plan_manifests(plan(roles=("inference-server", "gpu-operator"), plan_sizing=sizing(weights=15), rows=rows),
+                           WorkloadSpec(task="batch_inference", domain="llm", dataset_size_gb=50))
+    assert _claim_classes(batch) == {"ReadWriteMany": shared}  # two pods on two nodes share the data
+    single = rows[0].model_copy(update={"replicas": 1, "instances": 1})
+    training = plan_manifests(plan(roles=("training-operator",), plan_sizing=sizing("training", weights=15, hours=3),
+                                   rows=[single]), WorkloadSpec(task="training", domain="llm", dataset_size_gb=50))
+    assert _claim_classes(training) == {"ReadWriteOnce": block}
+    classes = _all(training, "StorageClass")
+    if provider == "aws":  # the bundle brings the gp3 class EKS lacks, as the default the charts' volumes use too
+        assert [c["provisioner"] for c in classes] == ["ebs.csi.aws.com"]
+        assert classes[0]["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"] == "true"
+        assert validate_manifest("manifests/01-storageclass.yaml", yaml.safe_dump(classes[0])) == []
+    else:
+        assert classes == []

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 
-from stack8s_architect.catalog.compute.providers import GPU_PRODUCT_LABEL, GPU_PRODUCTS, INSTANCE_TYPE_LABEL, schedulable
+from stack8s_architect.catalog.compute.providers import (EKS_STORAGE_CLASS, GPU_PRODUCT_LABEL, GPU_PRODUCTS,
+                                                         INSTANCE_TYPE_LABEL, schedulable, storage_classes)
 from stack8s_architect.planning.kubernetes import scales_on_queue
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -782,6 +783,42 @@ def helmfile(plan: DeploymentPlan, w: Workload) -> str:
 
 # -- entry point ----------------------------------------------------------------------------------------
 
+def _claims(obj: dict) -> list[dict]:
+    """The PVC specs of an object: its own (a PVC) and its pods' ephemeral volume templates."""
+    if obj.get("kind") == "PersistentVolumeClaim":
+        return [obj["spec"]]
+    spec = obj.get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    pod = spec.get("template", {}).get("spec", {}) if isinstance(spec.get("template"), dict) else {}
+    return [volume["ephemeral"]["volumeClaimTemplate"]["spec"] for volume in pod.get("volumes", [])
+            if "ephemeral" in volume]
+
+
+def _with_storage_classes(objects: list[tuple[str, dict, str]], w: Workload) -> list[tuple[str, dict, str]]:
+    """Every volume asks for the provider's class for its access mode (`providers.storage_classes`); on EKS the bundle
+    brings its gp3 class. Elsewhere the cluster's default class serves (nothing set)."""
+    classes = storage_classes(w.top.provider if w.top is not None and not w.top.local else None)
+    claims = [claim for _, obj, _ in objects for claim in _claims(obj)]
+    for claim in claims:
+        name = classes.shared if "ReadWriteMany" in claim.get("accessModes", []) else classes.block
+        if name:
+            claim["storageClassName"] = name
+    if classes.block == EKS_STORAGE_CLASS and any(c.get("storageClassName") == EKS_STORAGE_CLASS for c in claims):
+        storage_class = {
+            "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            # the default class too: the charts' volumes (MinIO, Qdrant, Prometheus) bind on a cluster that has none
+            "metadata": {"name": EKS_STORAGE_CLASS, "labels": {"app.kubernetes.io/part-of": "stack8s-plan"},
+                         "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "ebs.csi.aws.com", "parameters": {"type": "gp3", "encrypted": "true"},
+            "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": True}
+        objects = [objects[0], ("storageclass", storage_class, classes.note + "; marked the default class, so the "
+                                "charts' volumes bind too (EKS clusters since 1.30 have none)."), *objects[1:]]
+    elif claims and w.top is not None:
+        objects[0] = (objects[0][0], objects[0][1], objects[0][2] + f" Volumes: {classes.note}.")
+    return objects
+
+
 def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
                    workload: Workload | None = None) -> list[PlanManifest]:
     """The plan's Kubernetes deliverables: `helmfile.yaml` and one object per `manifests/NN-*.yaml`."""
@@ -814,6 +851,7 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
             objects += _batch_objects(w, plan)
         elif w.kind == "training":
             objects += _training_objects(w, plan)
+    objects = _with_storage_classes(objects, w)
     if len(objects) > 1:  # a workload: only its own namespace and the platform's reach it
         objects.append(("networkpolicy", _network_policy(w), "Only pods of this namespace and of the platform's "
                         "namespaces (gateway, monitoring, KEDA) reach the workload's pods."))

@@ -72,6 +72,39 @@ class ProviderDeployment:
                 "operator's product label)")
 
 
+@dataclass(frozen=True)
+class StorageClasses:
+    """The StorageClasses a provider's managed Kubernetes offers for the plan's volumes."""
+
+    block: str | None  # ReadWriteOnce volumes; None: the cluster's default class
+    shared: str | None  # ReadWriteMany volumes (pods on several nodes); None: none the provider builds in
+    note: str
+
+
+# The bundle's own EBS class on EKS: clusters created on EKS 1.30 and later mark no StorageClass as default, and gp2's
+# in-tree provisioner needs the EBS CSI driver anyway — so the bundle brings a gp3 class for that driver.
+EKS_STORAGE_CLASS = "stack8s-gp3"
+_STORAGE = {
+    "aws": StorageClasses(EKS_STORAGE_CLASS, "efs-sc",
+                          "EBS gp3 volumes through the Amazon EBS CSI driver add-on (the bundle's StorageClass "
+                          f"{EKS_STORAGE_CLASS}); ReadWriteMany volumes on EFS: install the Amazon EFS CSI driver "
+                          "add-on and create the StorageClass efs-sc with your file system's id"),
+    "gcp": StorageClasses("standard-rwo", "standard-rwx",
+                          "GKE's Persistent Disk class standard-rwo (pd-balanced); ReadWriteMany volumes on Filestore: "
+                          "enable the Filestore CSI driver, which creates standard-rwx"),
+    "azure": StorageClasses("managed-csi", "azurefile-csi", "AKS's built-in Azure Disk (managed-csi) and Azure Files "
+                                                            "(azurefile-csi) classes"),
+}
+_DEFAULT_STORAGE = StorageClasses(None, None, "the cluster's default StorageClass (k3s: local-path, on the node's "
+                                              "disk); ReadWriteMany volumes need a shared-filesystem class (NFS, "
+                                              "CephFS or the provider's file storage)")
+
+
+def storage_classes(provider: str | None) -> StorageClasses:
+    """The classes the plan's volumes ask for on `provider`'s managed Kubernetes (the cluster default elsewhere)."""
+    return _STORAGE.get(provider or "", _DEFAULT_STORAGE)
+
+
 _PROVIDERS = {p.provider: p for p in (
     ProviderDeployment("aws", "AWS", "Amazon EKS", True, "VMs"),
     ProviderDeployment("gcp", "Google Cloud", "GKE", True, "VMs"),
