@@ -501,3 +501,16 @@ def test_volumes_ask_for_the_providers_storage_class_for_their_access_mode(provi
         assert validate_manifest("manifests/01-storageclass.yaml", yaml.safe_dump(classes[0])) == []
     else:
         assert classes == []
+
+
+def test_loki_gets_the_schema_config_its_chart_refuses_to_render_without_and_runs_as_one_binary() -> None:
+    p = plan(roles=("inference-server", "logs"))
+    p = p.model_copy(update={"kubernetes": [component("logs", "grafana/loki") if c.role == "logs" else c
+                                            for c in p.kubernetes]})
+    document = yaml.safe_load(next(m.content for m in plan_manifests(p) if m.path == "helmfile.yaml"))
+    values = next(r for r in document["releases"] if r["chart"] == "grafana/loki")["values"][0]
+    schema = values["loki"]["schemaConfig"]["configs"][0]
+    assert schema["store"] == "tsdb" and schema["schema"] == "v13" and schema["object_store"] == "filesystem"
+    assert values["deploymentMode"] == "SingleBinary" and values["singleBinary"]["replicas"] == 1
+    assert values["loki"]["storage"]["type"] == "filesystem"  # no object store assumed
+    assert values["read"]["replicas"] == values["write"]["replicas"] == values["backend"]["replicas"] == 0

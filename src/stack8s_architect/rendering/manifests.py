@@ -721,6 +721,17 @@ def _release_values(component: PlanComponent, w: Workload, plan: DeploymentPlan)
         return values or None
     if component.chart == "traefik/traefik":  # the IngressClass the Ingress names (empty by default)
         return {"ingressClass": {"name": "traefik"}}
+    if component.chart == "grafana/loki":
+        # Loki's chart renders nothing without a schema config and defaults to the simple-scalable mode on object
+        # storage; one binary on its volume, as the chart's own single-binary example (single-binary-values.yaml)
+        return {"deploymentMode": "SingleBinary",
+                "loki": {"auth_enabled": False, "commonConfig": {"replication_factor": 1},
+                         "storage": {"type": "filesystem"},
+                         "schemaConfig": {"configs": [{"from": "2024-04-01", "store": "tsdb",
+                                                       "object_store": "filesystem", "schema": "v13",
+                                                       "index": {"prefix": "loki_index_", "period": "24h"}}]}},
+                "singleBinary": {"replicas": 1}, "read": {"replicas": 0}, "write": {"replicas": 0},
+                "backend": {"replicas": 0}, "chunksCache": {"enabled": False}, "resultsCache": {"enabled": False}}
     if component.chart == "qdrant/qdrant" and w.vector_index_gb:
         # the plan's vector index (vectors × dimensions × 4 B × 1.5 for the graph and payloads), with 25 % to grow
         return {"persistence": {"size": gib_quantity(w.vector_index_gb * 1e9 / 2**30 * 1.25)}}
