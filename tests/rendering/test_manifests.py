@@ -514,3 +514,14 @@ def test_loki_gets_the_schema_config_its_chart_refuses_to_render_without_and_run
     assert values["deploymentMode"] == "SingleBinary" and values["singleBinary"]["replicas"] == 1
     assert values["loki"]["storage"]["type"] == "filesystem"  # no object store assumed
     assert values["read"]["replicas"] == values["write"]["replicas"] == values["backend"]["replicas"] == 0
+
+
+def test_a_gateway_that_speaks_only_its_own_routes_is_told_where_to_route() -> None:
+    p = plan()
+    p = p.model_copy(update={"kubernetes": [component("api-gateway", "bitnami/envoy-gateway")
+                                            if c.role == "api-gateway" else c for c in p.kubernetes]})
+    manifests = plan_manifests(p, WorkloadSpec(task="inference", domain="llm"))
+    assert not _all(manifests, "Ingress")
+    namespace = next(m.content for m in manifests if m.path == "manifests/00-namespace.yaml")
+    service = _all(manifests, "Service")[0]["metadata"]["name"]
+    assert "bitnami/envoy-gateway gets no route" in namespace and f"the Service {service} on port 8000" in namespace

@@ -846,6 +846,12 @@ def plan_manifests(plan: DeploymentPlan, spec: WorkloadSpec | None = None, *,
         note += (f" No workload is rendered for {w.top.accelerator} ({w.accelerator.resource}): it needs its own "
                  "vLLM/PyTorch build; skypilot.yaml runs it on the same instance." if w.model_id or w.engine != "vllm"
                  else " No model is chosen yet, so no inference server is rendered.")
+    gateway = w.roles.get("api-gateway")
+    if gateway and w.kind == "inference" and gateway not in _INGRESS_CLASSES and w.top is not None and w.serves_here:
+        note += (f" The gateway {gateway} gets no route from this bundle (an Ingress is rendered for "
+                 f"{' and '.join(sorted(_INGRESS_CLASSES))}): route it to the Service {w.name} on port "
+                 f"{VLLM_PORT if w.engine != 'triton' else 8000} with its own resources (Gateway API HTTPRoute or the "
+                 "gateway's route CRD), TLS and the API key in front.")
     if w.quantization_note and w.kind in {"inference", "batch"}:
         note += f" Note: {w.quantization_note}."
     objects: list[tuple[str, dict, str]] = [("namespace", namespace, note)]
