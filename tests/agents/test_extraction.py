@@ -165,6 +165,8 @@ def test_a_cloud_no_catalog_covers_is_said_back(message: str, clouds: list[str])
      {"brain", "tumour", "segmentation"}, {"azure", "anything", "3k", "month"}),
     ("We want to train something that spots pneumonia on chest x-rays, H100s in Frankfurt",
      {"pneumonia", "chest", "x-rays"}, {"h100s", "frankfurt", "train"}),
+    ("We're a hospital in Munich; fine-tune something on 400 GB of knee MRI to spot ACL tears, GDPR, on Azure",
+     {"knee", "mri", "acl", "tears"}, {"re", "munich", "gdpr", "azure", "something"}),
     ("segment polyps in colonoscopy video frames, 40k images, whichever cloud is cheapest",
      {"segment", "polyps", "colonoscopy"}, {"whichever", "cheapest", "cloud", "40k"}),
 ])

@@ -13,7 +13,7 @@ import yaml
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.rendering.finetune import RCLONE_IMAGE
 from stack8s_architect.rendering.manifests import plan_manifests
-from stack8s_architect.rendering.monai import MONAI_IMAGE, TRAIN_SCRIPT
+from stack8s_architect.rendering.monai import BUNDLE_SCRIPT, MONAI_IMAGE
 from stack8s_architect.rendering.validation import validate_manifest
 from stack8s_architect.rendering.wiring import wiring_problems
 
@@ -45,13 +45,13 @@ def test_a_monai_bundle_trains_in_the_monai_image_after_its_dataset_is_fetched()
     pod = job["spec"]["template"]["spec"]
     fetch, trainer = pod["initContainers"][0], pod["containers"][0]
     assert fetch["image"] == RCLONE_IMAGE and fetch["args"] == ["copy", "data:stack8s-training/dataset/", "/scratch/data"]
-    assert trainer["image"] == MONAI_IMAGE and trainer["command"] == ["sh", "/config/train.sh"]
+    assert trainer["image"] == MONAI_IMAGE and trainer["command"] == ["sh", "/config/run.sh"]
     env = {e["name"]: e.get("value") for e in trainer["env"]}
-    assert env["BUNDLE"] == "lung_nodule_ct_detection" and env["GPUS_TOTAL"] == "1"
+    assert env["BUNDLE"] == "lung_nodule_ct_detection" and env["GPUS_TOTAL"] == "1" and env["MODE"] == "train"
     assert env["MLFLOW_TRACKING_URI"] == "http://mlflow-tracking.stack8s-training.svc.cluster.local:80"
     assert "HF_TOKEN" not in env  # MONAI bundles are not on the Hugging Face hub
     script = next(yaml.safe_load(t) for path, t in files.items() if path.endswith("-configmap-monai.yaml"))
-    assert script["data"]["train.sh"] == TRAIN_SCRIPT
+    assert script["data"]["run.sh"] == BUNDLE_SCRIPT
     mounted = {v["name"]: v for v in pod["volumes"]}
     assert mounted["config"]["configMap"]["name"] == script["metadata"]["name"]
     assert job["metadata"]["annotations"]["stack8s.dev/sized-training-hours"] == "12"
@@ -92,8 +92,8 @@ def _run(tmp_path: Path, layout: str, gpus: int, **env: str) -> tuple[subprocess
         stub = bin_dir / name
         stub.write_text(STUB)
         stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    script = tmp_path / "train.sh"
-    script.write_text(TRAIN_SCRIPT)
+    script = tmp_path / "run.sh"
+    script.write_text(BUNDLE_SCRIPT)
     run_env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "LOG_DIR": str(tmp_path), "STUB_LAYOUT": layout,
                "BUNDLE": "lung_nodule_ct_detection", "BUNDLE_DIR": str(tmp_path / "bundles"),
                "DATA_DIR": "/scratch/data", "GPUS_TOTAL": str(gpus),
@@ -132,5 +132,39 @@ def test_the_script_adds_the_multi_gpu_config_and_mlflow_and_runs_torchrun(tmp_p
 
 def test_the_script_refuses_a_bundle_without_a_training_config(tmp_path: Path) -> None:
     done, logs = _run(tmp_path, "inference.json metadata.json", 1)
-    assert done.returncode == 2 and "not trainable" in done.stderr
+    assert done.returncode == 2 and "cannot train it" in done.stderr
     assert logs["python"][1:4] == ["-m", "monai.bundle", "download"]  # nothing ran after the download
+
+
+def test_the_script_runs_the_bundles_inference_config_into_the_output_folder(tmp_path: Path) -> None:
+    done, logs = _run(tmp_path, "train.json inference.json multi_gpu_train.json", 1, MODE="inference",
+                      OUTPUT_DIR="/data/output-0", DATA_DIR="/data/input-0")
+    assert done.returncode == 0, done.stderr
+    args = logs["python"]
+    assert args[args.index("--config_file") + 1] == "['configs/inference.json']"
+    assert args[args.index("--dataset_dir") + 1] == "/data/input-0"
+    assert args[args.index("--output_dir") + 1] == "/data/output-0"
+
+
+def test_a_monai_batch_runs_the_bundle_over_each_pods_shard() -> None:
+    rows = [compute(accelerator="L4", count=1, memory=24, tp=1, replicas=2, instances=2, provider="gcp",
+                    instance_type="g2-standard-8", source="anycloud-gcp", name="NVIDIA L4", price=0.85)]
+    p = plan(roles=("inference-server", "gpu-operator"), plan_sizing=None,
+             model="monai/pathology_nuclei_segmentation_classification", task="image-segmentation", rows=rows)
+    files = {m.path: m.content for m in plan_manifests(
+        p, WorkloadSpec(task="batch_inference", domain="medical_imaging", dataset_size_gb=300))}
+    for path, text in files.items():
+        if path.startswith("manifests/"):
+            assert validate_manifest(path, text) == [], text
+    job = _job(files)
+    assert job["spec"]["completionMode"] == "Indexed" and job["spec"]["completions"] == 2
+    pod = job["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert container["image"] == MONAI_IMAGE and env["MODE"] == "inference"
+    assert env["BUNDLE"] == "pathology_nuclei_segmentation_classification"
+    assert env["DATA_DIR"] == "/data/input-$(JOB_COMPLETION_INDEX)"
+    assert env["OUTPUT_DIR"] == "/data/output-$(JOB_COMPLETION_INDEX)"
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == 1
+    assert {m["mountPath"] for m in container["volumeMounts"]} == {"/bundles", "/config", "/data"}
+    assert wiring_problems(files) == []

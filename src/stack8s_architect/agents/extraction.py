@@ -832,9 +832,11 @@ users people user customers team company concurrent requests request traffic loa
 some all only also just around anything everything except no not without approximately approx roughly about tb gb pb mb tib gib spot on-demand preemptible
 interruptible reserved possible something thing things way new current existing already using use used
 which whichever what whatever how when where who why whether rent renting buy buying hi hello thanks thank
-work works working works job jobs task tasks
+overnight nightly batch batches every once inference infer realtime real-time live online offline
+work works working job jobs task tasks gdpr hipaa soc2 pci compliant compliance regulated hospital clinic
+startup company enterprise here
 """.split())
-_USE_CASE_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9]*(?:-[a-zà-ÿ0-9]+)*", re.I)
+_USE_CASE_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9]*(?:-[a-zà-ÿ0-9]+)*(?:['’][a-z]+)?", re.I)
 
 
 def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
@@ -851,7 +853,7 @@ def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
     words: list[str] = []
     for match in _USE_CASE_WORD.finditer(blanked):
         word = match.group(0).lower()
-        if word not in _NOT_USE_CASE and len(word) > 1 and word not in words:
+        if word not in _NOT_USE_CASE and len(word) > 1 and word not in words and not re.search(r"['’]", word):
             words.append(word)
     if words:
         found["use_case"] = " ".join(words[:8])

@@ -60,6 +60,10 @@ def model_candidates(
         found = []
         if spec.use_case and domain in SUBJECT_DOMAINS:  # "a lung-cancer detector": the subject picks the model
             found = _rows(_search(session, spec, spec.use_case, None, fits_gib, embedder, limit, domain=domain))
+            if found:
+                assumptions.append(f"models matched to your words '{spec.use_case}' among the catalog's medical-imaging "
+                                   f"models; check that {found[0].id} is trained for your task and modality before "
+                                   "building on it, or name the model you want")
         if query and not found:
             found = _rows(_search(session, spec, query, task, fits_gib, embedder, limit))
         if found:

@@ -30,7 +30,7 @@ from stack8s_architect.rendering.workload import (
     read_workload,
 )
 from stack8s_architect.rendering.finetune import MINIO_SECRET_KEYS, fine_tuning_objects
-from stack8s_architect.rendering.monai import is_monai_bundle, monai_training
+from stack8s_architect.rendering.monai import is_monai_bundle, monai_batch, monai_training
 from stack8s_architect.rendering.rag import LOADER_IMAGE, PYTHON_IMAGE, rag_objects
 from stack8s_architect.rendering.wiring import CHART_SERVICES
 from stack8s_architect.rendering.yamltext import dump
@@ -554,13 +554,16 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             container.pop(probe)
         container.pop("ports")
+    elif is_monai_bundle(w.model_id):  # the bundle's own inference config over each pod's shard
+        script, container, extra = monai_batch(w, metadata=lambda n, c: _metadata(w, n, c),
+                                               resources=_resources(w, max(1, w.gpus_per_pod)))
     else:
         container = {"name": "batch", "image": PYTORCH_IMAGE, "command": ["python3", "$(BATCH_SCRIPT)"],
                      "env": [{"name": "BATCH_SCRIPT", "value": "/workspace/batch.py"}],
                      "resources": _resources(w, w.gpus_per_pod), "volumeMounts": []}
     container["volumeMounts"].append({"name": "data", "mountPath": "/data"})
-    volumes = (_pod_volumes(plan) if w.engine == "vllm" else []) + [
-        {"name": "data", "persistentVolumeClaim": {"claimName": f"{w.name}-data"}}]
+    volumes = (_pod_volumes(plan) if w.engine == "vllm" else extra["volumes"] if is_monai_bundle(w.model_id)
+               else []) + [{"name": "data", "persistentVolumeClaim": {"claimName": f"{w.name}-data"}}]
     job = {
         "apiVersion": "batch/v1", "kind": "Job",
         "metadata": _metadata(w, w.name, "batch"),
@@ -573,6 +576,10 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
     note = (f"Batch inference: {w.replicas} pod(s), pod i reads /data/input-i.jsonl (OpenAI batch format"
             + (", each line for url /v1/embeddings" if w.pooling else "") + ") and writes /data/output-i.jsonl"
             + (f"; TP={w.tensor_parallel}" if w.engine == "vllm" else "") + ".")
+    if w.engine != "vllm" and is_monai_bundle(w.model_id):
+        note = (f"Batch inference with the MONAI bundle {w.model_id[len('monai/'):]}'s own inference config: "
+                f"{w.replicas} pod(s), pod i reads /data/input-i/ (in the layout the bundle's README describes) and "
+                "writes /data/output-i/.")
     if w.cron_schedule:  # a recurring batch: the same Job on a schedule, never two runs at once
         job = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": job["metadata"],
                "spec": {"schedule": w.cron_schedule, "timeZone": "Etc/UTC", "concurrencyPolicy": "Forbid",
@@ -581,6 +588,9 @@ def _batch_objects(w: Workload, plan: DeploymentPlan) -> list[tuple[str, dict, s
         note += f" Runs on the schedule '{w.cron_schedule}' (UTC, {w.runs_per_month:g} runs a month)."
     volume_note = "Inputs and outputs of the batch (≈ 2.2 × the dataset)" + (
         "; shared by pods on several nodes, so it needs a ReadWriteMany storage class." if shared else ".")
+    if w.engine != "vllm" and is_monai_bundle(w.model_id):
+        return [("pvc-data", claim, volume_note), ("configmap-monai", script, "The bundle's run script (download it, "
+                                                   "run its inference config)."), ("job", job, note)]
     return [("pvc-data", claim, volume_note), ("job", job, note)]
 
 

@@ -1,6 +1,6 @@
 """A medical-imaging training Job that runs as rendered: the plan's MONAI bundle trained with MONAI's own bundle runner.
 
-- `{name}-monai` (ConfigMap): `train.sh` — downloads the bundle (`monai.bundle download`: weights, configs, scripts),
+- `{name}-monai` (ConfigMap): `run.sh` — downloads the bundle (`monai.bundle download`: weights, configs, scripts),
   picks its training config (`configs/train.json` or `.yaml`, plus `multi_gpu_train` when the Job has several GPUs),
   and runs `monai.bundle run` with `--dataset_dir` on the fetched data (under torchrun on several GPUs), tracking to
   MLflow when the stack has it. A bundle without a training config stops with a message instead of running inference.
@@ -21,25 +21,28 @@ from stack8s_architect.rendering.workload import Workload
 MONAI_IMAGE = "projectmonai/monai:1.5.1"
 MONAI_PREFIX = "monai/"  # the model catalog's ids of MONAI model-zoo bundles
 
-TRAIN_SCRIPT = r"""#!/bin/sh
-# Trains a MONAI model-zoo bundle on the dataset under $DATA_DIR (written by stack8s-architect).
+BUNDLE_SCRIPT = r"""#!/bin/sh
+# Runs a MONAI model-zoo bundle with its own config: MODE=train (configs/train.*) or MODE=inference
+# (configs/inference.*), on the data under $DATA_DIR (written by stack8s-architect).
 set -eu
+MODE="${MODE:-train}"
 BUNDLE_DIR="${BUNDLE_DIR:-/scratch/bundles}"
 python -m monai.bundle download --name "$BUNDLE" --bundle_dir "$BUNDLE_DIR"
 ROOT="$BUNDLE_DIR/$BUNDLE"
 cd "$ROOT"
-if [ -f configs/train.json ]; then ext=json
-elif [ -f configs/train.yaml ]; then ext=yaml
+if [ -f "configs/$MODE.json" ]; then ext=json
+elif [ -f "configs/$MODE.yaml" ]; then ext=yaml
 else
-  echo "bundle $BUNDLE has no configs/train.json or configs/train.yaml: it is not trainable with monai.bundle run" >&2
+  echo "bundle $BUNDLE has no configs/$MODE.json or configs/$MODE.yaml: monai.bundle run cannot $MODE it" >&2
   exit 2
 fi
-configs="'configs/train.$ext'"
-if [ "$GPUS_TOTAL" -gt 1 ] && [ -f "configs/multi_gpu_train.$ext" ]; then
+configs="'configs/$MODE.$ext'"
+if [ "$MODE" = train ] && [ "$GPUS_TOTAL" -gt 1 ] && [ -f "configs/multi_gpu_train.$ext" ]; then
   configs="$configs,'configs/multi_gpu_train.$ext'"
 fi
 set -- -m monai.bundle run --config_file "[$configs]" --bundle_root "$ROOT" --dataset_dir "$DATA_DIR"
 if [ -f configs/metadata.json ]; then set -- "$@" --meta_file configs/metadata.json; fi
+if [ -n "${OUTPUT_DIR:-}" ]; then set -- "$@" --output_dir "$OUTPUT_DIR"; fi
 if [ -n "${MLFLOW_TRACKING_URI:-}" ]; then
   set -- "$@" --tracking mlflow --tracking_uri "$MLFLOW_TRACKING_URI" --experiment_name "${MLFLOW_EXPERIMENT_NAME:-monai}"
 fi
@@ -71,10 +74,10 @@ def monai_training(w: Workload, *, bucket: str, torchrun_args: list[str], gpus: 
     name = w.name
     bundle = (w.model_id or "")[len(MONAI_PREFIX):]
     config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(f"{name}-monai", "training"),
-                  "data": {"train.sh": TRAIN_SCRIPT}}
+                  "data": {"run.sh": BUNDLE_SCRIPT}}
     trainer = {
-        "name": "trainer", "image": MONAI_IMAGE, "command": ["sh", "/config/train.sh"],
-        "env": [{"name": "BUNDLE", "value": bundle}, {"name": "GPUS_TOTAL", "value": str(gpus)},
+        "name": "trainer", "image": MONAI_IMAGE, "command": ["sh", "/config/run.sh"],
+        "env": [{"name": "MODE", "value": "train"}, {"name": "BUNDLE", "value": bundle}, {"name": "GPUS_TOTAL", "value": str(gpus)},
                 {"name": "TORCHRUN_ARGS", "value": " ".join(torchrun_args)},
                 {"name": "DATA_DIR", "value": "/scratch/data"}, {"name": "BUNDLE_DIR", "value": "/scratch/bundles"},
                 *env],
@@ -88,3 +91,26 @@ def monai_training(w: Workload, *, bucket: str, torchrun_args: list[str], gpus: 
             "README describes; checkpoints go to the bundle's models/ folder on the scratch volume.")
     return MonaiTraining(config_map, fetch_dataset_container(w, bucket, minio_secret), trainer,
                          {"name": "config", "configMap": {"name": f"{name}-monai"}}, note)
+
+
+def monai_batch(w: Workload, *, metadata, resources: dict) -> tuple[dict, dict, dict]:
+    """The ConfigMap, the container and its bundle volume of a batch-inference pod running the bundle's own
+    inference config over its shard: /data/input-<index>/ in, /data/output-<index>/ out (manifests.py's indexed
+    Job mounts the data volume at /data)."""
+    bundle = (w.model_id or "")[len(MONAI_PREFIX):]
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(f"{w.name}-monai", "batch"),
+                  "data": {"run.sh": BUNDLE_SCRIPT}}
+    shard = "$(JOB_COMPLETION_INDEX)"
+    container = {
+        "name": "batch", "image": MONAI_IMAGE, "command": ["sh", "/config/run.sh"],
+        "env": [{"name": "MODE", "value": "inference"}, {"name": "BUNDLE", "value": bundle},
+                {"name": "GPUS_TOTAL", "value": "1"}, {"name": "TORCHRUN_ARGS", "value": ""},
+                {"name": "DATA_DIR", "value": f"/data/input-{shard}"},
+                {"name": "OUTPUT_DIR", "value": f"/data/output-{shard}"}, {"name": "BUNDLE_DIR", "value": "/bundles"}],
+        "resources": resources,
+        "volumeMounts": [{"name": "bundles", "mountPath": "/bundles"},
+                         {"name": "config", "mountPath": "/config", "readOnly": True}],
+    }
+    volumes = [{"name": "bundles", "emptyDir": {"sizeLimit": "20Gi"}},
+               {"name": "config", "configMap": {"name": f"{w.name}-monai"}}]
+    return config_map, container, {"volumes": volumes}
