@@ -78,6 +78,14 @@ def ranked_candidates(
         fitting = within or fitting
         for fit in fitting:
             candidates += _offers_for_fit(catalog, spec, fit)
+        if not candidates and fitting and spec.gpu_count and spec.gpu_count > 1:
+            # "two GPUs" where no instance has exactly two (AWS has 1, 4 and 8): the count asked is kept, spread
+            # over instances with fewer GPUs each
+            for fit in fitting:
+                candidates += _offers_for_fit(catalog, spec, fit, spread=True)
+            if candidates:
+                assumptions.append(f"no instance within these filters has {spec.gpu_count} GPUs of a fitting type: the "
+                                   f"{spec.gpu_count} GPUs asked for are rented as several smaller instances")
         if not fitting:
             assumptions.append("no accelerator sized holds this workload; see the sizing notes for what would fit")
         elif not candidates:
@@ -206,15 +214,18 @@ def allowed_providers(spec: WorkloadSpec) -> list[str]:
     return [p for p in known_providers() if p not in spec.exclude_providers]
 
 
-def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit) -> list[Candidate]:
+def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit, *, spread: bool = False) -> list[Candidate]:
     """Instances holding every GPU the fit needs: each TP group on one instance; pipeline stages, replicas
     and sharded training (ZeRO-3 over more GPUs than one TP group) may span instances. Serving a load, each
-    offer takes the layout (TP × replicas) that needs the fewest of its instances."""
+    offer takes the layout (TP × replicas) that needs the fewest of its instances. `spread`: a pinned GPU count no
+    instance holds exactly, rented over instances with fewer GPUs."""
     layouts = [fit, *(_laid_out(fit, layout) for layout in fit.layouts[1:])] if fit.layouts else [fit]
     # a count the user pinned is the total: up to one node's worth of it on each instance, not all of it
     least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, GPUS_PER_NODE))
     if spec.task in _TRAINING:  # a job that fits one node runs on one node: no data parallelism over plain Ethernet
         least = max(least, min(fit.total_gpus, GPUS_PER_NODE))
+    if spread:  # the pinned count over instances of fewer GPUs, each holding at least one TP group
+        least = min(f.tensor_parallel for f in layouts)
     asked = spec.gpu_count if spec.gpu_count and spec.gpu_count >= fit.total_gpus else None
     found = []
     for offer in _search(catalog, spec, accelerators=[fit.gpu_key], min_count=least, max_count=_most(spec)):
