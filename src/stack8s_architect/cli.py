@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 from collections.abc import Callable, Iterator
@@ -113,8 +114,16 @@ def serve(
         else:
             errors.print(f"API tokens required (Authorization: Bearer …); listening on {settings.server.host}",
                          highlight=False)
+        # uvicorn shuts down gracefully on SIGTERM and then re-raises it; under the default handler that would end
+        # the process before `_database` stops the embedded PostgreSQL this process started. Turned into an exit:
+        # (Ctrl-C needs nothing: uvicorn.run swallows the KeyboardInterrupt it re-raises and returns.)
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run(create_app(settings, database=database), host=settings.server.host,
                     port=settings.server.port, **SERVER_OPTIONS)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @db_app.command("upgrade")

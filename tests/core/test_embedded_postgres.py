@@ -125,3 +125,45 @@ def test_a_planted_symlink_is_refused(tmp_path: Path) -> None:
     planted.symlink_to(target)
     with pytest.raises(DatabaseUnavailableError, match="not a folder owned"):
         _own_folder(planted, shared_parent=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_architect_serve_stops_the_embedded_server_it_started(pg_home: Path, stop: signal.Signals) -> None:
+    """`architect serve` as a person runs it (embedded database, no DATABASE_URL), stopped by SIGTERM (a supervisor,
+    `kill`) or SIGINT (Ctrl-C): the PostgreSQL it started stops with it."""
+    import httpx
+
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("ARCHITECT_LLM")}
+    environment.update({"ARCHITECT_HOME": str(pg_home), "ARCHITECT_LOG_LEVEL": "WARNING"})
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port)],
+                               env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        server = EmbeddedPostgres(pg_home)
+        pid = server.postmaster_pid()
+        assert pid is not None  # the service started it
+        process.send_signal(stop)
+        # SIGTERM ends with the conventional 143; Ctrl-C ends the way uvicorn ends it, successfully
+        assert process.wait(timeout=60) == (128 + stop if stop == signal.SIGTERM else 0)
+        wait_until_dead(pid, timeout_s=30)
+        assert server.postmaster_pid() is None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
