@@ -139,3 +139,31 @@ def test_a_change_with_a_question_plans_and_answers_it(engine: TurnEngine) -> No
                           "make it 4-bit and tell me how much vram that needs")
     assert second.kind == "plan" and second.plan.version == 2 and second.spec.precision == "int4"
     assert f"**{second.plan.sizing.required_gpu_memory_gib:g} GiB** of GPU memory at int4" in second.content
+
+
+@pytest.mark.parametrize(("message", "said", "raw"), [
+    ("I have 2TB of MRI images and want to create a model to detect lung cancer. Please architect the best stack.",
+     ["train a model (medical imaging)", "2 TB of data"], ["dataset size gb", "2000.0", "medical_imaging"]),
+])
+def test_what_was_understood_is_said_back_in_words(engine: TurnEngine, message: str, said: list[str],
+                                                  raw: list[str]) -> None:
+    [reply] = _talk(engine, message)
+    line = next((text for text in reply.content.splitlines() if text.startswith("So far I have:")), "")
+    assert all(phrase in line for phrase in said), line
+    assert not any(text in reply.content for text in raw), reply.content
+
+
+def test_every_fact_reads_as_words() -> None:
+    from stack8s_architect.agents.readback import spec_in_words
+
+    spec = WorkloadSpec(task="batch_inference", domain="llm", budget_usd_per_month=12000, dataset_size_gb=0.4,
+                        concurrent_users=2500, latency_target_ms=1500, gpu_count=2, gpu_names=["A100", "H100"],
+                        exclude_places=["us"], runs_per_month=30, context_length=32768, license="commercial-use",
+                        fine_tuning_method="qlora", precision="int4")
+    words = spec_in_words(spec)
+    assert words[0] == "run a batch job over your data (language model)"
+    for phrase in ("under $12,000 a month", "400 MB of data", "2,500 users at once", "answers within 1.5 s",
+                   "2 × A100 or H100", "not in us", "30 runs a month", "32,768-token context",
+                   "licences that allow commercial use", "QLoRA (4-bit base)", "4-bit weights"):
+        assert phrase in words, (phrase, words)
+    assert not any("_" in w for w in words)

@@ -57,15 +57,27 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     assert page.locator(".message.user").first.inner_text() == LLAMA
     assert page.locator(f'#conversation-list li[data-id="{cid}"] .title').inner_text() == LLAMA
 
+    # a chip answers its own question only: nothing is sent while another question waits for its answer
     page.get_by_role("button", name="$10,000/month").click()
+    expect(page.get_by_role("button", name="$10,000/month")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".send-answers")).to_have_text(
+        f"Send this answer — defaults for the other {len(asked) - 1} questions")
+    assert page.locator(".message.user").count() == 1 and streams == ["start/stream"]
+    answers = {"budget_usd_per_month": "$10,000/month"}
+    for question in asked:
+        if question["field"] not in answers:
+            answers[question["field"]] = question["options"][-1 if question["field"] == "providers" else 0]
+            page.locator(f'.quick-reply[data-field="{question["field"]}"]', has_text=answers[question["field"]]).click()
     _planned(page)
     shoot(page, "02-plan")
     assert streams == ["start/stream", "message/stream"]  # both turns streamed over SSE
     assert page.locator(".quick-reply").count() == 0
 
     history = service.http.get(f"/api/v1/chat/{cid}").json()
-    assert [m["content"] for m in history["messages"] if m["role"] == "user"] == [LLAMA, "$10,000/month"]
+    sent = "; ".join(answers[q["field"]] for q in asked)  # the answers together, in the questions' order
+    assert [m["content"] for m in history["messages"] if m["role"] == "user"] == [LLAMA, sent]
     assert history["spec"]["budget_usd_per_month"] == 10000 and history["latest_plan_version"] == 1
+    assert history["spec"].get("providers") is None and history["spec"]["concurrent_users"] == 10  # anywhere
     plan = service.http.get(f"/api/v1/chat/{cid}/plans/1").json()
     assert page.locator("#plan-title").inner_text() == "Plan v1"
     assert page.locator("#panel-summary .summary-text").inner_text() == plan["summary"]

@@ -21,6 +21,7 @@ from stack8s_architect.agents.clarification import (Question, pending, questions
 from stack8s_architect.agents.extraction import LIMITS, Extraction, extract, gpu_polarity
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
+from stack8s_architect.agents.readback import LABELS, spec_in_words
 from stack8s_architect.agents.refinements import Intents
 from stack8s_architect.agents.acts import question_topic
 from stack8s_architect.agents.understanding import merge, understand
@@ -95,7 +96,7 @@ class TurnEngine:
         update = self._named_model(message, update, state.spec)
         variant = merge(state.spec, update, understood_.extraction.retracted)
         spec = variant if understood_.changes else state.spec
-        understood = understood_.notes + _said(update)
+        understood = understood_.notes + spec_in_words(update)
         asked = list(state.asked)
 
         if extraction.out_of_range and act.kind != "question":  # said back and asked, never sized by default
@@ -415,8 +416,8 @@ def _small_talk(kind: str, has_plan: bool, text: str) -> str:
 
 
 def _out_of_range_question(name: str, value: float) -> Question:
-    label = name.replace("_", " ")
-    return Question(field=name, question=f"You said {label} = {_figure(value)}, which is beyond what can be sized "
+    said = f"{_figure(value)} {LABELS.get(name, name.replace('_', ' '))}"
+    return Question(field=name, question=f"You said {said}, which is beyond what can be sized "
                     f"(at most {_figure(LIMITS[name])}). What is the real figure?")
 
 
@@ -443,10 +444,6 @@ _PLAN_FIELDS = {"spot", "providers", "regions", "geography", "budget_usd_per_mon
                 "requests_per_second", "latency_target_ms", "context_length", "params_billions", "model_query",
                 "dataset_size_gb", "fine_tuning_method", "license", "compliance", "components", "min_gpu_memory_gib",
                 "use_local_cluster", "task", "exclude_providers", "exclude_gpus"}
-
-
-def _said(update: WorkloadSpec) -> list[str]:
-    return [f"{name.replace('_', ' ')}: {value}" for name, value in update.stated().items()]
 
 
 def _clarification_text(questions: list[Question], understood: list[str]) -> str:

@@ -381,15 +381,29 @@ function messageNode(message, last) {
   return node;
 }
 
+// A chip answers its own question only: the answers go together once every question has one, or earlier with
+// "Send n answers" (the rest then planned with the defaults the plan states).
 function quickReplies(questions) {
   const box = el("div", { class: "quick-replies", role: "group", "aria-label": "Quick replies" });
-  for (const question of questions) {
-    if (!question.options?.length) continue;
-    box.append(el("p", { class: "question", text: question.question }),
-      el("div", { class: "chips" }, question.options.map((option) =>
-        el("button", { type: "button", class: "chip quick-reply", "data-field": question.field, onclick: () => send(option) }, option))));
+  const asked = questions.filter((question) => question.options?.length);
+  const chosen = new Map();
+  const answers = () => asked.filter((q) => chosen.has(q.field)).map((q) => chosen.get(q.field)).join("; ");
+  const partial = el("button", { type: "button", class: "chip send-answers", hidden: true, onclick: () => send(answers()) });
+  for (const question of asked) {
+    const group = el("div", { class: "chips", role: "group", "aria-label": question.question });
+    const choose = (option) => {
+      chosen.set(question.field, option);
+      for (const chip of group.children) chip.setAttribute("aria-pressed", String(chip.textContent === option));
+      if (chosen.size === asked.length) { send(answers()); return; }
+      const left = asked.length - chosen.size;
+      partial.hidden = false;
+      partial.textContent = `Send ${chosen.size === 1 ? "this answer" : `these ${chosen.size} answers`} — defaults for the ${left === 1 ? "other question" : `other ${left} questions`}`;
+    };
+    group.append(...question.options.map((option) => el("button", { type: "button", class: "chip quick-reply",
+      "data-field": question.field, "aria-pressed": "false", onclick: () => choose(option) }, option)));
+    box.append(el("p", { class: "question", text: question.question }), group);
   }
-  box.append(el("div", { class: "chips" },
+  box.append(el("div", { class: "chips" }, partial,
     el("button", { type: "button", class: "chip quick-reply", onclick: () => send("you decide") }, "You decide — plan with defaults")));
   return box;
 }
