@@ -288,6 +288,39 @@ def test_user_text_is_shown_as_text_and_a_failed_turn_can_be_retried(desktop, se
     assert service.http.get(f"/api/v1/chat/{_cid(page)}").json()["messages"][0]["content"] == "use spot"
 
 
+def test_the_message_box_says_what_is_wrong_before_sending(desktop, service: Service,  # noqa: ANN001
+                                                          console: Console) -> None:
+    page = desktop
+    page.goto("/")
+    # an empty Send says why nothing happened
+    page.click("#send")
+    expect(page.locator("#composer-hint")).to_have_text(re.compile(r"^Type a message first"))
+    assert page.locator(".message.user").count() == 0
+    # a long paste is kept whole and counted; past the limit it says by how much, and nothing is sent
+    page.fill("#composer-input", "serve llama 3.1 8b for 20 users. " + "x" * 7200)
+    expect(page.locator("#composer-hint")).to_have_text(re.compile(r"^7,2\d\d / 8,000 characters$"))
+    page.fill("#composer-input", "y" * 10_000)
+    assert len(page.input_value("#composer-input")) == 10_000  # never cut silently
+    expect(page.locator("#composer-hint")).to_have_text(
+        "10,000 characters: the limit is 8,000 — shorten it by 2,000 to send.")
+    page.keyboard.press("Enter")
+    assert page.locator(".message.user").count() == 0 and page.get_attribute("#composer-input", "aria-invalid") == "true"
+    shoot(page, "08-message-limit")
+
+    # the service cannot be reached: said in words, the message kept, Retry sends it once the service answers
+    console.allow(r"requestfailed: .*/api/v1/chat/start/stream|Failed to load resource: net::ERR_CONNECTION_REFUSED")
+    page.route("**/api/v1/chat/start/stream", lambda route: route.abort("connectionrefused"))
+    page.fill("#composer-input", SERVE)
+    page.keyboard.press("Enter")
+    error = page.wait_for_selector(".message.error")
+    assert error.inner_text().startswith("The service is not reachable; your message is kept — Retry.")
+    assert page.input_value("#composer-input") == SERVE
+    page.unroute("**/api/v1/chat/start/stream")
+    page.click(".message.error button")
+    _planned(page)
+    assert service.http.get(f"/api/v1/chat/{_cid(page)}").json()["messages"][0]["content"] == SERVE
+
+
 def test_the_phone_layout(browser, service: Service, console: Console) -> None:  # noqa: ANN001
     cid = service.converse(SERVE, "use spot")
     page = open_page(browser, service, console, width=390, height=844, mobile=True)

@@ -408,17 +408,39 @@ function quickReplies(questions) {
   return box;
 }
 
+// The longest message the API takes (MAX_MESSAGE_CHARS): said before it is reached, never cut silently.
+const MAX_MESSAGE = 8000;
+const COUNT_FROM = 7000;
+
+function composerHint(text = $("#composer-input").value) {
+  const hint = $("#composer-hint");
+  const length = text.trim().length;
+  const over = length > MAX_MESSAGE;
+  hint.classList.toggle("over", over);
+  $("#composer-input").setAttribute("aria-invalid", String(over));
+  hint.textContent = over
+    ? `${length.toLocaleString("en-US")} characters: the limit is ${MAX_MESSAGE.toLocaleString("en-US")} — shorten it by ${(length - MAX_MESSAGE).toLocaleString("en-US")} to send.`
+    : length >= COUNT_FROM ? `${length.toLocaleString("en-US")} / ${MAX_MESSAGE.toLocaleString("en-US")} characters` : "";
+  return !over;
+}
+
 // A message (or, with retry, the stored message whose turn failed) answered as a stream.
 async function send(text, { retry = false } = {}) {
   text = (text || "").trim();
-  if ((!text && !retry) || state.busy) return;
+  if (state.busy) return;
+  if (!text && !retry) {
+    $("#composer-hint").textContent = "Type a message first: describe the workload, or ask about the plan.";
+    $("#composer-input").focus();
+    return;
+  }
+  if (!retry && !composerHint(text)) { $("#composer-input").focus(); return; }
   state.busy = true;
   const controller = new AbortController();  // opening another conversation stops listening (the server finishes the turn)
   state.abort = controller;
   $("#send").disabled = true;
   $("#intro").hidden = true;
   const input = $("#composer-input");
-  if (text && input.value.trim() === text) input.value = "";
+  if (text && input.value.trim() === text) { input.value = ""; composerHint(""); }
   const box = $("#messages");
   box.setAttribute("aria-busy", "true");
   for (const old of box.querySelectorAll(".quick-replies, .unanswered")) old.remove();
@@ -485,7 +507,9 @@ async function send(text, { retry = false } = {}) {
     reply.remove();
     if (stored) {  // the server kept the message: Retry answers it again (a resend would store it twice)
       errorNode = el("div", { class: "message assistant error", role: "alert" },
-        el("p", { text: `That turn failed: ${failure.message}. Your message is kept in the conversation.` }),
+        el("p", { text: failure instanceof ApiError
+          ? `That turn failed: ${failure.message}. Your message is kept in the conversation.`
+          : "The connection to the service was lost; your message is kept in the conversation — Retry." }),
         el("button", { type: "button", onclick: (event) => {
           event.currentTarget.closest(".message").remove();
           send("", { retry: true });
@@ -493,7 +517,8 @@ async function send(text, { retry = false } = {}) {
     } else {
       if (!input.value.trim()) input.value = text;  // nothing the user typed is lost
       errorNode = el("div", { class: "message assistant error", role: "alert" },
-        el("p", { text: `That turn failed: ${failure.message}` }),
+        el("p", { text: failure instanceof ApiError ? `That turn failed: ${failure.message}`
+          : "The service is not reachable; your message is kept — Retry." }),
         el("button", { type: "button", onclick: (event) => {
           event.currentTarget.closest(".message").remove();
           if (input.value.trim() === text) input.value = "";
@@ -990,6 +1015,7 @@ function closeDrawer() {
 
 function wire() {
   $("#composer").addEventListener("submit", (event) => { event.preventDefault(); send($("#composer-input").value); });
+  $("#composer-input").addEventListener("input", () => composerHint());
   $("#composer-input").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); send(event.target.value); }
   });
