@@ -31,7 +31,7 @@ ADDITIONS = {
     PlanComponent: "values",
     PlanSizing: "context_length_tokens kv_cache_dtype gpu_memory_utilization concurrent_sequences active_params_billions",
     PlanCompute: "tensor_parallel pipeline_parallel replicas accelerator_name catalog_date local nodes gpu_resource tolerate "
-                 "interconnect run_hours run_cost_usd deployment",
+                 "interconnect run_hours run_cost_usd deployment within_budget",
 }
 
 

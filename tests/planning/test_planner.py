@@ -11,6 +11,7 @@ from stack8s_architect.planning.planner import PlannerContext, build_plan, varia
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.planning.storage_prices import STORAGE_PRICES, storage_price
+from stack8s_architect.rendering.markdown import plan_markdown
 
 
 
@@ -159,3 +160,19 @@ def test_platform_nodes_are_priced_beside_the_gpus(context: PlannerContext) -> N
     costed = cost_for(context.compute, spec, None, top, platform_totals=totals)
     assert costed.platform_offer is None and costed.cost.other_monthly_usd == 0
     assert any("not priced" in a for a in costed.assumptions)
+
+
+def test_each_option_is_marked_within_or_over_the_budget(context: PlannerContext) -> None:
+    free = build_plan(context, WorkloadSpec(task="inference", params_billions=8)).plan
+    assert len(free.compute) >= 2 and all(r.within_budget is None for r in free.compute)
+    rest = free.cost.total_monthly_usd - free.cost.compute_monthly_usd  # storage and platform: the same for every row
+    # a budget between the cheapest option's total and the next one's: the first is within, the dearer ones over
+    first, second = free.compute[0].monthly_cost_usd + rest, free.compute[1].monthly_cost_usd + rest
+    assert first < second
+    budget = round((first + second) / 2, 2)
+    plan = build_plan(context, WorkloadSpec(task="inference", params_billions=8, budget_usd_per_month=budget)).plan
+    assert plan.cost.within_budget is True and plan.compute[0].within_budget is True
+    assert [r.within_budget for r in plan.compute] == [r.monthly_cost_usd + rest <= budget for r in plan.compute]
+    assert plan.compute[1].within_budget is False
+    table = plan_markdown(plan)
+    assert "| budget |" in table and "**over**" in table

@@ -99,8 +99,11 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # second press: descending
     assert page.locator('.compute-table th:has(.sort[data-key="monthly"])').get_attribute("aria-sort") == "descending"
-    shown = [cells[8] for cells in (rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count()))]
-    assert shown == [_money(v) for v in sorted((r["monthly_cost_usd"] for r in plan["compute"]), reverse=True)]
+    cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+    # descending within each group, the options over the budget after those within it, each marked as the API says
+    expected = sorted(plan["compute"], key=lambda r: (r["within_budget"] is False, -r["monthly_cost_usd"]))
+    assert [c[8] for c in cells] == [_money(r["monthly_cost_usd"]) for r in expected]
+    assert [c[11] for c in cells] == ["over budget" if r["within_budget"] is False else "within" for r in expected]
     page.click('.compute-table .sort[data-key="provider"]')
     assert page.locator('.compute-table th:has(.sort[data-key="provider"])').get_attribute("aria-sort") == "ascending"
 

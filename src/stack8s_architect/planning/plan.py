@@ -81,6 +81,8 @@ class PlanCompute(BaseModel):
     run_cost_usd: float | None = Field(default=None, description="finite jobs: compute cost of one run on this offer")
     deployment: str | None = Field(default=None, description="how this option is deployed: the provider's managed "
                                    "Kubernetes, a SkyPilot task, or machines to build a cluster on")
+    within_budget: bool | None = Field(default=None, description="this option's compute with the plan's storage and "
+                                       "other costs is within the budget (None: no budget given)")
 
 
 class PlanModel(BaseModel):

@@ -27,7 +27,7 @@ from stack8s_architect.planning.kubernetes import (bitnami_pinned, kubernetes_se
                                                    scales_on_queue)
 from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
-from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanModel
+from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanCost, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.shapes import (DEFAULT_EMBEDDING_BILLIONS, EMBEDDING_SERVER_CPU_M,
@@ -201,6 +201,7 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         assumptions.append("the one-off ingestion (embedding the documents on one GPU) is not priced: the corpus size "
                            "is not known — say how many GB of documents to have it sized")
 
+    rows = _budget_marks(rows, spec, costed.cost)
     proposals: list[Variant] = []
     if costed.cost.within_budget is False:
         proposals = variants(ctx, spec, outcome, stack, cheaper_than=costed.cost.total_monthly_usd)
@@ -219,6 +220,23 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
         manifests=[],
     )
     return PlanOutcome(plan, spec, top, candidates, proposals, [*warnings, *local.warnings])
+
+
+def _budget_marks(rows: list[PlanCompute], spec: WorkloadSpec, cost: PlanCost) -> list[PlanCompute]:
+    """Each option marked within or over the budget: its compute (a month of it; a finite job's runs a month) with the
+    plan's storage and other costs, which do not depend on the option. The top option's mark is the plan's verdict."""
+    budget = cost.budget_usd_per_month
+    if budget is None or not rows:
+        return rows
+    rest = cost.total_monthly_usd - cost.compute_monthly_usd
+    runs = spec.runs_per_month or 1.0
+
+    def compute(r: PlanCompute) -> float:
+        return r.run_cost_usd * runs if r.run_cost_usd is not None else r.monthly_cost_usd
+
+    top = cost.within_budget if cost.within_budget is not None else compute(rows[0]) + rest <= budget
+    return [r.model_copy(update={"within_budget": top if i == 0 else round(compute(r) + rest, 2) <= budget})
+            for i, r in enumerate(rows)]
 
 
 def _with_rag_server(spec: WorkloadSpec, totals: StackTotals | None) -> StackTotals | None:

@@ -54,12 +54,16 @@ def _compute_section(rows: list[PlanCompute]) -> list[str]:
         title = "### Compute (cheapest run first" + (", a fabric between instances preferred)" if network else ")")
     else:
         title = "### Compute (cheapest fitting first)"
+    budget = any(c.within_budget is not None for c in rows)
+    # options over the budget after those within it, each marked (the order within each group is the ranking's)
+    rows = sorted(rows, key=lambda c: c.within_budget is False)
     header = ["#", "provider", "instance", "region", "GPUs", "GiB/GPU", "layout", "instances", "$/hour",
-              *(["h/run", "$/run"] if runs else ["$/month"]), *(["between instances"] if network else []),
-              "source", "catalog date"]
+              *(["h/run", "$/run"] if runs else ["$/month"]), *(["budget"] if budget else []),
+              *(["between instances"] if network else []), "source", "catalog date"]
     body = [[c.rank, c.provider, c.instance_type, c.region, _gpus(c), c.gpu_memory_gib, _layout(c), c.instances,
              _usd(c.price_per_hour_usd, 4),
              *([c.run_hours, _usd(c.run_cost_usd)] if runs else [_usd(c.monthly_cost_usd)]),
+             *(["within" if c.within_budget else "**over**"] if budget else []),
              *([c.interconnect if c.instances > 1 else "one instance"] if network else []),
              c.source + (" (spot)" if c.spot else ""), c.catalog_date or "undated"] for c in rows]
     return [title, *_table(header, body), ""]

@@ -657,17 +657,22 @@ const COLUMNS = [
       text: r.local ? "local, free" : r.spot ? "spot" : "on-demand" }) },
   { key: "fits", label: "Fits", value: (r) => (r.fits ? 1 : 0),
     show: (r) => el("span", { class: r.fits ? "badge fits" : "badge nofit", text: r.fits ? "fits" : "no" }) },
+  { key: "budget", label: "Budget", value: (r) => (r.within_budget === false ? 1 : 0), when: (plan) => plan.cost.budget_usd_per_month !== null,
+    show: (r) => r.within_budget === false ? el("span", { class: "badge over", text: "over budget" })
+      : el("span", { class: "badge fits", text: "within" }) },
 ];
 
 function renderCompute(plan) {
   const rows = [...plan.compute];
-  const column = COLUMNS.find((c) => c.key === state.sort.key) || COLUMNS[0];
-  rows.sort((a, b) => {
+  const columns = COLUMNS.filter((c) => !c.when || c.when(plan));
+  const column = columns.find((c) => c.key === state.sort.key) || columns[0];
+  const over = (r) => (r.within_budget === false ? 1 : 0);
+  rows.sort((a, b) => {  // options over the budget stay after those within it, whatever the column
     const x = column.value(a), y = column.value(b);
     const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
-    return (order || a.rank - b.rank) * state.sort.dir;
+    return over(a) - over(b) || (order || a.rank - b.rank) * state.sort.dir;
   });
-  const head = el("tr", {}, COLUMNS.map((c) => {
+  const head = el("tr", {}, columns.map((c) => {
     const active = c.key === state.sort.key;
     return el("th", { scope: "col", class: c.num ? "num" : "", "aria-sort": active ? (state.sort.dir > 0 ? "ascending" : "descending") : "none" },
       el("button", { type: "button", class: "sort", "data-key": c.key, onclick: () => {
@@ -676,8 +681,8 @@ function renderCompute(plan) {
         $(`#panel-compute .sort[data-key="${c.key}"]`).focus();
       } }, c.label, el("span", { class: "arrow", "aria-hidden": "true", text: active ? (state.sort.dir > 0 ? "▲" : "▼") : "↕" })));
   }));
-  const body = rows.map((r) => el("tr", { class: r.rank === 1 ? "top" : "", title: r.why },
-    COLUMNS.map((c) => el("td", { class: c.num ? "num" : "" }, c.show ? c.show(r) : String(c.value(r))))));
+  const body = rows.map((r) => el("tr", { class: [r.rank === 1 ? "top" : "", over(r) ? "over-budget" : ""].join(" ").trim(), title: r.why },
+    columns.map((c) => el("td", { class: c.num ? "num" : "" }, c.show ? c.show(r) : String(c.value(r))))));
   const notes = plan.compute.length
     ? el("p", { class: "why" }, "$/h and GPU memory are for all instances of an option; the catalog's price per instance × instances. ",
       "Hover a row for why it is listed. Sources: ", [...new Set(plan.compute.map((r) => `${r.source}${r.catalog_date ? ` (${r.catalog_date})` : ""}`))].join(", "))
@@ -727,9 +732,12 @@ function renderCost(plan) {
     { label: "Other", value: cost.other_monthly_usd, color: "#9061f9" },
     { label: "Total", value: cost.total_monthly_usd, color: "#111827" },
   ];
-  const options = plan.compute.filter((r) => r.fits).slice(0, 8).map((r, i) => ({
-    label: `${r.provider} ${number(r.accelerator_count * r.instances)}× ${r.accelerator || ""}`.slice(0, 28), value: r.monthly_cost_usd,
-    color: i === 0 ? "#1f4fd8" : "#93a8e8" }));
+  // one bar per option, within the budget first; labels unique (the instance type tells two "aws 8× L40S" apart)
+  const fitting = plan.compute.filter((r) => r.fits).slice(0, 8).sort((a, b) => (a.within_budget === false) - (b.within_budget === false));
+  const options = fitting.map((r) => ({
+    label: `${r.provider} ${r.instance_type}${r.instances > 1 ? ` × ${r.instances}` : ""}`.slice(0, 30)
+      + (r.within_budget === false ? " (over)" : ""),
+    value: r.monthly_cost_usd, color: r.within_budget === false ? "#e8a39b" : r.rank === 1 ? "#1f4fd8" : "#93a8e8" }));
   const budget = cost.budget_usd_per_month;
   const verdict = budget === null ? "No budget given."
     : cost.within_budget ? `Within the ${money(budget, 0)}/month budget.` : cost.within_budget === false
