@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
 import signal
@@ -10,7 +12,8 @@ import sys
 from pathlib import Path
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -18,12 +21,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stack8s_architect.catalog import ingest
-from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
-from stack8s_architect.catalog.compute.service import ComputeCatalog
-from stack8s_architect.catalog.service import catalog_status
-from stack8s_architect.catalog.sources import DataSource, SourceReader, sources_for
-from stack8s_architect.core.database import Database
+# Heavy modules (the ingesters, the catalogs, SQLAlchemy, the embedding runtime) are imported by the commands that use
+# them, so `--help` and a command talking to a running service (ARCHITECT_URL) start in a fraction of a second.
+if TYPE_CHECKING:
+    from stack8s_architect.catalog import ingest
+    from stack8s_architect.catalog.sources import DataSource
+    from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ArchitectError, UnknownNameError
 from stack8s_architect.core.logging import configure_logging
 from stack8s_architect.core.settings import Settings
@@ -53,9 +56,15 @@ errors = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _settings() -> Settings:
+def _settings(*, serving: bool = False) -> Settings:
+    """Settings, and logging: on a terminal a command logs warnings only, readably, unless ARCHITECT_LOG_LEVEL or
+    ARCHITECT_LOG_FORMAT say otherwise; the service (and output to a pipe or file) keeps the structured JSON log."""
     settings = Settings.load()
-    configure_logging(settings.logging.log_level, settings.logging.log_format)
+    level, log_format = settings.logging.log_level, settings.logging.log_format
+    if not serving and sys.stderr.isatty():
+        level = level if "ARCHITECT_LOG_LEVEL" in os.environ else "WARNING"
+        log_format = log_format if "ARCHITECT_LOG_FORMAT" in os.environ else "console"
+    configure_logging(level, log_format)
     return settings
 
 
@@ -65,10 +74,14 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 @contextmanager
-def _database() -> Iterator[tuple[Settings, Database]]:
+def _database(*, serving: bool = False) -> Iterator[tuple[Settings, Database]]:
     """Settings + a migrated database for one command; errors become a message and exit code."""
+    from stack8s_architect.catalog.index_cache import use_folder
+    from stack8s_architect.core.database import Database
+
     try:
-        settings = _settings()
+        settings = _settings(serving=serving)
+        use_folder(settings.data.home / "cache" / "indexes")  # a fresh process loads the catalogs' indexes from disk
         database = Database.open(settings)
     except ArchitectError as exc:
         _fail(exc.message)
@@ -80,6 +93,7 @@ def _database() -> Iterator[tuple[Settings, Database]]:
         _fail(exc.message + hint, 2 if exc.status_code < 500 else 1)
     finally:
         database.close()
+        use_folder(None)
 
 
 def _print_json(value: Any) -> None:
@@ -88,6 +102,37 @@ def _print_json(value: Any) -> None:
     else:
         text = json.dumps([v.model_dump(mode="json") for v in value] if isinstance(value, list) else value, indent=2)
     sys.stdout.write(text + "\n")
+
+
+def _remote() -> str | None:
+    """ARCHITECT_URL: the running service the search and chat commands ask, instead of opening the catalogs in this
+    process (its indexes are warm: an answer in about a second). ARCHITECT_TOKEN is sent when the service needs one."""
+    url = os.environ.get("ARCHITECT_URL", "").strip().rstrip("/")
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        _fail(f"ARCHITECT_URL={url!r}: write the service's address, e.g. http://127.0.0.1:8000", 2)
+    return url or None
+
+
+def _call(url: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One API call to the running service; its error message (4xx) or unreachability becomes a clear exit."""
+    import httpx
+
+    token = os.environ.get("ARCHITECT_TOKEN", "").strip()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = httpx.request(method, url + path, json=body, headers=headers, timeout=600)
+    except httpx.TransportError as exc:
+        _fail(f"the service at {url} (ARCHITECT_URL) is not reachable: {exc}. Start it with `make run` or "
+              "`architect serve`, or unset ARCHITECT_URL to work on the catalogs directly.")
+    if response.status_code >= 400:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"{response.status_code} {response.reason_phrase}"
+        if response.status_code == 401:
+            message += " — set ARCHITECT_TOKEN to one of your API tokens (`architect tokens create NAME`)"
+        _fail(message, 2 if response.status_code < 500 else 1)
+    return response.json()
 
 
 @app.command()
@@ -103,7 +148,7 @@ def serve(
     # Open and migrate before uvicorn starts, so a bad DATABASE_URL is one clear line, not a traceback.
     from stack8s_architect.api.security import startup_mode
 
-    with _database() as (settings, database):
+    with _database(serving=True) as (settings, database):
         settings.server.host = host or settings.server.host
         settings.server.port = port or settings.server.port
         mode = startup_mode(settings, database)  # a public bind without tokens stops here, saying why
@@ -159,6 +204,9 @@ def data_sync(
     force: Annotated[bool, typer.Option(help="Re-ingest even when the files are unchanged.")] = False,
 ) -> None:
     """Ingest the catalogs from ARCHITECT_DATA_MIRROR, or download them at their pinned commits."""
+    from stack8s_architect.catalog import ingest
+    from stack8s_architect.catalog.sources import SourceReader, sources_for
+
     with _database() as (settings, database):
         chosen = sources_for(tuple(only or ()), tuple(source or ()))
         reader = SourceReader(settings.data.data_mirror, settings.data.home / "cache", settings.data.download_timeout_s)
@@ -181,6 +229,8 @@ def _print_reports(reports: list[ingest.IngestReport]) -> None:
 @data_app.command("status")
 def data_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """What each source holds: commit, file hash, rows, when, and the last run."""
+    from stack8s_architect.catalog.service import catalog_status
+
     with _database() as (_, database), database.session() as session:
         status = catalog_status(session)
         if as_json:
@@ -228,6 +278,8 @@ def compute_search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search cloud instances, cheapest first."""
+    from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
+
     low, high = _count_range(count)
     request = _request(
         ComputeSearchRequest, accelerators=gpu or [], kind="cpu" if cpu else "gpu", min_count=low, max_count=high,
@@ -236,8 +288,18 @@ def compute_search(
         max_price_per_month_usd=max_monthly, spot=spot, min_vcpus=min_vcpus, min_memory_gib=min_memory,
         group_by_instance_type=not all_regions, limit=limit,
     )
-    with _database() as (_, database), database.session() as session:
-        result = ComputeCatalog(session).search(request)
+    from stack8s_architect.catalog.compute.schemas import ComputeSearchResponse
+
+    url = _remote()
+    with contextlib.ExitStack() as stack:
+        if url:
+            result = ComputeSearchResponse.model_validate(
+                _call(url, "POST", "/api/v1/tools/compute/search", request.model_dump(mode="json")))
+        else:
+            from stack8s_architect.catalog.compute.service import ComputeCatalog
+
+            _, database = stack.enter_context(_database())
+            result = ComputeCatalog(stack.enter_context(database.session())).search(request)
         if as_json:
             _print_json(result)
             return
@@ -277,6 +339,8 @@ def _count_range(text: str | None) -> tuple[float | None, float | None]:
 @compute_app.command("gpus")
 def compute_gpus(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Accelerators with specs, offer counts and price ranges."""
+    from stack8s_architect.catalog.compute.service import ComputeCatalog
+
     with _database() as (_, database), database.session() as session:
         summaries = ComputeCatalog(session).accelerators()
         if as_json:
@@ -308,17 +372,28 @@ def models_search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Find models: hybrid retrieval over cards and metadata, reranked by task fit, quality and popularity."""
-    from stack8s_architect.catalog.models.embedding import Embedder
-    from stack8s_architect.catalog.models.schemas import ModelSearchRequest
-    from stack8s_architect.catalog.models.search import search_models
+    from stack8s_architect.catalog.models.schemas import ModelSearchRequest, ModelSearchResponse
 
     request = _request(
         ModelSearchRequest, query=query, task=task, domain=domain, max_params_billions=max_params, fits_gib=fits_gib,
         precision=precision, commercial_only=commercial, licenses=license_ids or [], has_config=has_config, limit=limit,
     )
-    with _database() as (settings, database), database.session() as session:
-        embedder = Embedder.load(settings.data.home / "cache") if dense else None
-        result = search_models(session, request, embedder)
+    url = _remote()
+    with contextlib.ExitStack() as stack:
+        if url:  # the service's own embedder, when its vectors are ready
+            result = ModelSearchResponse.model_validate(
+                _call(url, "POST", "/api/v1/tools/models/search", request.model_dump(mode="json")))
+        else:
+            from stack8s_architect.catalog.models.search import has_embeddings, search_models
+
+            settings, database = stack.enter_context(_database())
+            session = stack.enter_context(database.session())
+            embedder = None
+            if dense and has_embeddings(session):  # the embedding model loads only when there are vectors to search
+                from stack8s_architect.catalog.models.embedding import Embedder
+
+                embedder = Embedder.load(settings.data.home / "cache")
+            result = search_models(session, request, embedder)
         if as_json:
             _print_json(result)
             return
@@ -617,6 +692,17 @@ def _owner(database: Database, user: str | None) -> str:
         return AccountStore(session).user_named(user)["id"]
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """A chat reply as the CLI shows it, from the service in this process or from the one at ARCHITECT_URL."""
+
+    conversation_id: str
+    content: str
+    warnings: list[str]
+    has_plan: bool
+    json: Callable[[], str]  # the contract JSON (--json)
+
+
 @app.command("chat")
 def chat_command(
     message: Annotated[str | None, typer.Option("--message", "-m", help="Send one message and exit.")] = None,
@@ -625,45 +711,71 @@ def chat_command(
     user: Annotated[str | None, typer.Option("--user", help="Act as this user (default: the single-user-mode "
                                                             "owner, `local`).")] = None,
 ) -> None:
-    """Talk to the architect: an interactive chat, or one message with --message (add --json for machines)."""
+    """Talk to the architect: an interactive chat, or one message with --message (add --json for machines).
+    With ARCHITECT_URL set, the running service answers (and keeps the conversation)."""
     from rich.markdown import Markdown
 
-    from stack8s_architect.agents.chat import ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest
-    from stack8s_architect.agents.llm import build_extractor, build_narrator
-    from stack8s_architect.catalog.cluster.service import ClusterService
-    from stack8s_architect.conversations.repository import ConversationStore
-    from stack8s_architect.rendering.bundle import finish_plan
-    from stack8s_architect.rendering.markdown import plan_markdown
+    url = _remote()
+    with contextlib.ExitStack() as stack:
+        if url:  # the service checks the message and answers with the contract JSON, kept as it came
+            if user is not None:
+                _fail("--user acts on the local database; with ARCHITECT_URL the service acts for ARCHITECT_TOKEN's "
+                      "owner", 2)
 
-    with _database() as (settings, database):
-        owner = _owner(database, user)
-        chat = ChatService(database, ConversationStore, extractor=build_extractor(settings), render=plan_markdown,
-                           narrate=build_narrator(settings), finish=finish_plan,
-                           cluster=ClusterService(settings.cluster))
+            def ask(text: str | None, conversation_id: str | None) -> _Reply:
+                if conversation_id is None:
+                    body = _call(url, "POST", "/api/v1/chat/start", {} if text is None else {"message": text})
+                else:
+                    body = _call(url, "POST", "/api/v1/chat/message",
+                                 {"conversation_id": conversation_id, "message": text})
+                return _Reply(body["conversation_id"], body["content"], body["warnings"], body["plan"] is not None,
+                              lambda: json.dumps(body, indent=2))
 
-        def send(text: str) -> ChatResponse:
-            nonlocal conversation
-            if conversation is None:
-                reply = chat.start(_request(ChatStartRequest, message=text).message, owner=owner)
-            else:
-                reply = chat.message(_request(ChatMessageRequest, conversation_id=conversation, message=text),
-                                     owner=owner)
-            conversation = reply.conversation_id
-            return reply
+            if conversation is not None:
+                _call(url, "GET", f"/api/v1/chat/{conversation}")  # a 404 says which id is unknown
+        else:
+            from stack8s_architect.agents.chat import ChatMessageRequest, ChatService, ChatStartRequest
+            from stack8s_architect.agents.llm import build_extractor, build_narrator
+            from stack8s_architect.catalog.cluster.service import ClusterService
+            from stack8s_architect.conversations.repository import ConversationStore
+            from stack8s_architect.rendering.bundle import finish_plan
+            from stack8s_architect.rendering.markdown import plan_markdown
 
-        def show(reply: ChatResponse) -> None:
+            settings, database = stack.enter_context(_database())
+            owner = _owner(database, user)
+            chat = ChatService(database, ConversationStore, extractor=build_extractor(settings), render=plan_markdown,
+                               narrate=build_narrator(settings), finish=finish_plan,
+                               cluster=ClusterService(settings.cluster))
+
+            def ask(text: str | None, conversation_id: str | None) -> _Reply:
+                if conversation_id is None:
+                    reply = chat.start(None if text is None else ChatStartRequest(message=text).message, owner=owner)
+                else:
+                    reply = chat.message(ChatMessageRequest(conversation_id=conversation_id, message=text), owner=owner)
+                return _Reply(reply.conversation_id, reply.content, reply.warnings, reply.plan is not None,
+                              lambda: reply.model_dump_json(indent=2))
+
+            if conversation is not None and not chat.exists(conversation, owner=owner):
+                _fail(f"no conversation {conversation!r}; `architect chat` starts a new one", 2)
+
+        def show(reply: _Reply) -> None:
             for warning in reply.warnings:
                 errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
             console.print(Markdown(reply.content))
 
-        if conversation is not None and not chat.exists(conversation, owner=owner):
-            _fail(f"no conversation {conversation!r}; `architect chat` starts a new one", 2)
         if message is not None:
-            reply = send(message)
-            _print_json(reply) if as_json else show(reply)
+            reply = _request(lambda: ask(message, conversation))
+            if as_json:
+                sys.stdout.write(reply.json() + "\n")
+                return
+            show(reply)
+            errors.print(f"[dim]conversation {reply.conversation_id} — go on with: architect chat -c "
+                         f"{reply.conversation_id} -m '…'"
+                         + (f"; export the plan with: architect export {reply.conversation_id}" if reply.has_plan else "")
+                         + "[/]", highlight=False)
             return
         if conversation is None:
-            greeting = chat.start(None, owner=owner)
+            greeting = ask(None, None)
             conversation = greeting.conversation_id
             show(greeting)
         console.print(f"[dim]conversation {conversation} — empty line or Ctrl-D to leave[/]")
@@ -677,8 +789,7 @@ def chat_command(
                     break
                 try:
                     with console.status("planning…"):
-                        show(chat.message(ChatMessageRequest(conversation_id=conversation, message=text),
-                                          owner=owner))
+                        show(ask(text, conversation))
                 except (ArchitectError, ValidationError) as exc:  # one bad turn does not end the session
                     problem = exc.message if isinstance(exc, ArchitectError) else exc.errors()[0]["msg"]
                     errors.print(f"[bold red]error:[/] {problem}", highlight=False)

@@ -338,3 +338,38 @@ def test_a_conversation_deleted_mid_turn_is_a_404_not_a_500(client: TestClient, 
     monkeypatch.setattr(chat, "_turn", delete_then_turn)
     reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
     assert reply.status_code == 404 and "deleted during the turn" in reply.json()["error"]["message"]
+
+
+def test_the_cli_asks_a_running_service_when_architect_url_is_set(synced: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """ARCHITECT_URL: chat, model and compute search answered by the service (its indexes warm), the same output;
+    the conversation lives in the service; a service that is down or refuses says so in words."""
+    from ..live import serving
+
+    runner = cli_runner(synced, tmp_path / "home", monkeypatch)
+    app = create_app(Settings.load(), database=synced, embed_in_background=False)
+    with serving(app) as url:
+        monkeypatch.setenv("ARCHITECT_URL", url)
+        monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")  # never opened in this mode
+        first = runner.invoke(cli_app, ["chat", "--message", SERVE, "--json"])
+        assert first.exit_code == 0, first.output
+        body = _json_in(first.stdout)
+        assert list(body) == CONTRACT and body["kind"] == "plan"
+        said = runner.invoke(cli_app, ["chat", "-m", "use spot", "-c", body["conversation_id"]])
+        assert said.exit_code == 0 and "Deployment plan (version 2)" in said.stdout
+        assert f"conversation {body['conversation_id']}" in said.stderr  # the id to go on with, in words
+        history = app.state.chat.history(body["conversation_id"])  # the service keeps the conversation
+        assert [m["content"] for m in history["messages"] if m["role"] == "user"] == [SERVE, "use spot"]
+        offers = runner.invoke(cli_app, ["compute", "search", "--gpu", "L4", "--json"])
+        assert offers.exit_code == 0 and _json_in(offers.stdout)["offers"][0]["accelerator"] == "L4"
+        missing = runner.invoke(cli_app, ["chat", "-m", "hi", "-c", "abc123"])
+        assert missing.exit_code == 2 and "abc123" in missing.output
+        bad = runner.invoke(cli_app, ["compute", "search", "--gpu", "H100", "--region", "mars-north-9"])
+        assert bad.exit_code == 2 and "mars-north-9" in bad.output
+    down = runner.invoke(cli_app, ["compute", "search", "--gpu", "L4"])  # the service has stopped
+    assert down.exit_code == 1 and "is not reachable" in down.output and "ARCHITECT_URL" in down.output
+
+
+def _json_in(text: str) -> dict:
+    """The JSON document a command printed (the in-process service's own log lines may share the captured output)."""
+    return json.JSONDecoder().raw_decode(text[text.index("{\n"):])[0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,13 +28,15 @@ from stack8s_architect.agents.turn import (ConversationState, Extractor, Status,
                                            offline_extractor)
 from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.core import metrics
-from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ArchitectError, ConflictError, InvalidRequestError, NotFoundError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
 from stack8s_architect.planning.planner import PlannerContext
 from stack8s_architect.planning.spec import WorkloadSpec
+
+if TYPE_CHECKING:  # the embedding runtime (onnx) is imported where an embedder is built
+    from stack8s_architect.catalog.models.embedding import Embedder
 
 log = get_logger(__name__)
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import bm25s
 import Stemmer
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.index_cache import load_or_build
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -54,11 +57,15 @@ _INDEXES: dict[str, LexicalIndex] = {}
 _LOCK = threading.Lock()
 
 
-def cached_index(cache_key: str, version: tuple, load) -> LexicalIndex:  # noqa: ANN001
-    """The index for `cache_key` at `version`, built from `load()` when missing or stale."""
+def cached_index(cache_key: str, version: tuple, load, *, kind: str | None = None,  # noqa: ANN001
+                 session: Session | None = None) -> LexicalIndex:
+    """The index for `cache_key` at `version`, built from `load()` when missing or stale — or read from the index
+    cache on disk (`index_cache`) when a `kind` and its `session` are given."""
     with _LOCK:
         index = _INDEXES.get(cache_key)
         if index is None or index.version != version:
-            index = _INDEXES[cache_key] = LexicalIndex.build(version, load())
+            build = lambda: LexicalIndex.build(version, load())  # noqa: E731
+            index = _INDEXES[cache_key] = (load_or_build(kind, session, version, build)
+                                           if kind is not None and session is not None else build())
         return index
 

@@ -7,9 +7,10 @@ model. Figures (parameters, licence, downloads, memory at the precision) come fr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
-from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.catalog.models.identity import model_key
 from stack8s_architect.catalog.models.repository import model_by_key
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest
@@ -18,6 +19,9 @@ from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanModel
 from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL
 from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
+
+if TYPE_CHECKING:  # the embedding runtime (onnx) is imported where an embedder is built
+    from stack8s_architect.catalog.models.embedding import Embedder
 
 # (query words, task) per domain, when the user names no model.
 _SEARCH_BY_DOMAIN: dict[str, tuple[str, str | None]] = {

@@ -8,6 +8,8 @@ manifests) happens after, from the plan alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
@@ -18,7 +20,6 @@ from stack8s_architect.catalog.charts.service import ChartCatalog
 from stack8s_architect.catalog.compute.providers import provider_deployment
 from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest, ComputeSearchResponse
 from stack8s_architect.catalog.compute.service import ComputeCatalog
-from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.compute_step import Candidate, ranked_candidates, rented_gpus, row, run_hours
 from stack8s_architect.planning.cost_step import CostOutcome, cost_for
@@ -36,6 +37,9 @@ from stack8s_architect.planning.shapes import (DEFAULT_EMBEDDING_BILLIONS, EMBED
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
+
+if TYPE_CHECKING:  # the embedding runtime (onnx) is imported where an embedder is built
+    from stack8s_architect.catalog.models.embedding import Embedder
 
 # A language model of this size is assumed when none is named (the common self-hosted default).
 DEFAULT_LLM_BILLIONS = 8.0

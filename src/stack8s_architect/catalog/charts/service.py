@@ -47,6 +47,7 @@ from stack8s_architect.catalog.charts.stacks import (
     StackTemplate,
     preferences_for,
 )
+from stack8s_architect.catalog.index_cache import load_or_build
 from stack8s_architect.catalog.lexical import LexicalIndex
 from stack8s_architect.core.errors import NotFoundError, UnknownNameError
 
@@ -66,11 +67,14 @@ class ChartCatalog:
         with _LOCK:
             cached = _CACHE.get(key)
             if cached is None or cached[0] != version:
-                data = build_catalog(repository.load_packages(self.session), repository.load_versions(self.session))
-                index = LexicalIndex.build(version, [(e.id, e.search_document()) for e in data.entries])
+                data, index = load_or_build("charts", self.session, version, lambda: self._build(version))
                 _CACHE.clear()  # a process serves one database; keep one catalog in memory
                 cached = _CACHE[key] = (version, data, index)
         return cached[1], cached[2]
+
+    def _build(self, version: object) -> tuple[ChartCatalogData, LexicalIndex]:
+        data = build_catalog(repository.load_packages(self.session), repository.load_versions(self.session))
+        return data, LexicalIndex.build(version, [(e.id, e.search_document()) for e in data.entries])
 
     def data(self) -> ChartCatalogData:
         return self._loaded()[0]

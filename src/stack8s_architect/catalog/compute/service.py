@@ -13,6 +13,7 @@ from stack8s_architect.catalog.compute import repository
 from stack8s_architect.catalog.compute.aws import read_aws_json
 from stack8s_architect.catalog.compute.gcp import read_gcp_vms_csv
 from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
+from stack8s_architect.catalog.index_cache import load_or_build
 from stack8s_architect.catalog.compute.offers import Offer, ParsedCatalog
 from stack8s_architect.catalog.compute.network import instance_network
 from stack8s_architect.catalog.compute.regions import (
@@ -223,7 +224,9 @@ class ComputeCatalog:
             key = str(self.session.get_bind().url)
             index = _INDEXES.get(key)
             if index is None or index.version != version:
-                index = _INDEXES[key] = OfferIndex.build(version, repository.index_rows(self.session))
+                index = _INDEXES[key] = load_or_build(
+                    "compute", self.session, version,
+                    lambda: OfferIndex.build(version, repository.index_rows(self.session)))
         return index
 
     def _rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.orm import Session
+
+from stack8s_architect.catalog.index_cache import load_or_build
 
 from stack8s_architect.catalog.models.identity import QUANTISER_ORGS, model_key, variant_base
 from stack8s_architect.catalog.models.names import REVISION, NameTokens, name_tokens, version_family
@@ -440,18 +443,20 @@ _LOCK = threading.Lock()
 _INDEXES: dict[str, tuple[tuple, ModelResolver]] = {}
 
 
-def cached_resolver(cache_key: str, version: tuple, load) -> ModelResolver:  # noqa: ANN001
+def cached_resolver(cache_key: str, version: tuple, load, *, session: Session | None = None) -> ModelResolver:  # noqa: ANN001
     """The resolver for `cache_key` at `version`, built from `load()` (CatalogModel rows) when missing or older.
 
     The build (seconds) runs outside the lock, so resolutions against the current index go on meanwhile; a
     session still reading an older catalog version (a sync finishing) uses the newer index rather than
-    rebuilding the old one.
+    rebuilding the old one. With a `session`, the built resolver is also kept on disk (`index_cache`) for the next
+    process.
     """
     with _LOCK:
         cached = _INDEXES.get(cache_key)
     if cached is not None and cached[0] >= version:
         return cached[1]
-    built = ModelResolver(load())
+    built = (load_or_build("model-resolver", session, version, lambda: ModelResolver(load())) if session is not None
+             else ModelResolver(load()))
     with _LOCK:
         cached = _INDEXES.get(cache_key)
         if cached is None or cached[0] < version:

@@ -12,18 +12,20 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models import repository
-from stack8s_architect.catalog.models.embedding import Embedder
 from stack8s_architect.catalog.lexical import cached_index
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
 from stack8s_architect.catalog.models.taxonomy import DOMAINS, TASKS, task_words
 from stack8s_architect.core.errors import InvalidRequestError, UnknownNameError
 from stack8s_architect.sizing import precision_named
+
+if TYPE_CHECKING:  # the embedding runtime (onnx) loads only where an embedder is built
+    from stack8s_architect.catalog.models.embedding import Embedder
 
 RRF_K = 60
 # Cosine distance beyond which a chunk is not evidence at all (MiniLM: related texts score 0.4–0.8
@@ -100,7 +102,7 @@ def _filters(request: ModelSearchRequest) -> _Filters:
 def _lexical(session: Session, query: str, filters: _Filters) -> list[str]:
     """BM25 candidates (a wide pool), then the filters in SQL, keeping the BM25 order."""
     index = cached_index(str(session.get_bind().url), repository.models_version(session),
-                         lambda: repository.lexical_documents(session))
+                         lambda: repository.lexical_documents(session), kind="models-bm25", session=session)
     pool = index.search(query, CANDIDATES * 5)
     if not pool:
         return []
@@ -216,7 +218,7 @@ def search_models(session: Session, request: ModelSearchRequest, embedder: Embed
     task = request.task or infer_task(request.query)
     medical = bool(_MEDICAL_WORDS.search(request.query)) or request.domain == "medical_imaging"
     rankings = [(_lexical(session, request.query, filters), 1.0)]
-    dense = embedder is not None and _has_embeddings(session)
+    dense = embedder is not None and has_embeddings(session)
     if dense:
         assert embedder is not None
         rankings.append((_dense(session, embedder.embed_query(request.query).tolist(), filters), DENSE_WEIGHT))
@@ -243,5 +245,6 @@ def _hit(rank: int, row: dict[str, Any], score: float, why: list[str], bytes_per
     )
 
 
-def _has_embeddings(session: Session) -> bool:
+def has_embeddings(session: Session) -> bool:
+    """Some chunk has a dense vector (dense retrieval has something to search)."""
     return session.execute(text("SELECT EXISTS (SELECT 1 FROM model_chunks WHERE embedding IS NOT NULL)")).scalar_one()

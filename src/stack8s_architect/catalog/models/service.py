@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models import repository
 from stack8s_architect.catalog.bulk import to_json
 from stack8s_architect.catalog.models.documents import chunks_for, search_document
-from stack8s_architect.catalog.models.embedding import Embedder, content_hash
 from stack8s_architect.catalog.models.merge import MergedModel, MergeReport, merge
 from stack8s_architect.catalog.models.resolver import CatalogModel, ModelResolver, Resolution, cached_resolver
 from stack8s_architect.catalog.models.sizing_facts import ModelFacts, model_facts
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.sizing import architecture_from_hf_config
+
+if TYPE_CHECKING:  # the embedding runtime (onnx, ~1 s to import) loads where embeddings are made
+    from stack8s_architect.catalog.models.embedding import Embedder
 
 log = get_logger(__name__)
 
@@ -70,6 +72,8 @@ def _float(value: Any) -> float | None:
 
 def rebuild_models(session: Session, advance: Callable[[int], None] = lambda n: None) -> MergeReport:
     """Merge every source's raw records into `models` and `model_chunks`, in the caller's transaction."""
+    from stack8s_architect.catalog.models.embedding import content_hash
+
     records, report = merge(repository.raw_records(session))
     rows = [model_row(record) for record in records]
     chunks = [
@@ -149,6 +153,8 @@ class BackgroundEmbedder:
 
     def _run(self) -> None:
         try:
+            from stack8s_architect.catalog.models.embedding import Embedder
+
             self.embedder = Embedder.load(self.cache_dir, threads=1)  # leave a core for requests
             self.done = embed_pending(self.database.session, self.embedder, stop=self._stopping.is_set)
             log.info("models.embedded", chunks=self.done)
@@ -163,7 +169,7 @@ class BackgroundEmbedder:
 def model_resolver(session: Session) -> ModelResolver:
     """The resolver over the catalog as it is now (built once per catalog version, then shared)."""
     return cached_resolver(str(session.get_bind().url), repository.models_version(session),
-                           lambda: [CatalogModel(*row) for row in repository.resolver_rows(session)])
+                           lambda: [CatalogModel(*row) for row in repository.resolver_rows(session)], session=session)
 
 
 def resolve_model(session: Session, text: str, *, serving: bool = True,
