@@ -134,9 +134,12 @@ def _plan_values(node: Any, found: list[float]) -> list[float]:
     return found
 
 
-def _check_summary_numbers(plan: dict[str, Any], spec: dict[str, Any]) -> None:
-    """The summary says no number the plan's data (or the request) does not hold, at the precision it shows."""
+def _check_summary_numbers(plan: dict[str, Any], spec: dict[str, Any], earlier: list[dict[str, Any]] = ()) -> None:
+    """The summary says no number the plan's data (or the request) does not hold, at the precision it shows; a new
+    version's first line ("Changed from v1: … instead of $15,322.50") may quote the versions before it."""
     known = _plan_values({k: v for k, v in plan.items()}, []) + _plan_values(spec, [])
+    for before in earlier:
+        known += _plan_values({k: v for k, v in before.items() if k != "summary"}, [])
     for text in _NUMBER.findall(re.sub(r"\b\d+-bit\b", "", plan["summary"])):  # "4-bit" names a precision
         shown = float(text.replace(",", ""))
         decimals = len(text.split(".")[1]) if "." in text else 0
@@ -391,6 +394,13 @@ def _check_plan(key: str, value: Any, plan: dict[str, Any], replies: list[dict[s
                   for doc in yaml.safe_load_all(m["content"]) if doc and doc["kind"] in {"Deployment", "Job", "CronJob"}
                   for container in _pod_spec(doc).get("containers", []) + _pod_spec(doc).get("initContainers", [])}
         assert set(value) <= images, images
+    elif key == "vllm_serves":  # the checkpoint the Deployment serves and how it is quantised
+        deployment = next(doc for m in plan["manifests"] if m["path"].startswith("manifests/")
+                          for doc in yaml.safe_load_all(m["content"]) if doc and doc["kind"] == "Deployment")
+        args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+        assert args[0] == value["model"] and _arg(args, "--quantization") == value.get("quantization"), args
+    elif key == "summary_starts_with":
+        assert plan["summary"].startswith(value), plan["summary"]
     elif key == "cost_not_above_first_turn":
         assert cost["total_monthly_usd"] <= replies[0]["plan"]["cost"]["total_monthly_usd"]
     else:
@@ -403,9 +413,9 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
     with catalogs.session() as session:
         catalog = ComputeCatalog(session)
         checked = [_check_plan_numbers(catalog, r["plan"], r["spec"]) if r["plan"] else {} for r in replies]
-        for reply in replies:
+        for index, reply in enumerate(replies):
             if reply["plan"]:
-                _check_summary_numbers(reply["plan"], reply["spec"])
+                _check_summary_numbers(reply["plan"], reply["spec"], [r["plan"] for r in replies[:index] if r["plan"]])
         for reply in replies:
             if reply["plan"]:
                 _check_deliverables(ChartCatalog(session), reply["plan"])

@@ -27,7 +27,7 @@ CONTRACT = {
 
 # Optional fields added after the contract's, in this order (the manifests are rendered from them).
 ADDITIONS = {
-    PlanModel: "gated",
+    PlanModel: "gated checkpoint",
     PlanComponent: "values",
     PlanSizing: "context_length_tokens kv_cache_dtype gpu_memory_utilization concurrent_sequences active_params_billions",
     PlanCompute: "tensor_parallel pipeline_parallel replicas accelerator_name catalog_date local nodes gpu_resource tolerate "

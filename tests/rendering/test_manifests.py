@@ -525,3 +525,22 @@ def test_a_gateway_that_speaks_only_its_own_routes_is_told_where_to_route() -> N
     namespace = next(m.content for m in manifests if m.path == "manifests/00-namespace.yaml")
     service = _all(manifests, "Service")[0]["metadata"]["name"]
     assert "bitnami/envoy-gateway gets no route" in namespace and f"the Service {service} on port 8000" in namespace
+
+
+def test_the_served_checkpoint_is_the_one_the_gpus_were_sized_for() -> None:
+    quantised = sizing(weights=37.0, precision="awq")
+    row = compute(accelerator="L4", count=4, memory=24, tp=4, replicas=1, instance_type="g6.12xlarge", price=4.6)
+    release = plan(plan_sizing=quantised, rows=[row], model="Qwen/Qwen2.5-72B-Instruct")
+    release.models[0] = release.models[0].model_copy(update={"checkpoint": "Qwen/Qwen2.5-72B-Instruct-AWQ"})
+    container = _objects(plan_manifests(release, WorkloadSpec(task="inference")))["Deployment"]["spec"]["template"][
+        "spec"]["containers"][0]
+    assert container["args"][0] == "Qwen/Qwen2.5-72B-Instruct-AWQ" and "--quantization" not in container["args"]
+    # no release in the catalog: the 16-bit model, quantised to 4 bits while loading; its cache holds the 16-bit
+    # download (70B × 2 bytes = 130.4 GiB × 1.1 = 143.4 → 144Gi), not the 37 GiB the GPUs hold
+    on_load = plan(plan_sizing=quantised, rows=[row])
+    on_load.models[0] = on_load.models[0].model_copy(update={"checkpoint": on_load.models[0].id})
+    deployment = _objects(plan_manifests(on_load, WorkloadSpec(task="inference")))["Deployment"]
+    args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[0] == "meta-llama/Llama-3.1-70B-Instruct" and _arg(args, "--quantization") == "bitsandbytes"
+    cache = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == "models")
+    assert cache["emptyDir"]["sizeLimit"] == "144Gi"

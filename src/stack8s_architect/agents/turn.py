@@ -29,6 +29,7 @@ from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.compute_step import ranked_candidates
 from stack8s_architect.planning.kubernetes import kubernetes_section
 from stack8s_architect.planning.plan import DeploymentPlan
+from stack8s_architect.planning.changes import change_line
 from stack8s_architect.planning.planner import PlannerContext, build_plan, describe_variant, ground, variants
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -150,6 +151,8 @@ class TurnEngine:
             summary, problems = checked_narration(self.narrate, plan.summary, plan.model_dump_json())
             plan = plan.model_copy(update={"summary": summary})
             warnings += problems
+        if new_plan and state.plan is not None:  # a new version says first what it changed
+            plan = plan.model_copy(update={"summary": f"{change_line(state.plan, plan)} {plan.summary}"})
         status("writing the plan")
         content = self.render(plan)
         topic = "compare" if intents.compare else "why" if intents.answer_only else _asked_too(understood_.text)

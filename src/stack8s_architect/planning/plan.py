@@ -97,6 +97,9 @@ class PlanModel(BaseModel):
     why: str
     # Addition: Hugging Face gates the download (licence acceptance): the pods then require the token Secret
     gated: bool | None = Field(default=None, description="the weights are gated on Hugging Face (a token is needed)")
+    checkpoint: str | None = Field(default=None, description="the repository the deliverables serve at the plan's "
+                                   "quantised precision: a release from the catalog (AWQ, GPTQ, FP8), or this model "
+                                   "when the engine quantises while loading")
 
 
 class PlanComponent(BaseModel):

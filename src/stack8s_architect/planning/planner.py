@@ -28,6 +28,7 @@ from stack8s_architect.planning.kubernetes import (bitnami_pinned, kubernetes_se
                                                    scales_on_queue)
 from stack8s_architect.planning.local_step import local_step
 from stack8s_architect.planning.models_step import model_candidates
+from stack8s_architect.planning.checkpoints import serve_checkpoint
 from stack8s_architect.planning.plan import DeploymentPlan, PlanComponent, PlanCompute, PlanCost, PlanModel
 from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
@@ -185,6 +186,12 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     models, model_notes = model_candidates(ctx.session, spec, fits_gib=fits_gib, embedder=ctx.embedder,
                                            weights_gib=outcome.sizing.weights_gib if outcome.sizing else None)
     assumptions += model_notes
+    if models and language and outcome.sizing is not None and spec.task in {"inference", "batch_inference"}:
+        # the weights the GPUs were sized for are the weights served: a quantised release, or quantised on load
+        served = serve_checkpoint(ctx.session, models[0].id, outcome.sizing.precision)
+        if served.note:
+            models[0] = models[0].model_copy(update={"checkpoint": served.repository})
+            assumptions.append(served.note)
     stack, components = kubernetes_section(ctx.charts, spec)
     assumptions += [f"no chart for {gap.role}: {gap.reason}" for gap in stack.gaps]
     components, pinned = bitnami_pinned(ctx.charts, components)

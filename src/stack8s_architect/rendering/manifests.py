@@ -26,6 +26,7 @@ from stack8s_architect.rendering.workload import (
     VLLM_PORT,
     Workload,
     dns_label,
+    downloaded_weights_gib,
     gib_quantity,
     read_workload,
 )
@@ -127,7 +128,7 @@ def _hf_token_env(gated: bool = False) -> dict:
 
 
 def _startup_failures(plan: DeploymentPlan) -> int:
-    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 10.0
+    weights = downloaded_weights_gib(plan, 10.0)
     return math.ceil(start_up_hours(weights) * 3600 / 10)  # the probe's patience: the sizing's start-up time
 
 
@@ -136,7 +137,7 @@ def _probe(path: str, port: int | str, *, period: int, failures: int) -> dict:
 
 
 def _model_cache_gib(plan: DeploymentPlan) -> float:
-    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 50.0
+    weights = downloaded_weights_gib(plan, 50.0)
     return weights * 1.1
 
 

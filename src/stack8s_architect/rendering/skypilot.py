@@ -7,7 +7,8 @@ import math
 
 from stack8s_architect.planning.plan import DeploymentPlan, PlanManifest
 from stack8s_architect.planning.spec import WorkloadSpec
-from stack8s_architect.rendering.workload import SPEACHES_IMAGE, VLLM_IMAGE, VLLM_PORT, Workload, read_workload
+from stack8s_architect.rendering.workload import (SPEACHES_IMAGE, VLLM_IMAGE, VLLM_PORT, Workload,
+                                                  downloaded_weights_gib, read_workload)
 from stack8s_architect.rendering.yamltext import dump
 
 # SkyPilot's accelerator names for catalog keys, used when the price came from a source that does not
@@ -33,7 +34,7 @@ def skypilot_accelerator(w: Workload) -> str | None:
 
 
 def _disk_gb(plan: DeploymentPlan, w: Workload) -> int:
-    weights = plan.sizing.weights_gib if plan.sizing and plan.sizing.weights_gib else 50.0
+    weights = downloaded_weights_gib(plan, 50.0)
     dataset = (w.dataset_gb or 0) if w.kind in {"training", "batch"} else 0
     return max(256, math.ceil((weights * 3 + dataset * 1.1) * 1.074 / 64) * 64)
 

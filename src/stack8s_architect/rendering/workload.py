@@ -88,6 +88,9 @@ class Workload:
     vector_index_gb: float | None = None  # RAG: the vector index the plan sized (GB)
     fine_tuning_method: str | None = None  # a language model's fine-tune: lora, qlora or full (rendered with Axolotl)
     object_storage_gb: float | None = None  # what the plan keeps in object storage (GB): dataset, weights, checkpoints
+    # the plan's quantised precision: the repository served (`model_id` then is it) and the catalog model it is of
+    checkpoint: str | None = None
+    base_model_id: str | None = None
 
     @property
     def cron_schedule(self) -> str | None:
@@ -167,7 +170,11 @@ class Workload:
         if self.gpu_memory_utilization:
             args += ["--gpu-memory-utilization", f"{self.gpu_memory_utilization:g}"]
         precision = (self.precision or "").lower()
-        if precision in _QUANTIZATION:
+        if self.checkpoint is not None and self.checkpoint != self.base_model_id:
+            pass  # a quantised release: vLLM reads its quantisation from the checkpoint
+        elif self.checkpoint is not None and precision in _FOUR_BIT:
+            args += ["--quantization", "bitsandbytes"]  # no release in the catalog: 4-bit while loading
+        elif precision in _QUANTIZATION:
             args += ["--quantization", _QUANTIZATION[precision]]
         elif precision in _DTYPE:
             args += ["--dtype", _DTYPE[precision]]
@@ -183,8 +190,8 @@ class Workload:
     def quantization_note(self) -> str | None:
         """What a precision needs that a flag cannot give: a checkpoint already quantized that way."""
         precision = (self.precision or "").lower()
-        if precision in _QUANTIZATION or precision in _DTYPE or not precision:
-            return None
+        if precision in _QUANTIZATION or precision in _DTYPE or not precision or self.checkpoint is not None:
+            return None  # a flag, or the plan's checkpoint (its note is among the plan's assumptions)
         if re.match(r"i?q\d", precision):
             return (f"{precision} is a llama.cpp (GGUF) quantization: point the model at the .gguf file "
                     "(vLLM loads GGUF from a local path) or serve it with llama.cpp")
@@ -197,7 +204,20 @@ class Workload:
 # quantized, whose config vLLM reads (and picks the fastest kernel for); naming a method for them
 # would fail against compressed-tensors checkpoints, so they get no flag and a note instead.
 _QUANTIZATION = {"fp8": "fp8", "nf4": "bitsandbytes"}
+_FOUR_BIT = {"awq", "gptq", "int4"}
 _DTYPE = {"bf16": "bfloat16", "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16", "fp32": "float32"}
+
+
+def downloaded_weights_gib(plan: DeploymentPlan, default: float) -> float:
+    """What the server downloads and caches: the sized weights, or — when the engine quantises a 16-bit checkpoint
+    while loading (the plan's checkpoint is the model itself) — the 16-bit weights it reads first."""
+    sizing = plan.sizing
+    if sizing is None or not sizing.weights_gib:
+        return default
+    row = plan.models[0] if plan.models else None
+    if row is not None and row.checkpoint == row.id and sizing.params_billions:
+        return max(sizing.weights_gib, sizing.params_billions * 1e9 * 2 / 2**30)
+    return sizing.weights_gib
 
 
 def _kind(plan: DeploymentPlan, spec: WorkloadSpec | None, roles: dict[str, str]) -> Kind:
@@ -256,7 +276,9 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
     fitting = [row for row in plan.compute if row.fits]
     top = fitting[0] if fitting else None
     sizing = plan.sizing
-    model_id = plan.models[0].id if plan.models else (sizing.model_id if sizing else None)
+    base_model_id = plan.models[0].id if plan.models else (sizing.model_id if sizing else None)
+    checkpoint = plan.models[0].checkpoint if plan.models else None
+    model_id = checkpoint or base_model_id
     tensor_parallel = (top.tensor_parallel if top and top.tensor_parallel else
                        (int(top.accelerator_count) if top and top.accelerator_count >= 1 else 1))
     # plans stored before the layout was recorded: as many TP groups as the rented GPUs hold
@@ -264,7 +286,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
                 max(1, top.instances * (int(top.accelerator_count) // max(1, tensor_parallel))) if top else 1)
     base = {"inference": "inference", "batch": "batch-inference", "training": "training", "platform": "platform"}[kind]
     prefix = engine if engine in {"vllm", "speaches"} else base
-    name = dns_label(f"{prefix}-{model_id.split('/')[-1]}" if model_id else base, limit=40)
+    name = dns_label(f"{prefix}-{base_model_id.split('/')[-1]}" if base_model_id else base, limit=40)
     return Workload(
         kind=kind, engine=engine, namespace=dns_label(f"stack8s-{base}"), name=name, model_id=model_id, top=top,
         tensor_parallel=max(1, tensor_parallel), pipeline_parallel=max(1, top.pipeline_parallel or 1) if top else 1,
@@ -282,6 +304,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         fine_tuning_method=((spec.fine_tuning_method or "lora") if spec and spec.task == "fine_tuning"
                             and (spec.domain or "llm") in {"llm", "multimodal"} else None),
         object_storage_gb=storage_gb(spec, sizing)[0] if spec else None,
+        checkpoint=checkpoint, base_model_id=base_model_id,
     )
 
 
