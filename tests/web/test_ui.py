@@ -92,9 +92,11 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     assert rows.count() == len(plan["compute"]) >= 2
     first = rows.nth(0).locator("td").all_inner_texts()
     top = plan["compute"][0]
-    assert first[1:5] == [top["provider"], top["instance_type"], top["region"], top["accelerator"]]
-    assert first[8] == _money(top["monthly_cost_usd"]) and first[10] == "fits"
-    monthly = page.locator('.compute-table .sort[data-key="monthly"]')
+    # the decision columns: #, the option (provider over instance), GPU, count, $/month (marked when over the
+    # budget), fits
+    assert first[1].split("\n") == [top["provider"], top["instance_type"]] and first[2] == top["accelerator"]
+    assert first[4].split("\n")[0] == _money(top["monthly_cost_usd"]) and first[5] == "fits"
+    monthly = page.locator('.compute-table .sort[data-key="monthly"]')  # sortable by any column (keyboard too)
     monthly.focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # second press: descending
@@ -102,8 +104,9 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
     # descending within each group, the options over the budget after those within it, each marked as the API says
     expected = sorted(plan["compute"], key=lambda r: (r["within_budget"] is False, -r["monthly_cost_usd"]))
-    assert [c[8] for c in cells] == [_money(r["monthly_cost_usd"]) for r in expected]
-    assert [c[11] for c in cells] == ["over budget" if r["within_budget"] is False else "within" for r in expected]
+    assert [c[4].split("\n")[0] for c in cells] == [_money(r["monthly_cost_usd"]) for r in expected]
+    assert [c[4].endswith("over budget") for c in cells] == [r["within_budget"] is False for r in expected]
+    page.get_by_role("button", name=re.compile("^All columns")).click()  # provider, region, … on demand
     page.click('.compute-table .sort[data-key="provider"]')
     assert page.locator('.compute-table th:has(.sort[data-key="provider"])').get_attribute("aria-sort") == "ascending"
 
@@ -324,6 +327,48 @@ def test_the_message_box_says_what_is_wrong_before_sending(desktop, service: Ser
     assert service.http.get(f"/api/v1/chat/{_cid(page)}").json()["messages"][0]["content"] == SERVE
 
 
+_INSIDE = """(selector) => {  // elements of a panel wider than it (a table scrolling in its own box aside)
+  const panel = document.querySelector(selector), edge = panel.getBoundingClientRect().right + 1;
+  return [...panel.querySelectorAll('*')].filter((e) => !e.closest('.table-wrap') && e.getBoundingClientRect().right > edge)
+    .map((e) => e.tagName + '.' + e.className);
+}"""
+
+
+def test_the_plan_fits_its_panel_on_a_1280_screen(browser, service: Service, console: Console) -> None:  # noqa: ANN001
+    cid = service.converse("Serve Llama 3.1 70B for 50 concurrent users with a budget of $5000 per month", "use spot")
+    page = open_page(browser, service, console, width=1280, height=800)
+    try:
+        page.goto(f"/#c={cid}")
+        page.wait_for_selector("#plan-version option >> nth=1", state="attached")
+        tabs = page.locator("#plan-tabs")
+        heights = set()
+        for tab in ("summary", "compute", "cost", "models", "stack", "versions"):
+            page.click(f"#tab-{tab}")
+            heights.add(round(tabs.bounding_box()["height"]))
+            assert page.evaluate(_INSIDE, f"#panel-{tab}") == [], tab  # badges and cards wrap inside the panel
+        assert len(heights) == 1 and heights.pop() < 60  # one row of tabs, the same whichever is selected
+
+        page.click("#tab-compute")
+        wrap = page.locator("#panel-compute .table-wrap")
+        edge = wrap.bounding_box()["x"] + wrap.bounding_box()["width"]
+        for key in ("accelerator", "count", "monthly", "fits"):  # the decision columns, without scrolling
+            cell = page.locator(f'.compute-table th:has(.sort[data-key="{key}"])').bounding_box()
+            assert cell["x"] + cell["width"] <= edge + 1, key
+        assert page.evaluate("() => { const w = document.querySelector('#panel-compute .table-wrap');"
+                             " return w.scrollWidth <= w.clientWidth + 1; }")
+        shoot(page, "12-desktop-1280-compute")
+        page.get_by_role("button", name=re.compile("^All columns")).click()  # the rest on demand
+        assert page.locator('.compute-table .sort[data-key="region"]').is_visible()
+        expect(page.get_by_role("button", name="Fewer columns")).to_have_attribute("aria-pressed", "true")
+        page.click("#tab-models")
+        assert page.evaluate("() => { const w = document.querySelector('#panel-models .table-wrap');"
+                             " return w.scrollWidth <= w.clientWidth + 1; }")  # licence and downloads in view
+        shoot(page, "13-desktop-1280-models")
+    finally:
+        page.context.close()
+    assert console.unexpected() == [], "the page logged errors"
+
+
 def test_the_phone_layout(browser, service: Service, console: Console) -> None:  # noqa: ANN001
     cid = service.converse(SERVE, "use spot")
     page = open_page(browser, service, console, width=390, height=844, mobile=True)
@@ -353,6 +398,17 @@ def _phone_checks(page, cid: str) -> None:  # noqa: ANN001
     wrap = page.locator("#panel-compute .table-wrap").bounding_box()
     assert wrap["width"] <= 390 and table["width"] >= wrap["width"]
     shoot(page, "09-phone-plan")
+    page.click("#tab-cost")  # the charts are drawn for the phone: their text is not scaled down
+    scale = page.evaluate("() => { const s = document.querySelector('#panel-cost .chart svg');"
+                          " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; }")
+    assert scale >= 0.9, scale
+    shoot(page, "09b-phone-cost")
+    page.click("#tab-versions")  # a comparison stacks: each fact, then its value in each version
+    page.click("#compare")
+    page.wait_for_selector("#panel-versions table.changes")
+    assert page.evaluate(_INSIDE, "#panel-versions") == [] and page.evaluate(fits)
+    assert page.evaluate("getComputedStyle(document.querySelector('table.changes td')).display") == "block"
+    shoot(page, "09c-phone-compare")
     page.click("#tab-diagram")
     page.wait_for_selector("#panel-diagram .diagram svg")
     assert page.evaluate(fits)

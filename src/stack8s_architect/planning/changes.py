@@ -16,7 +16,7 @@ def _compute(plan: DeploymentPlan) -> str | None:
     top = plan.compute[0]
     gpus = top.accelerator_count * top.instances
     return (f"{top.instances} × {top.instance_type} ({gpus:g} × {top.accelerator or 'GPU'}, {top.provider} "
-            f"{top.region})")
+            f"{top.region}{', spot' if top.spot else ''})")
 
 
 def _model(plan: DeploymentPlan) -> str | None:

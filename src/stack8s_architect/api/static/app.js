@@ -38,6 +38,7 @@ const state = {
   history: null,        // GET /chat/{id}
   plans: new Map(),     // version -> plan (this conversation)
   version: null,        // plan version shown
+  allColumns: false,    // the compute table's optional columns shown
   busy: false,
   tab: "summary",
   sort: { key: "rank", dir: 1 },
@@ -638,33 +639,34 @@ const gpuCount = (r) => r.local ? r.nodes.reduce((sum, n) => sum + n.gpus, 0) : 
 
 const COLUMNS = [
   { key: "rank", label: "#", num: true, value: (r) => r.rank },
-  { key: "provider", label: "Provider", value: (r) => r.provider },
-  { key: "instance_type", label: "Instance", value: (r) => r.instance_type },
-  { key: "region", label: "Region", value: (r) => r.region },
+  { key: "provider", label: "Provider", extra: true, value: (r) => r.provider },
+  { key: "instance_type", label: "Option", value: (r) => `${r.provider} ${r.instance_type}`,
+    show: (r) => [el("span", { class: "provider", text: r.provider }), r.instance_type] },
+  { key: "region", label: "Region", extra: true, value: (r) => r.region },
   { key: "accelerator", label: "GPU", value: (r) => r.accelerator || "" },
   { key: "count", label: "Count", num: true, value: gpuCount,
     show: (r) => r.local ? r.nodes.map((n) => `${n.gpus} on ${n.name}`).join(", ")
       : r.instances > 1 ? `${number(r.accelerator_count)} × ${r.instances}` : number(r.accelerator_count) },
-  { key: "memory", label: "GPU memory", num: true,
+  { key: "memory", label: "GPU memory", num: true, extra: true,
     value: (r) => r.local ? (r.gpu_memory_gib || 0) * gpuCount(r) : (r.total_gpu_memory_gib || 0) * r.instances,
     show: (r) => r.total_gpu_memory_gib === null ? "—"
       : `${number(r.local ? r.gpu_memory_gib * gpuCount(r) : r.total_gpu_memory_gib * r.instances, 1)} GiB` },
-  { key: "price", label: "$/h", num: true, value: (r) => r.price_per_hour_usd * r.instances,
+  { key: "price", label: "$/h", num: true, extra: true, value: (r) => r.price_per_hour_usd * r.instances,
     show: (r) => money(r.price_per_hour_usd * r.instances, 4) },
-  { key: "monthly", label: "$/month", num: true, value: (r) => r.monthly_cost_usd, show: (r) => money(r.monthly_cost_usd) },
-  { key: "spot", label: "Spot", value: (r) => (r.local ? 2 : r.spot ? 1 : 0),
+  { key: "monthly", label: "$/month", num: true, value: (r) => r.monthly_cost_usd,
+    show: (r) => r.within_budget === false ? [money(r.monthly_cost_usd), el("span", { class: "badge over", text: "over budget" })]
+      : money(r.monthly_cost_usd) },
+  { key: "spot", label: "Spot", extra: true, value: (r) => (r.local ? 2 : r.spot ? 1 : 0),
     show: (r) => el("span", { class: r.local ? "badge fits" : r.spot ? "badge spot" : "badge",
       text: r.local ? "local, free" : r.spot ? "spot" : "on-demand" }) },
   { key: "fits", label: "Fits", value: (r) => (r.fits ? 1 : 0),
     show: (r) => el("span", { class: r.fits ? "badge fits" : "badge nofit", text: r.fits ? "fits" : "no" }) },
-  { key: "budget", label: "Budget", value: (r) => (r.within_budget === false ? 1 : 0), when: (plan) => plan.cost.budget_usd_per_month !== null,
-    show: (r) => r.within_budget === false ? el("span", { class: "badge over", text: "over budget" })
-      : el("span", { class: "badge fits", text: "within" }) },
 ];
 
 function renderCompute(plan) {
   const rows = [...plan.compute];
-  const columns = COLUMNS.filter((c) => !c.when || c.when(plan));
+  // the decision columns (GPU, count, $/month, fits) always; region, GPU memory, $/h and spot on demand
+  const columns = COLUMNS.filter((c) => state.allColumns || !c.extra);
   const column = columns.find((c) => c.key === state.sort.key) || columns[0];
   const over = (r) => (r.within_budget === false ? 1 : 0);
   rows.sort((a, b) => {  // options over the budget stay after those within it, whatever the column
@@ -687,8 +689,14 @@ function renderCompute(plan) {
     ? el("p", { class: "why" }, "$/h and GPU memory are for all instances of an option; the catalog's price per instance × instances. ",
       "Hover a row for why it is listed. Sources: ", [...new Set(plan.compute.map((r) => `${r.source}${r.catalog_date ? ` (${r.catalog_date})` : ""}`))].join(", "))
     : el("p", { class: "muted", text: "No compute offer fits these constraints." });
+  const toggle = el("button", { type: "button", "aria-pressed": String(Boolean(state.allColumns)), onclick: () => {
+    state.allColumns = !state.allColumns;
+    renderCompute(plan);
+    $("#panel-compute .table-tools button").focus();
+  } }, state.allColumns ? "Fewer columns" : "All columns (region, GPU memory, $/h, spot)");
   $("#panel-compute").replaceChildren(
-    el("div", { class: "table-wrap" }, el("table", { class: "data compute-table" },
+    el("div", { class: "table-tools" }, toggle),
+    el("div", { class: "table-wrap" }, el("table", { class: state.allColumns ? "data compute-table all" : "data compute-table" },
       el("caption", { class: "visually-hidden", text: "Compute options; column buttons sort" }),
       el("thead", {}, head), el("tbody", {}, body))),
     notes);
@@ -702,8 +710,11 @@ function svg(tag, attrs = {}, text) {
   return node;
 }
 
+// Drawn at the panel's width (a phone gets a narrower drawing, so its text stays at a readable size).
 function barChart(title, bars, { marker = null, markerLabel = "" } = {}) {
-  const width = 600, left = 200, right = 90, row = 26, top = 8;
+  const width = window.innerWidth <= 720 ? Math.max(300, window.innerWidth - 40) : 600;  // the phone layout's panel
+  const left = Math.round(width / 3), right = 80, row = 26, top = 8;
+  const fit = (text) => (text.length > left / 8 ? `${text.slice(0, Math.floor(left / 8) - 1)}…` : text);
   const height = top + bars.length * row + (marker !== null ? 22 : 8);
   const max = Math.max(...bars.map((b) => b.value), marker || 0, 1);
   const scale = (v) => ((width - left - right) * v) / max;
@@ -711,7 +722,8 @@ function barChart(title, bars, { marker = null, markerLabel = "" } = {}) {
   chart.append(svg("title", {}, title));
   bars.forEach((bar, i) => {
     const y = top + i * row;
-    chart.append(svg("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, bar.label));
+    chart.append(svg("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, fit(bar.label)),
+      svg("title", {}, bar.label));
     chart.append(svg("rect", { x: left, y: y + 3, width: Math.max(scale(bar.value), bar.value > 0 ? 2 : 0), height: row - 9, rx: 3,
       fill: bar.color || "#1f4fd8" }));
     chart.append(svg("text", { x: left + scale(bar.value) + 6, y: y + 15 }, money(bar.value, 0)));
@@ -945,8 +957,9 @@ const KEY_FACTS = [
 function versionDiff(a, b) {
   const rows = KEY_FACTS.map(([label, read]) => {
     const x = read(a), y = read(b);
-    return el("tr", {}, el("th", { scope: "row", text: label }), el("td", { text: x, class: x !== y ? "changed" : "" }),
-      el("td", { text: y, class: x !== y ? "changed" : "" }));
+    return el("tr", {}, el("th", { scope: "row", text: label }),
+      el("td", { text: x, class: x !== y ? "changed" : "", "data-label": `v${a.version}` }),
+      el("td", { text: y, class: x !== y ? "changed" : "", "data-label": `v${b.version}` }));
   });
   const strip = (p) => JSON.stringify({ ...p, manifests: p.manifests.map((m) => m.path), diagram_mermaid: undefined }, null, 2).split("\n");
   const lines = lineDiff(strip(a), strip(b));
