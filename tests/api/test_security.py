@@ -241,7 +241,7 @@ def test_request_size_limits(synced: Database) -> None:
         assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "payload_too_large"
     with _client(synced) as client:
         long = client.post("/api/v1/chat/start", json={"message": "x" * 8001})
-        assert long.status_code == 422 and "8000" in long.json()["error"]["message"]
+        assert long.status_code == 422 and "the limit is 8,000 — shorten it" in long.json()["error"]["message"]
 
 
 def test_cors_is_closed_by_default_and_opens_to_configured_origins(synced: Database) -> None:

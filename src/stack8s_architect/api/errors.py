@@ -31,12 +31,31 @@ def _architect_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status_code, headers=headers)
 
 
+def _plain(error: dict, where: str) -> str:
+    """One validation problem as a person reads it, with what to change."""
+    kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    if kind == "string_too_long":
+        size = f" is {len(value):,} characters" if isinstance(value, str) else " is too long"
+        return f"{where}{size}; the limit is {ctx.get('max_length', 0):,} — shorten it"
+    if kind == "string_too_short":
+        return f"{where} is empty — write something"
+    if kind == "missing":
+        return f"{where} is missing — add it"
+    if kind == "extra_forbidden":
+        return f"{where} is not a field of this request — remove it (the fields are listed at /docs)"
+    if kind == "json_invalid":
+        return f"the body is not valid JSON ({ctx.get('error', 'unreadable')}) — send a JSON object"
+    if kind == "value_error":  # our own validators already say what to change
+        return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    return f"{where}: {error['msg']} — change it and send again"
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"] if part != "body") or "body"
-        problems.append(f"{where}: {error['msg']}")
+        problems.append(_plain(error, where))
     return JSONResponse(error_body("validation_error", "; ".join(problems)), status_code=422)
 
 
