@@ -43,6 +43,8 @@ def test_a_conversation_from_first_message_to_plan_with_a_quick_reply(desktop, s
     page.on("request", lambda r: streams.append(r.url.split("/api/v1/chat/")[1]) if "/stream" in r.url else None)
     page.goto("/")
     assert page.locator("#intro").is_visible() and page.locator("#plan-empty").is_visible()
+    expect(page.locator("#export")).to_be_hidden()  # nothing to export or pick before the first plan
+    expect(page.locator(".version-picker")).to_be_hidden()
     page.fill("#composer-input", LLAMA)
     page.keyboard.press("Enter")
 

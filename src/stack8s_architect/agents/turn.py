@@ -395,7 +395,7 @@ class TurnEngine:
             rows.append("| " + " | ".join([
                 name, ("yes" if fit.fits else "no") if fit else "not sized", layout,
                 f"{found[0].instances} × {offer.instance_type} ({offer.provider}, {offer.region})" if offer else "none",
-                f"{offer.hourly_usd:,.4f}" if offer else "—", f"{found[0].monthly:,.2f}" if offer else "—",
+                f"${offer.hourly_usd:,.4f}" if offer else "—", f"${found[0].monthly:,.2f}" if offer else "—",
                 f"{fit.tokens_per_second:,.0f}" if fit and fit.tokens_per_second else "—",
             ]) + " |")
         what = f"{filled.params_billions:g}B at {filled.precision or 'bf16'}" if filled.params_billions else "this spec"

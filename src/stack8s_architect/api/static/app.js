@@ -569,7 +569,9 @@ function renderPlan() {
   picker.replaceChildren(...versions.map((v) => el("option", { value: v.version, selected: v.version === state.version },
     `v${v.version}${v.version === state.history.latest_plan_version ? " (latest)" : ""}`)));
   picker.disabled = versions.length === 0;
+  $(".version-picker").hidden = versions.length === 0;  // nothing to pick or export before the first plan
   const exportLink = $("#export");
+  exportLink.hidden = !plan;
   if (plan) {
     exportLink.href = `${API}/${state.current}/plans/${state.version}/export`;
     exportLink.removeAttribute("aria-disabled");
