@@ -146,6 +146,27 @@ def _check_summary_numbers(plan: dict[str, Any], spec: dict[str, Any], earlier: 
         assert any(round(value, decimals) == shown for value in known), (text, plan["summary"])
 
 
+_GIB = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)\s*GiB\b")
+
+
+def _check_memory_figures(reply: dict[str, Any]) -> None:
+    """One number per fact: every GiB figure the plan states about itself (its summary, its steps, and the report's
+    sizing line and tables) is a figure of the plan's data — the sizing, a model row, a compute row — at the
+    precision shown. (Trade-offs and assumptions quote the alternatives' and the platform's own figures.)"""
+    plan = reply["plan"]
+    known = _plan_values({k: v for k, v in plan.items() if k not in {"summary", "steps", "tradeoffs", "assumptions",
+                                                                    "manifests", "diagram_mermaid"}}, [])
+    known += [row["gpu_memory_gib"] * row["accelerator_count"] * row["instances"] for row in plan["compute"]
+              if row.get("gpu_memory_gib") is not None]  # "GPU memory" of an option: all its instances
+    report = reply["content"].split("### Trade-offs")[0].split("### Assumptions")[0]
+    for text in [report, plan["summary"], *plan["steps"]]:
+        for figure in _GIB.findall(text):
+            shown = float(figure.replace(",", ""))
+            decimals = len(figure.split(".")[1]) if "." in figure else 0
+            assert any(round(value, decimals) == shown for value in known if isinstance(value, (int, float))), (
+                f"{figure} GiB is no figure of the plan", text[:300])
+
+
 def _arg(args: list[str], flag: str) -> str | None:
     return args[args.index(flag) + 1] if flag in args else None
 
@@ -416,6 +437,7 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
         for index, reply in enumerate(replies):
             if reply["plan"]:
                 _check_summary_numbers(reply["plan"], reply["spec"], [r["plan"] for r in replies[:index] if r["plan"]])
+                _check_memory_figures(reply)
         for reply in replies:
             if reply["plan"]:
                 _check_deliverables(ChartCatalog(session), reply["plan"])
@@ -431,3 +453,14 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
 
 def test_the_suite_is_large_enough() -> None:
     assert len(yaml.safe_load(OWN.read_text())) >= 25
+
+
+def test_the_memory_check_finds_a_second_figure_for_one_fact() -> None:
+    """The check can fail: a step quoting the weights at another figure than the sizing's (131.42 vs 130.385)."""
+    plan = {"summary": "Serving it (needs 133.9 GiB).", "steps": ["Pull the weights (130.385 GiB at bf16)."],
+            "tradeoffs": [], "assumptions": [], "manifests": [], "diagram_mermaid": "", "compute": [],
+            "models": [{"memory_gib": 130.385}], "sizing": {"weights_gib": 130.385, "required_gpu_memory_gib": 133.9}}
+    _check_memory_figures({"content": "## Plan", "plan": plan})
+    plan["steps"] = ["Pull the weights (131.42 GiB at bf16)."]
+    with pytest.raises(AssertionError, match="131.42 GiB is no figure"):
+        _check_memory_figures({"content": "## Plan", "plan": plan})
