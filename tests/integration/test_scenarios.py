@@ -11,6 +11,7 @@ the top compute row, and the Mermaid diagram parses.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -464,3 +465,23 @@ def test_the_memory_check_finds_a_second_figure_for_one_fact() -> None:
     plan["steps"] = ["Pull the weights (131.42 GiB at bf16)."]
     with pytest.raises(AssertionError, match="131.42 GiB is no figure"):
         _check_memory_figures({"content": "## Plan", "plan": plan})
+
+
+def test_the_cli_size_and_the_chat_plan_state_one_memory_figure(client: TestClient, catalogs: Database,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    """One sizing path: `architect size` for the model and users a chat names gives the chat plan's figures."""
+    from typer.testing import CliRunner
+
+    from stack8s_architect.cli import app as cli_app
+
+    plan = _converse(client, ["Serve Llama 3.1 8B Instruct for 20 concurrent users on AWS"])[-1]["plan"]
+    monkeypatch.setenv("DATABASE_URL", catalogs.url)
+    monkeypatch.setenv("ARCHITECT_HOME", str(tmp_path))
+    monkeypatch.setenv("ARCHITECT_LOG_LEVEL", "WARNING")
+    # the same statements: the model and 20 users, no context said (each user's KV then defaults alike)
+    sized = CliRunner().invoke(cli_app, ["size", "--model", "Llama 3.1 8B Instruct", "--users", "20", "--json"])
+    assert sized.exit_code == 0, sized.output
+    cli = json.loads(sized.stdout)["sizing"]
+    for name in ("weights_gib", "kv_cache_gib", "overhead_gib", "required_gpu_memory_gib"):
+        assert round(cli[name], 3) == round(plan["sizing"][name], 3), (name, cli[name], plan["sizing"][name])
