@@ -96,3 +96,10 @@ def test_charts_sync_search_show_and_stack(cli: CliRunner, tmp_path: Path) -> No
     assert bad.exit_code == 2 and "Did you mean: rag" in bad.output
     empty = cli.invoke(app, ["charts", "search"])
     assert empty.exit_code == 2 and "give a query" in empty.output
+
+
+def test_table_figures_share_one_format() -> None:
+    from stack8s_architect.cli import _num
+
+    assert [_num(v) for v in (1270.0, 2086.5, 373.7, 0.75, 12345.678, None)] == [
+        "1,270", "2,086.5", "373.7", "0.75", "12,345.68", "-"]

@@ -315,10 +315,14 @@ def compute_search(
         console.print(f"{result.count} matches; {len(result.offers)} shown")
 
 
-def _num(value: float | None) -> str:
+def _num(value: float | None, decimals: int = 2) -> str:
+    """One format for every figure a table shows: thousands separated, at most `decimals` decimals, no trailing
+    zeros (1,270 · 2,086.5 · 0.75)."""
     if value is None:
         return "-"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _count_range(text: str | None) -> tuple[float | None, float | None]:
@@ -666,7 +670,7 @@ def _print_sizing(result: Any, details: dict[str, Any], confidence: str) -> None
         fits.add_row(
             label, "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
             _num(fit["replicas"]), f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
-            _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"]), fit["reason"],
+            _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"], 1), fit["reason"],
         )
     console.print(fits)
     for fit in chosen:
