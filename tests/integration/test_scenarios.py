@@ -150,6 +150,18 @@ def _check_summary_numbers(plan: dict[str, Any], spec: dict[str, Any], earlier: 
 _GIB = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)\s*GiB\b")
 
 
+def _check_step_numbers(plan: dict[str, Any], spec: dict[str, Any]) -> None:
+    """The steps say no number the plan's data (or the request) does not hold — versions, counts, prices, sizes — or
+    that its assumptions do not state with their formula (the RAG ingestion's hours)."""
+    known = _plan_values({k: v for k, v in plan.items() if k not in {"steps", "summary"}}, []) + _plan_values(spec, [])
+    known += [float(n.replace(",", "")) for a in plan["assumptions"] for n in _NUMBER.findall(a)]
+    for step in plan["steps"]:
+        for text in _NUMBER.findall(re.sub(r"\b\d+-bit\b|\bv?\d+(?:\.\d+){2,}\S*", "", step)):
+            shown = float(text.replace(",", ""))
+            decimals = len(text.split(".")[1]) if "." in text else 0
+            assert any(round(value, decimals) == shown for value in known), (text, step)
+
+
 def _check_memory_figures(reply: dict[str, Any]) -> None:
     """One number per fact: every GiB figure the plan states about itself (its summary, its steps, and the report's
     sizing line and tables) is a figure of the plan's data — the sizing, a model row, a compute row — at the
@@ -439,6 +451,7 @@ def test_scenario(client: TestClient, catalogs: Database, scenario: dict[str, An
             if reply["plan"]:
                 _check_summary_numbers(reply["plan"], reply["spec"], [r["plan"] for r in replies[:index] if r["plan"]])
                 _check_memory_figures(reply)
+                _check_step_numbers(reply["plan"], reply["spec"])
         for reply in replies:
             if reply["plan"]:
                 _check_deliverables(ChartCatalog(session), reply["plan"])
