@@ -4,6 +4,9 @@ questions that quote a figure back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from stack8s_architect.planning.spec import WorkloadSpec
 
 _TASKS = {"inference": "serve a model", "training": "train a model", "fine_tuning": "fine-tune a model",
@@ -40,6 +43,33 @@ def _names(values: list[str]) -> str:
     return " or ".join(", ".join(values).rsplit(", ", 1)) if len(values) > 1 else values[0]
 
 
+def _latency(ms: float) -> str:
+    return f"answers within {number(ms / 1000)} s" if ms >= 1000 else f"answers within {number(ms)} ms"
+
+
+# (field, phrase) in the order a person says them; a field the spec does not state says nothing
+_AMOUNTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("fine_tuning_method", lambda v: _METHODS[v]),
+    ("precision", lambda v: _PRECISIONS.get(v, f"{v} precision")),
+    ("dataset_size_gb", lambda v: f"{data_size(v)} of data"),
+    ("concurrent_users", lambda v: f"{number(v)} users at once"),
+    ("requests_per_second", lambda v: f"{number(v)} requests a second"),
+    ("latency_target_ms", _latency),
+    ("context_length", lambda v: f"{number(v)}-token context"),
+    ("runs_per_month", lambda v: f"{number(v)} runs a month"),
+    ("deadline_hours", lambda v: f"done within {number(v)} h"),
+)
+_LIMITS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("min_gpu_memory_gib", lambda v: f"at least {number(v)} GiB per GPU"),
+    ("exclude_gpus", lambda v: f"no {_names(v)}"),
+    ("budget_usd_per_month", lambda v: f"under {dollars(v)} a month"),
+)
+
+
+def _phrases(spec: WorkloadSpec, table: tuple[tuple[str, Callable[[Any], str]], ...]) -> list[str]:
+    return [phrase(getattr(spec, name)) for name, phrase in table if getattr(spec, name)]
+
+
 def spec_in_words(spec: WorkloadSpec) -> list[str]:
     """One short phrase per fact the spec states, in the order a person would say them."""
     said = spec.stated()
@@ -57,34 +87,11 @@ def spec_in_words(spec: WorkloadSpec) -> list[str]:
                                                    != spec.model_query.lower() else ""))
     elif spec.params_billions:
         out.append(f"a {number(spec.params_billions)}B-parameter model")
-    if spec.fine_tuning_method:
-        out.append(_METHODS[spec.fine_tuning_method])
-    if spec.precision:
-        out.append(_PRECISIONS.get(spec.precision, f"{spec.precision} precision"))
-    if spec.dataset_size_gb:
-        out.append(f"{data_size(spec.dataset_size_gb)} of data")
-    if spec.concurrent_users:
-        out.append(f"{number(spec.concurrent_users)} users at once")
-    if spec.requests_per_second:
-        out.append(f"{number(spec.requests_per_second)} requests a second")
-    if spec.latency_target_ms:
-        out.append(f"answers within {number(spec.latency_target_ms / 1000)} s" if spec.latency_target_ms >= 1000
-                   else f"answers within {number(spec.latency_target_ms)} ms")
-    if spec.context_length:
-        out.append(f"{number(spec.context_length)}-token context")
-    if spec.runs_per_month:
-        out.append(f"{number(spec.runs_per_month)} runs a month")
-    if spec.deadline_hours:
-        out.append(f"done within {number(spec.deadline_hours)} h")
+    out += _phrases(spec, _AMOUNTS)
     if spec.gpu_count or spec.gpu_names:
         gpus = _names(spec.gpu_names) if spec.gpu_names else "GPU"
         out.append(f"{spec.gpu_count} × {gpus}" if spec.gpu_count else gpus)
-    if spec.min_gpu_memory_gib:
-        out.append(f"at least {number(spec.min_gpu_memory_gib)} GiB per GPU")
-    if spec.exclude_gpus:
-        out.append(f"no {_names(spec.exclude_gpus)}")
-    if spec.budget_usd_per_month:
-        out.append(f"under {dollars(spec.budget_usd_per_month)} a month")
+    out += _phrases(spec, _LIMITS)
     if spec.use_local_cluster:
         out.append("on your own cluster")
     elif spec.use_local_cluster is False:
