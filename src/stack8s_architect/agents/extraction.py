@@ -832,7 +832,7 @@ users people user customers team company concurrent requests request traffic loa
 some all only also just around anything everything except no not without approximately approx roughly about tb gb pb mb tib gib spot on-demand preemptible
 interruptible reserved possible something thing things way new current existing already using use used
 which whichever what whatever how when where who why whether rent renting buy buying hi hello thanks thank
-architect design designing overnight nightly batch batches every once inference infer realtime real-time live online offline
+small smaller large larger big tiny simple basic keep stay stays within lot lots kind sort architect design designing overnight nightly batch batches every once inference infer realtime real-time live online offline
 work works working job jobs task tasks gdpr hipaa soc2 pci compliant compliance regulated hospital clinic
 startup company enterprise here
 """.split())
