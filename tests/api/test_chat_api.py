@@ -341,6 +341,26 @@ def test_a_conversation_deleted_mid_turn_is_a_404_not_a_500(client: TestClient, 
     assert reply.status_code == 404 and "deleted during the turn" in reply.json()["error"]["message"]
 
 
+def test_a_delete_racing_a_message_is_a_404_not_a_500(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
+    """The DELETE lands between the message's existence check and its insert (the race an SRE probe found)."""
+    from stack8s_architect.conversations.repository import ConversationStore
+
+    cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
+    chat = client.app.state.chat
+    checked = ConversationStore.exists
+
+    def exists_then_deleted(self, conversation_id):  # noqa: ANN001, ANN202
+        found = checked(self, conversation_id)
+        chat.delete(conversation_id)  # another request deletes it right after the check
+        return found
+
+    monkeypatch.setattr(ConversationStore, "exists", exists_then_deleted)
+    reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
+    assert reply.status_code == 404 and "it was deleted" in reply.json()["error"]["message"]
+    monkeypatch.undo()
+    assert client.get(f"/api/v1/chat/{cid}").status_code == 404  # gone, and nothing half-written
+
+
 def test_the_cli_asks_a_running_service_when_architect_url_is_set(synced: Database, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """ARCHITECT_URL: chat, model and compute search answered by the service (its indexes warm), the same output;

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.conversations.tables import conversations, messages, plan_versions
+from stack8s_architect.core.errors import NotFoundError
 
 _SUMMARY = (conversations.c.id, conversations.c.title, conversations.c.created_at, conversations.c.updated_at,
             conversations.c.last_sequence.label("message_count"), conversations.c.latest_plan_version)
@@ -62,7 +63,10 @@ class ConversationStore:
             update(conversations).where(*self._mine(conversation_id))
             .values(last_sequence=conversations.c.last_sequence + 1, updated_at=func.now())
             .returning(conversations.c.last_sequence)
-        ).scalar_one()
+        ).scalar_one_or_none()
+        if sequence is None:  # deleted since the caller looked (a DELETE racing this message): a 404, not a 500
+            raise NotFoundError(f"no conversation {conversation_id!r} (it was deleted); start one with "
+                                "POST /api/v1/chat/start")
         message_id = new_id()
         self.session.execute(insert(messages).values(
             id=message_id, conversation_id=conversation_id, sequence=sequence, role=role, kind=kind, content=content,
