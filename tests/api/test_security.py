@@ -252,6 +252,11 @@ def test_cors_is_closed_by_default_and_opens_to_configured_origins(synced: Datab
         assert "access-control-allow-origin" not in answer.headers
         simple = client.get("/api/v1/chat", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in simple.headers
+    # single-user mode (no tokens) refuses to open CORS: a listed page could act as the local user
+    with pytest.raises(ConfigurationError, match="single-user mode"), \
+            _client(synced, _settings(cors_origins="https://app.example")):
+        pass
+    _user_with_token(synced, "ana")
     with _client(synced, _settings(cors_origins="https://app.example")) as client:
         allowed = client.options("/api/v1/chat/start", headers={**preflight, "Origin": "https://app.example"})
         assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://app.example"
@@ -264,6 +269,31 @@ def test_bad_cors_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ARCHITECT_CORS_ORIGINS", "https://ok.example, not an origin")
     with pytest.raises(ConfigurationError, match="ARCHITECT_CORS_ORIGINS"):
         Settings.load()
+    monkeypatch.setenv("ARCHITECT_CORS_ORIGINS", "*")  # every page of every site: refused, saying why
+    with pytest.raises(ConfigurationError, match="every web page"):
+        Settings.load()
+
+
+def test_in_single_user_mode_a_page_of_another_site_cannot_act_as_the_local_user(synced: Database) -> None:
+    with _client(synced) as client:
+        own = client.post("/api/v1/chat/start", json={},
+                          headers={"Origin": f"{client.base_url.scheme}://{client.base_url.netloc.decode()}"})
+        assert own.status_code == 200  # the service's own page
+        evil = client.post("/api/v1/chat/start", json={}, headers={"Origin": "https://evil.example"})
+        assert evil.status_code == 401 and "evil.example" in evil.json()["error"]["message"]
+        assert client.get("/api/v1/chat").status_code == 200  # no Origin: not a browser's cross-site call
+
+
+def test_every_answer_carries_the_security_headers(synced: Database) -> None:
+    with _client(synced) as client:
+        for path in ("/", "/api/v1/chat", "/health", "/static/app.js"):
+            headers = client.get(path).headers
+            assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY", path
+            assert headers["referrer-policy"] == "no-referrer", path
+            assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+            assert "script-src 'self';" in headers["content-security-policy"], path
+        docs = client.get("/docs").headers  # FastAPI's docs load their scripts from a CDN: no CSP there (yet)
+        assert docs["x-frame-options"] == "DENY" and "content-security-policy" not in docs
 
 
 # --- request ids and secrets -----------------------------------------------------------------------

@@ -417,7 +417,7 @@ def _phone_checks(page, cid: str) -> None:  # noqa: ANN001
     shoot(page, "10-phone-diagram")
 
     page.click("#menu-toggle")
-    page.wait_for_function("document.querySelector('#sidebar').getBoundingClientRect().x >= 0")
+    page.wait_for_function("() => document.querySelector('#sidebar').getBoundingClientRect().x >= 0")
     assert page.locator("#menu-toggle").get_attribute("aria-expanded") == "true"
     shoot(page, "11-phone-conversations")
     assert page.evaluate("document.activeElement.id") == "new-conversation"

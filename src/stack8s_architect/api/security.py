@@ -71,10 +71,24 @@ def startup_mode(settings: Settings, database: Database) -> str:
             "or bind to 127.0.0.1 (ARCHITECT_HOST) for single-user mode.")
     if settings.security.auth == "tokens" or users:
         return "tokens"
+    if settings.security.origins:
+        raise ConfigurationError(
+            f"ARCHITECT_CORS_ORIGINS lists {', '.join(settings.security.origins)}, but the service runs in single-user "
+            "mode (no tokens): a page of those sites could act as the local user. Create a user and a token first "
+            "(`architect users create NAME`, `architect tokens create NAME`), or unset ARCHITECT_CORS_ORIGINS.")
     return "single-user"
 
 
 _LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def same_origin(request: Request) -> bool:
+    """No Origin header (not a browser's cross-site call), or the service's own origin (its web page)."""
+    origin = (request.headers.get("origin") or "").strip().lower()
+    if not origin:
+        return True
+    host = (request.headers.get("host") or "").strip().lower()
+    return origin in {f"http://{host}", f"https://{host}"}
 
 
 def local_request(request: Request) -> bool:
@@ -146,6 +160,11 @@ class Gate:
                                         "(a loopback client, Host localhost or 127.0.0.1, no proxy headers); to serve "
                                         "others create a user and a token: `architect users create NAME`, "
                                         "`architect tokens create NAME`")
+            if not same_origin(request):  # a page of another site, calling the local user's service from a browser
+                raise UnauthorizedError("single-user mode answers only its own web page: this request comes from a "
+                                        f"page of {request.headers.get('origin')}; to use the API from another "
+                                        "origin create a user and a token (`architect users create NAME`, "
+                                        "`architect tokens create NAME`) and list the origin in ARCHITECT_CORS_ORIGINS")
             return LOCAL
         with self.database.session() as session:
             found = AccountStore(session).authenticate(credentials.credentials)

@@ -130,7 +130,10 @@ class SecuritySettings(BaseSettings):
     @classmethod
     def _origins(cls, value: str) -> str:
         for origin in filter(None, (part.strip() for part in value.split(","))):
-            if origin != "*" and not re.match(r"^https?://[^/\s]+$", origin):
+            if origin == "*":
+                raise ValueError("'*' would let every web page call the API with its users' tokens: list the origins "
+                                 "that may (scheme://host[:port], comma-separated)")
+            if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ValueError(f"{origin!r} is not an origin: write scheme://host[:port], no path")
         return value
 
