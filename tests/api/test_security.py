@@ -203,15 +203,21 @@ def test_another_users_conversation_is_not_found(synced: Database) -> None:
 
 # --- limits ----------------------------------------------------------------------------------------
 
-def test_rate_limit_per_token(synced: Database) -> None:
+def test_rate_limit_per_user_and_per_address_without_a_token(synced: Database) -> None:
     alice, bob = _user_with_token(synced, "alice"), _user_with_token(synced, "bob")
     with _client(synced, _settings(rate_limit_per_minute=6, rate_limit_burst=3)) as client:
         codes = [client.get("/api/v1/chat", headers=_bearer(alice)).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         limited = client.get("/api/v1/chat", headers=_bearer(alice))
         assert limited.json()["error"]["code"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
-        assert client.get("/api/v1/chat", headers=_bearer(bob)).status_code == 200  # another token's own bucket
+        assert client.get("/api/v1/chat", headers=_bearer(bob)).status_code == 200  # another user's own bucket
         assert client.get("/health").status_code == 200
+        with synced.session() as session:  # a second token of the same user shares the user's bucket
+            second = AccountStore(session).create_token("alice", "laptop")[1]
+        assert client.get("/api/v1/chat", headers=_bearer(second)).status_code == 429
+        # guessing tokens is limited per address: unknown tokens get 401 until the address's bucket is empty
+        guesses = [client.get("/api/v1/chat", headers=_bearer(f"guess-{i}")).status_code for i in range(4)]
+        assert guesses == [401, 401, 401, 429]
 
 
 def test_the_bucket_refills_at_the_configured_rate() -> None:

@@ -43,7 +43,8 @@ class Principal:
 
     @property
     def rate_key(self) -> str:
-        return f"token:{self.token_id}"
+        """Per user: a second token of the same user shares the user's bucket."""
+        return f"user:{self.user_id}"
 
 
 LOCAL = Principal(LOCAL_USER, LOCAL_USER, None)
@@ -173,22 +174,34 @@ class Gate:
         return Principal(found["user_id"], found["user"], found["token_id"])
 
     def limit(self, principal: Principal) -> None:
-        """Per token; single-user mode (one person on loopback, no tokens) is not limited."""
+        """Per user; single-user mode (one person on loopback, no tokens) is not limited."""
         if principal.token_id is None:
             return
-        wait = self.limiter.take(principal.rate_key)
+        self._take(principal.rate_key, "for this user")
+
+    def limit_refused(self, request: Request) -> None:
+        """Requests without a valid token, per client address: guessing tokens is limited too."""
+        self._take(f"address:{request.client.host if request.client else 'unknown'}", "without a valid token from "
+                   "this address")
+
+    def _take(self, key: str, whose: str) -> None:
+        wait = self.limiter.take(key)
         if wait > 0:
             metrics.RATE_LIMITED.inc()
             seconds = max(1, math.ceil(wait))
-            raise RateLimitedError(f"too many requests for this token (limit {self.settings.security.rate_limit_per_minute}"
+            raise RateLimitedError(f"too many requests {whose} (limit {self.settings.security.rate_limit_per_minute}"
                                    f"/minute); retry in {seconds} s", retry_after_s=seconds)
 
 
 def authenticated(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The caller (a dependency of every API route), rate limited per token."""
+    """The caller (a dependency of every API route), rate limited per user (and per address when refused)."""
     gate: Gate = request.app.state.gate
-    principal = gate.principal(request, credentials)
+    try:
+        principal = gate.principal(request, credentials)
+    except UnauthorizedError:
+        gate.limit_refused(request)  # a 429 once an address keeps sending bad or no tokens
+        raise
     request.state.principal = principal
     gate.limit(principal)
     return principal
