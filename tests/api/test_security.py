@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from fastapi.testclient import TestClient  # noqa: F401  (a client that is not on this machine)
 from sqlalchemy import select, text, update
 
@@ -131,7 +132,11 @@ def test_single_user_mode_on_loopback_then_tokens_once_a_user_exists(synced: Dat
         assert client.get("/api/v1/tools/compute/gpus").status_code == 401  # every API route
         assert client.get("/health").status_code == 200 and client.get("/").status_code == 200
         assert client.get("/metrics").status_code == 401
-        assert client.get("/metrics", headers=_bearer(secret)).status_code == 200
+        mine = client.get("/metrics", headers=_bearer(secret))  # service-wide figures: not for a user's token
+        assert mine.status_code == 403 and "ARCHITECT_METRICS_TOKEN" in mine.json()["error"]["message"]
+    with _client(synced, _settings(metrics_token=SecretStr("operator-secret-1"))) as client:
+        assert client.get("/metrics", headers=_bearer("operator-secret-1")).status_code == 200
+        assert client.get("/metrics", headers=_bearer(secret)).status_code == 401
 
 
 def test_single_user_mode_serves_only_requests_from_this_machine(synced: Database) -> None:
@@ -340,7 +345,7 @@ def test_secrets_are_never_logged_or_returned(synced: Database, monkeypatch: pyt
         with _client(synced) as client:
             reply = client.post("/api/v1/chat/start", json={"message": SERVE}, headers=_bearer(alice))
             history = client.get(f"/api/v1/chat/{reply.json()['conversation_id']}", headers=_bearer(alice))
-            scraped = client.get("/metrics", headers=_bearer(alice))
+            scraped = client.get("/metrics", headers=_bearer(alice))  # refused (403), its text checked too
             docs = client.get("/openapi.json")
     assert script.requests and key in script.seen_keys[0]  # the key did go to the provider, and only there
     assert reply.status_code == 200 and any("offline extractor was used" in w for w in reply.json()["warnings"])

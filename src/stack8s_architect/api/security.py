@@ -10,6 +10,7 @@ Bound to any other address, the service refuses to start until a user has an act
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import math
 import threading
@@ -24,7 +25,7 @@ from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.core import metrics
 from stack8s_architect.core.database import Database
-from stack8s_architect.core.errors import ConfigurationError, RateLimitedError, UnauthorizedError
+from stack8s_architect.core.errors import ConfigurationError, ForbiddenError, RateLimitedError, UnauthorizedError
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.core.settings import Settings
 
@@ -207,12 +208,23 @@ def authenticated(request: Request,
     return principal
 
 
-def identified(request: Request,
-               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The caller, without the rate limit (for /metrics scrapes)."""
-    principal = request.app.state.gate.principal(request, credentials)
-    request.state.principal = principal
-    return principal
+def operator(request: Request,
+             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """/metrics shows service-wide figures: the operator's ARCHITECT_METRICS_TOKEN, or this machine in single-user
+    mode; a user's API token is not enough."""
+    gate: Gate = request.app.state.gate
+    expected = gate.settings.security.metrics_token
+    if expected is not None:
+        if credentials is None or not hmac.compare_digest(credentials.credentials.encode(),
+                                                          expected.get_secret_value().encode()):
+            gate.limit_refused(request)
+            raise UnauthorizedError("/metrics needs the operator's token (ARCHITECT_METRICS_TOKEN) as "
+                                    "`Authorization: Bearer …`")
+        return
+    principal = gate.principal(request, credentials)
+    if principal.token_id is not None:
+        raise ForbiddenError("/metrics shows service-wide figures, for operators: set ARCHITECT_METRICS_TOKEN on the "
+                             "service and scrape with it")
 
 
 Caller = Annotated[Principal, Depends(authenticated)]

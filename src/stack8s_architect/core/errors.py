@@ -83,6 +83,13 @@ class UnauthorizedError(ArchitectError):
     code = "unauthorized"
 
 
+class ForbiddenError(ArchitectError):
+    """A valid caller asks for what is not theirs to see (the service-wide /metrics with a user's token)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class RateLimitedError(ArchitectError):
     """Too many requests for one token; `retry_after_s` says when to try again."""
 

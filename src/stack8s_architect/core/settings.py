@@ -120,6 +120,8 @@ class SecuritySettings(BaseSettings):
     max_body_bytes: int = Field(default=65_536, ge=1024, le=16 * 1024 * 1024)
     cors_origins: str = Field(default="", description="comma-separated origins allowed to call the API from a "
                                                       "browser; empty (the default) allows none")
+    metrics_token: SecretStr | None = Field(default=None, description="the operator's token for /metrics "
+                                            "(service-wide figures); unset: /metrics only in single-user mode")
 
     @field_validator("auth", mode="before")
     @classmethod
@@ -219,6 +221,7 @@ _VARIABLES = {
     "rate_limit_burst": "ARCHITECT_RATE_LIMIT_BURST",
     "max_body_bytes": "ARCHITECT_MAX_BODY_BYTES",
     "cors_origins": "ARCHITECT_CORS_ORIGINS",
+    "metrics_token": "ARCHITECT_METRICS_TOKEN",
     "cluster": "ARCHITECT_CLUSTER",
     "cluster_kubeconfig": "ARCHITECT_CLUSTER_KUBECONFIG",
     "cluster_context": "ARCHITECT_CLUSTER_CONTEXT",

@@ -10,7 +10,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy.exc import SQLAlchemyError
 
 from stack8s_architect.api.errors import error_body
-from stack8s_architect.api.security import Principal, identified
+from stack8s_architect.api.security import operator
 from stack8s_architect.catalog.repository import latest_runs, list_source_states
 from stack8s_architect.core import metrics
 from stack8s_architect.core.logging import get_logger
@@ -57,7 +57,7 @@ def ready(request: Request) -> Any:
 
 @router.get("/metrics", response_class=Response,
             responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})
-def prometheus(request: Request, _: Annotated[Principal, Depends(identified)]) -> Response:
+def prometheus(request: Request, _: Annotated[None, Depends(operator)]) -> Response:
     """Request latency per route, chat turns, plans, LLM calls and fallbacks, catalog ingest times and rows."""
     duration = GaugeMetricFamily("architect_catalog_ingest_duration_seconds",
                                  "Seconds the last ingest of each catalog source took.", labels=["source", "domain"])
