@@ -339,3 +339,36 @@ def _quietly(call) -> None:  # noqa: ANN001
         call()
     except httpx.HTTPError:
         pass  # the server was killed under it
+
+
+def test_the_probes_answer_while_turns_hold_every_worker_thread(synced: Database) -> None:
+    """A burst of turns that holds all of the service's worker threads (anyio's 40) does not make /health or /ready
+    wait: the probes run on the event loop and on threads of their own. The turns are released only after both
+    probes answered — were the probes queued behind them, the probes would time out."""
+    app = create_app(Settings.load(), database=synced, embed_in_background=False)
+    release = threading.Event()
+    held = threading.Semaphore(0)
+    with serving(app) as url:
+        real_start = app.state.chat.start  # made at start-up
+
+        def blocking_start(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            held.release()
+            release.wait(60)
+            return real_start(*args, **kwargs)
+
+        app.state.chat.start = blocking_start
+        turns = [threading.Thread(target=lambda: _quietly(lambda: httpx.post(f"{url}/api/v1/chat/start", json={},
+                                                                               timeout=90)))
+                 for _ in range(45)]
+        for turn in turns:
+            turn.start()
+        for _ in range(40):  # every worker thread is now inside a turn
+            assert held.acquire(timeout=30)
+        try:
+            health = httpx.get(f"{url}/health", timeout=15)
+            ready = httpx.get(f"{url}/ready", timeout=15)
+        finally:
+            release.set()
+            for turn in turns:
+                turn.join(timeout=90)
+    assert health.status_code == 200 and ready.status_code == 200, ready.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client.core import GaugeMetricFamily
@@ -22,9 +23,18 @@ DOMAINS = ("compute", "models", "charts")
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    """The process is up (it answers without touching the database)."""
+async def health() -> dict[str, str]:
+    """The process is up (it answers without touching the database). On the event loop, not in the worker threads:
+    a burst of turns holding every thread cannot make the liveness probe wait."""
     return {"status": "ok"}
+
+
+def _probe_threads(request: Request) -> CapacityLimiter:
+    """Two threads of the app's own for readiness checks (made on first use, inside the app's event loop)."""
+    limiter = getattr(request.app.state, "probe_threads", None)
+    if limiter is None:
+        limiter = request.app.state.probe_threads = CapacityLimiter(2)
+    return limiter
 
 
 def _catalogs(request: Request, *, durations: bool = False) -> list[dict[str, Any]]:
@@ -38,10 +48,11 @@ def _catalogs(request: Request, *, durations: bool = False) -> list[dict[str, An
 
 @router.get("/ready", responses={503: {"description": "the database is unreachable or a catalog is empty",
                                        "content": {"application/json": {}}}})
-def ready(request: Request) -> Any:
-    """Ready to plan: the database answers and the compute, model and chart catalogs hold rows."""
+async def ready(request: Request) -> Any:
+    """Ready to plan: the database answers and the compute, model and chart catalogs hold rows. Its one small query
+    runs on the probes' own threads (`_probe_threads`), never queued behind turns in the shared pool."""
     try:
-        sources = _catalogs(request)
+        sources = await to_thread.run_sync(_catalogs, request, limiter=_probe_threads(request))
     except SQLAlchemyError as exc:
         log.warning("service.not_ready", reason="database", error=str(exc.orig if hasattr(exc, "orig") else exc)[:200])
         return JSONResponse(error_body("not_ready", "the database does not answer", checks={"database": "down"}),
