@@ -54,3 +54,13 @@ def test_only_the_newest_versions_of_a_kind_are_kept(database: Database, folder:
         for version in range(5):
             index_cache.load_or_build("demo", session, version, lambda v=version: v)
     assert len(list(folder.glob("demo-*.pickle"))) == index_cache.KEEP_PER_KIND
+
+
+def test_an_index_pickled_by_other_code_is_not_read_back(database: Database, folder: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    with database.session() as session:
+        index_cache.load_or_build("demo", session, 1, lambda: built.append(1) or "old shape")
+        monkeypatch.setattr(index_cache, "_CODE", "another-version")  # the catalog code changed (an upgrade)
+        assert index_cache.load_or_build("demo", session, 1, lambda: built.append(2) or "new shape") == "new shape"
+    assert built == [1, 2]

@@ -2,7 +2,8 @@
 would take it seconds to build: the compute offer index, the model and chart BM25 indexes.
 
 A file is named by the index kind and a hash of (the PostgreSQL cluster's system identifier, the database's OID,
-the catalog version): another database, a re-created one or a new sync is another file, never a stale hit. With no
+the catalog version, the catalog code's own hash): another database, a re-created one, a new sync or changed code
+is another file, never a stale hit. With no
 folder configured (`use_folder`), or when the server does not tell its identity (an external server without the
 privilege to read `pg_control_system()`), indexes are built in memory as before. Files are written atomically; an
 unreadable one is rebuilt. The folder is the user's own (`ARCHITECT_HOME/cache/indexes`), like the code itself.
@@ -58,13 +59,30 @@ def _identity(session: Session) -> str | None:
     return identity
 
 
+_CODE: str | None = None
+
+
+def _code_version() -> str:
+    """A hash of the catalog package's source: an index pickled by other code (an upgrade, a local change) is never
+    read back into classes that changed shape."""
+    global _CODE
+    if _CODE is None:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        _CODE = digest.hexdigest()[:16]
+    return _CODE
+
+
 def load_or_build(kind: str, session: Session, version: object, build: Callable[[], T]) -> T:
     """The `kind` index at `version` from disk, or `build()` it (and keep it for the next process)."""
     folder = _FOLDER
     identity = _identity(session) if folder is not None else None
     if folder is None or identity is None:
         return build()
-    digest = hashlib.sha256(repr((identity, version)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((identity, version, _code_version())).encode()).hexdigest()[:32]
     path = folder / f"{kind}-{digest}.pickle"
     try:
         with path.open("rb") as handle:
