@@ -33,7 +33,7 @@ from stack8s_architect.sizing import (
 )
 
 # Reported for every request unless `gpus` names others: the accelerators people compare most.
-COMMON_GPUS = ("L4", "A10G", "RTX4090", "L40S", "A100-40GB", "A100-80GB", "H100-SXM", "H200", "B200", "MI300X")
+COMMON_GPUS = ("L4", "A10G", "A10", "RTX4090", "L40S", "A100-40GB", "A100-80GB", "H100-SXM", "H200", "B200", "MI300X")
 _PARAMS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmbt]?)\s*$", re.IGNORECASE)
 _SCALE = {"": 1e-9, "k": 1e-6, "m": 1e-3, "b": 1.0, "t": 1e3}
 
