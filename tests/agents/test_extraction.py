@@ -181,3 +181,13 @@ def test_a_follow_up_without_a_workload_keeps_the_use_case() -> None:
     assert extract("Serve Llama 3.1 8B for 20 users").spec.use_case is None  # a named model is the query
     assert extract("detect defects on our production line from camera footage").spec.use_case is None  # vision:
     # the domain's detection models serve whatever the camera looks at
+
+
+@pytest.mark.parametrize(("message", "users"), [
+    ("we want to transcribe 30 live support calls at once, anything but AWS", 30),
+    ("about 12 concurrent phone calls need live captions", 12),
+    ("we get 1000 calls per day, transcribe them overnight", None),  # a daily total, not calls at once
+    ("200 API calls at once to llama 8b", None),  # requests, not people or streams
+])
+def test_live_calls_at_once_are_streams_to_serve(message: str, users: int | None) -> None:
+    assert extract(message).spec.concurrent_users == users

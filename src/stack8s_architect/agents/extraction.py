@@ -627,8 +627,18 @@ def _place_word(text: str, start: int, end: int, phrase: str, words: int) -> boo
 
 
 
+# Phone or audio calls live at once ("30 live support calls at once"): streams to serve, not API calls.
+_LIVE_CALLS = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s+(?:(?:live|phone|support|customer|voice|audio|inbound|"
+                         r"outbound|simultaneous|concurrent|parallel)\s+){0,3}calls\b"
+                         r"(?=\s+(?:at once|at the same time|simultaneously|concurrently|in parallel|live)\b|"
+                         r"(?<=live calls)|(?<=concurrent calls)|(?<=simultaneous calls)|(?<=parallel calls))", re.I)
+
+
 def concurrent_users(text: str) -> int | None:
     """People using it at once: a number said of load first, else a head count of people — never a total."""
+    live = _LIVE_CALLS.search(text)
+    if live:
+        return int(_number(live.group(1), live.group(2)))
     for match in _USERS_AT_ONCE.finditer(text):
         said = [group for group in match.groups() if group is not None]
         return int(_number(said[0], said[1] if len(said) > 1 else None))

@@ -28,10 +28,15 @@ _SEARCH_BY_DOMAIN: dict[str, tuple[str, str | None]] = {
     "llm": ("instruction-tuned chat language model", "text-generation"),
     "vision": ("object detection model", "object-detection"),
     "medical_imaging": ("medical imaging CT MRI segmentation detection", None),
-    "speech": ("speech recognition transcription", "automatic-speech-recognition"),
+    "speech": ("whisper speech recognition transcription", "automatic-speech-recognition"),
     "image_generation": ("text to image diffusion model", "text-to-image"),
     "embeddings": ("sentence embedding model for retrieval", "feature-extraction"),
     "multimodal": ("vision language model", "image-text-to-text"),
+}
+# Domains whose deliverables run one engine that serves one model family: with no model named, that family's model.
+_ENGINE_DEFAULTS: dict[str, tuple[str, str]] = {
+    "speech": ("openai/whisper-large-v3", "the speech server the deliverables run (speaches, faster-whisper) serves "
+                                          "Whisper; large-v3 is the model its live-stream sizing measured"),
 }
 _EMBEDDINGS = ("sentence embedding model for retrieval", "feature-extraction")
 
@@ -62,6 +67,12 @@ def model_candidates(
     else:
         query, task = _SEARCH_BY_DOMAIN.get(domain, (None, None))
         found = []
+        default = _ENGINE_DEFAULTS.get(domain)
+        if default and named is None:  # the model the deliverables' engine serves, not whatever the search ranks first
+            row = _named_row(session, default[0], None, None)
+            if row is not None:
+                rows.append(row.model_copy(update={"why": default[1]}))
+                named = row
         if spec.use_case and domain in SUBJECT_DOMAINS:  # "a lung-cancer detector": the subject picks the model
             found = _rows(_search(session, spec, spec.use_case, None, fits_gib, embedder, limit, domain=domain))
             if found:
