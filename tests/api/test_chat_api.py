@@ -328,17 +328,20 @@ def test_a_greeting_conversation_takes_its_first_message_as_title(client: TestCl
 
 
 def test_a_conversation_deleted_mid_turn_is_a_404_not_a_500(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
+    """The turn holds no lock while it plans (an LLM call may take seconds): a DELETE goes through at once, and the
+    turn, finding the conversation gone when it stores its answer, says so."""
     cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
     chat = client.app.state.chat
-    original = chat._turn
+    original = TurnEngine.turn
 
-    def delete_then_turn(request, status):  # noqa: ANN001, ANN202  (the user's message is stored; then it goes)
-        chat.delete(request.conversation_id)
-        return original(request, status)
+    def delete_then_turn(self, state, message, status):  # noqa: ANN001, ANN202  (mid-turn, in another request)
+        chat.delete(cid)
+        return original(self, state, message, status)
 
-    monkeypatch.setattr(chat, "_turn", delete_then_turn)
+    monkeypatch.setattr(TurnEngine, "turn", delete_then_turn)
     reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
     assert reply.status_code == 404 and "deleted during the turn" in reply.json()["error"]["message"]
+    assert client.get(f"/api/v1/chat/{cid}").status_code == 404
 
 
 def test_a_delete_racing_a_message_is_a_404_not_a_500(client: TestClient, monkeypatch) -> None:  # noqa: ANN001

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +14,11 @@ from pydantic import SecretStr
 from fastapi.testclient import TestClient  # noqa: F401  (a client that is not on this machine)
 from sqlalchemy import select, text, update
 
-from stack8s_architect.accounts.repository import AccountStore
+from stack8s_architect.accounts.repository import AccountStore, forget_full_buckets, take_from_bucket
 from stack8s_architect.accounts.tables import api_tokens
 from stack8s_architect.api import security
 from stack8s_architect.api.app import create_app
-from stack8s_architect.api.security import RateLimiter, is_loopback, startup_mode
+from stack8s_architect.api.security import is_loopback, startup_mode
 from stack8s_architect.cli import app as cli_app
 from stack8s_architect.core.database import Database
 from stack8s_architect.core.errors import ConfigurationError, ConflictError, InvalidRequestError, NotFoundError
@@ -225,14 +226,22 @@ def test_rate_limit_per_user_and_per_address_without_a_token(synced: Database) -
         assert guesses == [401, 401, 401, 429]
 
 
-def test_the_bucket_refills_at_the_configured_rate() -> None:
-    now = [0.0]
-    limiter = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0])
-    assert [limiter.take("k"), limiter.take("k")] == [0.0, 0.0]
-    assert limiter.take("k") == pytest.approx(1.0)
-    now[0] = 1.0
-    assert limiter.take("k") == 0.0 and limiter.take("k") > 0
-    assert RateLimiter(per_minute=0, burst=1).take("k") == 0.0  # 0 turns the limit off
+def test_the_bucket_refills_at_the_configured_rate(database: Database) -> None:
+    """The shared bucket in PostgreSQL, at explicit instants: 60/minute is one request a second, after a burst of 2."""
+    at = datetime.now(timezone.utc) - timedelta(hours=1)  # an hour ago: both buckets are full again by now
+
+    def take(key: str, seconds: float) -> float:
+        with database.session() as session:
+            return take_from_bucket(session, key, per_minute=60, burst=2, at=at + timedelta(seconds=seconds))
+
+    assert [take("k", 0), take("k", 0)] == [0.0, 0.0]
+    assert take("k", 0) == pytest.approx(1.0)  # empty: one token in one second
+    assert take("k", 0.25) == pytest.approx(0.75)  # a refusal takes nothing: the wait shrinks as time passes
+    assert take("k", 1.0) == 0.0 and take("k", 1.0) > 0
+    assert take("other", 1.0) == 0.0  # every key its own bucket
+    assert take("k", 61.0) == 0.0 and take("k", 61.0) == 0.0 and take("k", 61.0) > 0  # refilled to the burst, no more
+    with database.session() as session:  # a bucket idle long enough to be full again is forgotten (nothing lost)
+        assert forget_full_buckets(session, per_minute=60, burst=2) == 2
 
 
 def test_request_size_limits(synced: Database) -> None:

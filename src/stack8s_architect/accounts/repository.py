@@ -10,11 +10,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from stack8s_architect.accounts.tables import LOCAL_USER, api_tokens, users
+from stack8s_architect.accounts.tables import LOCAL_USER, api_tokens, rate_buckets, users
 from stack8s_architect.core.errors import ConflictError, InvalidRequestError, NotFoundError
 
 TOKEN_PREFIX = "s8a_"
@@ -39,6 +39,35 @@ def _user_name(name: str) -> str:
     if name == LOCAL_USER:
         raise InvalidRequestError(f"{LOCAL_USER!r} is reserved for single-user mode; choose another name")
     return name
+
+
+# One token bucket per key, taken in one statement: every service process (and replica) shares it. The row lock of the
+# upsert orders concurrent requests; the database's clock is everyone's clock. `at` overrides it (tests).
+_TAKE = text("""
+WITH t AS (SELECT COALESCE(CAST(:at AS timestamptz), clock_timestamp()) AS at)
+INSERT INTO rate_buckets AS b (key, level, allowed, updated_at)
+SELECT :key, CAST(:burst AS double precision) - 1, true, t.at FROM t
+ON CONFLICT (key) DO UPDATE SET
+  level = LEAST(:burst, b.level + GREATEST(0, EXTRACT(EPOCH FROM excluded.updated_at - b.updated_at)) * :rate)
+          - CASE WHEN LEAST(:burst, b.level + GREATEST(0, EXTRACT(EPOCH FROM excluded.updated_at - b.updated_at))
+                                           * :rate) >= 1 THEN 1 ELSE 0 END,
+  allowed = LEAST(:burst, b.level + GREATEST(0, EXTRACT(EPOCH FROM excluded.updated_at - b.updated_at)) * :rate) >= 1,
+  updated_at = GREATEST(b.updated_at, excluded.updated_at)
+RETURNING allowed, level
+""")
+
+
+def take_from_bucket(session: Session, key: str, *, per_minute: int, burst: int, at: datetime | None = None) -> float:
+    """0 when a request under `key` may go now (the bucket loses one token); otherwise the seconds until it may."""
+    rate = per_minute / 60.0
+    allowed, level = session.execute(_TAKE, {"key": key, "burst": float(burst), "rate": rate, "at": at}).one()
+    return 0.0 if allowed else (1.0 - level) / rate
+
+
+def forget_full_buckets(session: Session, *, per_minute: int, burst: int) -> int:
+    """Remove buckets that have refilled (a missing bucket is a full one); returns how many."""
+    full_after = timedelta(seconds=burst / (per_minute / 60.0))
+    return session.execute(delete(rate_buckets).where(rate_buckets.c.updated_at < func.now() - full_after)).rowcount
 
 
 class AccountStore:

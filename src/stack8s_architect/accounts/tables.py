@@ -1,6 +1,6 @@
 """Users and API tokens. Tokens are stored as SHA-256 digests of the secret; the secret is shown once."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Table, Text, func
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Table, Text, func
 
 from stack8s_architect.core.schema import metadata
 
@@ -24,4 +24,13 @@ api_tokens = Table(
     Column("expires_at", DateTime(timezone=True)),
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+)
+# One token bucket per user or client address, shared by every service process (UNLOGGED: see revision 0010).
+rate_buckets = Table(
+    "rate_buckets", metadata,
+    Column("key", Text, primary_key=True),
+    Column("level", Float, nullable=False),
+    Column("allowed", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+    prefixes=["UNLOGGED"],
 )

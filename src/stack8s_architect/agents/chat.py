@@ -1,11 +1,15 @@
 """The chat service: store the user's message, run the turn, store the answer and the plan version.
 
-Two transactions per turn: the user's message is committed first, so a turn that fails midway (or a
-process stopped mid-turn) loses nothing the user said: the message stays in the history, unanswered,
-the conversation's spec is unchanged, and `retry` answers it later. The second transaction locks the
-conversation row, so turns of one conversation run one at a time and every plan version and message
-number is taken once. Each answer names the message it replies to; a turn first answers any earlier
-message still waiting, so two messages sent at once are answered in the order they were stored.
+The user's message is committed first, so a turn that fails midway (or a process stopped mid-turn) loses nothing
+the user said: the message stays in the history, unanswered, the conversation's spec is unchanged, and `retry`
+answers it later. A turn then claims the conversation's lease (one short transaction; a second turn, in this process
+or another, waits for it), answers with no transaction open — an LLM call may take seconds, and a lock or an open
+transaction held that long would stall everyone — and stores each answer in a short transaction that checks the lease
+is still its own. So turns of one conversation run one at a time and every plan version and message number is taken
+once. Each answer names the message it replies to; a turn first answers any earlier message still waiting, so two
+messages sent at once are answered in the order they were stored. Leases are short (`lease_s`) and renewed by each
+process's heartbeat while its turns run: a process killed mid-turn lets go of its conversations within `lease_s`, and
+the next turn (a retry) takes over.
 
 The store (`conversations.repository.ConversationStore`) and the plan renderer are passed in by the
 caller (API, CLI), keeping this package free of the layers above it.
@@ -14,7 +18,10 @@ caller (API, CLI), keeping this package free of the layers above it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,7 +36,8 @@ from stack8s_architect.agents.turn import (ConversationState, Extractor, Status,
 from stack8s_architect.catalog.cluster.service import ClusterService
 from stack8s_architect.core import metrics
 from stack8s_architect.core.database import Database
-from stack8s_architect.core.errors import ArchitectError, ConflictError, InvalidRequestError, NotFoundError
+from stack8s_architect.core.errors import (ArchitectError, ConflictError, InvalidRequestError, NotFoundError,
+                                          RateLimitedError)
 from stack8s_architect.core.logging import get_logger
 from stack8s_architect.planning.plan import DeploymentPlan
 from stack8s_architect.planning.planner import PlannerContext
@@ -132,15 +140,77 @@ class PendingTurn:
     owner: str = LOCAL_USER
 
 
+@dataclass(frozen=True)
+class ClaimedTurn:
+    """A turn that holds its conversation's lease (`token`) until `ChatService.answer_claimed` releases it."""
+
+    turn: PendingTurn
+    token: str
+
+
+def lease_waits(wait_s: float) -> Iterator[float]:
+    """The pauses of a turn waiting for its conversation's lease: short at first (the turn before is usually a few
+    tens of milliseconds from done), then every half second, for up to `wait_s`."""
+    deadline = time.monotonic() + wait_s
+    pause = 0.01
+    while time.monotonic() < deadline:
+        yield pause
+        pause = min(0.5, pause * 2)
+
+
+class LeaseKeeper:
+    """One heartbeat thread per process renews the leases of the turns it is answering, every third of a lease."""
+
+    def __init__(self, database: Database, store: StoreFactory, lease_s: float):
+        self.database, self.store, self.lease_s = database, store, lease_s
+        self._tokens: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, token: str) -> None:
+        with self._lock:
+            self._tokens.add(token)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="turn-leases", daemon=True)
+                self._thread.start()
+
+    def discard(self, token: str) -> None:
+        with self._lock:
+            self._tokens.discard(token)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.lease_s / 3)
+            with self._lock:
+                tokens = sorted(self._tokens)
+                if not tokens:  # idle: the next claim starts a new heartbeat
+                    self._thread = None
+                    return
+            try:
+                with self.database.session() as session:
+                    self.store(session, LOCAL_USER).extend_leases(tokens, lease_s=self.lease_s)
+            except Exception:  # noqa: BLE001  (the database is back on the next beat; a lease lasts three beats)
+                log.warning("chat.lease_renewal_failed", turns=len(tokens), exc_info=True)
+
+
 class ChatService:
-    """Every method acts for one `owner` (a user id); another user's conversation is one that does not exist."""
+    """Every method acts for one `owner` (a user id); another user's conversation is one that does not exist.
+
+    `lease_s`: how long a conversation stays held by a turn whose process stopped renewing it (killed);
+    `wait_s`: how long a turn waits for the turn before it (then 409: retry later); `turns_per_user`: how many turns
+    one owner may have answered at once, across every process (more are refused with 429)."""
 
     def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
                  embedder: Callable[[], Embedder | None] = lambda: None,
                  narrate: Callable[[str, str], str] | None = None,
                  finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None,
-                 cluster: ClusterService | None = None):
+                 cluster: ClusterService | None = None, lease_s: float = 15.0, wait_s: float = 120.0,
+                 turns_per_user: int = 4):
+        self.lease_s = lease_s
+        self.wait_s = wait_s
+        self.turns_per_user = turns_per_user
+        self.leases = LeaseKeeper(database, store, lease_s)
         self.database = database
         self.store = store
         self.extractor = extractor
@@ -214,62 +284,131 @@ class ChatService:
             return self.store(session, owner).exists(conversation_id)
 
     def _turn(self, turn: PendingTurn, status: Status | None) -> ChatResponse:
-        """Answer `turn`'s message — and before it any earlier message still unanswered, in order — in one
-        transaction that holds the conversation's row lock: turns of one conversation run one at a time."""
-        status = status or (lambda _: None)
+        """Wait for the conversation's lease (blocking: the CLI and scripts), then answer."""
+        for pause in lease_waits(self.wait_s):
+            claimed = self.claim(turn)
+            if claimed is not None:
+                return claimed if isinstance(claimed, ChatResponse) else self.answer_claimed(claimed, status)
+            (status or (lambda _: None))("waiting for the answer to the message before")
+            time.sleep(pause)
+        raise self.still_busy(turn)
+
+    def claim(self, turn: PendingTurn) -> ClaimedTurn | ChatResponse | None:
+        """Take the lease of `turn`'s conversation (one short transaction): a ClaimedTurn; the stored answer when an
+        earlier turn answered this message meanwhile; None while another turn holds the lease. 404 when the
+        conversation is gone, 429 when the owner already has `turns_per_user` turns being answered."""
+        token = uuid.uuid4().hex
         with self.database.session() as session:
             store = self.store(session, turn.owner)
-            row = store.get(turn.conversation_id, lock=True)
-            if row is None:  # deleted between the two transactions
+            outcome = store.claim_turn(turn.conversation_id, token, lease_s=self.lease_s,
+                                       per_user=self.turns_per_user)
+            if outcome == "missing":
                 raise NotFoundError(f"conversation {turn.conversation_id!r} was deleted during the turn")
+            if outcome == "too_many":
+                raise RateLimitedError(f"{self.turns_per_user} of your messages are being answered right now; send "
+                                       "this one again (it is stored: POST …/retry answers it) when one is done",
+                                       retry_after_s=2)
+            if outcome == "busy":
+                return None
             answered = store.answer_to(turn.conversation_id, turn.message_id)
-            if answered is not None:  # a request that took the lock first answered it, in order
+            if answered is not None:  # the turn before answered it too, in order
+                store.release_turn(turn.conversation_id, token)
                 return self._stored_response(store, turn.conversation_id, answered)
+        self.leases.add(token)
+        return ClaimedTurn(turn, token)
+
+    def still_busy(self, turn: PendingTurn) -> ConflictError:
+        return ConflictError(f"another message of conversation {turn.conversation_id!r} has been answered for over "
+                             f"{self.wait_s:.0f} s; this one is stored: POST /api/v1/chat/{turn.conversation_id}/retry "
+                             "answers it later")
+
+    def release(self, claimed: ClaimedTurn) -> None:
+        self.leases.discard(claimed.token)
+        with self.database.session() as session:
+            self.store(session, claimed.turn.owner).release_turn(claimed.turn.conversation_id, claimed.token)
+
+    def answer_claimed(self, claimed: ClaimedTurn, status: Status | None = None) -> ChatResponse:
+        """Answer the claimed turn's message — and before it any earlier message still unanswered, in order — then
+        release the lease. The catalogs are read in a session whose transaction ends before each LLM call; every
+        answer is stored in its own short transaction that first checks the lease is still this turn's."""
+        try:
+            return self._answer(claimed, status or (lambda _: None))
+        finally:
+            self.release(claimed)
+
+    def _answer(self, claimed: ClaimedTurn, status: Status) -> ChatResponse:
+        turn = claimed.turn
+        with self.database.session() as session:
+            store = self.store(session, turn.owner)
+            row = store.get(turn.conversation_id)
+            if row is None:
+                raise NotFoundError(f"conversation {turn.conversation_id!r} was deleted during the turn")
             state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
                                       self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
-            version = row["latest_plan_version"]
-            engine = TurnEngine(PlannerContext.for_session(session, self.embedder(), self.cluster), self.extractor, self.render,
-                                self.narrate, self.finish)
-            result: TurnResult | None = None
-            for waiting in store.unanswered(turn.conversation_id, turn.sequence):
+            waiting_messages = store.unanswered(turn.conversation_id, turn.sequence)
+        answers: list[tuple[str, TurnResult]] = []
+        with self.database.session() as reads:  # the planner's catalog reads; it writes nothing
+            engine = TurnEngine(PlannerContext.for_session(reads, self.embedder(), self.cluster),
+                                _outside_transaction(reads, self.extractor), self.render,
+                                _outside_transaction(reads, self.narrate) if self.narrate else None, self.finish)
+            for waiting in waiting_messages:
                 mine = waiting["id"] == turn.message_id
-                if mine:
-                    result = engine.turn(state, waiting["content"], status)
-                else:
-                    result = self._earlier_turn(session, engine, state, waiting, status)
-                if result.plan is not None and result.new_plan:
-                    version = result.plan.version
-                message_id, _ = store.add_message(
-                    turn.conversation_id, "assistant", result.content, kind=result.kind,
-                    questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
-                    plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings,
-                    reply_to=waiting["id"])
-                if result.plan is not None and result.new_plan:
-                    store.add_plan(turn.conversation_id, version, message_id, result.plan.model_dump(mode="json"))
-                store.save_state(turn.conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
+                result = engine.turn(state, waiting["content"], status) if mine else \
+                    self._earlier_turn(engine, state, waiting, status)
+                answers.append((waiting["id"], result))
                 state = ConversationState(result.spec, list(result.asked), result.plan or state.plan)
-                metrics.TURNS.labels(kind=result.kind).inc()
-                if result.plan is not None and result.new_plan:
-                    metrics.PLANS.inc()
-                log.info("chat.turn", conversation_id=turn.conversation_id, kind=result.kind,
-                         plan_version=result.plan.version if result.plan else None, new_plan=result.new_plan,
-                         earlier=not mine)
-            if result is None:  # cannot happen: the message is stored and unanswered
-                raise ConflictError(f"message {turn.message_id!r} is not waiting for an answer")
+        if not answers:  # cannot happen: the message is stored and unanswered
+            raise ConflictError(f"message {turn.message_id!r} is not waiting for an answer")
+        message_id = self._store_answers(claimed, answers)
+        result = answers[-1][1]
         return ChatResponse(conversation_id=turn.conversation_id, message_id=message_id, kind=result.kind,
                             content=result.content, questions=result.questions, spec=result.spec, plan=result.plan,
                             warnings=result.warnings)
 
+    def _store_answers(self, claimed: ClaimedTurn, answers: list[tuple[str, TurnResult]]) -> str:
+        """The answers (to the messages they reply to), their plan versions and the conversation's new state, in one
+        short transaction that first checks the lease is still this turn's: all of a turn, or none of it (a turn that
+        fails leaves every message it was answering retryable). Returns the last answer's message id."""
+        conversation_id = claimed.turn.conversation_id
+        with self.database.session() as session:
+            store = self.store(session, claimed.turn.owner)
+            if not store.hold_turn(conversation_id, claimed.token, lease_s=self.lease_s):
+                if not store.exists(conversation_id):
+                    raise NotFoundError(f"conversation {conversation_id!r} was deleted during the turn")
+                raise ConflictError(f"this turn lost its lease (its renewals stopped for over {self.lease_s:.0f} s) and "
+                                    f"another turn took the conversation over; POST /api/v1/chat/{conversation_id}/retry answers the "
+                                    "message if it is still unanswered")
+            version = store.get(conversation_id)["latest_plan_version"]
+            for reply_to, result in answers:
+                stored_plan = result.plan is not None and result.new_plan
+                if stored_plan:
+                    version = result.plan.version
+                message_id, _ = store.add_message(
+                    conversation_id, "assistant", result.content, kind=result.kind,
+                    questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
+                    plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings,
+                    reply_to=reply_to)
+                if stored_plan:
+                    store.add_plan(conversation_id, version, message_id, result.plan.model_dump(mode="json"))
+                store.save_state(conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
+        for reply_to, result in answers:
+            metrics.TURNS.labels(kind=result.kind).inc()
+            if result.plan is not None and result.new_plan:
+                metrics.PLANS.inc()
+            log.info("chat.turn", conversation_id=conversation_id, kind=result.kind,
+                     plan_version=result.plan.version if result.plan else None, new_plan=result.new_plan,
+                     earlier=reply_to != claimed.turn.message_id)
+        return message_id
+
     @staticmethod
-    def _earlier_turn(session: Session, engine: TurnEngine, state: ConversationState, waiting: dict[str, Any],
+    def _earlier_turn(engine: TurnEngine, state: ConversationState, waiting: dict[str, Any],
                       status: Status) -> TurnResult:
         """An earlier message left unanswered. The service's own trouble (the database, a catalog source) fails the
         whole turn, which stays retryable; a message that cannot be answered at all gets an answer saying so, so
         it does not block the ones after it."""
         status("answering an earlier message first")
         try:
-            with session.begin_nested():
-                return engine.turn(state, waiting["content"], status)
+            return engine.turn(state, waiting["content"], status)
         except SQLAlchemyError:
             raise
         except ArchitectError as exc:
@@ -337,10 +476,10 @@ class ChatService:
         return {**row, "latest_plan_version": row["latest_plan_version"] or None}
 
     def delete(self, conversation_id: str, *, owner: str = LOCAL_USER) -> None:
-        """Delete a conversation, its messages and plans; waits for a turn in progress to finish."""
+        """Delete a conversation, its messages and plans. A turn in progress is not waited for: storing its answer
+        finds the conversation gone and answers 404."""
         with self.database.session() as session:
-            store = self.store(session, owner)
-            if store.get(conversation_id, lock=True) is None or not store.delete(conversation_id):
+            if not self.store(session, owner).delete(conversation_id):
                 raise NotFoundError(f"no conversation {conversation_id!r}; GET /api/v1/chat lists them")
         log.info("chat.deleted", conversation_id=conversation_id)
 
@@ -349,6 +488,15 @@ class ChatService:
             total, rows = self.store(session, owner).list(limit=limit, offset=offset)
         return {"total": total, "conversations": [
             {**row, "latest_plan_version": row["latest_plan_version"] or None} for row in rows]}
+
+
+def _outside_transaction(session: Session, call: Callable[..., Any]) -> Callable[..., Any]:
+    """`call` (an LLM call: seconds) with `session`'s transaction ended first, so no lock, snapshot or connection is
+    held while it runs."""
+    def run(*args: Any) -> Any:
+        session.commit()
+        return call(*args)
+    return run
 
 
 def _title(message: str | None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import signal
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 import threading
 from pathlib import Path
@@ -11,6 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from sqlalchemy.engine import make_url
 
 from stack8s_architect import __version__
@@ -38,7 +41,8 @@ from stack8s_architect.rendering.markdown import plan_markdown
 log = get_logger(__name__)
 # uvicorn's options for `architect serve`. Idle keep-alive connections stay open longer than clients (and
 # proxies) usually keep them (uvicorn's default, 5 s, races a client reusing a connection as it closes).
-SERVER_OPTIONS = {"timeout_keep_alive": 75, "log_config": None}
+# The app reads the client address from trusted proxies itself (ProxyHeadersMiddleware below), so uvicorn does not.
+SERVER_OPTIONS = {"timeout_keep_alive": 75, "log_config": None, "proxy_headers": False}
 _STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -51,6 +55,42 @@ def _warm_model_search(database: Database) -> None:
             model_resolver(session)
     except Exception:  # noqa: BLE001  (a cold index is only slower; requests still build it themselves)
         log.warning("service.warm_models_failed", exc_info=True)
+
+
+def turn_wait_s(settings: Settings) -> float:
+    """How long a turn waits for the turn before it in its conversation: that turn's two LLM calls, and margin."""
+    return 2 * settings.llm.llm_timeout_s + 60.0
+
+
+def drain_on_signal(app: FastAPI, drain_s: float) -> Callable[[], None]:
+    """On SIGTERM (or SIGINT), mark the app draining — /ready answers 503, so a load balancer stops sending — and hand
+    the signal to the server `drain_s` seconds later; it then stops accepting and lets in-flight requests finish
+    (ARCHITECT_SHUTDOWN_GRACE_S). Wraps the server's own handler (uvicorn's); returns how to put it back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # signals are the main thread's (a test client runs the app elsewhere)
+    loop = asyncio.get_running_loop()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def on_signal(sig: int, frame: object) -> None:
+        first = not app.state.draining
+        app.state.draining = True
+        handler = handlers[sig]
+        if not callable(handler):
+            return
+        if first and drain_s > 0:
+            log.info("service.draining", seconds=drain_s, signal=signal.Signals(sig).name)
+            loop.call_soon_threadsafe(loop.call_later, drain_s, handler, sig, frame)
+        else:
+            handler(sig, frame)
+
+    for sig in handlers:
+        signal.signal(sig, on_signal)
+
+    def restore() -> None:
+        for sig, handler in handlers.items():
+            if signal.getsignal(sig) is on_signal:
+                signal.signal(sig, handler)
+    return restore
 
 
 def create_app(
@@ -87,7 +127,10 @@ def create_app(
         app.state.chat = ChatService(app.state.database, ConversationStore, render=plan_markdown, finish=finish_plan,
                                      extractor=extractor, narrate=narrator,
                                      embedder=lambda: background.embedder if background else None,
-                                     cluster=app.state.cluster)
+                                     cluster=app.state.cluster, wait_s=turn_wait_s(settings),
+                                     turns_per_user=settings.server.turns_per_user)
+        app.state.draining = False
+        stop_draining = drain_on_signal(app, settings.server.drain_s)
         log.info("service.started", host=settings.server.host, port=settings.server.port, auth=mode,
                  database="embedded" if app.state.database.embedded else "external", llm=settings.llm.llm,
                  compute_offers=offers, charts=charts, cors_origins=settings.security.origins,
@@ -99,6 +142,7 @@ def create_app(
         try:
             yield
         finally:
+            stop_draining()
             if getattr(app.state, "embedder", None) is not None:
                 app.state.embedder.stop()
             if owned:
@@ -110,6 +154,7 @@ def create_app(
         description="AI/ML infrastructure plans from real catalogs and sizing formulas.",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)  # /health and /ready are open (probes); /metrics checks the token itself
     for module in (account, catalog, compute, cluster, sizing, models, charts_router, chat):
@@ -123,6 +168,9 @@ def create_app(
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After", "X-Manifest-Problems"])
     app.add_middleware(RequestContext)
+    # outermost: behind a reverse proxy listed in ARCHITECT_TRUSTED_PROXIES, the client is the address it forwards
+    # (rate limits per address, the logs); anyone else's X-Forwarded-For is ignored
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.server.proxies)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

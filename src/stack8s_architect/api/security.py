@@ -1,4 +1,5 @@
-"""Who is calling: bearer tokens, single-user mode, per-token rate limits.
+"""Who is calling: bearer tokens, single-user mode, rate limits per user (and per address without a valid token),
+kept in PostgreSQL so they hold across every worker and replica.
 
 Modes (`ARCHITECT_AUTH`):
 - `auto` (default): while no user exists and the service is bound to loopback, it runs in single-user
@@ -13,15 +14,15 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import math
-import threading
 import time
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
-from stack8s_architect.accounts.repository import AccountStore
+from stack8s_architect.accounts.repository import AccountStore, forget_full_buckets, take_from_bucket
 from stack8s_architect.accounts.tables import LOCAL_USER
 from stack8s_architect.core import metrics
 from stack8s_architect.core.database import Database
@@ -31,6 +32,7 @@ from stack8s_architect.core.settings import Settings
 
 log = get_logger(__name__)
 _MODE_CACHE_S = 2.0
+_SWEEP_EVERY_S = 60.0
 _bearer = HTTPBearer(auto_error=False, description="An API token from `architect tokens create USER`.")
 HOW_TO_GET_A_TOKEN = ("send `Authorization: Bearer <token>`; an administrator creates one with "
                       "`architect tokens create <user>`")
@@ -93,6 +95,12 @@ def same_origin(request: Request) -> bool:
     return origin in {f"http://{host}", f"https://{host}"}
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or — behind a proxy listed in ARCHITECT_TRUSTED_PROXIES — the address the
+    proxy forwards (the app's ProxyHeadersMiddleware has put it in the request already)."""
+    return request.client.host if request.client else "unknown"
+
+
 def local_request(request: Request) -> bool:
     """From this machine, to a loopback name, not relayed: a page on another site that resolves its own name to
     127.0.0.1 (DNS rebinding) sends its own Host; a reverse proxy adds Forwarded / X-Forwarded-For."""
@@ -104,44 +112,14 @@ def local_request(request: Request) -> bool:
     return is_loopback(client) and name in _LOCAL_NAMES and not relayed
 
 
-class RateLimiter:
-    """A token bucket per key: `burst` requests at once, refilled at `per_minute`; 0 per minute = no limit."""
-
-    def __init__(self, per_minute: int, burst: int, clock=time.monotonic):
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: str) -> float:
-        """0 when the request may go; otherwise the seconds until it may."""
-        if self.rate <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            level, then = self._buckets.get(key, (self.burst, now))
-            level = min(self.burst, level + (now - then) * self.rate)
-            if level >= 1.0:
-                self._buckets[key] = (level - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[key] = (level, now)
-                wait = (1.0 - level) / self.rate
-            if len(self._buckets) > 10_000:  # forget buckets that have refilled (idle keys)
-                self._buckets = {k: v for k, v in self._buckets.items()
-                                 if v[0] + (now - v[1]) * self.rate < self.burst}
-        return wait
-
-
 class Gate:
     """Authentication and rate limiting for one app; lives on `app.state.gate`."""
 
     def __init__(self, settings: Settings, database: Database):
         self.settings = settings
         self.database = database
-        self.limiter = RateLimiter(settings.security.rate_limit_per_minute, settings.security.rate_limit_burst)
         self._users_exist: tuple[float, bool] = (-math.inf, False)
+        self._swept = time.monotonic()
 
     def tokens_required(self) -> bool:
         if self.settings.security.auth == "tokens" or not is_loopback(self.settings.server.host):
@@ -168,25 +146,34 @@ class Gate:
                                         "origin create a user and a token (`architect users create NAME`, "
                                         "`architect tokens create NAME`) and list the origin in ARCHITECT_CORS_ORIGINS")
             return LOCAL
-        with self.database.session() as session:
+        with self.database.session() as session:  # the token and the user's rate limit: one transaction
             found = AccountStore(session).authenticate(credentials.credentials)
+            if found is not None:
+                principal = Principal(found["user_id"], found["user"], found["token_id"])
+                wait = self._wait(session, principal.rate_key)
         if found is None:
             raise UnauthorizedError(f"the API token is unknown, revoked or expired: {HOW_TO_GET_A_TOKEN}")
-        return Principal(found["user_id"], found["user"], found["token_id"])
-
-    def limit(self, principal: Principal) -> None:
-        """Per user; single-user mode (one person on loopback, no tokens) is not limited."""
-        if principal.token_id is None:
-            return
-        self._take(principal.rate_key, "for this user")
+        self._refuse_after(wait, "for this user")
+        return principal
 
     def limit_refused(self, request: Request) -> None:
         """Requests without a valid token, per client address: guessing tokens is limited too."""
-        self._take(f"address:{request.client.host if request.client else 'unknown'}", "without a valid token from "
-                   "this address")
+        with self.database.session() as session:
+            wait = self._wait(session, f"address:{client_address(request)}")
+        self._refuse_after(wait, "without a valid token from this address")
 
-    def _take(self, key: str, whose: str) -> None:
-        wait = self.limiter.take(key)
+    def _wait(self, session: Session, key: str) -> float:
+        """The shared bucket of `key` (in PostgreSQL: one limit across every process and replica)."""
+        security = self.settings.security
+        if security.rate_limit_per_minute <= 0:
+            return 0.0
+        if time.monotonic() - self._swept > _SWEEP_EVERY_S:  # buckets idle long enough to be full are dropped
+            self._swept = time.monotonic()
+            forget_full_buckets(session, per_minute=security.rate_limit_per_minute, burst=security.rate_limit_burst)
+        return take_from_bucket(session, key, per_minute=security.rate_limit_per_minute,
+                                burst=security.rate_limit_burst)
+
+    def _refuse_after(self, wait: float, whose: str) -> None:
         if wait > 0:
             metrics.RATE_LIMITED.inc()
             seconds = max(1, math.ceil(wait))
@@ -196,7 +183,8 @@ class Gate:
 
 def authenticated(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The caller (a dependency of every API route), rate limited per user (and per address when refused)."""
+    """The caller (a dependency of every API route), rate limited per user (and per address when refused); single-user
+    mode (one person on this machine, no tokens) is not limited."""
     gate: Gate = request.app.state.gate
     try:
         principal = gate.principal(request, credentials)
@@ -204,7 +192,6 @@ def authenticated(request: Request,
         gate.limit_refused(request)  # a 429 once an address keeps sending bad or no tokens
         raise
     request.state.principal = principal
-    gate.limit(principal)
     return principal
 
 

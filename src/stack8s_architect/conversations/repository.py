@@ -2,6 +2,9 @@
 
 Message sequences come from the conversation row (`last_sequence`, incremented in the same UPDATE that
 locks the row), so two writers never take the same number; the unique constraint backs it up.
+
+A turn holds its conversation by a lease (`turn_token`, `turn_until`) rather than a lock: it claims the row in one
+short transaction, answers with no transaction open, and writes each answer only while the lease is still its own.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from stack8s_architect.accounts.tables import LOCAL_USER
@@ -37,6 +40,54 @@ class ConversationStore:
     def _owned(self, column: Any, conversation_id: str) -> Any:
         """`column` (a conversation id column of another table) names this owner's conversation."""
         return column.in_(select(conversations.c.id).where(*self._mine(conversation_id)))
+
+    # --- the turn lease ---------------------------------------------------------------------------
+
+    def claim_turn(self, conversation_id: str, token: str, *, lease_s: float, per_user: int) -> str:
+        """Take the conversation's turn lease: `claimed`, `busy` (another turn holds it), `missing`, or `too_many`
+        (the owner already has `per_user` turns being answered). Claims of one owner are serialised (an advisory
+        lock for this transaction only), so the count holds across processes."""
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(literal("turns:" + self.owner),
+                                                                                       0))))
+        now = func.clock_timestamp()
+        leased = select(func.count()).select_from(conversations).where(
+            conversations.c.user_id == self.owner, conversations.c.turn_until > now).scalar_subquery()
+        claimed = self.session.execute(
+            update(conversations)
+            .where(*self._mine(conversation_id),
+                   (conversations.c.turn_until.is_(None)) | (conversations.c.turn_until < now),
+                   leased < per_user)
+            .values(turn_token=token, turn_until=now + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
+            .returning(conversations.c.id)
+        ).first()
+        if claimed is not None:
+            return "claimed"
+        row = self.session.execute(select((conversations.c.turn_until > now).label("busy"))
+                                   .where(*self._mine(conversation_id))).first()
+        return "missing" if row is None else "busy" if row.busy else "too_many"
+
+    def hold_turn(self, conversation_id: str, token: str, *, lease_s: float) -> bool:
+        """Lock the row for this transaction's writes and extend the lease, if the lease is still `token`'s."""
+        return self.session.execute(
+            update(conversations).where(*self._mine(conversation_id), conversations.c.turn_token == token)
+            .values(turn_until=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
+            .returning(conversations.c.id)
+        ).first() is not None
+
+    def extend_leases(self, tokens: list[str], *, lease_s: float) -> int:
+        """Renew the leases of turns still under way (the process's heartbeat); tokens are 128 random bits, so this
+        reaches no turn but those. A process that stops renewing (killed) loses its leases within `lease_s`."""
+        return self.session.execute(
+            update(conversations).where(conversations.c.turn_token.in_(tokens))
+            .values(turn_until=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
+        ).rowcount
+
+    def release_turn(self, conversation_id: str, token: str) -> None:
+        self.session.execute(update(conversations)
+                             .where(*self._mine(conversation_id), conversations.c.turn_token == token)
+                             .values(turn_token=None, turn_until=None))
+
+    # --- conversations -----------------------------------------------------------------------------
 
     def create(self, title: str, spec: dict[str, Any], *, titled: bool = True) -> str:
         conversation_id = new_id()

@@ -20,6 +20,9 @@ conversations = Table(
     Column("latest_plan_version", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+    # the lease of the turn being answered (revision 0010): whose it is and until when
+    Column("turn_token", Text),
+    Column("turn_until", DateTime(timezone=True)),
     Index("ix_conversations_user_id_updated_at", "user_id", "updated_at"),
 )
 messages = Table(

@@ -42,6 +42,23 @@ class ServerSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int | None = Field(default=None, ge=1, le=64, description="service processes; unset: one per core")
+    trusted_proxies: str = Field(
+        default="127.0.0.1", description="comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose "
+                                         "X-Forwarded-For names the real client; '*' trusts any (only behind a proxy)")
+    drain_s: float = Field(default=0.0, ge=0, le=300, description="after SIGTERM, seconds /ready answers 503 while "
+                                                                  "requests are still served (a load balancer moves)")
+    shutdown_grace_s: float = Field(default=60.0, ge=1, le=3600, description="then, seconds in-flight requests (turns) "
+                                                                             "get to finish")
+    turn_threads: int = Field(default=16, ge=1, le=256, description="turns answered at once per process")
+    turns_per_user: int = Field(default=4, ge=1, le=1000, description="turns one user may have answered at once, "
+                                                                      "across every process")
+    request_read_timeout_s: float = Field(default=30.0, gt=0, le=600, description="a request body must arrive "
+                                                                                  "within this many seconds")
+
+    @property
+    def proxies(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
 
 class LoggingSettings(BaseSettings):
@@ -206,6 +223,13 @@ _VARIABLES = {
     "url": "DATABASE_URL",
     "host": "ARCHITECT_HOST",
     "port": "ARCHITECT_PORT",
+    "workers": "ARCHITECT_WORKERS",
+    "trusted_proxies": "ARCHITECT_TRUSTED_PROXIES",
+    "drain_s": "ARCHITECT_DRAIN_S",
+    "shutdown_grace_s": "ARCHITECT_SHUTDOWN_GRACE_S",
+    "turn_threads": "ARCHITECT_TURN_THREADS",
+    "turns_per_user": "ARCHITECT_TURNS_PER_USER",
+    "request_read_timeout_s": "ARCHITECT_REQUEST_READ_TIMEOUT_S",
     "log_level": "ARCHITECT_LOG_LEVEL",
     "log_format": "ARCHITECT_LOG_FORMAT",
     "home": "ARCHITECT_HOME",

@@ -9,12 +9,14 @@ from functools import partial
 from typing import Annotated, Any
 
 import anyio
+from anyio import CapacityLimiter
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from stack8s_architect.agents.chat import (ChatMessageRequest, ChatResponse, ChatService, ChatStartRequest,
-                                           ChatStreamStartRequest, PendingTurn, RenameRequest)
+                                           ChatStreamStartRequest, ClaimedTurn, PendingTurn, RenameRequest,
+                                           lease_waits)
 from stack8s_architect.api.security import Caller
 from stack8s_architect.core import metrics
 from stack8s_architect.core.errors import ArchitectError
@@ -34,35 +36,40 @@ def _chat(request: Request) -> ChatService:
 
 
 @router.post("/start", response_model=ChatResponse)
-def start(body: ChatStartRequest, request: Request, caller: Caller) -> ChatResponse:
+async def start(body: ChatStartRequest, request: Request, caller: Caller) -> ChatResponse:
     """Open a conversation; with a first message, answer it (a clarification or a plan)."""
-    return _counted(partial(_chat(request).start, body.message, owner=caller.user_id))
+    chat = _chat(request)
+    opened = await anyio.to_thread.run_sync(partial(chat.open, body.message, owner=caller.user_id))
+    if isinstance(opened, ChatResponse):  # no message: the greeting
+        return opened
+    return await _answered(request, opened)
 
 
 @router.post("/message", response_model=ChatResponse)
-def message(body: ChatMessageRequest, request: Request, caller: Caller) -> ChatResponse:
+async def message(body: ChatMessageRequest, request: Request, caller: Caller) -> ChatResponse:
     """One turn: the reply is a clarification, a plan (a new version when it changed) or an answer."""
-    return _counted(partial(_chat(request).message, body, owner=caller.user_id))
+    stored = await anyio.to_thread.run_sync(partial(_chat(request).send, body, owner=caller.user_id))
+    return await _answered(request, stored)
 
 
 @router.post("/{conversation_id}/retry", response_model=ChatResponse,
              responses={409: {"description": "the last message already has its answer"}})
-def retry(conversation_id: ConversationId, request: Request, caller: Caller) -> ChatResponse:
+async def retry(conversation_id: ConversationId, request: Request, caller: Caller) -> ChatResponse:
     """Answer the last message again when its turn failed or was cut off (it is stored, but has no answer)."""
-    return _counted(partial(_chat(request).retry, conversation_id, owner=caller.user_id))
+    waiting = await anyio.to_thread.run_sync(partial(_chat(request).pending, conversation_id, owner=caller.user_id))
+    return await _answered(request, waiting)
 
 
 @router.post("/start/stream")
 async def start_stream(body: ChatStreamStartRequest, request: Request, caller: Caller) -> EventSourceResponse:
     """Open a conversation with its first message and answer it as server-sent events: `conversation`
     ({conversation_id}, once the message is stored), then the events of /message/stream."""
-    chat = _chat(request)
-    opened = await anyio.to_thread.run_sync(partial(chat.open, body.message, owner=caller.user_id))
+    opened = await anyio.to_thread.run_sync(partial(_chat(request).open, body.message, owner=caller.user_id))
     assert isinstance(opened, PendingTurn)  # a message is required here, so never the greeting
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield _event("conversation", {"conversation_id": opened.conversation_id})
-        async for event in _turn_events(opened.conversation_id, partial(chat.answer, opened)):
+        async for event in _turn_events(request, opened):
             yield event
 
     return EventSourceResponse(events(), ping=15)
@@ -72,52 +79,110 @@ async def start_stream(body: ChatStreamStartRequest, request: Request, caller: C
 async def message_stream(body: ChatMessageRequest, request: Request, caller: Caller) -> EventSourceResponse:
     """The same turn as server-sent events: `status`…, `content` deltas, `plan`, then `done` (or `error`).
     The message is stored before the stream opens (an unknown conversation is a 404 then)."""
-    chat = _chat(request)
-    stored = await anyio.to_thread.run_sync(partial(chat.send, body, owner=caller.user_id))
-    return EventSourceResponse(_turn_events(body.conversation_id, partial(chat.answer, stored)), ping=15)
+    stored = await anyio.to_thread.run_sync(partial(_chat(request).send, body, owner=caller.user_id))
+    return EventSourceResponse(_turn_events(request, stored), ping=15)
 
 
 @router.post("/{conversation_id}/retry/stream", responses={409: {"description": "nothing to retry"}})
 async def retry_stream(conversation_id: ConversationId, request: Request, caller: Caller) -> EventSourceResponse:
     """/retry as server-sent events (the events of /message/stream)."""
+    waiting = await anyio.to_thread.run_sync(partial(_chat(request).pending, conversation_id, owner=caller.user_id))
+    return EventSourceResponse(_turn_events(request, waiting), ping=15)
+
+
+def turn_threads(request: Request) -> CapacityLimiter:
+    """The threads turns run on (ARCHITECT_TURN_THREADS per process), apart from the pool every other request and the
+    token checks use: a burst of slow turns queues here and never makes another user's request wait for a thread."""
+    limiter = getattr(request.app.state, "turn_threads", None)
+    if limiter is None:
+        limiter = request.app.state.turn_threads = CapacityLimiter(request.app.state.settings.server.turn_threads)
+    return limiter
+
+
+async def _claimed(request: Request, turn: PendingTurn, status: Callable[[str], None] = lambda _: None
+                   ) -> ClaimedTurn | ChatResponse:
+    """The conversation's lease for `turn` (or the stored answer when the turn before answered it). Waiting for the
+    turn before sleeps on the event loop, holding no thread and no connection."""
     chat = _chat(request)
-    waiting = await anyio.to_thread.run_sync(partial(chat.pending, conversation_id, owner=caller.user_id))
-    return EventSourceResponse(_turn_events(conversation_id, partial(chat.answer, waiting)), ping=15)
+    for pause in lease_waits(chat.wait_s):
+        claimed = await anyio.to_thread.run_sync(chat.claim, turn)
+        if claimed is not None:
+            return claimed
+        status("waiting for the answer to the message before")
+        await anyio.sleep(pause)
+    raise chat.still_busy(turn)
 
 
-def _counted(run: Callable[[], ChatResponse]) -> ChatResponse:
+async def _answered(request: Request, turn: PendingTurn) -> ChatResponse:
     try:
-        return run()
+        claimed = await _claimed(request, turn)
+        if isinstance(claimed, ChatResponse):
+            return claimed
+        return await _on_turn_threads(request, claimed, lambda _: None)
     except Exception as exc:
-        if not isinstance(exc, ArchitectError) or exc.status_code >= 500:
-            metrics.TURN_FAILURES.inc()
+        _count_failure(exc)
         raise
 
 
-async def _turn_events(conversation_id: str, run: Callable[[Callable[[str], None]], ChatResponse]
-                       ) -> AsyncIterator[ServerSentEvent]:
+async def _on_turn_threads(request: Request, claimed: ClaimedTurn, status: Callable[[str], None]) -> ChatResponse:
+    """Answer on the turn threads; the lease is released even if the turn never gets a thread (client gone)."""
+    chat = _chat(request)
+    started = False
+
+    def run() -> ChatResponse:
+        nonlocal started
+        started = True
+        return chat.answer_claimed(claimed, status)
+
+    try:
+        return await anyio.to_thread.run_sync(run, limiter=turn_threads(request))
+    finally:
+        if not started:
+            await anyio.to_thread.run_sync(chat.release, claimed)
+
+
+def _count_failure(exc: BaseException) -> None:
+    if not isinstance(exc, ArchitectError) or exc.status_code >= 500:
+        metrics.TURN_FAILURES.inc()
+
+
+async def _turn_events(request: Request, turn: PendingTurn) -> AsyncIterator[ServerSentEvent]:
     loop = asyncio.get_running_loop()
     statuses: asyncio.Queue[str] = asyncio.Queue()
 
     def status(text: str) -> None:
         loop.call_soon_threadsafe(statuses.put_nowait, text)
 
-    turn = asyncio.ensure_future(anyio.to_thread.run_sync(lambda: _counted(lambda: run(status))))
-    while not turn.done() or not statuses.empty():
-        getter = asyncio.ensure_future(statuses.get())
-        done, _ = await asyncio.wait({getter, turn}, return_when=asyncio.FIRST_COMPLETED)
-        if getter in done:
-            yield _event("status", {"message": getter.result()})
-        else:
-            getter.cancel()
+    async def answer() -> ChatResponse:
+        try:
+            claimed = await _claimed(request, turn, status)
+            if isinstance(claimed, ChatResponse):
+                return claimed
+            return await _on_turn_threads(request, claimed, status)
+        except Exception as exc:
+            _count_failure(exc)
+            raise
+
+    task = asyncio.ensure_future(answer())
     try:
-        response: ChatResponse = turn.result()
+        while not task.done() or not statuses.empty():
+            getter = asyncio.ensure_future(statuses.get())
+            done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                yield _event("status", {"message": getter.result()})
+            else:
+                getter.cancel()
+    finally:
+        if not task.done():  # the client went away: the turn still finishes (and stores its answer)
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
+    try:
+        response: ChatResponse = task.result()
     except ArchitectError as exc:
         yield _event("error", {"status": exc.status_code, "code": exc.code, "message": exc.message,
                                "message_stored": True})
         return
     except Exception:  # noqa: BLE001  (reported to the client as an event, logged with the trace)
-        log.exception("chat.stream_failed", conversation_id=conversation_id)
+        log.exception("chat.stream_failed", conversation_id=turn.conversation_id)
         yield _event("error", {"status": 500, "code": "internal_error", "message": "Internal error; see the server log.",
                                "message_stored": True})
         return

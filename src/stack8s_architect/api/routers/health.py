@@ -50,7 +50,11 @@ def _catalogs(request: Request, *, durations: bool = False) -> list[dict[str, An
                                        "content": {"application/json": {}}}})
 async def ready(request: Request) -> Any:
     """Ready to plan: the database answers and the compute, model and chart catalogs hold rows. Its one small query
-    runs on the probes' own threads (`_probe_threads`), never queued behind turns in the shared pool."""
+    runs on the probes' own threads (`_probe_threads`), never queued behind turns in the shared pool. Not ready while
+    draining (after SIGTERM, for ARCHITECT_DRAIN_S): requests are still served, new ones should go elsewhere."""
+    if getattr(request.app.state, "draining", False):
+        return JSONResponse(error_body("not_ready", "shutting down: finishing the requests under way",
+                                       checks={"draining": True}), status_code=503)
     try:
         sources = await to_thread.run_sync(_catalogs, request, limiter=_probe_threads(request))
     except SQLAlchemyError as exc:
