@@ -68,3 +68,72 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+LLM_ENV = ("ARCHITECT_LLM", "ARCHITECT_LLM_BASE_URL", "ARCHITECT_LLM_NARRATE", "ARCHITECT_LLM_TIMEOUT_S",
+           "ARCHITECT_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServiceProcesses:
+    """`architect serve` as real processes over one database (DATABASE_URL), each in its own process group so a test
+    can kill a service with its workers at once, as a crash or an OOM kill would."""
+
+    def __init__(self, database: Database, home: Path):
+        self.database, self.home = database, home
+        self.processes: list = []
+
+    def start(self, port: int | None = None, *args: str, wait_ready: bool = False, **env: str):  # noqa: ANN201
+        import os
+        import subprocess
+        import sys
+
+        import httpx
+
+        port = port or free_port()
+        environment = {**os.environ, "DATABASE_URL": self.database.url, "ARCHITECT_HOME": str(self.home),
+                       "ARCHITECT_LOG_LEVEL": "WARNING", "ARCHITECT_WORKERS": "1", **env}
+        for name in LLM_ENV:
+            if name not in env:
+                environment.pop(name, None)
+        process = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port), *args],
+                                   env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        process.port = port
+        process.url = f"http://127.0.0.1:{port}"
+        self.processes.append(process)
+        deadline = time.monotonic() + 120
+        probe = "/ready" if wait_ready else "/health"
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{process.url}{probe}", timeout=1).status_code == 200:
+                    return process
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError(f"serve exited: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError("serve did not start")
+
+    @staticmethod
+    def kill(process) -> None:  # noqa: ANN001
+        import os
+        import signal
+
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                self.kill(process)

@@ -30,11 +30,9 @@ from stack8s_architect.rendering.markdown import plan_markdown
 
 from ..agents.fake_openai import Script, fake_openai
 from ..conftest import reachable_home, local_client
-from ..live import serving, sync_all_fixtures
+from ..live import LLM_ENV, ServiceProcesses, free_port, serving, sync_all_fixtures
 
 SERVE = "Serve an 8B model for 20 concurrent users with a budget of $5000 per month"
-LLM_ENV = ("ARCHITECT_LLM", "ARCHITECT_LLM_BASE_URL", "ARCHITECT_LLM_NARRATE", "ARCHITECT_LLM_TIMEOUT_S",
-           "ARCHITECT_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL")
 
 
 @pytest.fixture
@@ -264,42 +262,13 @@ def test_messages_left_unanswered_before_the_upgrade_are_not_replayed(database: 
 
 @pytest.fixture
 def serve_process(synced: Database) -> Iterator[callable]:
-    processes: list[subprocess.Popen] = []
-    home = reachable_home()
-
-    def start(port: int, **env: str) -> subprocess.Popen:
-        environment = {**os.environ, "DATABASE_URL": synced.url, "ARCHITECT_HOME": str(home),
-                       "ARCHITECT_LOG_LEVEL": "WARNING", **env}
-        for name in LLM_ENV:
-            if name not in env:
-                environment.pop(name, None)
-        process = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port)],
-                                   env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        processes.append(process)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    return process
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited: {process.stderr.read().decode()[-2000:]}")
-        raise RuntimeError("serve did not start")
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
+    services = ServiceProcesses(synced, reachable_home())
+    yield lambda port, **env: services.start(port, **env)
+    services.stop_all()
 
 
 def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 def test_a_process_killed_mid_turn_leaves_the_conversation_consistent(synced: Database, serve_process) -> None:
@@ -317,8 +286,7 @@ def test_a_process_killed_mid_turn_leaves_the_conversation_consistent(synced: Da
         while not script.requests and time.monotonic() < deadline:  # the turn is under way
             time.sleep(0.05)
         assert script.requests, "the turn never reached the LLM"
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+        ServiceProcesses.kill(process)  # the service with its workers, as a crash would
         sent.join(timeout=30)
     assert b"single-user mode" in process.stderr.read()  # said at start: loopback, no users
     chat = _service(synced)

@@ -135,14 +135,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
-def test_stopping_architect_serve_stops_the_embedded_server_it_started(pg_home: Path, stop: signal.Signals) -> None:
+@pytest.mark.parametrize(("stop", "workers", "code"), [(signal.SIGTERM, "1", 143), (signal.SIGINT, "1", 0),
+                                                       (signal.SIGTERM, "2", 0)])
+def test_stopping_architect_serve_stops_the_embedded_server_it_started(pg_home: Path, stop: signal.Signals,
+                                                                       workers: str, code: int) -> None:
     """`architect serve` as a person runs it (embedded database, no DATABASE_URL), stopped by SIGTERM (a supervisor,
-    `kill`) or SIGINT (Ctrl-C): the PostgreSQL it started stops with it."""
+    `kill`) or SIGINT (Ctrl-C): the PostgreSQL it started stops with it — with its worker processes too. One process
+    ends on SIGTERM with the conventional 143, Ctrl-C the way uvicorn ends it; a parent of workers, successfully."""
     import httpx
 
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("ARCHITECT_LLM")}
-    environment.update({"ARCHITECT_HOME": str(pg_home), "ARCHITECT_LOG_LEVEL": "WARNING"})
+    environment.update({"ARCHITECT_HOME": str(pg_home), "ARCHITECT_LOG_LEVEL": "WARNING", "ARCHITECT_WORKERS": workers})
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port)],
                                env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -159,8 +162,7 @@ def test_stopping_architect_serve_stops_the_embedded_server_it_started(pg_home: 
         pid = server.postmaster_pid()
         assert pid is not None  # the service started it
         process.send_signal(stop)
-        # SIGTERM ends with the conventional 143; Ctrl-C ends the way uvicorn ends it, successfully
-        assert process.wait(timeout=60) == (128 + stop if stop == signal.SIGTERM else 0)
+        assert process.wait(timeout=60) == code
         wait_until_dead(pid, timeout_s=30)
         assert server.postmaster_pid() is None
     finally:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 import threading
@@ -180,3 +182,25 @@ def create_app(
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of `architect serve --workers N` (uvicorn's factory): settings from the environment
+    the parent set, structured logs, the catalogs' on-disk indexes, and the database the parent migrated (the embedded
+    server the parent started is reused, never stopped, by a worker)."""
+    from stack8s_architect.catalog.index_cache import use_folder
+    from stack8s_architect.core.logging import configure_logging
+
+    settings = Settings.load()
+    configure_logging(settings.logging.log_level, settings.logging.log_format)
+    use_folder(settings.data.home / "cache" / "indexes")
+    threading.Thread(target=_stop_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    return create_app(settings)
+
+
+def _stop_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (killed with -9) would go on serving the port alone: it shuts down, gracefully."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    log.warning("service.parent_gone", parent=parent)
+    os.kill(os.getpid(), signal.SIGTERM)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models import repository
@@ -127,6 +129,22 @@ def model_detail(session: Session, model_id: str) -> dict[str, Any]:
     return {"key": key, "id": record["id"], "record": record, "chunks": repository.chunk_texts(session, key)}
 
 
+_EMBED_LOCK = 0x5738_4541_4D42  # the advisory lock of "embedding the model catalog" (any fixed 64-bit number)
+
+
+@contextmanager
+def _only_one_embeds(database: Any) -> Iterator[bool]:
+    """True for the one service process (of all workers and replicas) that holds the catalog-embedding lock: a
+    session-level advisory lock on a connection of its own, with no transaction open, released when done."""
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        mine = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _EMBED_LOCK}).scalar())
+        try:
+            yield mine
+        finally:
+            if mine:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _EMBED_LOCK})
+
+
 class BackgroundEmbedder:
     """Embeds pending chunks in a daemon thread while lexical search already serves."""
 
@@ -156,8 +174,12 @@ class BackgroundEmbedder:
             from stack8s_architect.catalog.models.embedding import Embedder
 
             self.embedder = Embedder.load(self.cache_dir, threads=1)  # leave a core for requests
-            self.done = embed_pending(self.database.session, self.embedder, stop=self._stopping.is_set)
-            log.info("models.embedded", chunks=self.done)
+            with _only_one_embeds(self.database) as mine:  # every worker embeds queries; one embeds the catalog
+                if mine:
+                    self.done = embed_pending(self.database.session, self.embedder, stop=self._stopping.is_set)
+                    log.info("models.embedded", chunks=self.done)
+                else:
+                    log.info("models.embedding_elsewhere", reason="another service process embeds the catalog")
         except Exception as exc:  # the service keeps serving lexical search; say why dense is off
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("models.embedding_failed")
