@@ -15,6 +15,7 @@ import pytest
 
 from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.catalog import ingest
+from stack8s_architect.catalog.repository import VERSION_CHECK_S
 from stack8s_architect.catalog.sources import SourceReader
 from stack8s_architect.core.database import Database
 
@@ -107,6 +108,10 @@ def test_a_sync_done_elsewhere_is_seen_by_every_process(synced: Database, servic
                                                  "gpu_1x_h100_sxm5,H100,1,26,225,2.49,us-east-1")}
     mirror = write_mirror(tmp_path / "changed", cheaper)  # a third process (this test) syncs a new price list
     ingest.sync(synced, SourceReader(mirror, tmp_path / "cache2"), fixture_sources(("lambda",)))
+    # each process trusts the version it read for VERSION_CHECK_S: the new prices show within that, in both
+    deadline = time.monotonic() + VERSION_CHECK_S + 5
+    while [prices(first), prices(second)] != [{2.49}, {2.49}] and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert prices(first) == prices(second) == {2.49}
 
 

@@ -142,10 +142,13 @@ class PendingTurn:
 
 @dataclass(frozen=True)
 class ClaimedTurn:
-    """A turn that holds its conversation's lease (`token`) until `ChatService.answer_claimed` releases it."""
+    """A turn that holds its conversation's lease (`token`) until `ChatService.answer_claimed` releases it, with the
+    conversation as the claim read it: its state and the messages waiting for an answer, oldest first."""
 
     turn: PendingTurn
     token: str
+    state: ConversationState
+    waiting: list[dict[str, Any]]
 
 
 def lease_waits(wait_s: float) -> Iterator[float]:
@@ -314,8 +317,12 @@ class ChatService:
             if answered is not None:  # the turn before answered it too, in order
                 store.release_turn(turn.conversation_id, token)
                 return self._stored_response(store, turn.conversation_id, answered)
+            row = store.get(turn.conversation_id)  # what the turn starts from, read under the new lease
+            state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
+                                      self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
+            waiting = store.unanswered(turn.conversation_id, turn.sequence)
         self.leases.add(token)
-        return ClaimedTurn(turn, token)
+        return ClaimedTurn(turn, token, state, waiting)
 
     def still_busy(self, turn: PendingTurn) -> ConflictError:
         return ConflictError(f"another message of conversation {turn.conversation_id!r} has been answered for over "
@@ -333,25 +340,20 @@ class ChatService:
         answer is stored in its own short transaction that first checks the lease is still this turn's."""
         try:
             return self._answer(claimed, status or (lambda _: None))
-        finally:
-            self.release(claimed)
+        except BaseException:
+            self.release(claimed)  # (a stored answer released the lease in its own transaction)
+            raise
 
     def _answer(self, claimed: ClaimedTurn, status: Status) -> ChatResponse:
-        turn = claimed.turn
-        with self.database.session() as session:
-            store = self.store(session, turn.owner)
-            row = store.get(turn.conversation_id)
-            if row is None:
-                raise NotFoundError(f"conversation {turn.conversation_id!r} was deleted during the turn")
-            state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
-                                      self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
-            waiting_messages = store.unanswered(turn.conversation_id, turn.sequence)
+        turn, state = claimed.turn, claimed.state
         answers: list[tuple[str, TurnResult]] = []
         with self.database.session() as reads:  # the planner's catalog reads; it writes nothing
-            engine = TurnEngine(PlannerContext.for_session(reads, self.embedder(), self.cluster),
-                                _outside_transaction(reads, self.extractor), self.render,
-                                _outside_transaction(reads, self.narrate) if self.narrate else None, self.finish)
-            for waiting in waiting_messages:
+            extractor = self.extractor if self.extractor is offline_extractor else \
+                _outside_transaction(reads, self.extractor)  # the offline rules take microseconds; an LLM, seconds
+            engine = TurnEngine(PlannerContext.for_session(reads, self.embedder(), self.cluster), extractor,
+                                self.render, _outside_transaction(reads, self.narrate) if self.narrate else None,
+                                self.finish)
+            for waiting in claimed.waiting:
                 mine = waiting["id"] == turn.message_id
                 result = engine.turn(state, waiting["content"], status) if mine else \
                     self._earlier_turn(engine, state, waiting, status)
@@ -372,13 +374,13 @@ class ChatService:
         conversation_id = claimed.turn.conversation_id
         with self.database.session() as session:
             store = self.store(session, claimed.turn.owner)
-            if not store.hold_turn(conversation_id, claimed.token, lease_s=self.lease_s):
+            version = store.hold_turn(conversation_id, claimed.token, lease_s=self.lease_s)
+            if version is None:
                 if not store.exists(conversation_id):
                     raise NotFoundError(f"conversation {conversation_id!r} was deleted during the turn")
                 raise ConflictError(f"this turn lost its lease (its renewals stopped for over {self.lease_s:.0f} s) and "
                                     f"another turn took the conversation over; POST /api/v1/chat/{conversation_id}/retry answers the "
                                     "message if it is still unanswered")
-            version = store.get(conversation_id)["latest_plan_version"]
             for reply_to, result in answers:
                 stored_plan = result.plan is not None and result.new_plan
                 if stored_plan:
@@ -391,6 +393,8 @@ class ChatService:
                 if stored_plan:
                     store.add_plan(conversation_id, version, message_id, result.plan.model_dump(mode="json"))
                 store.save_state(conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
+            store.release_turn(conversation_id, claimed.token)
+        self.leases.discard(claimed.token)
         for reply_to, result in answers:
             metrics.TURNS.labels(kind=result.kind).inc()
             if result.plan is not None and result.new_plan:

@@ -96,9 +96,12 @@ def sync(
 ) -> list[IngestReport]:
     """Ingest every source in turn; one source's failure does not stop the others."""
     progress = progress or _Silent()
-    reports = [_sync_one(database, reader, source, progress, force) for source in sources]
-    if any(s.domain == "models" for s in sources):
-        _rebuild_models_if_needed(database, sources, reports)
+    try:
+        reports = [_sync_one(database, reader, source, progress, force) for source in sources]
+        if any(s.domain == "models" for s in sources):
+            _rebuild_models_if_needed(database, sources, reports)
+    finally:
+        repository.forget_versions()  # this process's caches see the new catalogs at once
     return reports
 
 

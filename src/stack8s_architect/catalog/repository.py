@@ -2,14 +2,50 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.tables import catalog_sources, ingest_runs
+
+
+V = TypeVar("V")
+# How long a process trusts the catalog version it read: a sync done by another process (another worker, a replica,
+# `architect data sync`) is seen within this; one done by this process at once (`forget_versions`).
+VERSION_CHECK_S = 1.0
+_VERSIONS: dict[tuple[str, str], tuple[float, Any]] = {}
+_VERSIONS_LOCK = threading.Lock()
+
+
+def checked_version(read: Callable[[Session], V]) -> Callable[[Session], V]:
+    """A catalog version function read from the database at most every VERSION_CHECK_S per process and database: a
+    plan asks for the versions of its catalogs a dozen times, and each read is a round trip (the models' a count)."""
+    @functools.wraps(read)
+    def cached(session: Session) -> V:
+        key = (read.__module__ + "." + read.__qualname__, str(session.get_bind().url))
+        now = time.monotonic()
+        with _VERSIONS_LOCK:
+            hit = _VERSIONS.get(key)
+        if hit is not None and now - hit[0] < VERSION_CHECK_S:
+            return hit[1]
+        value = read(session)
+        with _VERSIONS_LOCK:
+            _VERSIONS[key] = (now, value)
+        return value
+    return cached
+
+
+def forget_versions() -> None:
+    """After this process changed a catalog: the next read of any version goes to the database."""
+    with _VERSIONS_LOCK:
+        _VERSIONS.clear()
 
 
 def lock_source(session: Session, source_id: str) -> None:

@@ -66,13 +66,14 @@ class ConversationStore:
                                    .where(*self._mine(conversation_id))).first()
         return "missing" if row is None else "busy" if row.busy else "too_many"
 
-    def hold_turn(self, conversation_id: str, token: str, *, lease_s: float) -> bool:
-        """Lock the row for this transaction's writes and extend the lease, if the lease is still `token`'s."""
+    def hold_turn(self, conversation_id: str, token: str, *, lease_s: float) -> int | None:
+        """Lock the row for this transaction's writes and extend the lease, if the lease is still `token`'s: the
+        conversation's latest plan version; None when the lease is not `token`'s (or the conversation is gone)."""
         return self.session.execute(
             update(conversations).where(*self._mine(conversation_id), conversations.c.turn_token == token)
             .values(turn_until=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
-            .returning(conversations.c.id)
-        ).first() is not None
+            .returning(conversations.c.latest_plan_version)
+        ).scalar_one_or_none()
 
     def extend_leases(self, tokens: list[str], *, lease_s: float) -> int:
         """Renew the leases of turns still under way (the process's heartbeat); tokens are 128 random bits, so this

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import checked_version
 from stack8s_architect.catalog.bulk import copy_rows, to_json
 from stack8s_architect.catalog.charts.records import ChartBatch
 from stack8s_architect.catalog.charts.tables import chart_packages, chart_versions
@@ -49,6 +50,7 @@ def load_versions(session: Session) -> list[tuple]:
     return [tuple(row) for row in session.execute(select(*columns).order_by(chart_versions.c.id))]
 
 
+@checked_version
 def catalog_version(session: Session) -> tuple:
     """Changes whenever a chart source is ingested again: the in-memory catalog is rebuilt then."""
     row = session.execute(

@@ -53,6 +53,7 @@ from stack8s_architect.core.errors import NotFoundError, UnknownNameError
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[tuple, ChartCatalogData, LexicalIndex]] = {}
+_RANKED: dict[tuple, tuple[ChartCatalogData, list[ChartEntry]]] = {}  # (catalog, role, options) → ranked charts
 _SEARCH_DEPTH = 300  # BM25 candidates re-ranked with trust
 
 
@@ -214,9 +215,19 @@ class ChartCatalog:
         """The main usable chart of each product for `role`, best product first."""
         options = {"preferences": preferences_for(template, role), "prefer_small": request.prefer_small,
                    "license_policy": request.license_policy}
+        key = (id(data), role, *options.values())
+        with _LOCK:  # the same role asked the same way ranks the same: once per catalog (a plan asks a dozen times)
+            hit = _RANKED.get(key)
+        if hit is not None and hit[0] is data:
+            return list(hit[1])
         usable = [e for e in data.entries if role in e.roles and not e.deprecated and e.chart_type != "library"
                   and license_allowed(e, request.license_policy)]
-        return [charts[0] for charts in _ranked_by_product(data, role, usable, options)]
+        ranked = [charts[0] for charts in _ranked_by_product(data, role, usable, options)]
+        with _LOCK:
+            if len(_RANKED) > 4096:
+                _RANKED.clear()
+            _RANKED[key] = (data, ranked)
+        return list(ranked)
 
 
 def _ranked_by_product(data: ChartCatalogData, role: str, entries: list[ChartEntry],

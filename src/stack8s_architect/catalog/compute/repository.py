@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Float, delete, func, select
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import checked_version
 from stack8s_architect.catalog.compute.tables import compute_offers as offers
 from stack8s_architect.catalog.tables import catalog_sources
 
@@ -57,6 +58,7 @@ def offers_by_ids(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
     return [rows[i] for i in ids if i in rows]
 
 
+@checked_version
 def catalog_version(session: Session) -> int:
     """Changes whenever any compute source is (re)ingested: the newest successful run id."""
     statement = select(func.coalesce(func.max(catalog_sources.c.last_run_id), 0)).where(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import checked_version
 from stack8s_architect.catalog.bulk import copy_rows, to_json
 from stack8s_architect.catalog.models.records import ModelBatch
 from stack8s_architect.catalog.models.tables import (
@@ -103,6 +104,7 @@ def lexical_documents(session: Session) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in session.execute(statement)]
 
 
+@checked_version
 def models_version(session: Session) -> tuple:
     """Changes when the merged models are rebuilt: the newest model-source run and the row count."""
     row = session.execute(text(
