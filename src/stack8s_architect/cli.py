@@ -141,6 +141,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default ARCHITECT_PORT or 8000).")] = None,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Service processes sharing the port (default "
                                                 "ARCHITECT_WORKERS, else one per core).")] = None,
+    sync: Annotated[bool, typer.Option("--sync", help="Sync the catalogs first (`architect data sync`: unchanged "
+                                                      "sources are skipped), as the container image does.")] = False,
 ) -> None:
     """Run the API and web UI."""
     import uvicorn
@@ -154,6 +156,10 @@ def serve(
         settings.server.host = host or settings.server.host
         settings.server.port = port or settings.server.port
         count = workers or settings.server.workers or _default_workers()
+        if sync:
+            from stack8s_architect.catalog.sources import sources_for
+
+            _sync(settings, database, sources_for((), ()))
         mode = startup_mode(settings, database)  # a public bind without tokens stops here, saying why
         if mode == "single-user":
             errors.print(f"[yellow]single-user mode:[/] no users defined and bound to {settings.server.host}, so every "
@@ -232,17 +238,23 @@ def data_sync(
     force: Annotated[bool, typer.Option(help="Re-ingest even when the files are unchanged.")] = False,
 ) -> None:
     """Ingest the catalogs from ARCHITECT_DATA_MIRROR, or download them at their pinned commits."""
-    from stack8s_architect.catalog import ingest
-    from stack8s_architect.catalog.sources import SourceReader, sources_for
+    from stack8s_architect.catalog.sources import sources_for
 
     with _database() as (settings, database):
-        chosen = sources_for(tuple(only or ()), tuple(source or ()))
-        reader = SourceReader(settings.data.data_mirror, settings.data.home / "cache", settings.data.download_timeout_s)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console) as bars:
-            reports = ingest.sync(database, reader, chosen, _RichSyncProgress(bars), force=force)
-        _print_reports(reports)
-        ingest.raise_for_failures(reports)
+        _sync(settings, database, sources_for(tuple(only or ()), tuple(source or ())), force=force)
+
+
+def _sync(settings: Settings, database: Database, chosen: list, *, force: bool = False) -> None:
+    """Ingest `chosen` sources with progress bars; unchanged sources are skipped by their files' hash."""
+    from stack8s_architect.catalog import ingest
+    from stack8s_architect.catalog.sources import SourceReader
+
+    reader = SourceReader(settings.data.data_mirror, settings.data.home / "cache", settings.data.download_timeout_s)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as bars:
+        reports = ingest.sync(database, reader, chosen, _RichSyncProgress(bars), force=force)
+    _print_reports(reports)
+    ingest.raise_for_failures(reports)
 
 
 def _print_reports(reports: list[ingest.IngestReport]) -> None:

@@ -376,3 +376,25 @@ def test_the_cli_acts_for_a_named_user(synced: Database, tmp_path: Path, monkeyp
     assert as_alice.exit_code == 0 and (tmp_path / "b" / "plan.json").is_file()
     nobody = runner.invoke(cli_app, ["chat", "--user", "mallory", "--message", SERVE])
     assert nobody.exit_code == 2 and "architect users create mallory" in nobody.output
+
+
+def test_behind_a_trusted_proxy_limits_and_logs_follow_the_real_client(synced: Database) -> None:
+    """An ingress controller relays every client from its own address: with it listed in ARCHITECT_TRUSTED_PROXIES,
+    requests without a valid token are limited per forwarded client, so one guesser does not lock out everyone;
+    an untrusted peer's X-Forwarded-For is ignored (it could otherwise pick a fresh bucket per request). And
+    relayed, a request without a token is never single-user mode."""
+    settings = _settings(rate_limit_per_minute=1, rate_limit_burst=2)
+
+    def guesses(trusted: str, forwarded_for: list[str]) -> list[int]:
+        local = settings.model_copy(update={"server": settings.server.model_copy(update={"trusted_proxies": trusted})})
+        with _client(synced, local) as client:
+            return [client.get("/api/v1/chat", headers={**_bearer("guess"), "X-Forwarded-For": ip}).status_code
+                    for ip in forwarded_for]
+
+    assert guesses("127.0.0.1", ["203.0.113.5"] * 3 + ["203.0.113.6"]) == [401, 401, 429, 401]
+    with synced.session() as session:
+        session.execute(text("DELETE FROM rate_buckets"))
+    assert guesses("10.1.2.3", ["203.0.113.7", "203.0.113.8", "203.0.113.9"]) == [401, 401, 429]  # one peer
+    with _client(synced, settings) as client:  # no users yet, loopback peer, but relayed: not the local user
+        relayed = client.get("/api/v1/chat", headers={"X-Forwarded-For": "203.0.113.10"})
+    assert relayed.status_code == 401 and "proxy" in relayed.json()["error"]["message"]

@@ -26,6 +26,7 @@ KUBERNETES_VERSIONS = ("1.31.0", "1.37.0")
 _CRD_SCHEMAS = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): "servicemonitor.monitoring.coreos.com_v1.json",
     ("keda.sh/v1alpha1", "ScaledObject"): "scaledobject.keda.sh_v1alpha1.json",
+    ("postgresql.cnpg.io/v1", "Cluster"): "cluster.postgresql.cnpg.io_v1.json",  # deploy/kubernetes's database
 }
 _SCHEMA_DIR = Path(__file__).parent / "schemas"
 SKYPILOT_SCHEMA = "skypilot-task-0.14.1.json"  # SkyPilot's own task schema (schemas/README.md)
