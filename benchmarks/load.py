@@ -2,22 +2,26 @@
 
 Loopback only and bounded. Set-up: a throw-away embedded PostgreSQL, the compute, model and chart catalogs
 synced from the mirror (ARCHITECT_DATA_MIRROR or ../shared/data; no embeddings, so model search is lexical),
-one user with an API token per simulated user. The service runs as `make run` runs it — one uvicorn process,
-tokens required — in a child process, so the load generator (asyncio + httpx, this process) does not share
-its interpreter. Every user starts at once and sends its turns back to back (no think time unless --think):
-a first message (a clarification or a plan), two follow-ups, then reads the history. A turn's latency is
-from sending the request to the whole JSON answer; an error is any answer but 200 or a failed request.
+one user with an API token per simulated user. The service is `architect serve --workers N` as a person runs it
+(tokens required, rate limits off: the load is the point), in its own processes, once per `--workers` value, so the
+same run compares one worker with two. Every user starts at once; with --think T each user waits uniformly 0–2T
+seconds before each message (the first too: users arrive over the first 2T seconds), otherwise it sends back to back.
+A conversation is a first message (a clarification or a plan), two follow-ups, then reading the history. A turn's
+latency is from sending the request to the whole JSON answer; an error is any answer but 200 or a failed request.
 
-    .venv/bin/python benchmarks/load.py [--users 50 200] [--runs 3] [--think 0]
+    .venv/bin/python benchmarks/load.py [--users 200 500] [--runs 3] [--think 5] [--workers 1 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
+import os
 import random
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -43,22 +47,15 @@ CONVERSATIONS = [
 ]
 
 
-def _serve(url: str, port: int) -> None:
-    """The child process: the app over the scratch database, tokens required, as `architect serve` runs it."""
-    import uvicorn
-
-    from stack8s_architect.api.app import SERVER_OPTIONS, create_app
-    from stack8s_architect.core.database import Database
-    from stack8s_architect.core.settings import Settings
-
-    configure_logging("WARNING", "json")
-    settings = Settings.load()
-    settings.server.port = port
-    settings.security.auth = "tokens"
-    settings.security.rate_limit_per_minute = 0  # the load is the point; limits are tested elsewhere
-    database = Database(url)
-    uvicorn.run(create_app(settings, database=database, embed_in_background=False), host="127.0.0.1", port=port,
-                log_level="warning", **SERVER_OPTIONS)
+def _serve(url: str, port: int, workers: int) -> subprocess.Popen:
+    """`architect serve --workers N` over the scratch database, tokens required, no rate limit."""
+    environment = {**os.environ, "DATABASE_URL": url, "ARCHITECT_AUTH": "tokens", "ARCHITECT_LOG_LEVEL": "WARNING",
+                   "ARCHITECT_RATE_LIMIT_PER_MINUTE": "0", "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-load-")}
+    for name in [n for n in environment if n.startswith("ARCHITECT_LLM")]:
+        environment.pop(name)
+    return subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=environment, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @dataclass
@@ -74,6 +71,8 @@ async def _user(client: httpx.AsyncClient, token: str, script: list[str], think:
     headers = {"Authorization": f"Bearer {token}"}
     cid = None
     for index, text in enumerate(script):
+        if think:
+            await asyncio.sleep(random.uniform(0, 2 * think))
         body = {"message": text} if cid is None else {"conversation_id": cid, "message": text}
         path = "/api/v1/chat/start" if cid is None else "/api/v1/chat/message"
         started = time.perf_counter()
@@ -87,8 +86,6 @@ async def _user(client: httpx.AsyncClient, token: str, script: list[str], think:
             run.errors.append(f"{path}: {response.status_code} {response.text[:120]}")
             return
         cid = response.json()["conversation_id"]
-        if think and index < len(script) - 1:
-            await asyncio.sleep(random.uniform(0, 2 * think))
     started = time.perf_counter()
     try:
         history = await client.get(f"/api/v1/chat/{cid}", headers=headers)
@@ -120,7 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a user's turns")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds before each of a user's messages")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="serve with each of these")
     args = parser.parse_args()
     configure_logging("WARNING", "json")
     random.seed(7)
@@ -136,44 +134,46 @@ def main() -> None:
             for index in range(most):
                 store.create_user(f"load-{index:04d}")
                 tokens.append(store.create_token(f"load-{index:04d}", "load")[1])
-        port = _free_port()
-        child = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(database.url, port), daemon=True)
-        child.start()
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or not child.is_alive():
-                raise SystemExit("the service did not become ready")
-            time.sleep(0.2)
-        asyncio.run(_load(base, tokens[:4], 0))  # warm: catalog caches, BM25 indexes
         print(machine())
-        print(f"{'users':>6} {'run':>4} {'turns':>6} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} "
-              f"{'turns/s':>8} {'history p95':>12}")
-        summary: dict[int, list[Run]] = {}
-        for users in args.users:
-            for number in range(1, args.runs + 1):
-                run = asyncio.run(_load(base, tokens[:users], args.think))
-                summary.setdefault(users, []).append(run)
-                print(f"{users:>6} {number:>4} {len(run.turns):>6} {len(run.errors):>6} "
-                      f"{percentile(run.turns, 50):>9.1f} {percentile(run.turns, 95):>9.1f} {max(run.turns):>9.1f} "
-                      f"{len(run.turns) / run.seconds:>8.1f} {percentile(run.reads, 95) if run.reads else 0:>12.1f}")
-                for error in sorted(set(run.errors))[:5]:
-                    print("   error:", error)
-        child.terminate()
-        child.join(timeout=30)
+        summary: dict[tuple[int, int], list[Run]] = {}
+        for workers in args.workers:
+            port = _free_port()
+            child = _serve(database.url, port, workers)
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or child.poll() is not None:
+                    raise SystemExit("the service did not become ready")
+                time.sleep(0.2)
+            for _ in range(2 * workers):  # warm every worker: catalog caches, BM25 indexes
+                asyncio.run(_load(base, tokens[:4], 0))
+            print(f"\narchitect serve --workers {workers}, think {args.think} s (0–{2 * args.think:g} s before each "
+                  "message)")
+            print(f"{'users':>6} {'run':>4} {'turns':>6} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} "
+                  f"{'turns/s':>8} {'history p95':>12}")
+            for users in args.users:
+                for number in range(1, args.runs + 1):
+                    run = asyncio.run(_load(base, tokens[:users], args.think))
+                    summary.setdefault((workers, users), []).append(run)
+                    print(f"{users:>6} {number:>4} {len(run.turns):>6} {len(run.errors):>6} "
+                          f"{percentile(run.turns, 50):>9.1f} {percentile(run.turns, 95):>9.1f} "
+                          f"{max(run.turns):>9.1f} {len(run.turns) / run.seconds:>8.1f} "
+                          f"{percentile(run.reads, 95) if run.reads else 0:>12.1f}")
+                    for error in sorted(set(run.errors))[:5]:
+                        print("   error:", error)
+            os.killpg(child.pid, signal.SIGTERM)
+            child.wait(timeout=120)
         print("\nmedians over the runs:")
-        for users, runs in summary.items():
-            print(f"{users} users: turn p50 {median([percentile(r.turns, 50) for r in runs]):.1f} ms, "
-                  f"p95 {median([percentile(r.turns, 95) for r in runs]):.1f} ms, "
+        for (workers, users), runs in summary.items():
+            print(f"--workers {workers}, {users} users: turn p50 {median([percentile(r.turns, 50) for r in runs]):.1f} "
+                  f"ms, p95 {median([percentile(r.turns, 95) for r in runs]):.1f} ms, "
                   f"{median([len(r.turns) / r.seconds for r in runs]):.1f} turns/s, "
                   f"errors {sum(len(r.errors) for r in runs)} in {sum(len(r.turns) for r in runs)} turns")
-
 
 if __name__ == "__main__":
     main()

@@ -398,3 +398,25 @@ def test_behind_a_trusted_proxy_limits_and_logs_follow_the_real_client(synced: D
     with _client(synced, settings) as client:  # no users yet, loopback peer, but relayed: not the local user
         relayed = client.get("/api/v1/chat", headers={"X-Forwarded-For": "203.0.113.10"})
     assert relayed.status_code == 401 and "proxy" in relayed.json()["error"]["message"]
+
+
+def test_a_body_that_trickles_in_is_cut_off(synced: Database) -> None:
+    """A client that announces a body and sends it slower than ARCHITECT_REQUEST_READ_TIMEOUT_S gets a 408 and its
+    connection back; the service goes on answering others."""
+    import socket
+
+    from ..live import serving
+
+    settings = Settings.load()
+    settings = settings.model_copy(update={"server": settings.server.model_copy(update={"request_read_timeout_s": 1.0})})
+    app = create_app(settings, database=synced, embed_in_background=False)
+    with serving(app) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as slow:
+            slow.sendall(b"POST /api/v1/chat/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{\"message\": \"")  # and then nothing more
+            answer = slow.recv(65536).decode()
+        assert answer.startswith("HTTP/1.1 408") and "ARCHITECT_REQUEST_READ_TIMEOUT_S" in answer
+        import httpx
+
+        assert httpx.post(f"{url}/api/v1/chat/start", json={}, timeout=30).status_code == 200

@@ -163,7 +163,8 @@ def create_app(
         app.include_router(module.router, dependencies=[Depends(authenticated)])
     app.openapi = lambda: house_openapi(app)  # type: ignore[method-assign]
     # outermost last: the request id wraps everything, CORS answers preflights before the body limit
-    app.add_middleware(BodyLimit, limit=settings.security.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.security.max_body_bytes,
+                       read_timeout_s=settings.server.request_read_timeout_s)
     if settings.security.origins:  # closed by default: no CORS headers, browsers keep other origins out
         app.add_middleware(CORSMiddleware, allow_origins=settings.security.origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"],

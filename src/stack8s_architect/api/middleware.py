@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+import anyio
 import structlog
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,11 +102,14 @@ class RequestContext:
 
 
 class BodyLimit:
-    """413 for a body over `limit` bytes: at once from Content-Length, else while it streams in."""
+    """413 for a body over `limit` bytes: at once from Content-Length, else while it streams in; 408 for a body that
+    has not arrived whole within `read_timeout_s` (a client trickling bytes would hold a connection and a request
+    slot for as long as it liked). Once the body is in, waiting for the client's disconnect has no deadline."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, read_timeout_s: float = 30.0):
         self.app = app
         self.limit = limit
+        self.read_timeout_s = read_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,16 +117,26 @@ class BodyLimit:
             return
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+            await self._refuse(send, 413, "payload_too_large", self._message())
             return
         seen = 0
+        body_done = False
+        deadline: float | None = None
         started = False  # once the response has begun, a late 413 can no longer be sent
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done, deadline
+            if body_done:
+                return await receive()
+            deadline = deadline if deadline is not None else anyio.current_time() + self.read_timeout_s
+            try:
+                with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                    message = await receive()
+            except TimeoutError:
+                raise HTTPException(408, self._slow()) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if seen > self.limit:  # FastAPI re-raises HTTPException from body reading; the handler shapes it
                     raise HTTPException(413, self._message())
             return message
@@ -135,15 +149,22 @@ class BodyLimit:
         try:
             await self.app(scope, counted, tracked)
         except HTTPException as exc:
-            if exc.status_code != 413 or started:
+            if exc.status_code not in (408, 413) or started:
                 raise
-            await self._refuse(send)
+            if exc.status_code == 408:
+                await self._refuse(send, 408, "request_timeout", self._slow())
+            else:
+                await self._refuse(send, 413, "payload_too_large", self._message())
 
     def _message(self) -> str:
         return f"the request body is over {self.limit} bytes (ARCHITECT_MAX_BODY_BYTES); send less"
 
-    async def _refuse(self, send: Send) -> None:
-        await send_json(send, 413, error_body("payload_too_large", self._message()))
+    def _slow(self) -> str:
+        return (f"the request body did not arrive within {self.read_timeout_s:g} s (ARCHITECT_REQUEST_READ_TIMEOUT_S); "
+                "send it whole")
+
+    async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
+        await send_json(send, status, error_body(code, message))
 
 
 async def send_json(send: Send, status: int, payload: dict[str, Any]) -> None:

@@ -34,6 +34,7 @@ _WHY = {
     "400": "The request asks for something malformed or unknown (the message says what to change).",
     "401": "No API token, or an unknown, revoked or expired one.",
     "404": "Not found (another user's conversation is not found either).",
+    "408": "The request body did not arrive in time (ARCHITECT_REQUEST_READ_TIMEOUT_S).",
     "409": "The request clashes with the current state.",
     "413": "The request body is too large.",
     "422": "The request does not match the schema (the message names each field).",
@@ -60,7 +61,7 @@ def house_openapi(app: FastAPI) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             codes = {"422", "503"} if path.startswith("/api/") or path == "/metrics" else set()
             if path.startswith("/api/"):
-                codes |= {"400", "401", "404", "413", "429"}
+                codes |= {"400", "401", "404", "413", "429"} | ({"408"} if method in {"post", "put", "patch"} else set())
             if path == "/metrics":
                 codes |= {"401"}
             if "409" in responses:
