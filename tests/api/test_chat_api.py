@@ -345,19 +345,19 @@ def test_a_conversation_deleted_mid_turn_is_a_404_not_a_500(client: TestClient, 
 
 
 def test_a_delete_racing_a_message_is_a_404_not_a_500(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
-    """The DELETE lands between the message's existence check and its insert (the race an SRE probe found)."""
+    """The DELETE commits just before the message is stored (the race an SRE probe found): the message's one
+    statement finds no conversation and answers 404."""
     from stack8s_architect.conversations.repository import ConversationStore
 
     cid = client.post("/api/v1/chat/start", json={"message": SERVE}).json()["conversation_id"]
     chat = client.app.state.chat
-    checked = ConversationStore.exists
+    store_message = ConversationStore.add_message
 
-    def exists_then_deleted(self, conversation_id):  # noqa: ANN001, ANN202
-        found = checked(self, conversation_id)
-        chat.delete(conversation_id)  # another request deletes it right after the check
-        return found
+    def deleted_first(self, conversation_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        chat.delete(conversation_id)  # another request, in its own transaction
+        return store_message(self, conversation_id, *args, **kwargs)
 
-    monkeypatch.setattr(ConversationStore, "exists", exists_then_deleted)
+    monkeypatch.setattr(ConversationStore, "add_message", deleted_first)
     reply = client.post("/api/v1/chat/message", json={"conversation_id": cid, "message": "use spot"})
     assert reply.status_code == 404 and "it was deleted" in reply.json()["error"]["message"]
     monkeypatch.undo()

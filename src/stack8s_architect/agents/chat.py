@@ -258,12 +258,8 @@ class ChatService:
     def send(self, request: ChatMessageRequest, *, owner: str = LOCAL_USER) -> PendingTurn:
         """Store the user's message (committed at once: their words are kept whatever happens next)."""
         with self.database.session() as session:
-            store = self.store(session, owner)
-            if not store.exists(request.conversation_id):
-                raise NotFoundError(f"no conversation {request.conversation_id!r}; start one with "
-                                    "POST /api/v1/chat/start")
-            message_id, sequence = store.add_message(request.conversation_id, "user", request.message)
-            store.title_from_message(request.conversation_id, _title(request.message))
+            message_id, sequence = self.store(session, owner).add_message(
+                request.conversation_id, "user", request.message, title=_title(request.message))  # 404 if unknown
         return PendingTurn(request.conversation_id, message_id, sequence, owner)
 
     def retry(self, conversation_id: str, status: Status | None = None, *, owner: str = LOCAL_USER) -> ChatResponse:
@@ -313,14 +309,16 @@ class ChatService:
                                        retry_after_s=2)
             if outcome == "busy":
                 return None
-            answered = store.answer_to(turn.conversation_id, turn.message_id)
-            if answered is not None:  # the turn before answered it too, in order
-                store.release_turn(turn.conversation_id, token)
-                return self._stored_response(store, turn.conversation_id, answered)
-            row = store.get(turn.conversation_id)  # what the turn starts from, read under the new lease
-            state = ConversationState(WorkloadSpec.model_validate(row["spec"]), list(row["asked"]),
-                                      self._latest_plan(store, turn.conversation_id, row["latest_plan_version"]))
+            assert isinstance(outcome, dict)  # claimed: the state the turn starts from
             waiting = store.unanswered(turn.conversation_id, turn.sequence)
+            if not any(message["id"] == turn.message_id for message in waiting):
+                answered = store.answer_to(turn.conversation_id, turn.message_id)
+                store.release_turn(turn.conversation_id, token)
+                if answered is None:  # cannot happen: a stored message is answered or waiting
+                    raise ConflictError(f"message {turn.message_id!r} is not waiting for an answer")
+                return self._stored_response(store, turn.conversation_id, answered)  # the turn before answered it
+            state = ConversationState(WorkloadSpec.model_validate(outcome["spec"]), list(outcome["asked"]),
+                                      self._latest_plan(store, turn.conversation_id, outcome["latest_plan_version"]))
         self.leases.add(token)
         return ClaimedTurn(turn, token, state, waiting)
 
@@ -374,26 +372,26 @@ class ChatService:
         conversation_id = claimed.turn.conversation_id
         with self.database.session() as session:
             store = self.store(session, claimed.turn.owner)
-            version = store.hold_turn(conversation_id, claimed.token, lease_s=self.lease_s)
-            if version is None:
+            held = store.hold_turn(conversation_id, claimed.token, lease_s=self.lease_s, messages=len(answers))
+            if held is None:
                 if not store.exists(conversation_id):
                     raise NotFoundError(f"conversation {conversation_id!r} was deleted during the turn")
                 raise ConflictError(f"this turn lost its lease (its renewals stopped for over {self.lease_s:.0f} s) and "
-                                    f"another turn took the conversation over; POST /api/v1/chat/{conversation_id}/retry answers the "
-                                    "message if it is still unanswered")
-            for reply_to, result in answers:
-                stored_plan = result.plan is not None and result.new_plan
-                if stored_plan:
+                                    f"another turn took the conversation over; POST /api/v1/chat/{conversation_id}/retry "
+                                    "answers the message if it is still unanswered")
+            version, first_sequence = held
+            ids = store.add_answers(conversation_id, first_sequence, [
+                {"kind": result.kind, "content": result.content, "questions": [q.model_dump() for q in result.questions],
+                 "spec": result.spec.model_dump(mode="json"), "warnings": result.warnings, "reply_to": reply_to,
+                 "plan_version": result.plan.version if result.plan is not None else None}
+                for reply_to, result in answers])
+            for message_id, (_, result) in zip(ids, answers, strict=True):
+                if result.plan is not None and result.new_plan:
                     version = result.plan.version
-                message_id, _ = store.add_message(
-                    conversation_id, "assistant", result.content, kind=result.kind,
-                    questions=[q.model_dump() for q in result.questions], spec=result.spec.model_dump(mode="json"),
-                    plan_version=result.plan.version if result.plan is not None else None, warnings=result.warnings,
-                    reply_to=reply_to)
-                if stored_plan:
                     store.add_plan(conversation_id, version, message_id, result.plan.model_dump(mode="json"))
-                store.save_state(conversation_id, result.spec.model_dump(mode="json"), result.asked, version)
-            store.release_turn(conversation_id, claimed.token)
+            last = answers[-1][1]
+            store.finish_turn(conversation_id, claimed.token, last.spec.model_dump(mode="json"), last.asked, version)
+            message_id = ids[-1]
         self.leases.discard(claimed.token)
         for reply_to, result in answers:
             metrics.TURNS.labels(kind=result.kind).inc()

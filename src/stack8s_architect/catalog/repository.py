@@ -24,12 +24,23 @@ _VERSIONS: dict[tuple[str, str], tuple[float, Any]] = {}
 _VERSIONS_LOCK = threading.Lock()
 
 
+@functools.lru_cache(maxsize=64)
+def _engine_key(engine: Any) -> str:
+    return str(engine.url)
+
+
+def database_key(session: Session) -> str:
+    """The database a session talks to, as the key of a process's catalog caches (rendering the URL takes longer
+    than the lookups it keys, and a plan asks a few dozen times)."""
+    return _engine_key(session.get_bind())
+
+
 def checked_version(read: Callable[[Session], V]) -> Callable[[Session], V]:
     """A catalog version function read from the database at most every VERSION_CHECK_S per process and database: a
     plan asks for the versions of its catalogs a dozen times, and each read is a round trip (the models' a count)."""
     @functools.wraps(read)
     def cached(session: Session) -> V:
-        key = (read.__module__ + "." + read.__qualname__, str(session.get_bind().url))
+        key = (read.__module__ + "." + read.__qualname__, database_key(session))
         now = time.monotonic()
         with _VERSIONS_LOCK:
             hit = _VERSIONS.get(key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from stack8s_architect.accounts.tables import LOCAL_USER
@@ -43,8 +43,9 @@ class ConversationStore:
 
     # --- the turn lease ---------------------------------------------------------------------------
 
-    def claim_turn(self, conversation_id: str, token: str, *, lease_s: float, per_user: int) -> str:
-        """Take the conversation's turn lease: `claimed`, `busy` (another turn holds it), `missing`, or `too_many`
+    def claim_turn(self, conversation_id: str, token: str, *, lease_s: float, per_user: int) -> str | dict[str, Any]:
+        """Take the conversation's turn lease: its state (spec, asked, latest_plan_version) when claimed; else `busy`
+        (another turn holds it), `missing`, or `too_many`
         (the owner already has `per_user` turns being answered). Claims of one owner are serialised (an advisory
         lock for this transaction only), so the count holds across processes."""
         self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(literal("turns:" + self.owner),
@@ -58,22 +59,34 @@ class ConversationStore:
                    (conversations.c.turn_until.is_(None)) | (conversations.c.turn_until < now),
                    leased < per_user)
             .values(turn_token=token, turn_until=now + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
-            .returning(conversations.c.id)
-        ).first()
+            .returning(conversations.c.spec, conversations.c.asked, conversations.c.latest_plan_version)
+        ).mappings().first()
         if claimed is not None:
-            return "claimed"
+            return dict(claimed)
         row = self.session.execute(select((conversations.c.turn_until > now).label("busy"))
                                    .where(*self._mine(conversation_id))).first()
         return "missing" if row is None else "busy" if row.busy else "too_many"
 
-    def hold_turn(self, conversation_id: str, token: str, *, lease_s: float) -> int | None:
-        """Lock the row for this transaction's writes and extend the lease, if the lease is still `token`'s: the
-        conversation's latest plan version; None when the lease is not `token`'s (or the conversation is gone)."""
-        return self.session.execute(
+    def hold_turn(self, conversation_id: str, token: str, *, lease_s: float, messages: int = 0
+                  ) -> tuple[int, int] | None:
+        """Lock the row for this transaction's writes, extend the lease and reserve `messages` sequence numbers, if
+        the lease is still `token`'s: (latest plan version, the first reserved sequence); None when the lease is not
+        `token`'s (or the conversation is gone)."""
+        row = self.session.execute(
             update(conversations).where(*self._mine(conversation_id), conversations.c.turn_token == token)
-            .values(turn_until=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s))
-            .returning(conversations.c.latest_plan_version)
-        ).scalar_one_or_none()
+            .values(turn_until=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s),
+                    last_sequence=conversations.c.last_sequence + messages, updated_at=func.now())
+            .returning(conversations.c.latest_plan_version, conversations.c.last_sequence)
+        ).first()
+        return None if row is None else (row[0], row[1] - messages + 1)
+
+    def finish_turn(self, conversation_id: str, token: str, spec: dict[str, Any], asked: list[str],
+                    latest_plan_version: int) -> None:
+        """The conversation's state after the turn, and its lease released, in one statement."""
+        self.session.execute(update(conversations)
+                             .where(*self._mine(conversation_id), conversations.c.turn_token == token)
+                             .values(spec=spec, asked=asked, latest_plan_version=latest_plan_version,
+                                     updated_at=func.now(), turn_token=None, turn_until=None))
 
     def extend_leases(self, tokens: list[str], *, lease_s: float) -> int:
         """Renew the leases of turns still under way (the process's heartbeat); tokens are 128 random bits, so this
@@ -110,15 +123,20 @@ class ConversationStore:
     def add_message(self, conversation_id: str, role: str, content: str, *, kind: str | None = None,
                     questions: list[dict[str, Any]] | None = None, spec: dict[str, Any] | None = None,
                     plan_version: int | None = None, warnings: list[str] | None = None,
-                    reply_to: str | None = None) -> tuple[str, int]:
+                    reply_to: str | None = None, title: str | None = None) -> tuple[str, int]:
+        """Append a message under the next sequence number; `title` names a conversation still untitled (opened
+        without a message). 404 when the conversation does not exist (or was deleted a moment ago)."""
+        values: dict[str, Any] = {"last_sequence": conversations.c.last_sequence + 1, "updated_at": func.now()}
+        if title is not None:
+            values |= {"title": case((conversations.c.titled.is_(False), title), else_=conversations.c.title),
+                       "titled": True}
         sequence = self.session.execute(
-            update(conversations).where(*self._mine(conversation_id))
-            .values(last_sequence=conversations.c.last_sequence + 1, updated_at=func.now())
+            update(conversations).where(*self._mine(conversation_id)).values(**values)
             .returning(conversations.c.last_sequence)
         ).scalar_one_or_none()
-        if sequence is None:  # deleted since the caller looked (a DELETE racing this message): a 404, not a 500
-            raise NotFoundError(f"no conversation {conversation_id!r} (it was deleted); start one with "
-                                "POST /api/v1/chat/start")
+        if sequence is None:  # unknown, or deleted since the caller looked (a DELETE racing it): a 404, not a 500
+            raise NotFoundError(f"no conversation {conversation_id!r} (it does not exist, or it was deleted); start "
+                                "one with POST /api/v1/chat/start")
         message_id = new_id()
         self.session.execute(insert(messages).values(
             id=message_id, conversation_id=conversation_id, sequence=sequence, role=role, kind=kind, content=content,
@@ -126,6 +144,13 @@ class ConversationStore:
             reply_to=reply_to,
         ))
         return message_id, sequence
+
+    def add_answers(self, conversation_id: str, first_sequence: int, answers: list[dict[str, Any]]) -> list[str]:
+        """Assistant messages under sequences reserved by `hold_turn` (first_sequence, +1, …), in one statement."""
+        rows = [{**answer, "id": new_id(), "conversation_id": conversation_id, "sequence": first_sequence + i,
+                 "role": "assistant"} for i, answer in enumerate(answers)]
+        self.session.execute(insert(messages), rows)
+        return [row["id"] for row in rows]
 
     def save_state(self, conversation_id: str, spec: dict[str, Any], asked: list[str],
                    latest_plan_version: int) -> None:

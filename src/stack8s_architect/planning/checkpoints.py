@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from stack8s_architect.catalog.models import repository
+from stack8s_architect.catalog.models.service import model_record
 from stack8s_architect.catalog.models.identity import model_key
 
 _FOUR_BIT = {"awq": ("awq", "gptq"), "gptq": ("gptq", "awq"), "int4": ("awq", "gptq")}
@@ -65,5 +65,5 @@ def checkpoint_for(model_id: str, precision: str | None, variants: list[dict[str
 
 def serve_checkpoint(session: Session, model_id: str, precision: str | None) -> Checkpoint:
     """`checkpoint_for` with the model's variants read from the catalog."""
-    row = repository.model_by_key(session, model_key(model_id))
+    row = model_record(session, model_key(model_id))
     return checkpoint_for(model_id, precision, list((row or {}).get("variants") or []))

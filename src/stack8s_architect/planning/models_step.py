@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.models.identity import model_key
-from stack8s_architect.catalog.models.repository import model_by_key
+from stack8s_architect.catalog.models.service import model_record
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.core.errors import ArchitectError
@@ -104,7 +104,7 @@ def from_scratch(spec: WorkloadSpec) -> bool:
 
 
 def _named_row(session: Session, model_id: str, weights_gib: float | None, query: str | None) -> PlanModel | None:
-    record = model_by_key(session, model_key(model_id))
+    record = model_record(session, model_key(model_id))
     if record is None:
         return None
     params = record["params_total"] / 1e9 if record.get("params_total") else None

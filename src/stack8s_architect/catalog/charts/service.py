@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import database_key
 from stack8s_architect.catalog.charts import repository
 from stack8s_architect.catalog.charts.catalog import ChartCatalogData, ChartEntry, build_catalog
 from stack8s_architect.catalog.charts.ranking import (
@@ -64,7 +65,7 @@ class ChartCatalog:
     # -- data -------------------------------------------------------------------------------------
     def _loaded(self) -> tuple[ChartCatalogData, LexicalIndex]:
         version = repository.catalog_version(self.session)
-        key = str(self.session.get_bind().url)  # one catalog per database
+        key = database_key(self.session)  # one catalog per database
         with _LOCK:
             cached = _CACHE.get(key)
             if cached is None or cached[0] != version:

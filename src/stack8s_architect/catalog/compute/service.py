@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import database_key
 from stack8s_architect.catalog.compute import repository
 from stack8s_architect.catalog.compute.aws import read_aws_json
 from stack8s_architect.catalog.compute.gcp import read_gcp_vms_csv
@@ -221,7 +222,7 @@ class ComputeCatalog:
     def _current_index(self) -> OfferIndex:
         version = repository.catalog_version(self.session)
         with _INDEX_LOCK:
-            key = str(self.session.get_bind().url)
+            key = database_key(self.session)
             index = _INDEXES.get(key)
             if index is None or index.version != version:
                 index = _INDEXES[key] = load_or_build(
@@ -233,7 +234,7 @@ class ComputeCatalog:
         """Full offer rows in the order given, from the database once per catalog version and process: a plan
         and its variants read the same few hundred offers again and again."""
         index = self._index()
-        key = str(self.session.get_bind().url)
+        key = database_key(self.session)
         with _INDEX_LOCK:
             cache = _ROWS.get(key)
             if cache is None or cache[0] is not index or len(cache[1]) > _ROWS_KEPT:

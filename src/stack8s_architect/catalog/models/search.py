@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import database_key
 from stack8s_architect.catalog.models import repository
 from stack8s_architect.catalog.lexical import cached_index
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
@@ -101,7 +102,7 @@ def _filters(request: ModelSearchRequest) -> _Filters:
 
 def _lexical(session: Session, query: str, filters: _Filters) -> list[str]:
     """BM25 candidates (a wide pool), then the filters in SQL, keeping the BM25 order."""
-    index = cached_index(str(session.get_bind().url), repository.models_version(session),
+    index = cached_index(database_key(session), repository.models_version(session),
                          lambda: repository.lexical_documents(session), kind="models-bm25", session=session)
     pool = index.search(query, CANDIDATES * 5)
     if not pool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from stack8s_architect.catalog.repository import database_key
 from stack8s_architect.catalog.models import repository
 from stack8s_architect.catalog.bulk import to_json
 from stack8s_architect.catalog.models.documents import chunks_for, search_document
@@ -190,7 +192,7 @@ class BackgroundEmbedder:
 
 def model_resolver(session: Session) -> ModelResolver:
     """The resolver over the catalog as it is now (built once per catalog version, then shared)."""
-    return cached_resolver(str(session.get_bind().url), repository.models_version(session),
+    return cached_resolver(database_key(session), repository.models_version(session),
                            lambda: [CatalogModel(*row) for row in repository.resolver_rows(session)], session=session)
 
 
@@ -200,11 +202,40 @@ def resolve_model(session: Session, text: str, *, serving: bool = True,
     return model_resolver(session).resolve(text, serving=serving, params_billions=params_billions)
 
 
+_RECORDS: dict[tuple, dict[str, Any] | None] = {}
+
+
+def model_record(session: Session, key: str) -> dict[str, Any] | None:
+    """A model's catalog row (read-only: do not change it), kept per process and catalog version."""
+    cache_key = (database_key(session), repository.models_version(session), key)
+    with _FACTS_LOCK:
+        if cache_key in _RECORDS:
+            return _RECORDS[cache_key]
+    record = repository.model_by_key(session, key)
+    with _FACTS_LOCK:
+        if len(_RECORDS) > 4096:
+            _RECORDS.clear()
+        _RECORDS[cache_key] = record
+    return record
+
+
+_FACTS: dict[tuple, ModelFacts | None] = {}
+_FACTS_LOCK = threading.Lock()
+
+
 def facts_for(session: Session, model: CatalogModel, resolver: ModelResolver | None = None) -> ModelFacts | None:
-    """Architecture and counts of a resolved model (its own config, a same-named model's, or its size)."""
+    """Architecture and counts of a resolved model (its own config, a same-named model's, or its size); kept per
+    process and catalog version (a model's facts change only with a sync)."""
+    key = (database_key(session), repository.models_version(session), model.key)
+    with _FACTS_LOCK:
+        if key in _FACTS:
+            return _FACTS[key]
     donors = (resolver or model_resolver(session)).config_donors(model.key)
     records = repository.sizing_records(session, [model.key, *(donor.key for donor in donors)])
     record = records.get(model.key)
-    if record is None:
-        return None
-    return model_facts(record, [records[d.key] for d in donors if d.key in records])
+    facts = None if record is None else model_facts(record, [records[d.key] for d in donors if d.key in records])
+    with _FACTS_LOCK:
+        if len(_FACTS) > 4096:
+            _FACTS.clear()
+        _FACTS[key] = facts
+    return facts
