@@ -1,7 +1,8 @@
 """Load: many simulated users at once, each holding a multi-turn conversation with the service over HTTP.
 
 Loopback only and bounded. Set-up: a throw-away embedded PostgreSQL, the compute, model and chart catalogs
-synced from the mirror (ARCHITECT_DATA_MIRROR or ../shared/data; no embeddings, so model search is lexical),
+synced from the mirror (ARCHITECT_DATA_MIRROR or ../shared/data; no embeddings — ARCHITECT_EMBEDDINGS=off — so model
+search is lexical and no process spends a core embedding the catalog during the run),
 one user with an API token per simulated user. The service is `architect serve --workers N` as a person runs it
 (tokens required, rate limits off: the load is the point), in its own processes, once per `--workers` value, so the
 same run compares one worker with two. Every user starts at once; with --think T each user waits uniformly 0–2T
@@ -50,7 +51,8 @@ CONVERSATIONS = [
 def _serve(url: str, port: int, workers: int) -> subprocess.Popen:
     """`architect serve --workers N` over the scratch database, tokens required, no rate limit."""
     environment = {**os.environ, "DATABASE_URL": url, "ARCHITECT_AUTH": "tokens", "ARCHITECT_LOG_LEVEL": "WARNING",
-                   "ARCHITECT_RATE_LIMIT_PER_MINUTE": "0", "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-load-")}
+                   "ARCHITECT_RATE_LIMIT_PER_MINUTE": "0",
+                   "ARCHITECT_EMBEDDINGS": "off", "ARCHITECT_TURNS_PER_USER": "4", "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-load-")}
     for name in [n for n in environment if n.startswith("ARCHITECT_LLM")]:
         environment.pop(name)
     return subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port),

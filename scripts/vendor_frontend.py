@@ -1,4 +1,4 @@
-"""Vendor the web UI's front-end libraries from the npm registry at pinned versions.
+"""Vendor the web UI's (and the API docs') front-end libraries from the npm registry at pinned versions.
 
 Each tarball's sha512 is checked against the registry's `dist.integrity` before the listed files (the
 browser bundle and its licence) are copied into `src/stack8s_architect/api/static/vendor/<package>/`.
@@ -25,6 +25,9 @@ PACKAGES = {
     "marked": ("18.2.1", ["lib/marked.umd.js", "LICENSE"]),
     "dompurify": ("3.4.18", ["dist/purify.min.js", "LICENSE"]),
     "mermaid": ("12.3.0", ["dist/mermaid.min.js", "LICENSE"]),
+    # the API documentation pages (/docs, /redoc), served from here rather than a CDN
+    "swagger-ui-dist": ("5.36.0", ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"]),
+    "redoc": ("2.5.4", ["bundles/redoc.standalone.js", "LICENSE"]),  # 3.x loads its logo from a CDN
 }
 
 

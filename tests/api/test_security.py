@@ -306,14 +306,18 @@ def test_in_single_user_mode_a_page_of_another_site_cannot_act_as_the_local_user
 
 def test_every_answer_carries_the_security_headers(synced: Database) -> None:
     with _client(synced) as client:
-        for path in ("/", "/api/v1/chat", "/health", "/static/app.js"):
+        for path in ("/", "/api/v1/chat", "/health", "/static/app.js", "/docs"):
             headers = client.get(path).headers
             assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY", path
             assert headers["referrer-policy"] == "no-referrer", path
             assert "frame-ancestors 'none'" in headers["content-security-policy"], path
             assert "script-src 'self';" in headers["content-security-policy"], path
-        docs = client.get("/docs").headers  # FastAPI's docs load their scripts from a CDN: no CSP there (yet)
-        assert docs["x-frame-options"] == "DENY" and "content-security-policy" not in docs
+        redoc = client.get("/redoc").headers  # Redoc's search worker starts from a blob: its page alone allows that
+        assert "script-src 'self';" in redoc["content-security-policy"]
+        assert "worker-src 'self' blob:" in redoc["content-security-policy"]
+        for page in ("/docs", "/redoc"):  # the API docs load only this origin's (vendored) files, no CDN
+            html = client.get(page).text
+            assert "http" not in html.replace('http-equiv', '') and "/static/vendor/" in html, page
 
 
 # --- request ids and secrets -----------------------------------------------------------------------

@@ -45,3 +45,22 @@ def test_session_rolls_back_on_error(database: Database) -> None:
         raise RuntimeError("midway")
     with database.session() as session:
         assert session.execute(text("SELECT count(*) FROM scratch")).scalar() == 0
+
+
+def test_a_pooled_connection_the_server_dropped_is_replaced(database: Database, monkeypatch) -> None:  # noqa: ANN001
+    """The server restarted (or failed over) while a connection sat in the pool: the next session gets a live one
+    instead of an error, because a connection idle for over PING_AFTER_IDLE_S is checked before use."""
+    from sqlalchemy import text as sql
+
+    from stack8s_architect.core import database as module
+
+    monkeypatch.setattr(module, "PING_AFTER_IDLE_S", 0.0)
+    with database.engine.connect() as other:  # a second connection, to end the first one's backend with
+        with database.session() as session:
+            pid = session.execute(sql("SELECT pg_backend_pid()")).scalar_one()
+        # the first connection is back in the pool; the server drops it
+        assert other.execute(sql("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        other.commit()
+    for _ in range(3):
+        with database.session() as session:
+            assert session.execute(sql("SELECT 1")).scalar_one() == 1

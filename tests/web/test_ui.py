@@ -428,3 +428,30 @@ def _phone_checks(page, cid: str) -> None:  # noqa: ANN001
     page.fill("#composer-input", "only AWS")
     page.keyboard.press("Enter")
     page.wait_for_selector("#plan-dot:not([hidden])")  # the plan changed out of sight: the switch says so
+
+
+LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+def test_the_api_docs_render_from_vendored_files_under_the_csp(browser, service: Service,  # noqa: ANN001
+                                                                console: Console) -> None:
+    """/docs (Swagger UI) and /redoc (Redoc) show the API from this origin's files only: no CDN request, no script
+    error. Redoc's footer always asks for its logo from cdn.redoc.ly: the CSP blocks it (the one error allowed)."""
+    console.allow(r"cdn\.redoc\.ly/redoc/logo-mini\.svg' violates the following Content Security Policy")
+    page = open_page(browser, service, console, width=1280, height=800)
+    requested: list[str] = []
+    failed: dict[str, str] = {}
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("requestfailed", lambda r: failed.setdefault(r.url, r.failure or ""))
+    try:
+        page.goto("/docs")
+        expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible()
+        assert page.locator('.opblock-summary-path[data-path="/api/v1/chat/start"]').count() >= 1
+        page.goto("/redoc")
+        expect(page.get_by_text("Stack8s AI Architect (0.1.0)").first).to_be_visible()
+        expect(page.get_by_text("/api/v1/chat/start").first).to_be_attached()
+    finally:
+        page.context.close()
+    elsewhere = [url for url in requested if not url.startswith((service.url, "data:", "blob:"))]
+    assert elsewhere in ([], [LOGO]) and (not elsewhere or "BLOCKED_BY_CSP" in failed[LOGO]), (elsewhere, failed)
+    assert console.unexpected() == [], "the docs logged errors (any other CSP violation is a console error)"

@@ -121,7 +121,7 @@ def create_app(
             charts = ChartCatalog(session).warm()
         threading.Thread(target=_warm_model_search, args=(app.state.database,), name="warm-models", daemon=True).start()
         app.state.embedder = None
-        if embed_in_background:
+        if embed_in_background and settings.data.embeddings == "on":
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")
             app.state.embedder.start()
         background = app.state.embedder
@@ -155,6 +155,8 @@ def create_app(
         version=__version__,
         description="AI/ML infrastructure plans from real catalogs and sizing formulas.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: these below serve vendored copies
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -178,6 +180,15 @@ def create_app(
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(_STATIC / "index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        """Swagger UI over /openapi.json, from vendored files (no CDN), under the app's Content-Security-Policy."""
+        return FileResponse(_STATIC / "docs.html")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> FileResponse:
+        return FileResponse(_STATIC / "redoc.html")
 
     # the web UI's files, front-end libraries vendored from npm under vendor/ (scripts/vendor_frontend.py)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

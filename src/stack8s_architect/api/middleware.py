@@ -42,18 +42,19 @@ def _route(scope: Scope) -> str:
     return "unmatched"
 
 
-# Every answer: no MIME sniffing, no referrer to other sites, never framed; the web page and the API also get a
-# Content-Security-Policy allowing only this origin's scripts (the vendored marked, DOMPurify, Mermaid) and API
-# calls — inline styles stay allowed for Mermaid's SVG. FastAPI's /docs and /redoc load their scripts from a CDN, so
-# they get the same headers without a CSP.
+# Every answer: no MIME sniffing, no referrer to other sites, never framed, and a Content-Security-Policy allowing only
+# this origin's scripts (the vendored marked, DOMPurify, Mermaid, Swagger UI, Redoc) and API calls — inline styles stay
+# allowed for Mermaid's SVG and the docs' styled components. The API docs (/docs, /redoc) are served from vendored
+# files too; Redoc's search runs in a worker it starts from a blob, which only its page allows.
 _BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                  (b"x-frame-options", b"DENY")]
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 _SECURITY_HEADERS = [*_BASE_HEADERS, (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())]
-_DOCS_HEADERS = _BASE_HEADERS
-_DOCS_PATHS = {"/docs", "/redoc", "/docs/oauth2-redirect"}
+_DOCS_HEADERS = [*_BASE_HEADERS,
+                 (b"content-security-policy", (CONTENT_SECURITY_POLICY + "; worker-src 'self' blob:").encode())]
+_DOCS_PATHS = {"/redoc"}
 
 
 class RequestContext:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stack8s_architect.core.embedded_postgres import EmbeddedPostgres
@@ -31,6 +33,29 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A pooled connection idle for over PING_AFTER_IDLE_S is checked (SELECT 1) before use, and replaced when the
+    server is gone (restarted, failed over): SQLAlchemy's pool_pre_ping checks every checkout, a round trip on each
+    of the few sessions every request opens; a connection back in the pool a moment ago is alive."""
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as exc:  # noqa: BLE001  (any failure: this connection is dead; the pool makes a new one)
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+
+
 class Database:
     """An engine plus a session factory; `session()` commits on success and rolls back on error."""
 
@@ -41,9 +66,9 @@ class Database:
         # connection at a time: the pool covers them all. Connecting gives up after 10 s (DATABASE_URL
         # pointing at a dead host fails fast instead of hanging).
         self.engine: Engine = create_engine(
-            self.url, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=60,
-            connect_args={"connect_timeout": 10},
+            self.url, pool_size=20, max_overflow=30, pool_timeout=60, connect_args={"connect_timeout": 10},
         )
+        _ping_when_idle(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod

@@ -78,6 +78,9 @@ class DataSettings(BaseSettings):
 
     home: Path = Field(default_factory=lambda: Path.home() / ".stack8s-architect")
     data_mirror: Path | None = None
+    embeddings: Literal["on", "off"] = Field(
+        default="on", description="on: the service loads the embedding model (dense model search) and one process "
+                                  "embeds the catalog's pending chunks in the background; off: lexical search only")
     download_timeout_s: float = Field(default=30.0, gt=0)
 
     @field_validator("data_mirror")
@@ -234,6 +237,7 @@ _VARIABLES = {
     "log_format": "ARCHITECT_LOG_FORMAT",
     "home": "ARCHITECT_HOME",
     "data_mirror": "ARCHITECT_DATA_MIRROR",
+    "embeddings": "ARCHITECT_EMBEDDINGS",
     "download_timeout_s": "ARCHITECT_DOWNLOAD_TIMEOUT_S",
     "llm": "ARCHITECT_LLM",
     "llm_base_url": "ARCHITECT_LLM_BASE_URL",

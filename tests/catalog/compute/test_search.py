@@ -124,3 +124,27 @@ def test_provider_aliases_and_empty_names(catalog: ComputeCatalog) -> None:
     assert {r[0] for r in search(catalog, providers=["Microsoft"], kind="any")} == {"azure"}
     with pytest.raises(ValueError, match="empty name"):
         ComputeSearchRequest(regions=[""])
+
+
+def test_searching_named_accelerators_only_matches_filtering_every_row(catalog: ComputeCatalog) -> None:
+    """The accelerator partitions (a search for named GPUs filters only their rows) give exactly what filtering the
+    whole index gives: the same offers, in the same order, the same total, for single and several accelerators."""
+    from stack8s_architect.catalog.compute import repository
+    from stack8s_architect.catalog.compute.index import OfferFilter, OfferIndex
+
+    index = OfferIndex.build(1, repository.index_rows(catalog.session))
+
+    def everywhere(f: OfferFilter) -> tuple[list[int], int]:  # the mask over every row, in rank order
+        ordered = index.order_spot if f.spot else index.order_on_demand
+        ordered = ordered[index._mask(f, index.spot if f.spot else index.price)[ordered]]
+        return [int(i) for i in index.ids[ordered]], int(ordered.size)
+
+    keys = sorted(index.accelerators)
+    filters = [OfferFilter(kind="gpu", accelerator_keys=(key,), spot=spot) for key in keys for spot in (False, True)]
+    filters += [OfferFilter(kind="gpu", accelerator_keys=tuple(keys[:3]), max_count=1.0),
+                OfferFilter(kind="gpu", accelerator_keys=tuple(reversed(keys)), providers=("azure", "lambda")),
+                OfferFilter(kind="gpu", accelerator_keys=("no-such-gpu",))]
+    for f in filters:
+        found, total = index.search(f, group_by_instance_type=False, limit=10_000)
+        expected, expected_total = everywhere(f)
+        assert (found, total) == (expected, expected_total), f

@@ -107,38 +107,71 @@ class OfferIndex:
         )
 
     def search(self, f: OfferFilter, *, group_by_instance_type: bool, limit: int) -> tuple[list[int], int]:
-        """Ids of the best `limit` matching offers in rank order, and how many matched in all."""
+        """Ids of the best `limit` matching offers in rank order, and how many matched in all. Asked for named
+        accelerators (a plan's searches mostly are), only those accelerators' rows are filtered."""
         hourly = self.spot if f.spot else self.price
-        ordered = (self.order_spot if f.spot else self.order_on_demand)
-        ordered = ordered[self._mask(f, hourly)[ordered]]
+        if f.accelerator_keys:
+            rows = self._ranked_rows(f.spot, [self.accelerators[k] for k in f.accelerator_keys
+                                              if k in self.accelerators])
+            ordered = rows[self._mask(f, hourly, rows)]
+        else:
+            ordered = self.order_spot if f.spot else self.order_on_demand
+            ordered = ordered[self._mask(f, hourly)[ordered]]
         if group_by_instance_type and ordered.size:
             ordered = ordered[_first_of_each(self.group[ordered])]
         return [int(i) for i in self.ids[ordered[:limit]]], int(ordered.size)
 
-    def _mask(self, f: OfferFilter, hourly: np.ndarray) -> np.ndarray:
+    def _ranked_rows(self, spot: bool, codes: list[int]) -> np.ndarray:
+        """The rows of these accelerators in rank order (each accelerator's made once per index, in memory)."""
+        cache = self.__dict__.setdefault("_partitions", {})
+        if spot not in cache:
+            order = self.order_spot if spot else self.order_on_demand
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            by_code: dict[int, list[int]] = {}
+            for position in order[self.accelerator[order] >= 0]:
+                by_code.setdefault(int(self.accelerator[position]), []).append(int(position))
+            cache[spot] = (rank, {code: np.array(rows, dtype=np.int64) for code, rows in by_code.items()})
+        rank, by_code = cache[spot]
+        parts = [by_code[code] for code in codes if code in by_code]
+        if not parts:
+            return np.array([], dtype=np.int64)
+        if len(parts) == 1:
+            return parts[0]
+        rows = np.concatenate(parts)
+        return rows[np.argsort(rank[rows], kind="stable")]
+
+    def _mask(self, f: OfferFilter, hourly: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which offers pass `f`: over every row, or over `rows` only (then the mask is theirs, in their order)."""
+        def at(column: np.ndarray) -> np.ndarray:
+            return column if rows is None else column[rows]
+
         with np.errstate(invalid="ignore"):  # NaN (NULL) compares false, as in SQL
-            mask = ~np.isnan(hourly)
+            price = at(hourly)
+            mask = ~np.isnan(price)
             if f.kind == "gpu":
-                mask &= self.accelerator >= 0
+                mask &= at(self.accelerator) >= 0
             elif f.kind == "cpu":
-                mask &= self.accelerator < 0
+                mask &= at(self.accelerator) < 0
             for values, codes, vocabulary in (
                 (f.accelerator_keys, self.accelerator, self.accelerators),
                 (f.providers, self.provider, self.providers),
                 (f.regions, self.region, self.regions),
             ):
                 if values:
-                    mask &= _isin(codes, vocabulary, values)
+                    mask &= _isin(at(codes), vocabulary, values)
             if f.countries or f.geographies:
-                placed = _isin(self.country, self.countries, f.countries)
-                mask &= placed | ((self.country < 0) & _isin(self.geography, self.geographies_seen, f.geographies))
+                country = at(self.country)
+                placed = _isin(country, self.countries, f.countries)
+                mask &= placed | ((country < 0) & _isin(at(self.geography), self.geographies_seen, f.geographies))
             for bound, column, at_least in (
                 (f.min_count, self.count, True), (f.max_count, self.count, False),
                 (f.min_gpu_memory_gib, self.gpu_memory, True), (f.min_total_gpu_memory_gib, self.total_gpu_memory, True),
                 (f.max_hourly_usd, hourly, False), (f.min_vcpus, self.vcpus, True), (f.min_memory_gib, self.memory, True),
             ):
                 if bound is not None:
-                    mask &= (column >= bound) if at_least else (column <= bound)
+                    values_ = at(column)
+                    mask &= (values_ >= bound) if at_least else (values_ <= bound)
         return mask
 
 
