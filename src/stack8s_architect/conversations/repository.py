@@ -63,9 +63,12 @@ class ConversationStore:
         ).mappings().first()
         if claimed is not None:
             return dict(claimed)
-        row = self.session.execute(select((conversations.c.turn_until > now).label("busy"))
+        row = self.session.execute(select((conversations.c.turn_until > now).label("busy"), leased.label("leased"))
                                    .where(*self._mine(conversation_id))).first()
-        return "missing" if row is None else "busy" if row.busy else "too_many"
+        if row is None:
+            return "missing"
+        # the lease may have been released between the two statements: then this is a retry, not a refusal
+        return "too_many" if not row.busy and row.leased >= per_user else "busy"
 
     def hold_turn(self, conversation_id: str, token: str, *, lease_s: float, messages: int = 0
                   ) -> tuple[int, int] | None:
