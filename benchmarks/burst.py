@@ -67,13 +67,13 @@ def main() -> None:
     with scratch_database() as database:
         with tempfile.TemporaryDirectory() as cache:
             ingest.sync(database, SourceReader(mirror(), Path(cache)), sources_for(("compute", "models", "charts")))
-        with database.session() as session:
-            store = AccountStore(session)
-            store.create_user("alice"), store.create_user("bob")
-            alice = {"Authorization": f"Bearer {store.create_token('alice', 'burst')[1]}"}
-            bob = {"Authorization": f"Bearer {store.create_token('bob', 'burst')[1]}"}
         print(machine())
         for workers in args.workers:
+            with database.session() as session:  # new users per run: the last run's stuck turns hold leases a while
+                store = AccountStore(session)
+                store.create_user(f"alice-{workers}"), store.create_user(f"bob-{workers}")
+                alice = {"Authorization": f"Bearer {store.create_token(f'alice-{workers}', 'burst')[1]}"}
+                bob = {"Authorization": f"Bearer {store.create_token(f'bob-{workers}', 'burst')[1]}"}
             port = _free_port()
             environment = {**os.environ, "DATABASE_URL": database.url, "ARCHITECT_AUTH": "tokens",
                            "ARCHITECT_LOG_LEVEL": "WARNING", "ARCHITECT_EMBEDDINGS": "off",
@@ -94,8 +94,9 @@ def main() -> None:
                 if time.monotonic() > deadline or child.poll() is not None:
                     raise SystemExit("the service did not become ready")
                 time.sleep(0.2)
-            with httpx.Client(base_url=base, timeout=30) as warm:  # each worker's caches, before the burst
-                for _ in range(4 * workers):
+            with httpx.Client(base_url=base, timeout=120) as warm:  # each worker's indexes, built at start in the
+                for _ in range(4 * workers):                       # background, before the burst
+                    warm.post("/api/v1/tools/models/search", json={"query": "llama 8b"}, headers=bob)
                     warm.post("/api/v1/tools/compute/search", json={"accelerators": ["H100"]}, headers=bob)
             codes: list[int] = []
 

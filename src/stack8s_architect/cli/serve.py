@@ -56,13 +56,29 @@ def serve(
             if database.embedded is None and settings.database.url is None:  # pragma: no cover  (cannot happen)
                 _fail("no database to share with the workers")
             errors.print(f"{count} worker processes on {settings.server.host}:{settings.server.port}", highlight=False)
-            uvicorn.run("stack8s_architect.api.app:worker_app", factory=True, workers=count, **options)
+            _run_workers(uvicorn.Config("stack8s_architect.api.app:worker_app", factory=True, workers=count,
+                                        **options))
             return
         # uvicorn shuts down gracefully on SIGTERM and then re-raises it; under the default handler that would end
         # the process before `_database` stops the embedded PostgreSQL this process started. Turned into an exit:
         # (Ctrl-C needs nothing: uvicorn.run swallows the KeyboardInterrupt it re-raises and returns.)
         signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run(create_app(settings, database=database), **options)
+
+
+def _run_workers(config: object) -> None:
+    """uvicorn's multi-process supervisor (as `uvicorn.run` starts it), over a listening socket with TCP_NODELAY: the
+    workers' accepted connections inherit it (Linux). A socket handed to a spawned worker comes back without its
+    protocol number, so asyncio does not set TCP_NODELAY on what the worker accepts, and a response written in two
+    pieces then waits ~40 ms for the client's delayed ACK (measured: /health 2 ms with one process, 44 ms with two)."""
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()  # type: ignore[attr-defined]
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()  # type: ignore[arg-type]
 
 
 WORKER_MEMORY_GIB = 2.0  # one worker's catalogs, indexes and embedder: about 1.8 GiB resident, measured
