@@ -4,7 +4,7 @@ The user's message is committed first, so a turn that fails midway (or a process
 the user said: the message stays in the history, unanswered, the conversation's spec is unchanged, and `retry`
 answers it later. A turn then claims the conversation's lease (one short transaction; a second turn, in this process
 or another, waits for it), answers with no transaction open — an LLM call may take seconds, and a lock or an open
-transaction held that long would stall everyone — and stores each answer in a short transaction that checks the lease
+transaction held that long would stall everyone — and stores its answers in one short transaction that checks the lease
 is still its own. So turns of one conversation run one at a time and every plan version and message number is taken
 once. Each answer names the message it replies to; a turn first answers any earlier message still waiting, so two
 messages sent at once are answered in the order they were stored. Leases are short (`lease_s`) and renewed by each
@@ -334,8 +334,9 @@ class ChatService:
 
     def answer_claimed(self, claimed: ClaimedTurn, status: Status | None = None) -> ChatResponse:
         """Answer the claimed turn's message — and before it any earlier message still unanswered, in order — then
-        release the lease. The catalogs are read in a session whose transaction ends before each LLM call; every
-        answer is stored in its own short transaction that first checks the lease is still this turn's."""
+        release the lease. The catalogs are read in a session whose transaction ends before each LLM call; the answers
+        are stored together in one short transaction that first checks the lease is still this turn's (and releases
+        it)."""
         try:
             return self._answer(claimed, status or (lambda _: None))
         except BaseException:

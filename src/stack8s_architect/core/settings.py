@@ -50,7 +50,9 @@ class ServerSettings(BaseSettings):
                                                                   "requests are still served (a load balancer moves)")
     shutdown_grace_s: float = Field(default=60.0, ge=1, le=3600, description="then, seconds in-flight requests (turns) "
                                                                              "get to finish")
-    turn_threads: int = Field(default=16, ge=1, le=256, description="turns answered at once per process")
+    turn_threads: int | None = Field(default=None, ge=1, le=256, description="turns answered at once per process; "
+                                     "unset: 3 with the offline engine (turns are CPU-bound: more threads only "
+                                     "contend for the interpreter), 16 with an LLM (turns mostly wait for it)")
     turns_per_user: int = Field(default=4, ge=1, le=1000, description="turns one user may have answered at once, "
                                                                       "across every process")
     request_read_timeout_s: float = Field(default=30.0, gt=0, le=600, description="a request body must arrive "

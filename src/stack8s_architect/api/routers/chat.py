@@ -95,7 +95,9 @@ def turn_threads(request: Request) -> CapacityLimiter:
     token checks use: a burst of slow turns queues here and never makes another user's request wait for a thread."""
     limiter = getattr(request.app.state, "turn_threads", None)
     if limiter is None:
-        limiter = request.app.state.turn_threads = CapacityLimiter(request.app.state.settings.server.turn_threads)
+        settings = request.app.state.settings
+        threads = settings.server.turn_threads or (3 if settings.llm.llm == "offline" else 16)
+        limiter = request.app.state.turn_threads = CapacityLimiter(threads)
     return limiter
 
 
