@@ -70,3 +70,35 @@ def chat_service() -> Iterator[ChatService]:
         yield ChatService(database, ConversationStore, render=plan_markdown, finish=finish_plan)
     finally:
         database.close()
+
+
+def serve_workers(database_url: str, workers: int, **env: str) -> tuple[subprocess.Popen, str]:
+    """`architect serve --workers N` over `database_url` in its own process group (tokens required, embeddings off,
+    no LLM unless `env` names one, a throw-away home), once it answers /ready: (the process, its base URL)."""
+    import socket
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("ARCHITECT_LLM")}
+    environment.update({"DATABASE_URL": database_url, "ARCHITECT_AUTH": "tokens", "ARCHITECT_LOG_LEVEL": "WARNING",
+                        "ARCHITECT_EMBEDDINGS": "off", "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-bench-"),
+                        **env})
+    child = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port),
+                              "--workers", str(workers)], env=environment, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return child, base
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or child.poll() is not None:
+            raise SystemExit("the service did not become ready")
+        time.sleep(0.2)

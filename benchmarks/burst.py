@@ -15,15 +15,13 @@ import argparse
 import os
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
-from _common import machine, median, mirror, percentile, scratch_database
+from _common import machine, median, mirror, percentile, scratch_database, serve_workers
 
 from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.catalog import ingest
@@ -51,11 +49,6 @@ def _silent_llm() -> tuple[str, socket.socket]:
     return f"http://127.0.0.1:{server.getsockname()[1]}/v1", server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -74,26 +67,9 @@ def main() -> None:
                 store.create_user(f"alice-{workers}"), store.create_user(f"bob-{workers}")
                 alice = {"Authorization": f"Bearer {store.create_token(f'alice-{workers}', 'burst')[1]}"}
                 bob = {"Authorization": f"Bearer {store.create_token(f'bob-{workers}', 'burst')[1]}"}
-            port = _free_port()
-            environment = {**os.environ, "DATABASE_URL": database.url, "ARCHITECT_AUTH": "tokens",
-                           "ARCHITECT_LOG_LEVEL": "WARNING", "ARCHITECT_EMBEDDINGS": "off",
-                           "ARCHITECT_LLM": "openai-compatible:silent", "ARCHITECT_LLM_BASE_URL": llm_url,
-                           "ARCHITECT_LLM_TIMEOUT_S": "60", "ARCHITECT_RATE_LIMIT_BURST": "1000",
-                           "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-burst-")}
-            child = subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port),
-                                      "--workers", str(workers)], env=environment, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or child.poll() is not None:
-                    raise SystemExit("the service did not become ready")
-                time.sleep(0.2)
+            child, base = serve_workers(database.url, workers, ARCHITECT_LLM="openai-compatible:silent",
+                                        ARCHITECT_LLM_BASE_URL=llm_url, ARCHITECT_LLM_TIMEOUT_S="60",
+                                        ARCHITECT_RATE_LIMIT_BURST="1000")
             with httpx.Client(base_url=base, timeout=120) as warm:  # each worker's indexes, built at start in the
                 for _ in range(4 * workers):                       # background, before the burst
                     warm.post("/api/v1/tools/models/search", json={"query": "llama 8b"}, headers=bob)

@@ -20,16 +20,13 @@ import asyncio
 import os
 import random
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from _common import machine, median, mirror, percentile, scratch_database
+from _common import machine, median, mirror, percentile, scratch_database, serve_workers
 
 from stack8s_architect.accounts.repository import AccountStore
 from stack8s_architect.catalog import ingest
@@ -46,18 +43,6 @@ CONVERSATIONS = [
     ["Transcribe call recordings with Whisper large-v3 for 20 concurrent streams on GCP", "use spot instances",
      "we need more throughput"],
 ]
-
-
-def _serve(url: str, port: int, workers: int) -> subprocess.Popen:
-    """`architect serve --workers N` over the scratch database, tokens required, no rate limit."""
-    environment = {**os.environ, "DATABASE_URL": url, "ARCHITECT_AUTH": "tokens", "ARCHITECT_LOG_LEVEL": "WARNING",
-                   "ARCHITECT_RATE_LIMIT_PER_MINUTE": "0",
-                   "ARCHITECT_EMBEDDINGS": "off", "ARCHITECT_TURNS_PER_USER": "4", "ARCHITECT_HOME": tempfile.mkdtemp(prefix="architect-load-")}
-    for name in [n for n in environment if n.startswith("ARCHITECT_LLM")]:
-        environment.pop(name)
-    return subprocess.Popen([sys.executable, "-m", "stack8s_architect.cli", "serve", "--port", str(port),
-                             "--workers", str(workers)], env=environment, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @dataclass
@@ -109,11 +94,6 @@ async def _load(base: str, tokens: list[str], think: float) -> Run:
     return run
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -139,19 +119,8 @@ def main() -> None:
         print(machine())
         summary: dict[tuple[int, int], list[Run]] = {}
         for workers in args.workers:
-            port = _free_port()
-            child = _serve(database.url, port, workers)
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or child.poll() is not None:
-                    raise SystemExit("the service did not become ready")
-                time.sleep(0.2)
+            child, base = serve_workers(database.url, workers, ARCHITECT_RATE_LIMIT_PER_MINUTE="0",
+                                        ARCHITECT_TURNS_PER_USER="4")
             for _ in range(2 * workers):  # warm every worker: catalog caches, BM25 indexes
                 asyncio.run(_load(base, tokens[:4], 0))
             print(f"\narchitect serve --workers {workers}, think {args.think} s (0–{2 * args.think:g} s before each "
