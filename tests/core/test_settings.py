@@ -19,6 +19,10 @@ from stack8s_architect.core.settings import Settings
         ("ARCHITECT_DATA_MIRROR", "/does/not/exist", "ARCHITECT_DATA_MIRROR"),
         ("DATABASE_URL", "mysql://root:hunter2@db/x", "DATABASE_URL"),
         ("ARCHITECT_DOWNLOAD_TIMEOUT_S", "-1", "ARCHITECT_DOWNLOAD_TIMEOUT_S"),
+        ("ARCHITECT_TRUSTED_PROXIES", "10.0.0.0/8,ingress-nginx", "'ingress-nginx' is not an address or a network"),
+        ("ARCHITECT_WORKERS", "0", "ARCHITECT_WORKERS"),
+        ("ARCHITECT_EMBEDDINGS", "maybe", "ARCHITECT_EMBEDDINGS"),
+        ("ARCHITECT_REQUEST_READ_TIMEOUT_S", "0", "ARCHITECT_REQUEST_READ_TIMEOUT_S"),
     ],
 )
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str) -> None:

@@ -6,6 +6,7 @@ tool already uses. A missing or wrong value fails at start with a message naming
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -42,7 +43,8 @@ class ServerSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    workers: int | None = Field(default=None, ge=1, le=64, description="service processes; unset: one per core")
+    workers: int | None = Field(default=None, ge=1, le=64, description="service processes; unset: one per core, "
+                                                                        "as many as the memory available holds")
     trusted_proxies: str = Field(
         default="127.0.0.1", description="comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose "
                                          "X-Forwarded-For names the real client; '*' trusts any (only behind a proxy)")
@@ -57,6 +59,19 @@ class ServerSettings(BaseSettings):
                                                                       "across every process")
     request_read_timeout_s: float = Field(default=30.0, gt=0, le=600, description="a request body must arrive "
                                                                                   "within this many seconds")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or a network: write e.g. 10.0.0.5 or 10.0.0.0/8, "
+                                 "comma-separated") from None
+        return value
 
     @property
     def proxies(self) -> list[str]:
