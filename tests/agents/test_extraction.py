@@ -191,3 +191,19 @@ def test_a_follow_up_without_a_workload_keeps_the_use_case() -> None:
 ])
 def test_live_calls_at_once_are_streams_to_serve(message: str, users: int | None) -> None:
     assert extract(message).spec.concurrent_users == users
+
+
+@pytest.mark.parametrize(("message", "retrieval"), [
+    ("We want a private chatbot over 5k PDFs for 40 staff, EU only, nothing on Azure", True),
+    ("an assistant on our internal wiki for 200 people", True),
+    ("let employees chat with our contracts and policies", True),
+    ("a bot that answers questions about our HR handbook", True),
+    ("Serve Llama 3 8B as a chatbot for 20 users", False),
+    ("a chatbot for customer support on AWS", False),
+    ("fine-tune Mistral 7B on 10k support tickets", False),
+    ("a coding assistant for 10 developers on GCP", False),
+])
+def test_a_chatbot_over_the_users_documents_is_retrieval(message: str, retrieval: bool) -> None:
+    """Said without the words RAG or vector: answering from one's own documents needs a vector store (and the plan
+    then sizes the RAG prompt, an embedding model and the ingestion)."""
+    assert ("vector-db" in (extract(message).spec.components or [])) is retrieval

@@ -263,3 +263,17 @@ def test_a_deadline_no_offer_meets_is_said(context: PlannerContext) -> None:
     # the fixture's fastest offer is already the cheapest run (8 × H100): nothing finishes in half the time
     assert any("finishing within" in a for a in hurried.assumptions)
     assert any("no offer found finishes one run within" in a for a in hurried.assumptions)
+
+
+def test_a_batch_whose_run_length_is_unknown_says_its_price_is_a_whole_month(context: PlannerContext) -> None:
+    """A weekly speech batch has no throughput model yet: its compute is a month of the GPUs (an upper bound), and the
+    plan says so first rather than letting the month read as what the weekly job costs."""
+    spec = WorkloadSpec(task="batch_inference", domain="speech", model_query="whisper large-v3", dataset_size_gb=11.52,
+                        runs_per_month=4.33)
+    plan = build_plan(context, spec).plan
+    top = plan.compute[0]
+    assert plan.cost.compute_monthly_usd == pytest.approx(top.monthly_cost_usd, abs=0.01)  # 730 h of the top offer
+    note = next(a for a in plan.assumptions if a.startswith("no run length known"))
+    assert "speech batch" in note and "4.33 runs a month" in note and "upper bound" in note
+    priced = build_plan(context, spec.model_copy(update={"domain": "embeddings", "model_query": None}))
+    assert not any(a.startswith("no run length known") for a in priced.plan.assumptions)  # sized: priced per run

@@ -171,8 +171,15 @@ _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _METHOD = (("qlora", re.compile(r"\bq-?lora\b", re.I)), ("lora", re.compile(r"(?<!q)(?<!q-)\blora\b", re.I)),
            ("full", re.compile(r"\bfull(?:[- ]parameter)? (?:fine[- ]?tun\w*|finetun\w*|parameters?|training|"
                                r"weights?)\b|\b(?:every|all(?: the)?) (?:weights?|parameters?)\b", re.I)))
+_DOCUMENTS = (r"(?:[\w$,.'-]+\s+){0,4}?(?:documents?|docs|pdfs?|files|wiki|confluence|sharepoint|manuals?|contracts?|"
+              r"polic(?:y|ies)|handbooks?|notes|tickets|emails|papers|reports|knowledge)\b")
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
-                        r"knowledge base)\b", re.I)
+                        r"knowledge base)\b"
+                        # a chatbot or assistant answering from the user's own documents is retrieval too:
+                        # "a private chatbot over 5k PDFs", "an assistant on our internal wiki", "chat with our docs"
+                        r"|\b(?:chat ?bots?|assistants?|copilots?|q ?& ?a|question[- ]answering|answers? questions)\b"
+                        r"[^.?!;]{0,40}?\b(?:over|on|from|about|across|using|with|grounded in)\s+" + _DOCUMENTS +
+                        r"|\bchat(?:ting)? with\s+" + _DOCUMENTS, re.I)
 _SPOT = re.compile(r"(?<!\bto )(?<!\bcan )(?<!\bthat )(?<!\bwhich )(?<!\bwill )(?<!\bcould )"
                    r"\b(spot|preemptible|pre-emptible|interruptible)\b(?![- ]check|[- ]on\b)", re.I)
 _ON_DEMAND = re.compile(r"\b(on[- ]demand|reserved instances?|non-?spot|uninterrupt\w*)\b", re.I)

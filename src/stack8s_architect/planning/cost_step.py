@@ -145,6 +145,11 @@ def _compute_cost(spec: WorkloadSpec, sizing: PlanSizing | None, top: Candidate 
         if spec.task in {"training", "fine_tuning"}:
             assumptions.append("no run length known: the GPUs are priced for the whole month (730 h); stop them "
                                "between runs")
+        elif finite:  # a batch whose throughput is not sized (speech, vision): said, not priced as if known
+            often = f"{spec.runs_per_month:g} runs a month" if spec.runs_per_month else "its runs"
+            assumptions.insert(0, f"no run length known for this {spec.domain or 'batch'} batch (its throughput is "
+                                  f"not sized): the GPUs are priced for the whole month (730 h), an upper bound — the "
+                                  f"job needs them only for {often}; stop them between runs")
         return round(top.monthly, 2), 0.0
     run = round(monthly_cost_usd(top.offer.hourly_usd, top.instances) * hours / HOURS_PER_MONTH, 2)
     runs = spec.runs_per_month or 1.0
