@@ -30,7 +30,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.load()
     database = Database.open(settings)
-    embedder = None if args.no_dense else Embedder.load(settings.data.home / "cache")
+    # As the service loads it: one onnxruntime thread (BackgroundEmbedder), the query embedded beside BM25.
+    embedder = None if args.no_dense else Embedder.load(settings.data.home / "cache", threads=1)
     try:
         with database.session() as session:
             embedded, chunks = repository.embedding_counts(session)

@@ -3,6 +3,10 @@
 Why not PostgreSQL full text: OR-queries of common words ("model", "small", "code") match tens of
 thousands of chunks, and ranking them all took up to a second. bm25s scores a query in about a
 millisecond. Each catalog rebuilds its index when its data changes (a new catalog version).
+
+Queries are scored here from bm25s's own term-document matrix (one `bincount` over the query terms' postings)
+rather than through `BM25.retrieve`, which adds a thread pool, a progress bar and `np.add.at` per query term:
+about 5 ms of a model search against 1 ms for the same scores.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
+import numpy as np
 import Stemmer
 from sqlalchemy.orm import Session
 
@@ -24,10 +29,10 @@ _STEMMER = Stemmer.Stemmer("english")
 _VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
-def _tokens(texts: Sequence[str]):  # noqa: ANN202
+def _tokens(texts: Sequence[str], *, ids: bool = True):  # noqa: ANN202
     # "3.1" would split into one-letter tokens the tokenizer drops; "31" keeps versions searchable.
     joined = [_VERSION_DOT.sub("", text) for text in texts]
-    return bm25s.tokenize(joined, stopwords="en", stemmer=_STEMMER, show_progress=False)
+    return bm25s.tokenize(joined, stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=ids)
 
 
 @dataclass
@@ -45,12 +50,29 @@ class LexicalIndex:
 
     def search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """(document key, BM25 score) for the best `limit` documents; nothing for a query of stopwords."""
-        tokens = _tokens([query])
-        if not tokens.vocab or not self.keys:
+        if not self.keys:
             return []
-        k = min(limit, len(self.keys))
-        results, scores = self.retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        return [(self.keys[i], float(s)) for i, s in zip(results[0], scores[0], strict=True) if s > 0]
+        terms = self.retriever.get_tokens_ids(_tokens([query], ids=False)[0])
+        if not terms:
+            return []
+        scores = self._scores(terms)
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > limit:
+            matched = matched[np.argpartition(-scores[matched], limit - 1)[:limit]]
+        order = np.lexsort((matched, -scores[matched]))  # best first; equal scores in corpus order
+        return [(self.keys[i], float(scores[i])) for i in matched[order].tolist()]
+
+    def _scores(self, terms: list[int]) -> np.ndarray:
+        """BM25 of every document for the query terms (a repeated term counts again, as in bm25s)."""
+        matrix = self.retriever.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        spans = [(indptr[term], indptr[term + 1]) for term in terms]
+        postings = np.concatenate([indices[start:end] for start, end in spans])
+        weights = np.concatenate([data[start:end] for start, end in spans])
+        scores = np.bincount(postings, weights=weights, minlength=matrix["num_docs"])
+        if self.retriever.nonoccurrence_array is not None:  # BM25L / BM25+ variants score absent terms too
+            scores += self.retriever.nonoccurrence_array[terms].sum()
+        return scores
 
 
 _INDEXES: dict[str, LexicalIndex] = {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from stack8s_architect.catalog.repository import database_key
 from stack8s_architect.catalog.models import repository
+from stack8s_architect.catalog.index_cache import load_or_build
 from stack8s_architect.catalog.lexical import cached_index
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest, ModelSearchResponse
 from stack8s_architect.catalog.models.taxonomy import DOMAINS, TASKS, task_words
@@ -34,6 +37,10 @@ RRF_K = 60
 MAX_DENSE_DISTANCE = 0.55
 DENSE_WEIGHT = 0.7  # card text is noisier than names and tags; lexical evidence counts a little more
 CANDIDATES = 200
+# Dense retrieval reads the nearest 100 chunks (ef_search 100, one pass of the graph: ~2 ms) and keeps the best 60
+# models. Reading 800 chunks at ef_search 400 took 8–14 ms for the same top 20 on the retrieval test set.
+# DENSE_CHUNKS ≤ DENSE_EF_SEARCH: the graph search returns them all without pgvector's iterative scan.
+DENSE_CHUNKS, DENSE_MODELS, DENSE_EF_SEARCH = 100, 60, 100
 WEIGHTS = {"fusion": 0.46, "task": 0.24, "quality": 0.14, "popularity": 0.07, "recency": 0.05, "license": 0.04}
 _LICENSE_SCORE = {"yes": 1.0, "restricted": 0.6, "unknown": 0.3, "no": 0.0}
 _MEDICAL_WORDS = re.compile(
@@ -119,8 +126,8 @@ def _allowed(session: Session, keys: list[str], filters: _Filters) -> set[str]:
 
 
 def _dense(session: Session, vector: Sequence[float], filters: _Filters) -> list[str]:
-    session.execute(text("SET LOCAL hnsw.ef_search = 400"))
-    session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    session.execute(text("SELECT set_config('hnsw.ef_search', :ef, true),"
+                         " set_config('hnsw.iterative_scan', 'off', true)"), {"ef": str(DENSE_EF_SEARCH)})
     statement = text(f"""
         WITH nearest AS (
             SELECT model_key, embedding <=> CAST(:vector AS vector) AS distance FROM model_chunks
@@ -130,7 +137,7 @@ def _dense(session: Session, vector: Sequence[float], filters: _Filters) -> list
         WHERE n.distance <= :max_distance AND {filters.sql}
         GROUP BY m.key ORDER BY min(n.distance), m.key LIMIT :limit
     """)
-    rows = session.execute(statement, {"vector": str(list(vector)), "pool": CANDIDATES * 4, "limit": CANDIDATES,
+    rows = session.execute(statement, {"vector": str(list(vector)), "pool": DENSE_CHUNKS, "limit": DENSE_MODELS,
                                        "max_distance": MAX_DENSE_DISTANCE,
                                        **filters.params})
     return list(rows.scalars())
@@ -145,10 +152,12 @@ def _fused(*rankings: tuple[list[str], float]) -> dict[str, float]:
     return scores
 
 
-def _quality(signals: list[dict[str, Any]]) -> tuple[float, str | None]:
-    """The best signal mapped to 0..1, with a phrase saying what it is."""
+def _quality(signals: Sequence[dict[str, Any]], task: str | None, explain: bool) -> tuple[float, str | None]:
+    """The best signal for the task mapped to 0..1, with (when `explain`) a phrase saying what it is."""
     best, phrase = 0.0, None
     for signal in signals:
+        if task and not _same_task(signal["task"], task):
+            continue
         value, metric = float(signal["value"]), signal["metric"]
         if metric.startswith("arena") or "elo" in metric:
             scaled = (value - 1000) / 500
@@ -158,7 +167,9 @@ def _quality(signals: list[dict[str, Any]]) -> tuple[float, str | None]:
             scaled = 1 - value / 30  # WER %: 0 is perfect, 30 % is poor
         scaled = max(0.0, min(1.0, scaled))
         if scaled > best:
-            best, phrase = scaled, f"{metric} {value:g} ({signal['source']})"
+            best = scaled
+            if explain:
+                phrase = f"{metric} {value:g} ({signal['source']})"
     return best, phrase
 
 
@@ -171,68 +182,124 @@ def _same_task(signal_task: str, task: str) -> bool:
 
 def _year(row: dict[str, Any]) -> int | None:
     for name in ("created_at", "modified_at"):
-        match = re.match(r"(\d{4})", str(row.get(name) or ""))
-        if match:
-            return int(match.group(1))
+        year = str(row.get(name) or "")[:4]
+        if year.isdigit():
+            return int(year)
     return None
 
 
-def _score(row: dict[str, Any], fusion: float, top_fusion: float, task: str | None, medical: bool) -> tuple[float, list[str]]:
-    why: list[str] = [f"matches the query (fusion rank score {fusion / top_fusion:.2f})"]
-    task_fit = 0.0
-    if task and row["task"] == task:
-        task_fit, _ = 1.0, why.append(f"task {task}")
-    elif medical and row["domain"] == "medical_imaging":
-        task_fit = 0.8
-        why.append("medical imaging model")
-    if medical and row["domain"] == "medical_imaging" and task_fit == 1.0:
-        why.append("medical imaging model")
-    signals = [s for s in row["quality"] or [] if not task or _same_task(s["task"], task)]
-    quality, phrase = _quality(signals)
-    if phrase:
-        why.append(phrase)
-    downloads = row["downloads"] or 0
-    popularity = min(1.0, math.log10(downloads + 1) / 7)
-    if downloads:
-        why.append(f"{downloads:,} downloads")
+@dataclass(frozen=True)
+class _Features:
+    """What the rerank weighs of one model, besides the query: read once per catalog version for all models, so a
+    search scores its few hundred candidates without reading their rows (only the hits' rows are read)."""
+
+    task: str | None
+    domain: str | None
+    static: float  # the weighted popularity, recency and licence parts
+    quality: tuple[dict[str, Any], ...]
+
+
+def _static_parts(row: dict[str, Any]) -> dict[str, float]:
     year = _year(row)
-    recency = min(1.0, max(0.0, (year - 2018) / 8)) if year else 0.0
-    licence = _LICENSE_SCORE.get(row["commercial_use"], 0.3)
+    return {"popularity": min(1.0, math.log10((row["downloads"] or 0) + 1) / 7),
+            "recency": min(1.0, max(0.0, (year - 2018) / 8)) if year else 0.0,
+            "license": _LICENSE_SCORE.get(row["commercial_use"], 0.3)}
+
+
+def _all_features(session: Session) -> dict[str, _Features]:
+    names = ("key", "task", "domain", "downloads", "commercial_use", "created_at", "modified_at", "quality")
+    statement = text("SELECT key, task, domain, downloads, commercial_use, created_at, modified_at,"
+                     " nullif(quality, '[]'::jsonb) FROM models")
+    table = {}
+    for values in session.execute(statement):
+        row = dict(zip(names, values, strict=True))
+        static = sum(WEIGHTS[name] * value for name, value in _static_parts(row).items())
+        table[row["key"]] = _Features(row["task"], row["domain"], static, tuple(row["quality"] or ()))
+    return table
+
+
+_FEATURES: dict[str, tuple[tuple, dict[str, _Features]]] = {}
+_FEATURES_LOCK = threading.Lock()
+
+
+def _features(session: Session) -> dict[str, _Features]:
+    database, version = database_key(session), repository.models_version(session)
+    with _FEATURES_LOCK:
+        cached = _FEATURES.get(database)
+        if cached is None or cached[0] != version:
+            table = load_or_build("models-rerank", session, version, lambda: _all_features(session))
+            cached = _FEATURES[database] = (version, table)
+        return cached[1]
+
+
+def _task_fit(task_of_model: str | None, domain: str | None, task: str | None, medical: bool) -> float:
+    if task and task_of_model == task:
+        return 1.0
+    return 0.8 if medical and domain == "medical_imaging" else 0.0
+
+
+def _score(features: _Features, fusion: float, top_fusion: float, task: str | None, medical: bool) -> float:
+    quality, _ = _quality(features.quality, task, explain=False)
+    return (WEIGHTS["fusion"] * fusion / top_fusion + WEIGHTS["task"] * _task_fit(features.task, features.domain, task, medical)
+            + WEIGHTS["quality"] * quality + features.static)
+
+
+def _why(row: dict[str, Any], fusion: float, top_fusion: float, task: str | None, medical: bool) -> list[str]:
+    """The rerank's reasons for one hit, in words."""
+    why = [f"matches the query (fusion rank score {fusion / top_fusion:.2f})"]
+    if task and row["task"] == task:
+        why.append(f"task {task}")
+    if medical and row["domain"] == "medical_imaging":
+        why.append("medical imaging model")
+    _, phrase = _quality(row["quality"] or (), task, explain=True)
+    why += [phrase] if phrase else []
+    why += [f"{row['downloads']:,} downloads"] if row["downloads"] else []
     why.append(f"licence {row['license_name']} (commercial use: {row['commercial_use']})")
-    parts = {"fusion": fusion / top_fusion, "task": task_fit, "quality": quality, "popularity": popularity,
-             "recency": recency, "license": licence}
-    return sum(WEIGHTS[name] * value for name, value in parts.items()), why
+    return why
+
+
+_ROW_COLUMNS = ("key", "id", "task", "domain", "family", "params_total", "license_name", "commercial_use", "downloads",
+                "quality")
 
 
 def _rows(session: Session, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-    statement = text("""
-        SELECT key, id, task, domain, family, params_total, license_name, commercial_use, downloads, quality,
-               created_at, modified_at FROM models WHERE key = ANY(:keys)
-    """)
-    return {row["key"]: dict(row) for row in session.execute(statement, {"keys": list(keys)}).mappings()}
+    statement = text(f"SELECT {', '.join(_ROW_COLUMNS)} FROM models WHERE key = ANY(:keys)")
+    return {row[0]: dict(zip(_ROW_COLUMNS, row, strict=True)) for row in session.execute(statement, {"keys": list(keys)})}
+
+
+_EMBEDDING_POOL: ThreadPoolExecutor | None = None
+
+
+def _embedding_pool() -> ThreadPoolExecutor:
+    global _EMBEDDING_POOL
+    with _FEATURES_LOCK:
+        if _EMBEDDING_POOL is None:
+            _EMBEDDING_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-embedding")
+        return _EMBEDDING_POOL
 
 
 def search_models(session: Session, request: ModelSearchRequest, embedder: Embedder | None) -> ModelSearchResponse:
     """Hybrid retrieval + rerank; dense retrieval joins when an embedder and embeddings are available."""
     _validate(request)
     filters = _filters(request)
+    dense = embedder is not None and has_embeddings(session)
+    # The query's embedding (onnxruntime, which releases the GIL) is computed while BM25 and the rest run here.
+    vector = _embedding_pool().submit(embedder.embed_query, request.query) if dense and embedder is not None else None
     task = request.task or infer_task(request.query)
     medical = bool(_MEDICAL_WORDS.search(request.query)) or request.domain == "medical_imaging"
     rankings = [(_lexical(session, request.query, filters), 1.0)]
-    dense = embedder is not None and has_embeddings(session)
-    if dense:
-        assert embedder is not None
-        rankings.append((_dense(session, embedder.embed_query(request.query).tolist(), filters), DENSE_WEIGHT))
+    if vector is not None:
+        rankings.append((_dense(session, vector.result().tolist(), filters), DENSE_WEIGHT))
     fused = _fused(*rankings)
     if not fused:
         return ModelSearchResponse(query=request.query, inferred_task=task, dense=dense, results=[])
-    rows, top = _rows(session, list(fused)), max(fused.values())
-    scored = sorted(
-        ((*_score(rows[key], fused[key], top, task, medical), key) for key in fused if key in rows),
-        key=lambda item: (-item[0], item[2]),
-    )
+    features, top = _features(session), max(fused.values())
+    scored = sorted(((_score(features[key], fused[key], top, task, medical), key) for key in fused if key in features),
+                    key=lambda item: (-item[0], item[1]))[: request.limit]
+    rows = _rows(session, [key for _, key in scored])
     bytes_per_weight = _bytes_per_weight(request.precision)
-    hits = [_hit(rank, rows[key], score, why, bytes_per_weight) for rank, (score, why, key) in enumerate(scored[: request.limit], 1)]
+    hits = [_hit(rank, rows[key], score, _why(rows[key], fused[key], top, task, medical), bytes_per_weight)
+            for rank, (score, key) in enumerate(scored, 1) if key in rows]
     return ModelSearchResponse(query=request.query, inferred_task=task, dense=dense, results=hits)
 
 
@@ -246,6 +313,16 @@ def _hit(rank: int, row: dict[str, Any], score: float, why: list[str], bytes_per
     )
 
 
+_EMBEDDED: set[tuple[str, tuple]] = set()
+
+
 def has_embeddings(session: Session) -> bool:
-    """Some chunk has a dense vector (dense retrieval has something to search)."""
-    return session.execute(text("SELECT EXISTS (SELECT 1 FROM model_chunks WHERE embedding IS NOT NULL)")).scalar_one()
+    """Some chunk has a dense vector (dense retrieval has something to search). Once seen, remembered for the
+    catalog version: vectors are only dropped when the chunks are rebuilt, which is a new version."""
+    key = (database_key(session), repository.models_version(session))
+    if key in _EMBEDDED:
+        return True
+    found = session.execute(text("SELECT EXISTS (SELECT 1 FROM model_chunks WHERE embedding IS NOT NULL)")).scalar_one()
+    if found:
+        _EMBEDDED.add(key)
+    return found
