@@ -6,6 +6,11 @@ and the plan version), then sends it one follow-up ("make it cheaper", "only AWS
 throughput"), and reports p50/p95 of each kind per round; the first call of all (catalog caches, BM25
 builds) is reported apart. Conversations made here are left in the database.
 
+Each round asks for other counts, sizes and budgets ("50 concurrent users" becomes 53, 56, …; "$15k" 18k): the
+service keeps its last sizing and offer-search answers, and a first message must not be timed as the answer to a
+question asked the round before. A follow-up re-plans its own conversation, which those caches serve as they would
+in use.
+
     .venv/bin/python benchmarks/chat_turn.py [--rounds 5] [--set shapes]
 
 `--set shapes` plans the workload shapes instead (issue 23's five requests, a generative batch, a RAG corpus with
@@ -15,6 +20,7 @@ its ingestion, a weekly embedding batch with a named model).
 from __future__ import annotations
 
 import argparse
+import re
 import time
 
 from _common import chat_service, machine, median, percentile
@@ -50,6 +56,16 @@ SHAPES = [
 ]
 
 
+# whole numbers, bare or as 20k / 500GB / $1500, but not versions (3.1, "Llama 3 8B"), model sizes (70B) or names
+# (A100, v3, "A100 80GB")
+_COUNTS = re.compile(r"(?<![\w.\-])(?<!A100 )(\d+)(?=k\b|GB\b|\b)(?!\.\d| \d+B\b)")
+
+
+def varied(message: str, round_number: int) -> str:
+    """`message` with its counts, sizes and budget moved by the round (round 0: as written)."""
+    return _COUNTS.sub(lambda match: str(int(match.group(0)) + 3 * round_number), message)
+
+
 FOLLOW_UPS = ["make it cheaper", "only AWS please", "use spot instances", "we need more throughput"]
 
 
@@ -65,11 +81,11 @@ def main() -> None:
         first = (time.perf_counter() - start) * 1000
         rounds: dict[str, list[tuple[float, float]]] = {"first message": [], "follow-up": []}
         kinds: dict[str, int] = {}
-        for _ in range(args.rounds):
+        for round_number in range(1, args.rounds + 1):
             timings: dict[str, list[float]] = {"first message": [], "follow-up": []}
             for index, message in enumerate(messages):
                 start = time.perf_counter()
-                reply = chat.start(message)
+                reply = chat.start(varied(message, round_number))
                 timings["first message"].append((time.perf_counter() - start) * 1000)
                 kinds[reply.kind] = kinds.get(reply.kind, 0) + 1
                 follow_up = FOLLOW_UPS[index % len(FOLLOW_UPS)]

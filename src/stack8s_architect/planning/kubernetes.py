@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stack8s_architect.catalog.charts.catalog import ChartEntry, VersionInfo
 from stack8s_architect.catalog.charts.roles import ROLE_IDS, ROLE_RULES
 from stack8s_architect.catalog.charts.schemas import StackRequest, StackResponse
 from stack8s_architect.catalog.charts.service import ChartCatalog
@@ -61,6 +62,22 @@ def kubernetes_section(catalog: ChartCatalog, spec: WorkloadSpec) -> tuple[Stack
 BITNAMI_MOVE = "2025-08-28"
 
 
+_PINS: dict[int, tuple[ChartEntry, VersionInfo | None]] = {}
+
+
+def _bitnami_pin(entry: ChartEntry) -> VersionInfo | None:
+    """The chart's last stable release before the move (its versions sorted once per catalog entry)."""
+    hit = _PINS.get(id(entry))
+    if hit is not None and hit[0] is entry:
+        return hit[1]
+    before = [v for v in entry.versions if v.released and v.released < BITNAMI_MOVE and not v.prerelease]
+    pin = max(before, key=lambda v: sort_key(v.version)) if before else None
+    if len(_PINS) > 1_024:
+        _PINS.clear()
+    _PINS[id(entry)] = (entry, pin)
+    return pin
+
+
 def bitnami_pinned(catalog: ChartCatalog, components: list[PlanComponent]) -> tuple[list[PlanComponent], list[str]]:
     """Bitnami charts pinned to their last release before the image move, their images pulled from bitnamilegacy
     (the `image.repository`-style keys of the chart's own values, and `global.security.allowInsecureImages`, which
@@ -69,13 +86,11 @@ def bitnami_pinned(catalog: ChartCatalog, components: list[PlanComponent]) -> tu
     out, pinned = [], []
     for component in components:
         entry = data.by_id.get(component.chart)
-        before = [v for v in (entry.versions if entry is not None and entry.alias == "bitnami" else [])
-                  if v.released and v.released < BITNAMI_MOVE and not v.prerelease]
+        pin = _bitnami_pin(entry) if entry is not None and entry.alias == "bitnami" else None
         images = [i for i in (entry.images if entry is not None else []) if i["repository"].startswith("bitnami/")]
-        if not before or not images:
+        if pin is None or not images:
             out.append(component)
             continue
-        pin = max(before, key=lambda v: sort_key(v.version))
         values: dict = {"global": {"security": {"allowInsecureImages": True}}}
         for image in images:
             node = values

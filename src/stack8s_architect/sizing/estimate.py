@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import math
 from dataclasses import dataclass, replace
 
@@ -91,8 +93,18 @@ def _validate(request: SizingRequest) -> None:
 def size(request: SizingRequest) -> SizingResult:
     """Memory, fit, throughput and training time for `request`; pure and deterministic.
 
-    Raises ValueError for impossible inputs and UnknownPrecisionError for unknown dtype names.
+    Raises ValueError for impossible inputs and UnknownPrecisionError for unknown dtype names. The last
+    SIZES_KEPT answers are kept (requests and results are immutable): a conversation's follow-up re-plans with
+    the same sizing, and a plan's variants and trade-offs ask for it again.
     """
+    return _size(request)
+
+
+SIZES_KEPT = 1_024
+
+
+@functools.lru_cache(maxsize=SIZES_KEPT)
+def _size(request: SizingRequest) -> SizingResult:
     _validate(request)
     if request.mode == "inference":
         return _size_inference(request)

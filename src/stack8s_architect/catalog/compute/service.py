@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -158,6 +159,8 @@ _INDEX_LOCK = threading.Lock()
 # this many.
 _ROWS: dict[str, tuple[OfferIndex, dict[int, dict[str, Any]]]] = {}
 _ROWS_KEPT = 20_000
+_ANSWERS: OrderedDict[tuple[str, int, str], tuple[OfferIndex, ComputeSearchResponse]] = OrderedDict()
+_ANSWERS_KEPT = 4_096
 
 
 class ComputeCatalog:
@@ -169,6 +172,24 @@ class ComputeCatalog:
         self._read: OfferIndex | None = None
 
     def search(self, request: ComputeSearchRequest) -> ComputeSearchResponse:
+        """Offers for `request`. An answer is a pure function of the request and the catalog version, so answers are
+        kept per process (the last _ANSWERS_KEPT): plans ask the same questions — an H100 in the EU, on-demand —
+        turn after turn. Callers must not change an answer's objects."""
+        index = self._index()
+        key = (database_key(self.session), id(index), request.model_dump_json())
+        with _INDEX_LOCK:
+            answer = _ANSWERS.get(key)
+            if answer is not None and answer[0] is index:
+                _ANSWERS.move_to_end(key)
+                return answer[1]
+        response = self._search(request)
+        with _INDEX_LOCK:
+            _ANSWERS[key] = (index, response)
+            while len(_ANSWERS) > _ANSWERS_KEPT:
+                _ANSWERS.popitem(last=False)
+        return response
+
+    def _search(self, request: ComputeSearchRequest) -> ComputeSearchResponse:
         keys = resolve_accelerators(request.accelerators)
         countries = resolve_geography(request.geography)
         regions = self.check_regions(request.regions)
