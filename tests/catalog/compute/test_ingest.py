@@ -123,3 +123,23 @@ def test_force_reingests_unchanged_files(database: Database, tmp_path: Path) -> 
     ingest.sync(database, reader, fixture_sources(("lambda",)))
     (report,) = ingest.sync(database, reader, fixture_sources(("lambda",)), force=True)
     assert report.status == "ingested"
+
+
+def test_a_kept_search_answer_is_not_served_after_a_sync_changed_the_prices(database: Database, tmp_path: Path) -> None:
+    from stack8s_architect.catalog.compute.schemas import ComputeSearchRequest
+    from stack8s_architect.catalog.compute.service import ComputeCatalog
+
+    mirror = write_mirror(tmp_path)
+    reader = SourceReader(mirror, tmp_path / "cache")
+    ingest.sync(database, reader, fixture_sources())
+    request = ComputeSearchRequest(accelerators=["h100"], providers=["lambda"], regions=["us-east-1"], max_count=1)
+
+    def h100_prices() -> list[float]:
+        with database.session() as session:
+            return [offer.hourly_usd for offer in ComputeCatalog(session).search(request).offers]
+
+    assert h100_prices() == [3.29]
+    assert h100_prices() == [3.29]  # answered again (now from the kept answers)
+    write_mirror(mirror, {"lambda": LAMBDA.replace("3.29", "2.99")})
+    ingest.sync(database, reader, fixture_sources(("lambda",)))
+    assert h100_prices() == [2.99]
