@@ -37,6 +37,26 @@ def test_database_url_opens_that_server_and_migrates_it(database: Database, monk
         opened.close()
 
 
+def test_the_migrations_create_every_table_column_and_index_the_code_declares(database: Database) -> None:
+    from stack8s_architect.core.schema import metadata
+
+    inspector = inspect(database.engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} >= {c.name for c in table.columns}, table.name
+        declared = {index.name for index in table.indexes}
+        assert declared <= {index["name"] for index in inspector.get_indexes(table.name)}, table.name
+
+
+def test_a_turn_claim_reads_only_leased_conversations(database: Database) -> None:
+    """The per-user count of turns under way must not scan the owner's whole history."""
+    with database.session() as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))  # a table this small might be read whole anyway
+        plan = "\n".join(session.execute(text(
+            "EXPLAIN SELECT count(*) FROM conversations WHERE user_id = 'local' AND turn_until > clock_timestamp()"
+        )).scalars())
+    assert "ix_conversations_leased_user_id" in plan, plan
+
+
 def test_session_rolls_back_on_error(database: Database) -> None:
     with database.session() as session:
         session.execute(text("CREATE TABLE scratch (id int)"))

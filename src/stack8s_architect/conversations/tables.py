@@ -1,7 +1,7 @@
 """Conversations, their messages (one sequence per conversation) and plan versions."""
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, Table, Text, UniqueConstraint, func,
-                        true)
+                        text, true)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from stack8s_architect.accounts.tables import LOCAL_USER
@@ -24,6 +24,9 @@ conversations = Table(
     Column("turn_token", Text),
     Column("turn_until", DateTime(timezone=True)),
     Index("ix_conversations_user_id_updated_at", "user_id", "updated_at"),
+    # only conversations under a lease (revision 0011): the per-user count and the heartbeat read a handful of rows
+    Index("ix_conversations_leased_user_id", "user_id", "turn_until", postgresql_where=text("turn_until IS NOT NULL")),
+    Index("ix_conversations_turn_token", "turn_token", postgresql_where=text("turn_token IS NOT NULL")),
 )
 messages = Table(
     "messages", metadata,
