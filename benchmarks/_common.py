@@ -93,12 +93,16 @@ def serve_workers(database_url: str, workers: int, **env: str) -> tuple[subproce
                              stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
+    answered = 0  # each worker warms up on its own: a run of ready answers reaches them all
     while True:
         try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return child, base
+            answered = answered + 1 if httpx.get(f"{base}/ready", timeout=2).status_code == 200 else 0
         except httpx.HTTPError:
-            pass
+            answered = 0
+        if answered >= 4 * workers:
+            return child, base
+        if answered:
+            continue
         if time.monotonic() > deadline or child.poll() is not None:
             raise SystemExit("the service did not become ready")
         time.sleep(0.2)

@@ -106,9 +106,10 @@ def main() -> None:
             refused = codes.count(429)
             print(f"\narchitect serve --workers {workers}: alice's 40 turns — {refused} refused at once (429), "
                   f"{40 - len(codes)} still waiting for the LLM while measured; other requests failing: {failures}")
-            print(f"{'request':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+            print(f"{'request':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  max at sample")
             for name, values in timings.items():
-                print(f"{name:<28} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} {max(values):>8.1f}")
+                print(f"{name:<28} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} {max(values):>8.1f}  "
+                      f"{values.index(max(values)) + 1} of {len(values)}")
             every = [v for values in timings.values() for v in values]
             print(f"{'all':<28} {median(every):>8.1f} {percentile(every, 95):>8.1f} {max(every):>8.1f}")
             os.killpg(child.pid, signal.SIGKILL)  # the stuck turns would hold a graceful stop for a minute

@@ -111,12 +111,18 @@ class ServiceProcesses:
         self.processes.append(process)
         deadline = time.monotonic() + 120
         probe = "/ready" if wait_ready else "/health"
+        # several workers share the port and each warms up on its own: a run of answers reaches them all
+        needed, answered = (8 if "--workers" in args else 1), 0
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{process.url}{probe}", timeout=1).status_code == 200:
-                    return process
+                ok = httpx.get(f"{process.url}{probe}", timeout=1).status_code == 200
             except httpx.TransportError:
-                pass
+                ok = False
+            answered = answered + 1 if ok else 0
+            if answered >= needed:
+                return process
+            if ok:
+                continue
             if process.poll() is not None:
                 raise RuntimeError(f"serve exited: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)

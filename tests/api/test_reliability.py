@@ -87,6 +87,21 @@ def test_health_and_ready_say_what_is_missing(database: Database, tmp_path: Path
         assert client.get("/health").status_code == 200  # liveness does not depend on the database
 
 
+def test_not_ready_while_the_start_up_warm_up_builds_the_model_indexes(synced: Database) -> None:
+    import threading
+
+    with _client(synced) as client:
+        assert client.app.state.warm.wait(60), "the warm-up never finished"
+        assert client.get("/ready").status_code == 200
+        client.app.state.warm = threading.Event()  # as while the warm-up thread still runs
+        warming = client.get("/ready")
+        assert warming.status_code == 503 and warming.json()["error"]["checks"]["indexes"] == "building"
+        assert "warming up" in warming.json()["error"]["message"]
+        assert client.get("/health").status_code == 200  # alive all along
+        client.app.state.warm.set()
+        assert client.get("/ready").status_code == 200
+
+
 def test_metrics_count_requests_turns_plans_and_catalogs(synced: Database) -> None:
     with _client(synced) as client:
         before = client.get("/metrics").text

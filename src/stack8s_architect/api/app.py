@@ -48,15 +48,20 @@ SERVER_OPTIONS = {"timeout_keep_alive": 75, "log_config": None, "proxy_headers":
 _STATIC = Path(__file__).resolve().parent / "static"
 
 
-def _warm_model_search(database: Database) -> None:
+def _warm_model_search(database: Database, done: threading.Event) -> None:
     """Build the model search index and the model resolver off the request path: the first chat turn would
-    otherwise wait seconds."""
+    otherwise wait seconds, and while one is built (pure Python, seconds of CPU) every other request of the process
+    waits for the interpreter. /ready says "warming" until `done`."""
+    started = time.monotonic()
     try:
         with database.session() as session:
-            search_models(session, ModelSearchRequest(query="warm up", limit=1), None)
+            search_models(session, ModelSearchRequest(query="llama chat model", limit=1), None)  # + rerank table
             model_resolver(session)
+        log.info("service.warm", seconds=round(time.monotonic() - started, 2))
     except Exception:  # noqa: BLE001  (a cold index is only slower; requests still build it themselves)
         log.warning("service.warm_models_failed", exc_info=True)
+    finally:
+        done.set()
 
 
 def turn_wait_s(settings: Settings) -> float:
@@ -119,7 +124,9 @@ def create_app(
         with app.state.database.session() as session:
             offers = ComputeCatalog(session).warm()
             charts = ChartCatalog(session).warm()
-        threading.Thread(target=_warm_model_search, args=(app.state.database,), name="warm-models", daemon=True).start()
+        app.state.warm = threading.Event()
+        threading.Thread(target=_warm_model_search, args=(app.state.database, app.state.warm), name="warm-models",
+                         daemon=True).start()
         app.state.embedder = None
         if embed_in_background and settings.data.embeddings == "on":
             app.state.embedder = BackgroundEmbedder(app.state.database, settings.data.home / "cache")

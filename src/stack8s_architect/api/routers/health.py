@@ -51,7 +51,9 @@ def _catalogs(request: Request, *, durations: bool = False) -> list[dict[str, An
 async def ready(request: Request) -> Any:
     """Ready to plan: the database answers and the compute, model and chart catalogs hold rows. Its one small query
     runs on the probes' own threads (`_probe_threads`), never queued behind turns in the shared pool. Not ready while
-    draining (after SIGTERM, for ARCHITECT_DRAIN_S): requests are still served, new ones should go elsewhere."""
+    draining (after SIGTERM, for ARCHITECT_DRAIN_S): requests are still served, new ones should go elsewhere. Not ready
+    while the start-up warm-up builds the model indexes: a turn then would wait for them, and the process's other
+    requests behind it."""
     if getattr(request.app.state, "draining", False):
         return JSONResponse(error_body("not_ready", "shutting down: finishing the requests under way",
                                        checks={"draining": True}), status_code=503)
@@ -67,6 +69,11 @@ async def ready(request: Request) -> Any:
     if empty:
         return JSONResponse(error_body("not_ready", f"no {', '.join(empty)} catalog yet: run `architect data sync`",
                                        checks=checks), status_code=503)
+    warm = getattr(request.app.state, "warm", None)
+    if warm is not None and not warm.is_set():
+        return JSONResponse(error_body("not_ready", "warming up: building the model search index and resolver "
+                                       "(seconds, once per start)", checks={**checks, "indexes": "building"}),
+                            status_code=503)
     return {"status": "ready", "checks": checks}
 
 
