@@ -154,6 +154,42 @@ def test_a_failing_provider_falls_back_to_the_offline_engine(synced: Database, m
             _metric(before, "architect_llm_fallbacks_total", purpose=purpose) + 1
 
 
+def test_a_users_daily_llm_budget_holds_then_the_offline_engine_answers(synced: Database,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each extraction costs 20 tokens at the fake provider; a 50-token budget lets three turns through (20, 40, 60:
+    the third starts under the budget), then the offline engine answers alice, says why, and the provider is not
+    called. Bob's budget is his own."""
+    from stack8s_architect.api import security
+
+    monkeypatch.setattr(security, "_MODE_CACHE_S", 0.0)
+    suffix = os.urandom(3).hex()
+    with synced.session() as session:
+        store = AccountStore(session)
+        tokens = {}
+        for name in ("alice", "bob"):
+            store.create_user(f"{name}-{suffix}")
+            tokens[name] = {"Authorization": f"Bearer {store.create_token(f'{name}-{suffix}', 'budget')[1]}"}
+    script = Script(mode="ok", reply={"concurrent_users": 20})
+    with fake_openai(script) as url:
+        settings = _llm(monkeypatch, url, ARCHITECT_AUTH="tokens", ARCHITECT_LLM_TOKENS_PER_USER_DAY="50")
+        with _client(synced, settings) as client:
+            cid = client.post("/api/v1/chat/start", json={"message": SERVE}, headers=tokens["alice"]).json()
+            replies = [client.post("/api/v1/chat/message", headers=tokens["alice"], json={
+                "conversation_id": cid["conversation_id"], "message": text}).json()
+                for text in ("make it 30 users", "only AWS please", "make it cheaper")]
+            calls_by_alice = len(script.requests)
+            alice, bob_before = (client.get("/api/v1/me", headers=tokens[n]).json() for n in ("alice", "bob"))
+            bob = client.post("/api/v1/chat/start", json={"message": SERVE}, headers=tokens["bob"]).json()
+    assert calls_by_alice == 3  # start + two messages; the last message never reached the provider
+    assert len(script.requests) == 4  # bob's turn did
+    spent = [w for w in replies[-1]["warnings"] if "language-model budget" in w]
+    assert spent and "50 tokens" in spent[0] and not any("budget" in w for r in replies[:-1] for w in r["warnings"])
+    assert replies[-1]["kind"] == "plan"  # answered all the same, by the offline engine
+    assert alice["llm"] == {"engine": "openai-compatible:fake-model", "tokens_today": 60, "tokens_per_day": 50}
+    assert bob_before["llm"]["tokens_today"] == 0
+    assert not any("budget" in w for w in bob["warnings"])
+
+
 def test_prompt_injection_cannot_change_a_number(synced: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The message and the model both lie about prices; every price in the plan is still the catalog's."""
     lies = {"budget_usd_per_month": 1, "gpu_count": 64, "params_billions": 0.001, "concurrent_users": 20}

@@ -143,7 +143,8 @@ def test_single_user_mode_on_loopback_then_tokens_once_a_user_exists(synced: Dat
 def test_single_user_mode_serves_only_requests_from_this_machine(synced: Database) -> None:
     app = create_app(Settings.load(), database=synced, embed_in_background=False)
     with local_client(app, raise_server_exceptions=False) as client:
-        assert client.get("/api/v1/me").json() == {"user": "local", "mode": "single-user"}
+        me = client.get("/api/v1/me").json()
+        assert (me["user"], me["mode"], me["llm"]["engine"]) == ("local", "single-user", "offline")
         relayed = client.get("/api/v1/me", headers={"X-Forwarded-For": "203.0.113.9"})  # a reverse proxy
         rebound = client.get("/api/v1/me", headers={"Host": "evil.example:8000"})  # DNS rebinding
         assert relayed.status_code == rebound.status_code == 401

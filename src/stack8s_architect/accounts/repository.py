@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from stack8s_architect.accounts.tables import LOCAL_USER, api_tokens, rate_buckets, users
+from stack8s_architect.accounts.tables import LOCAL_USER, api_tokens, llm_usage, rate_buckets, users
 from stack8s_architect.core.errors import ConflictError, InvalidRequestError, NotFoundError
 
 TOKEN_PREFIX = "s8a_"
@@ -68,6 +68,24 @@ def forget_full_buckets(session: Session, *, per_minute: int, burst: int) -> int
     """Remove buckets that have refilled (a missing bucket is a full one); returns how many."""
     full_after = timedelta(seconds=burst / (per_minute / 60.0))
     return session.execute(delete(rate_buckets).where(rate_buckets.c.updated_at < func.now() - full_after)).rowcount
+
+
+_TODAY = text("(now() AT TIME ZONE 'UTC')::date")
+
+
+def llm_tokens_today(session: Session, user_id: str) -> int:
+    """LLM tokens `user_id`'s turns spent this UTC day (every process's)."""
+    return int(session.execute(select(llm_usage.c.tokens).where(llm_usage.c.user_id == user_id,
+                                                                llm_usage.c.day == _TODAY)).scalar() or 0)
+
+
+def add_llm_usage(session: Session, user_id: str, *, tokens: int, calls: int) -> None:
+    """Add a turn's LLM calls and tokens to `user_id`'s day (one upsert)."""
+    session.execute(text("""
+        INSERT INTO llm_usage (user_id, day, tokens, calls) VALUES (:user, (now() AT TIME ZONE 'UTC')::date, :tokens, :calls)
+        ON CONFLICT (user_id, day) DO UPDATE SET tokens = llm_usage.tokens + EXCLUDED.tokens,
+                                                 calls = llm_usage.calls + EXCLUDED.calls
+    """), {"user": user_id, "tokens": tokens, "calls": calls})
 
 
 class AccountStore:

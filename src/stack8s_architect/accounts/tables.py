@@ -1,6 +1,6 @@
 """Users and API tokens. Tokens are stored as SHA-256 digests of the secret; the secret is shown once."""
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Table, Text, func
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Table, Text, func
 
 from stack8s_architect.core.schema import metadata
 
@@ -33,4 +33,12 @@ rate_buckets = Table(
     Column("allowed", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
     prefixes=["UNLOGGED"],
+)
+# LLM tokens each user's turns spent per UTC day (revision 0012): the per-user cost budget, across every process.
+llm_usage = Table(
+    "llm_usage", metadata,
+    Column("user_id", Text, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("tokens", BigInteger, nullable=False),
+    Column("calls", BigInteger, nullable=False),
 )

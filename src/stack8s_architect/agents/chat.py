@@ -29,7 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from stack8s_architect.accounts.repository import add_llm_usage, llm_tokens_today
 from stack8s_architect.accounts.tables import LOCAL_USER
+from stack8s_architect.agents.llm import LlmMeter, metered
 from stack8s_architect.agents.clarification import Question, pending
 from stack8s_architect.agents.turn import (ConversationState, Extractor, Status, TurnEngine, TurnResult,
                                            offline_extractor)
@@ -201,7 +203,9 @@ class ChatService:
 
     `lease_s`: how long a conversation stays held by a turn whose process stopped renewing it (killed);
     `wait_s`: how long a turn waits for the turn before it (then 409: retry later); `turns_per_user`: how many turns
-    one owner may have answered at once, across every process (more are refused with 429)."""
+    one owner may have answered at once, across every process (more are refused with 429); `llm_tokens_per_day`:
+    the LLM tokens one owner's turns may spend per UTC day (0: no budget) — past it the offline engine answers, and
+    says so (the concurrent turns of one owner may overrun it by their own calls)."""
 
     def __init__(self, database: Database, store: StoreFactory, *, extractor: Extractor = offline_extractor,
                  render: Callable[[DeploymentPlan], str] | None = None,
@@ -209,7 +213,8 @@ class ChatService:
                  narrate: Callable[[str, str], str] | None = None,
                  finish: Callable[[DeploymentPlan, WorkloadSpec], DeploymentPlan] | None = None,
                  cluster: ClusterService | None = None, lease_s: float = 15.0, wait_s: float = 120.0,
-                 turns_per_user: int = 4):
+                 turns_per_user: int = 4, llm_tokens_per_day: int = 0):
+        self.llm_tokens_per_day = llm_tokens_per_day
         self.lease_s = lease_s
         self.wait_s = wait_s
         self.turns_per_user = turns_per_user
@@ -346,25 +351,51 @@ class ChatService:
     def _answer(self, claimed: ClaimedTurn, status: Status) -> ChatResponse:
         turn, state = claimed.turn, claimed.state
         answers: list[tuple[str, TurnResult]] = []
-        with self.database.session() as reads:  # the planner's catalog reads; it writes nothing
-            extractor = self.extractor if self.extractor is offline_extractor else \
-                _outside_transaction(reads, self.extractor)  # the offline rules take microseconds; an LLM, seconds
+        spent = self._llm_budget_spent(turn.owner)
+        llm = self.extractor is not offline_extractor and not spent
+        with self.database.session() as reads, metered() as meter:  # the planner's catalog reads; it writes nothing
+            extractor = _outside_transaction(reads, self.extractor) if llm else offline_extractor  # an LLM: seconds
+            narrate = _outside_transaction(reads, self.narrate) if self.narrate and not spent else None
             engine = TurnEngine(PlannerContext.for_session(reads, self.embedder(), self.cluster), extractor,
-                                self.render, _outside_transaction(reads, self.narrate) if self.narrate else None,
-                                self.finish)
-            for waiting in claimed.waiting:
-                mine = waiting["id"] == turn.message_id
-                result = engine.turn(state, waiting["content"], status) if mine else \
-                    self._earlier_turn(engine, state, waiting, status)
-                answers.append((waiting["id"], result))
-                state = ConversationState(result.spec, list(result.asked), result.plan or state.plan)
+                                self.render, narrate, self.finish)
+            try:
+                for waiting in claimed.waiting:
+                    mine = waiting["id"] == turn.message_id
+                    result = engine.turn(state, waiting["content"], status) if mine else \
+                        self._earlier_turn(engine, state, waiting, status)
+                    answers.append((waiting["id"], result))
+                    state = ConversationState(result.spec, list(result.asked), result.plan or state.plan)
+            finally:
+                self._record_llm_usage(turn.owner, meter)  # spent whether or not the turn is stored
         if not answers:  # cannot happen: the message is stored and unanswered
             raise ConflictError(f"message {turn.message_id!r} is not waiting for an answer")
+        if spent:
+            answers[-1][1].warnings.append(
+                f"your language-model budget for today ({self.llm_tokens_per_day:,} tokens, "
+                "ARCHITECT_LLM_TOKENS_PER_USER_DAY) is spent: the offline engine answered — the same catalogs and "
+                "formulas, its own reading of the message; the language model answers again from 00:00 UTC")
         message_id = self._store_answers(claimed, answers)
         result = answers[-1][1]
         return ChatResponse(conversation_id=turn.conversation_id, message_id=message_id, kind=result.kind,
                             content=result.content, questions=result.questions, spec=result.spec, plan=result.plan,
                             warnings=result.warnings)
+
+    def _llm_budget_spent(self, owner: str) -> bool:
+        """The owner's turns have spent today's LLM budget (false with no LLM or no budget)."""
+        if self.llm_tokens_per_day <= 0 or (self.extractor is offline_extractor and self.narrate is None):
+            return False
+        with self.database.session() as session:
+            return llm_tokens_today(session, owner) >= self.llm_tokens_per_day
+
+    def _record_llm_usage(self, owner: str, meter: LlmMeter) -> None:
+        if not meter.calls:
+            return
+        try:
+            with self.database.session() as session:
+                add_llm_usage(session, owner, tokens=meter.tokens, calls=meter.calls)
+        except SQLAlchemyError:  # the turn's own writes report a database down; usage is not worth failing it for
+            log.warning("chat.llm_usage_not_recorded", owner=owner, tokens=meter.tokens, exc_info=True)
+        log.info("chat.llm_usage", owner=owner, calls=meter.calls, tokens=meter.tokens)
 
     def _store_answers(self, claimed: ClaimedTurn, answers: list[tuple[str, TurnResult]]) -> str:
         """The answers (to the messages they reply to), their plan versions and the conversation's new state, in one

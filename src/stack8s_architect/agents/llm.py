@@ -13,7 +13,10 @@ offline extraction is used alone and a warning says so. The LLM never sets a pri
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -213,6 +216,38 @@ def _build_model(settings: Settings) -> Any:
     return OpenAIChatModel(name, provider=OpenAIProvider(base_url=settings.llm.llm_base_url, api_key=key))
 
 
+@dataclass
+class LlmMeter:
+    """LLM calls made and tokens (prompt + completion, as the provider reports them) spent under `metered()`."""
+
+    calls: int = 0
+    tokens: int = 0
+
+
+_METER: ContextVar[LlmMeter | None] = ContextVar("llm_meter", default=None)
+
+
+@contextmanager
+def metered() -> Iterator[LlmMeter]:
+    """Count the LLM calls this thread makes inside the block (a turn: its extraction and narration)."""
+    meter = LlmMeter()
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
+
+
+def _run_metered(agent: Any, prompt: str, timeout_s: float) -> Any:
+    meter = _METER.get()
+    if meter is not None:
+        meter.calls += 1  # a call that fails still counts as made (its tokens are unknown)
+    result = agent.run_sync(prompt, model_settings={"timeout": timeout_s, "max_retries": 0, "temperature": 0})
+    if meter is not None:
+        meter.tokens += int(result.usage.total_tokens or 0)
+    return result
+
+
 def agent_asker(model: Any, *, timeout_s: float, prompted: bool = False) -> Callable[[str], WorkloadSpec]:
     """A function message → WorkloadSpec over a pydantic-ai model (a real one, or a test model)."""
     from pydantic_ai import Agent, PromptedOutput
@@ -221,8 +256,7 @@ def agent_asker(model: Any, *, timeout_s: float, prompted: bool = False) -> Call
     agent = Agent(model, output_type=output, instructions=INSTRUCTIONS, retries=0)
 
     def ask(message: str) -> WorkloadSpec:
-        result = agent.run_sync(message, model_settings={"timeout": timeout_s, "max_retries": 0, "temperature": 0})
-        return result.output
+        return _run_metered(agent, message, timeout_s).output
 
     return ask
 
@@ -260,7 +294,6 @@ def agent_narrator(model: Any, *, timeout_s: float, prompted: bool = False) -> C
 
     def narrate(summary: str, plan_json: str) -> str:
         prompt = f"Summary:\n{summary}\n\nPlan JSON:\n{plan_json}"
-        result = agent.run_sync(prompt, model_settings={"timeout": timeout_s, "max_retries": 0, "temperature": 0})
-        return result.output.summary
+        return _run_metered(agent, prompt, timeout_s).output.summary
 
     return narrate

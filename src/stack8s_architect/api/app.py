@@ -137,7 +137,8 @@ def create_app(
                                      extractor=extractor, narrate=narrator,
                                      embedder=lambda: background.embedder if background else None,
                                      cluster=app.state.cluster, wait_s=turn_wait_s(settings),
-                                     turns_per_user=settings.server.turns_per_user)
+                                     turns_per_user=settings.server.turns_per_user,
+                                     llm_tokens_per_day=settings.llm.llm_tokens_per_user_day)
         app.state.draining = False
         stop_draining = drain_on_signal(app, settings.server.drain_s)
         log.info("service.started", host=settings.server.host, port=settings.server.port, auth=mode,

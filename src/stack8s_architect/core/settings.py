@@ -125,6 +125,9 @@ class LlmSettings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, description="else OPENAI_API_KEY / ANTHROPIC_API_KEY")
     llm_timeout_s: float = Field(default=20.0, gt=0, le=600)
     llm_narrate: bool = Field(default=False, description="let the LLM phrase the plan summary (numbers checked)")
+    llm_tokens_per_user_day: int = Field(
+        default=500_000, ge=0, le=10**12, description="LLM tokens (prompt + completion) one user's turns may spend per "
+                                                      "UTC day; past it the offline engine answers. 0: no budget")
 
     @field_validator("llm")
     @classmethod
@@ -261,6 +264,7 @@ _VARIABLES = {
     "llm_api_key": "ARCHITECT_LLM_API_KEY",
     "llm_timeout_s": "ARCHITECT_LLM_TIMEOUT_S",
     "llm_narrate": "ARCHITECT_LLM_NARRATE",
+    "llm_tokens_per_user_day": "ARCHITECT_LLM_TOKENS_PER_USER_DAY",
     "auth": "ARCHITECT_AUTH",
     "rate_limit_per_minute": "ARCHITECT_RATE_LIMIT_PER_MINUTE",
     "rate_limit_burst": "ARCHITECT_RATE_LIMIT_BURST",
