@@ -93,6 +93,24 @@ datacrunch__2xA100_80GB__44__240__SPOT,2A100.44V_SPOT,44.0,240,A100-80GB,2.0,"{"
     assert spot_only.price_per_hour_usd is None and spot_only.spot_price_per_hour_usd == 1.05
 
 
+def test_mithril_prices_are_auction_bids_kept_as_spot_never_on_demand(tmp_path: Path) -> None:
+    # Mithril's one figure in both columns is the minimum bid of its spot auction: no on-demand price exists.
+    path = write(tmp_path, """
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,Region,GpuInfo
+h100-80gb.sxm.8x,H100,8,168,1814,8.0,8.0,us-central2-a,
+ccs-h200.sxm.1x,H200,1,20,200,1.0,,us-central2-b,
+""")
+    offers = by_type(read_vms_csv("mithril", path))
+    eight = offers[("h100-80gb.sxm.8x", "us-central2-a")]
+    assert (eight.price_per_hour_usd, eight.spot_price_per_hour_usd) == (None, 8.0)
+    assert offers[("ccs-h200.sxm.1x", "us-central2-b")].spot_price_per_hour_usd == 1.0
+    lambda_path = write(tmp_path, """
+InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,Region,GpuInfo
+gpu_8x_h100_sxm5,H100,8,208,1800,23.92,23.92,us-east-1,
+""")  # the same shape elsewhere stays an on-demand price
+    assert by_type(read_vms_csv("lambda", lambda_path))[("gpu_8x_h100_sxm5", "us-east-1")].price_per_hour_usd == 23.92
+
+
 def test_non_positive_and_missing_prices_are_dropped_with_a_count(tmp_path: Path) -> None:
     path = write(tmp_path, """
 InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,SpotPrice

@@ -80,7 +80,7 @@ def offer_row(source: DataSource, offer: Offer) -> tuple:
 class ComputeIngester:
     """The compute domain's part of `data sync`."""
 
-    version = "compute-2"  # 2: the AWS network column
+    version = "compute-3"  # 2: the AWS network column; 3: Mithril prices are auction bids (spot only)
 
     def parse(self, source: DataSource, files: Sequence[FetchedFile]) -> ParsedCatalog:
         return ADAPTERS[source.adapter](source, files)

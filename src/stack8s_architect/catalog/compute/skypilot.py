@@ -29,6 +29,9 @@ _PRIMEINTELLECT_UPSTREAM = {"datacrunch": "verda", "lambdalabs": "lambda", "crus
 _SPOT_SUFFIX = "__SPOT"
 # Providers whose spot column is a placeholder, not a price.
 _SPOT_IS_PLACEHOLDER = {"vast"}
+# Providers whose one price is an auction's minimum bid (the same figure in both columns): capacity goes to the
+# highest bid and can be reclaimed, like spot, and nothing is sold at that price on demand. Kept as spot only.
+_PRICE_IS_A_BID = {"mithril"}
 
 
 def read_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -111,6 +114,9 @@ def row_to_offer(provider: str, row: dict[str, str]) -> RawOffer:
         if name.startswith("tpu-"):
             count = float(tpu_chip_count(name))
     spot = None if provider in _SPOT_IS_PLACEHOLDER else positive_price(row.get("SpotPrice"))
+    bid = provider in _PRICE_IS_A_BID
+    if bid:
+        spot = positive_price(row.get("SpotPrice")) or positive_price(row.get("Price"))
     region, zone = row.get("Region", "").strip(), (row.get("AvailabilityZone") or "").strip() or None
     country_hint = None
     if provider == "primeintellect":  # Region is the country, the zone is the real region
@@ -125,7 +131,7 @@ def row_to_offer(provider: str, row: dict[str, str]) -> RawOffer:
         accelerator_count=count if name else 0.0,
         vcpus=_float(row.get("vCPUs")),
         memory_gib=_float(row.get("MemoryGiB")),
-        price_per_hour_usd=None if spot_row else positive_price(row.get("Price")),
+        price_per_hour_usd=None if spot_row or bid else positive_price(row.get("Price")),
         spot_price_per_hour_usd=spot,
         upstream_provider=upstream_provider(provider, instance_type),
         country_hint=country_hint,
