@@ -127,3 +127,17 @@ def test_offers_placed_on_a_continent_without_a_country_match_it(full) -> None: 
     with database.session() as session:
         result = ComputeCatalog(session).search(ComputeSearchRequest(geography=["middle-east"], providers=["nebius"], kind="any"))
     assert result.offers and {o.region for o in result.offers} == {"me-west1"}
+
+
+def test_eight_h100s_on_demand_never_answer_with_an_auction_bid(full) -> None:  # noqa: ANN001
+    """Mithril's $8.00/h for 8 × H100 is its auction's minimum bid: a spot offer, not an on-demand one."""
+    database, _ = full
+    with database.session() as session:
+        catalog = ComputeCatalog(session)
+        on_demand = catalog.search(ComputeSearchRequest(accelerators=["H100"], min_count=8, max_count=8, limit=500))
+        spot = catalog.search(ComputeSearchRequest(accelerators=["H100"], min_count=8, max_count=8, spot=True,
+                                                   limit=500))
+    assert on_demand.offers and not [o for o in on_demand.offers if o.provider == "mithril"]
+    assert all(o.price_per_hour_usd is not None for o in on_demand.offers)
+    bids = [o for o in spot.offers if o.provider == "mithril"]
+    assert bids and bids[0].hourly_usd == 8.0 and bids[0].price_per_hour_usd is None
