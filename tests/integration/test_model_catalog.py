@@ -189,19 +189,27 @@ def test_retrieval_hit_rate_is_at_least_90_percent(catalog, embedder: Embedder, 
     assert hit_rate >= 0.9, misses
 
 
-def test_filters_hold(catalog) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("dense", [False, True])
+def test_filters_hold(catalog, embedder: Embedder, dense: bool) -> None:  # noqa: ANN001
+    """The SQL filters apply to the lexical and the dense candidates alike."""
     database, _ = catalog
     with database.session() as session:
         fits = search_models(session, ModelSearchRequest(query="chat model", fits_gib=16, precision="int4",
-                                                         commercial_only=True, has_config=True, limit=20), None)
+                                                         commercial_only=True, has_config=True, limit=20),
+                             embedder if dense else None)
+        licensed = search_models(session, ModelSearchRequest(query="small instruct model for chat",
+                                                             task="text-generation", licenses=["apache-2.0"],
+                                                             limit=20), embedder if dense else None)
         with pytest.raises(UnknownNameError):
             search_models(session, ModelSearchRequest(query="x", task="object-detektion"), None)
         with pytest.raises(NotFoundError, match="Did you mean"):
             model_detail(session, "meta-llama/Llama-3.1-8B-Typo")
-    assert fits.results
+    assert fits.results and licensed.results and fits.dense is licensed.dense is dense
     for hit in fits.results:
         assert hit.params_billions is not None and hit.params_billions * 0.5 <= 16 * 1.074
         assert hit.commercial_use in {"yes", "restricted"}
+    for hit in licensed.results:
+        assert hit.task == "text-generation" and "apache" in (hit.license or "").lower(), hit
 
 
 def test_resync_changes_nothing_and_embeddings_are_cached(catalog, shared_data: Path, embedder: Embedder,
