@@ -12,6 +12,7 @@ class GpuSpec:
     `usable_memory_gib` is what a framework can allocate (datasheet memory minus ECC/driver
     reservations as reported by the runtime); sizing budgets against it, never `memory_gib`.
     TFLOPS are dense (no structured sparsity). `fp8_tflops` is None when the part has no FP8.
+    `cuda_total_gib` is the device total CUDA itself reports, a little below nvidia-smi's.
     """
 
     key: str
@@ -22,3 +23,5 @@ class GpuSpec:
     fp8_tflops: float | None = None
     interconnect: str = "pcie"
     interconnect_bandwidth_gb_s: float | None = None
+    # the total CUDA reports (`torch.cuda.mem_get_info`), which vLLM budgets against; None: not measured
+    cuda_total_gib: float | None = None

@@ -1,6 +1,9 @@
-"""Inference memory: weights, KV cache, runtime overhead, and what fits in a vLLM-style budget.
+"""Inference memory: weights, KV cache, runtime overhead, and what fits in vLLM's budget.
 
-Overhead model (per GPU), stated so a reader can check it:
+With a GPU, serving memory follows vLLM's own start-up accounting for the deployed version (`engine.py`: the CUDA
+total as budget, the profile run's sampler and forward peak, non-torch memory per TP size, 16-token blocks, the
+hybrid allocator's groups for sliding-window models). The constants below remain for training (`training.py`) and
+for a memory figure asked without a GPU:
 
 * non-torch memory (CUDA context, cuBLAS workspaces, lazily loaded kernels):
   max(0.5 GiB, 2.25 % of usable memory). vLLM's profiler reports 0.20–0.35 GiB on 24 GB
@@ -22,7 +25,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .architecture import ModelArchitecture
+from . import engine
+from .architecture import KvLayerGroup, ModelArchitecture
+from .engine import ProfileBatch
 from .gpu import GpuSpec
 from .precision import KvCacheDtype, Precision
 from .units import GIB
@@ -83,15 +88,38 @@ def kv_cache_bytes_per_token(arch: ModelArchitecture, kv_dtype: KvCacheDtype) ->
 
 
 def kv_cache_bytes_per_sequence(
-    arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism = SINGLE_GPU
+    arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism = SINGLE_GPU,
+    batch: ProfileBatch | None = None,
 ) -> float:
-    """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica."""
+    """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica. With the engine's
+    profile `batch`, as vLLM holds it: whole 16-token blocks, sliding-window layers holding the window plus a
+    scheduling step, and the hybrid allocator's padding layers."""
     per_gpu = 0.0
+    group_size = engine.hybrid_group_size([group.layers for group in arch.kv_groups])
     for group in arch.kv_groups:
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
-        per_gpu += group.elements_per_token * group.cached_tokens(context_tokens) / shards
+        if batch is None:
+            per_gpu += group.elements_per_token * group.cached_tokens(context_tokens) / shards
+            continue
+        layers = engine.padded_layers(group.layers, group_size)
+        tokens = (engine.window_tokens_held(group.window_tokens, context_tokens, batch) if group.window_tokens
+                  else engine.blocks(context_tokens) * engine.BLOCK_TOKENS)
+        per_gpu += group.elements_per_token / group.layers * layers * tokens / shards
     state = arch.recurrent_state_bytes_per_sequence / parallelism.tensor_parallel
     return (per_gpu * kv_dtype.bytes_per_element + state) / parallelism.pipeline_parallel
+
+
+def _pool_block_bytes(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism) -> tuple[float, int]:
+    """(bytes one block of the shared pool takes on each GPU, the number of KV cache groups). One kind of layer:
+    a block spans every layer, one group. Hybrid: a block spans one group's layers."""
+    group_size = engine.hybrid_group_size([group.layers for group in arch.kv_groups])
+    total, groups = 0.0, 0
+    for group in arch.kv_groups:
+        layers = engine.padded_layers(group.layers, group_size)
+        shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
+        total += group.elements_per_token / group.layers * layers * engine.BLOCK_TOKENS / shards
+        groups += layers // group_size if group_size else 1
+    return total * kv_dtype.bytes_per_element / parallelism.pipeline_parallel / groups, groups
 
 
 def non_torch_bytes(gpu: GpuSpec | None) -> float:
@@ -106,14 +134,18 @@ def nccl_bytes(tensor_parallel: int) -> float:
     return NCCL_BYTES_TP2 if tensor_parallel == 2 else NCCL_BYTES_TP4_PLUS
 
 
-def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: int, tensor_parallel: int) -> float:
-    """Peak of vLLM's profiling forward pass on one GPU (see module docstring)."""
+def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: int, tensor_parallel: int,
+                          batch: ProfileBatch | None = None) -> float:
+    """Peak of vLLM's profile run on one GPU: the forward's MLP buffers over the batched tokens, or the sampler's
+    pass over the batch's requests (`engine.py`); without a `batch`, the small-GPU profile with one fp32 logits copy."""
     if not arch.has_kv_cache and arch.modality != "llm":
         return NON_LLM_ACTIVATION_FRACTION * weights * concurrency / tensor_parallel
     mlp_width = arch.ffn_width_per_token / tensor_parallel
-    mlp = PROFILE_BATCHED_TOKENS * (2 * arch.hidden_size + 3 * mlp_width) * ACTIVATION_BYTES
-    logits = PROFILE_MAX_SEQUENCES * arch.vocab_size * LOGITS_BYTES
-    return max(mlp, logits)
+    tokens = batch.batched_tokens if batch else PROFILE_BATCHED_TOKENS
+    mlp = tokens * (2 * arch.hidden_size + 3 * mlp_width) * ACTIVATION_BYTES
+    if batch is None:
+        return max(mlp, PROFILE_MAX_SEQUENCES * arch.vocab_size * LOGITS_BYTES)
+    return max(mlp, engine.sampler_peak_bytes(arch.vocab_size, batch))
 
 
 @dataclass(frozen=True)
@@ -127,6 +159,8 @@ class InferenceMemory:
     activation_bytes: float
     nccl_bytes: float
     budget_bytes: float
+    batch: ProfileBatch = engine.SMALL_GPU_BATCH  # the profile run's batch on this GPU class
+    engine_accounting: bool = False  # KV in vLLM's blocks and groups (a GPU was given)
 
     @property
     def overhead_bytes(self) -> float:
@@ -164,34 +198,67 @@ def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Para
     Weights are divided evenly across the replica's GPUs (replicated norms are negligible).
     """
     weights_total = weight_bytes(setup.arch, setup.precision)
-    kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism)
-    budget = gpu.usable_memory_gib * GIB * setup.gpu_memory_utilization if gpu else 0.0
+    if gpu is None:  # a memory figure without a GPU: plain arithmetic, the small-GPU profile
+        kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens,
+                                                             parallelism)
+        return InferenceMemory(
+            parallelism=parallelism, weights_bytes=weights_total / parallelism.gpus, kv_cache_bytes=kv,
+            non_torch_bytes=non_torch_bytes(None),
+            activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency,
+                                                   parallelism.tensor_parallel),
+            nccl_bytes=nccl_bytes(parallelism.tensor_parallel), budget_bytes=0.0)
+    batch = engine.profile_batch(gpu)
+    kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism,
+                                                         batch)
+    budget = engine.cuda_total_bytes(gpu) * setup.gpu_memory_utilization
     return InferenceMemory(
         parallelism=parallelism,
         weights_bytes=weights_total / parallelism.gpus,
         kv_cache_bytes=kv,
-        non_torch_bytes=non_torch_bytes(gpu),
-        activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency, parallelism.tensor_parallel),
-        nccl_bytes=nccl_bytes(parallelism.tensor_parallel),
+        non_torch_bytes=engine.non_torch_bytes(parallelism.tensor_parallel),
+        activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency,
+                                               parallelism.tensor_parallel, batch),
+        nccl_bytes=0.0,  # vLLM 0.11 measures after NCCL start-up: the first collectives' buffers are non-torch
+        batch=batch, engine_accounting=True,
         budget_bytes=budget,
     )
 
 
-def max_concurrent_sequences(setup: ServingSetup, memory: InferenceMemory) -> int:
-    """How many sequences of `setup.context_tokens` the KV budget holds (vLLM's "maximum concurrency")."""
-    per_sequence = kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, memory.parallelism)
+def kv_cache_blocks(setup: ServingSetup, memory: InferenceMemory) -> tuple[int, int]:
+    """(16-token blocks of the shared KV pool, KV cache groups) as vLLM allocates them from the KV budget."""
+    block_bytes, groups = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism)
+    if memory.kv_budget_bytes <= 0 or block_bytes <= 0:
+        return 0, max(groups, 1)
+    return math.floor(memory.kv_budget_bytes / block_bytes), groups
+
+
+def max_concurrency(setup: ServingSetup, memory: InferenceMemory) -> float:
+    """vLLM's "Maximum concurrency for L tokens per request": pool blocks ÷ the blocks one such request holds."""
+    per_sequence = kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, memory.parallelism,
+                                               memory.batch if memory.engine_accounting else None)
     if memory.kv_budget_bytes <= 0:
-        return 0
+        return 0.0
     if per_sequence <= 0:
-        return setup.concurrency if memory.fits else 0
-    return math.floor(memory.kv_budget_bytes / per_sequence)
+        return float(setup.concurrency) if memory.fits else 0.0
+    if not memory.engine_accounting or setup.arch.recurrent_state_bytes_per_sequence:
+        return memory.kv_budget_bytes / per_sequence
+    blocks, _ = kv_cache_blocks(setup, memory)
+    block_bytes, _ = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism)
+    return blocks / (per_sequence / block_bytes)
+
+
+def max_concurrent_sequences(setup: ServingSetup, memory: InferenceMemory) -> int:
+    """How many sequences of `setup.context_tokens` the KV budget holds (vLLM's "maximum concurrency", whole)."""
+    return math.floor(max_concurrency(setup, memory) + 1e-9)
 
 
 def max_context_tokens(setup: ServingSetup, memory: InferenceMemory) -> int:
-    """Longest context one sequence can have in the KV budget, capped at the model's own limit.
-
-    Found by bisection because sliding-window layers make KV growth piecewise linear.
-    """
+    """The KV cache's capacity in tokens as vLLM prints it ("GPU KV cache size: N tokens": pool blocks × 16; with
+    the hybrid allocator, blocks ÷ groups × 16). Without a GPU: the longest context one sequence can have in the
+    budget, capped at the model's own limit (found by bisection: sliding-window layers grow piecewise)."""
+    if memory.engine_accounting and setup.arch.has_kv_cache and not setup.arch.recurrent_state_bytes_per_sequence:
+        blocks, groups = kv_cache_blocks(setup, memory)
+        return blocks // groups * engine.BLOCK_TOKENS
     limit = setup.arch.max_context_tokens or UNLIMITED_CONTEXT_TOKENS
     budget = memory.kv_budget_bytes
 

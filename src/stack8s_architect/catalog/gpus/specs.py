@@ -58,6 +58,8 @@ class AcceleratorSpec:
     notes: str = ""
     # an inference chip: no training stack (backward passes, optimizers) — training never lands on it
     inference_only: bool = False
+    # the device total CUDA reports (torch.cuda.mem_get_info, what vLLM budgets against), where a log shows it
+    cuda_total_gib: float | None = None
 
     def to_gpu_spec(self) -> GpuSpec:
         """The subset of figures the sizing formulas use."""
@@ -70,6 +72,7 @@ class AcceleratorSpec:
             fp8_tflops=self.fp8_tflops,
             interconnect=self.interconnect,
             interconnect_bandwidth_gb_s=self.interconnect_bandwidth_gb_s,
+            cuda_total_gib=self.cuda_total_gib,
         )
 
 
@@ -165,7 +168,9 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         memory_gib=80, usable_memory_gib=_mib(81559), memory_type="HBM3", memory_bandwidth_gb_s=3350,
         bf16_tflops=989.5, fp16_tflops=989.5, fp8_tflops=1979, int8_tops=1979,
         interconnect="NVLink 4 (900 GB/s)", interconnect_bandwidth_gb_s=900, tdp_watts=700,
-        source=f"NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column ({_NVIDIA_TENSOR_DATASHEET})",
+        source=f"NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column ({_NVIDIA_TENSOR_DATASHEET}); CUDA total "
+               "79.19 GiB: vLLM 0.19 log 'Free memory on device (78.68/79.19 GiB)' (llm-d-planner accuracy sweep)",
+        cuda_total_gib=79.19,
     ),
     AcceleratorSpec(
         key="H100-PCIe", vendor="NVIDIA", kind="gpu", architecture="Hopper", form_factor="PCIe",
@@ -197,7 +202,9 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         memory_gib=80, usable_memory_gib=_mib(81920), memory_type="HBM2e", memory_bandwidth_gb_s=2039,
         bf16_tflops=312, fp16_tflops=312, fp8_tflops=None, int8_tops=624,
         interconnect="NVLink 3 (600 GB/s)", interconnect_bandwidth_gb_s=600, tdp_watts=400,
-        source=f"NVIDIA A100 datasheet, A100 80GB SXM column ({_NVIDIA_A100_DATASHEET})",
+        source=f"NVIDIA A100 datasheet, A100 80GB SXM column ({_NVIDIA_A100_DATASHEET}); CUDA total 79.15 GiB: "
+               "PyTorch 'GPU 0 has a total capacity of 79.15 GiB' beside nvidia-smi's 81920MiB",
+        cuda_total_gib=79.15,
     ),
     AcceleratorSpec(
         key="A100-80GB-PCIe", vendor="NVIDIA", kind="gpu", architecture="Ampere", form_factor="PCIe",
@@ -261,7 +268,9 @@ _ROWS: tuple[AcceleratorSpec, ...] = (
         memory_gib=48, usable_memory_gib=_mib(46068), memory_type="GDDR6", memory_bandwidth_gb_s=864,
         bf16_tflops=362.05, fp16_tflops=362.05, fp8_tflops=733, int8_tops=733,
         interconnect=_PCIE4, interconnect_bandwidth_gb_s=_PCIE4_GB_S, tdp_watts=350,
-        source="NVIDIA L40S datasheet (https://resources.nvidia.com/en-us-l40s/l40s-datasheet-28413)",
+        source="NVIDIA L40S datasheet (https://resources.nvidia.com/en-us-l40s/l40s-datasheet-28413); CUDA total "
+               "44.42 GiB: vLLM 0.10.2 log on 8 × L40S (Qwen3-235B-A22B-FP8)",
+        cuda_total_gib=44.42,
     ),
     AcceleratorSpec(
         key="L40", vendor="NVIDIA", kind="gpu", architecture="Ada Lovelace", form_factor="PCIe",

@@ -1,0 +1,105 @@
+"""vLLM's own memory accounting at start-up, for the version the plans deploy (`VLLM_VERSION`, the image of
+`rendering/workload.py`), so a plan's KV capacity and concurrency are what that engine will print.
+
+Each term, with where it comes from (code read in the vLLM 0.11.0 wheel, `vllm/v1/worker/gpu_worker.py`
+`determine_available_memory`, `vllm/utils` `memory_profiling`, `vllm/v1/core/kv_cache_utils.py`; logs cited):
+
+* **Budget** = `gpu_memory_utilization` × the device total as CUDA reports it (`torch.cuda.mem_get_info`), not
+  nvidia-smi's figure: 79.19 GiB on an H100 80GB (nvidia-smi 79.65), 79.15 on an A100 80GB, 44.42 on an L40S
+  (`GpuSpec.cuda_total_gib`; other GPUs: nvidia-smi's total less `CUDA_TOTAL_GAP_GIB`, the mean gap of those).
+* **Available KV** = budget − weights − torch peak increase of the profile run − non-torch increase. CUDA graphs are
+  captured after the KV cache exists and live in the (1 − utilization) headroom (subtracted only from 0.18/0.20).
+* **Profile run** (`GPUModelRunner.profile_run`): one forward of `max_num_batched_tokens` tokens (attention
+  skipped) over min(`max_num_seqs`, tokens) requests, then a dummy sampler pass over them. `vllm serve` defaults
+  (`EngineArgs.get_batch_defaults`, 0.9–0.27): 8,192 tokens and 1,024 sequences on a GPU of ≥ 70 GiB that is not an
+  A100, else 2,048 tokens and 256 sequences. The sampler's peak dominates for any vocabulary above ~50k: logits,
+  their fp32 copy, the sort for top-k/top-p and its indices — measured as 9.6–9.9 fp32 copies of [requests ×
+  vocabulary] on vLLM 0.11 (llm-d-benchmark, H100: Llama-3.1-8B 4.76 GiB, Qwen3-0.6B 5.56, Qwen3-32B 5.64,
+  Llama-3.3-70B-FP8 at TP=2 4.84), so `SAMPLER_BYTES_PER_LOGIT` = 39 bytes. The forward's own peak (MLP buffers of
+  the batched tokens) counts when larger (small vocabularies).
+* **Non-torch increase**: 0.13–0.14 GiB at TP=1 and 0.54–0.55 GiB per GPU at TP≥2 (NCCL buffers allocated at the
+  first collective) on vLLM 0.11 (same logs). From 0.11 the memory baseline is taken after NCCL initialisation, so
+  the init-time buffers are outside the budget.
+* **Blocks**: 16 tokens per block; a block of a layer holds K and V of its heads on this rank. Models mixing layer
+  kinds (sliding-window and full attention: Gemma 2/3, gpt-oss) use the hybrid allocator: layers are grouped by
+  kind into groups of the smallest kind's size (the larger kinds padded up to whole groups), one block pool is
+  shared, and a request holds per sliding-window group min(window − 1 + `max_num_batched_tokens`, context) tokens
+  plus one block — not the window alone. Gemma 3 27B: 52 sliding + 10 full layers → groups of 10, 8 padding
+  layers (vLLM logs "Add 8 padding layers").
+* **Printed figures**: "GPU KV cache size: N tokens" = blocks × 16 (hybrid: blocks // groups × 16); "Maximum
+  concurrency for L tokens per request" = blocks ÷ the blocks one L-token request needs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .gpu import GpuSpec
+from .units import GIB
+
+VLLM_VERSION = "0.11.0"
+BLOCK_TOKENS = 16
+LARGE_GPU_MIN_GIB = 70.0
+SERVE_BATCHED_TOKENS_LARGE, SERVE_MAX_SEQS_LARGE = 8192, 1024
+SERVE_BATCHED_TOKENS, SERVE_MAX_SEQS = 2048, 256
+SAMPLER_BYTES_PER_LOGIT = 39.0
+NON_TORCH_BYTES_TP1 = 0.135 * GIB
+NON_TORCH_BYTES_TP = 0.545 * GIB
+CUDA_TOTAL_GAP_GIB = 0.63  # nvidia-smi total − CUDA total: H100 0.46, A100-80GB 0.85, L40S 0.57 GiB
+
+
+@dataclass(frozen=True)
+class ProfileBatch:
+    """The dummy batch of vLLM's profile run on one GPU class."""
+
+    batched_tokens: int
+    max_seqs: int
+
+    @property
+    def requests(self) -> int:
+        return min(self.max_seqs, self.batched_tokens)
+
+
+SMALL_GPU_BATCH = ProfileBatch(SERVE_BATCHED_TOKENS, SERVE_MAX_SEQS)
+
+
+def cuda_total_bytes(gpu: GpuSpec) -> float:
+    """The device total vLLM budgets against (CUDA's, a little below nvidia-smi's)."""
+    total = gpu.cuda_total_gib if gpu.cuda_total_gib is not None else gpu.usable_memory_gib - CUDA_TOTAL_GAP_GIB
+    return total * GIB
+
+
+def profile_batch(gpu: GpuSpec | None) -> ProfileBatch:
+    """`vllm serve`'s default max_num_batched_tokens and max_num_seqs on `gpu`."""
+    if gpu is None:
+        return SMALL_GPU_BATCH
+    large = cuda_total_bytes(gpu) >= LARGE_GPU_MIN_GIB * GIB and not gpu.key.upper().startswith("A100")
+    return ProfileBatch(SERVE_BATCHED_TOKENS_LARGE, SERVE_MAX_SEQS_LARGE) if large else SMALL_GPU_BATCH
+
+
+def sampler_peak_bytes(vocab_size: int, batch: ProfileBatch) -> float:
+    return SAMPLER_BYTES_PER_LOGIT * batch.requests * vocab_size
+
+
+def non_torch_bytes(tensor_parallel: int) -> float:
+    return NON_TORCH_BYTES_TP1 if tensor_parallel <= 1 else NON_TORCH_BYTES_TP
+
+
+def hybrid_group_size(layer_counts: list[int]) -> int | None:
+    """The hybrid allocator's group size (the smallest kind's layer count); None for one kind of layer."""
+    return min(layer_counts) if len(layer_counts) > 1 else None
+
+
+def padded_layers(layers: int, group_size: int | None) -> int:
+    """A kind's layers rounded up to whole groups (the padding vLLM warns about)."""
+    return layers if group_size is None else math.ceil(layers / group_size) * group_size
+
+
+def window_tokens_held(window: int, context_tokens: int, batch: ProfileBatch) -> int:
+    """Tokens a request holds in a sliding-window layer: the window plus a scheduling step's tokens, and a block."""
+    return blocks(min(window - 1 + batch.batched_tokens, context_tokens)) * BLOCK_TOKENS + BLOCK_TOKENS
+
+
+def blocks(tokens: int) -> int:
+    return -(-tokens // BLOCK_TOKENS)
