@@ -155,3 +155,25 @@ def test_models_without_kv_cache_scale_activation_with_batch() -> None:
     assert memory.kv_cache_bytes == 0
     assert memory.activation_bytes == pytest.approx(0.25 * 2.6e9 * 2 * 4)
     assert max_concurrent_sequences(setup, memory) == 4
+
+
+def test_the_hybrid_allocator_pads_sliding_groups_and_holds_window_plus_a_step() -> None:
+    """Gemma 3 27B (52 sliding-window layers of 1,024 tokens, 10 full; 16 KV heads × 128) with 40 GiB for KV on an
+    H100 serving 8,192-token steps, as vLLM 0.11 lays it out: groups of 10 layers (the 52 padded to 60: 6 groups,
+    7 in all), a 16-token block of one group = 10 × 16 × 16 × 128 × 2 × 2 B = 1.25 MiB → 32,768 blocks; printed
+    "GPU KV cache size" = 32,768 // 7 × 16 = 74,896 tokens. A 131,072-token request holds 8,192 blocks in the full
+    group and ⌈min(1,023 + 8,192, 131,072) / 16⌉ + 1 = 577 in each sliding group: 32,768 / 11,654 = 2.81×."""
+    from stack8s_architect.sizing import architecture_from_hf_config
+    from stack8s_architect.sizing.engine import ProfileBatch
+    from stack8s_architect.sizing.inference import InferenceMemory, kv_cache_blocks
+
+    config = {"model_type": "gemma3_text", "hidden_size": 5376, "intermediate_size": 21504, "num_attention_heads": 32,
+              "num_key_value_heads": 16, "head_dim": 128, "num_hidden_layers": 62, "vocab_size": 262208,
+              "sliding_window": 1024, "max_position_embeddings": 131072, "tie_word_embeddings": True,
+              "layer_types": ["full_attention" if (i + 1) % 6 == 0 else "sliding_attention" for i in range(62)]}
+    setup = ServingSetup(architecture_from_hf_config(config, model_id="gemma-3-27b"), BF16, AUTO, 131_072)
+    memory = InferenceMemory(Parallelism(), 0.0, 0.0, 0.0, 0.0, 0.0, 40 * GIB, batch=ProfileBatch(8192, 1024),
+                             engine_accounting=True)
+    assert kv_cache_blocks(setup, memory) == (32_768, 7)
+    assert max_context_tokens(setup, memory) == 74_896
+    assert max_concurrency(setup, memory) == pytest.approx(32_768 / (8_192 + 6 * 577))
