@@ -78,6 +78,11 @@ def _validate(request: SizingRequest) -> None:
         problems.append(f"mode must be inference, training, lora or qlora, not {request.mode!r}")
     if request.context_length_tokens is not None and request.context_length_tokens < 1:
         problems.append("context_length_tokens must be at least 1")
+    limit = request.architecture.max_context_tokens
+    if request.context_length_tokens and limit and request.context_length_tokens > limit:
+        problems.append(f"{request.architecture.model_id or 'this model'} takes at most {limit:,} tokens of context "
+                        f"(its max_position_embeddings, with any RoPE scaling); ask for {limit:,} or fewer, or pick a "
+                        "model with a longer context")
     if request.concurrency < 1:
         problems.append("concurrency must be at least 1")
     if not 0 < request.gpu_memory_utilization <= 1:

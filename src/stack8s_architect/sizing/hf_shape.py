@@ -95,6 +95,24 @@ def text_config(config: Mapping[str, Any]) -> Mapping[str, Any]:
     return config
 
 
+# RoPE scalings whose max_position_embeddings already is the extended length (vLLM `_get_and_verify_max_len`)
+_ROPE_ALREADY_EXTENDED = {None, "default", "llama3", "longrope", "su", "mrope"}
+
+
+def _context_limit(config: Mapping[str, Any]) -> int | None:
+    """The longest context the model takes, as vLLM derives it: max_position_embeddings, times the RoPE scaling
+    factor (applied to original_max_position_embeddings when given) for YaRN, dynamic and linear scaling."""
+    limit = _int(config, "max_position_embeddings") or None
+    rope = config.get("rope_scaling")
+    if not isinstance(rope, Mapping):
+        return limit
+    kind, factor = rope.get("rope_type") or rope.get("type"), rope.get("factor")
+    if kind in _ROPE_ALREADY_EXTENDED or not isinstance(factor, (int, float)) or factor <= 1:
+        return limit
+    original = _int(rope, "original_max_position_embeddings") or limit
+    return int(original * factor) if original else limit
+
+
 def _int(config: Mapping[str, Any], *keys: str, default: int = 0) -> int:
     for key in keys:
         value = config.get(key)
@@ -185,7 +203,7 @@ def read_shape(config: Mapping[str, Any]) -> HfShape:
         indexer_heads=_int(text, "index_n_heads"),
         indexer_head_dim=_int(text, "index_head_dim"),
         attn_output_gate=bool(text.get("attn_output_gate", False)),
-        max_context_tokens=_int(text, "max_position_embeddings") or None,
+        max_context_tokens=_context_limit(text),
         mtp_layers=_int(text, "num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules"),
         raw=text,
     )
