@@ -69,3 +69,23 @@ def test_a_stated_latency_sets_the_speed_each_user_needs() -> None:
     # 40 tokens/s per user halves how many users one H100 may batch: more GPUs carry the same 200 users
     assert h100["per_token"].total_gpus > h100["relaxed"].total_gpus
     assert all(l.user_tokens_per_second >= 40 for l in h100["per_token"].layouts[:1])
+
+
+def test_a_context_beyond_the_named_models_limit_is_sized_at_the_limit_and_said() -> None:
+    """'300k tokens of context' for a model that takes 131,072: the plan sizes what the model can serve, and says so
+    (the size tool itself refuses such a request with a 400)."""
+    from stack8s_architect.catalog.models.sizing_facts import ModelFacts
+    from stack8s_architect.sizing import architecture_from_hf_config
+
+    config = {"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32,
+              "num_hidden_layers": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+              "max_position_embeddings": 131072, "tie_word_embeddings": False}
+    model = ModelFacts("meta-llama/Llama-3.1-8B-Instruct", architecture_from_hf_config(config, model_id="llama"),
+                       "exact", "config.json", "text-generation", "llm", 131072)
+    spec = extract("Serve Llama 3.1 8B for 5 users with a 300k token context").spec
+    assert spec.context_length == 300_000
+    outcome = size_for(spec, model)
+    assert outcome.sizing is not None and outcome.sizing.context_length_tokens == 131_072
+    assert any("at most 131,072 tokens of context, not the 300,000" in a for a in outcome.assumptions)
+    # 5 users × 131,072 tokens × 128 KiB = 80 GiB of KV
+    assert outcome.sizing.kv_cache_gib == 80.0

@@ -107,6 +107,11 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     if spec.params_billions is None:
         return SizingOutcome(None, (), ("no model size known yet: GPUs are chosen from the memory and count asked "
                                         "for, not from a sizing",))
+    limit = model.architecture.max_context_tokens if model and model.architecture else None
+    if limit and spec.context_length and spec.context_length > limit:
+        assumptions.append(f"the model takes at most {limit:,} tokens of context, not the {spec.context_length:,} asked "
+                           f"for: sized at {limit:,} (a longer context needs a model that supports it)")
+        spec = spec.model_copy(update={"context_length": limit})
     one_gpu = spec.gpu_names[0] if spec.gpu_names and len(spec.gpu_names) == 1 else None
     if spec.gpu_count and not one_gpu:
         assumptions.append(f"{spec.gpu_count} GPUs asked for: the count is kept when one GPU type is named; "
