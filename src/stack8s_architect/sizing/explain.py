@@ -49,13 +49,16 @@ def kv_note(
 
 
 def overhead_note(memory: InferenceMemory, gpu_key: str | None, utilization: float) -> str:
+    profile = (f"vLLM's profile run: {memory.batch.batched_tokens:,} tokens, {memory.batch.requests:,} requests "
+               "sampled" if memory.engine_accounting else f"{PROFILE_BATCHED_TOKENS:,}-token profile")
     parts = (
         f"non-torch {to_gib(memory.non_torch_bytes):.2f} GiB, activation peak {to_gib(memory.activation_bytes):.2f} GiB "
-        f"({PROFILE_BATCHED_TOKENS:,}-token profile)"
+        f"({profile})"
     )
     if memory.nccl_bytes:
         parts += f", NCCL {to_gib(memory.nccl_bytes):.2f} GiB (TP={memory.parallelism.tensor_parallel})"
     budget = ""
     if gpu_key:
-        budget = f"; vLLM budget {to_gib(memory.budget_bytes):.2f} GiB per {gpu_key} (usable × {utilization:.2f})"
+        total = "the CUDA total" if memory.engine_accounting else "usable"
+        budget = f"; vLLM budget {to_gib(memory.budget_bytes):.2f} GiB per {gpu_key} ({total} × {utilization:.2f})"
     return f"Runtime overhead per GPU: {parts}{budget}."
