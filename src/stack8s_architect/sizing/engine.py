@@ -50,6 +50,28 @@ CUDA_TOTAL_GAP_GIB = 0.63  # nvidia-smi total − CUDA total: H100 0.46, A100-80
 
 
 @dataclass(frozen=True)
+class EngineVersion:
+    """What differs between the vLLM versions modelled: the profile run's peak per sampled logit and the non-torch
+    memory the profile adds (at TP=1, and per GPU with tensor parallelism)."""
+
+    name: str
+    sampler_bytes_per_logit: float
+    non_torch_bytes_tp1: float
+    non_torch_bytes_tp: float
+
+
+# 0.11.0: the version the plans deploy (see the module docstring for the measurements).
+VLLM_0_11 = EngineVersion("0.11", SAMPLER_BYTES_PER_LOGIT, NON_TORCH_BYTES_TP1, NON_TORCH_BYTES_TP)
+# 0.19.0: activations and the sampler's buffers shrank in 0.17 (≈ 60 % less); NCCL's buffers count as non-torch
+# again at TP ≥ 2. Fitted on the llm-d-planner accuracy sweep (19 H100 logs, vLLM 0.19.0, gmu 0.95): the
+# "torch peak memory increase" is 14.8–15.6 bytes per sampled logit for dense models (Gemma 2, gpt-oss), more where
+# an MoE forward or an encoder adds to it; non-torch 0.24–0.27 GiB at TP=1, 2.07–2.17 GiB per GPU at TP ≥ 2.
+VLLM_0_19 = EngineVersion("0.19", 16.5, 0.255 * GIB, 2.1 * GIB)
+ENGINE_VERSIONS = {engine.name: engine for engine in (VLLM_0_11, VLLM_0_19)}
+DEFAULT_ENGINE = VLLM_0_11
+
+
+@dataclass(frozen=True)
 class ProfileBatch:
     """The dummy batch of vLLM's profile run on one GPU class."""
 
@@ -78,12 +100,12 @@ def profile_batch(gpu: GpuSpec | None) -> ProfileBatch:
     return ProfileBatch(SERVE_BATCHED_TOKENS_LARGE, SERVE_MAX_SEQS_LARGE) if large else SMALL_GPU_BATCH
 
 
-def sampler_peak_bytes(vocab_size: int, batch: ProfileBatch) -> float:
-    return SAMPLER_BYTES_PER_LOGIT * batch.requests * vocab_size
+def sampler_peak_bytes(vocab_size: int, batch: ProfileBatch, engine: EngineVersion = DEFAULT_ENGINE) -> float:
+    return engine.sampler_bytes_per_logit * batch.requests * vocab_size
 
 
-def non_torch_bytes(tensor_parallel: int) -> float:
-    return NON_TORCH_BYTES_TP1 if tensor_parallel <= 1 else NON_TORCH_BYTES_TP
+def non_torch_bytes(tensor_parallel: int, engine: EngineVersion = DEFAULT_ENGINE) -> float:
+    return engine.non_torch_bytes_tp1 if tensor_parallel <= 1 else engine.non_torch_bytes_tp
 
 
 def hybrid_group_size(layer_counts: list[int]) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from .architecture import ModelArchitecture
 from .cost import DEFAULT_MFU, per_sample_training_flops, training_hours, transformer_training_flops
+from .engine import DEFAULT_ENGINE, ENGINE_VERSIONS
 from .explain import kv_note, overhead_note, weights_note
 from .fit import DEFAULT_MAX_GPUS, GpuFit, fit_from_memory, fit_inference, parallelism_for_count
 from .gpu import GpuSpec
@@ -70,6 +71,7 @@ class SizingRequest:
     gradient_checkpointing: bool = True
     lora_rank: int = 16
     mfu: float = DEFAULT_MFU
+    vllm_version: str = DEFAULT_ENGINE.name  # whose start-up accounting sizes serving (engine.ENGINE_VERSIONS)
 
 
 def _validate(request: SizingRequest) -> None:
@@ -91,6 +93,8 @@ def _validate(request: SizingRequest) -> None:
         problems.append("gpu_count must be at least 1")
     if not 0 < request.mfu <= 1:
         problems.append("mfu must be in (0, 1]")
+    if request.vllm_version not in ENGINE_VERSIONS:
+        problems.append(f"vllm_version must be one of {', '.join(ENGINE_VERSIONS)}, not {request.vllm_version!r}")
     if problems:
         raise ValueError("; ".join(problems))
 
@@ -130,7 +134,8 @@ def _serving_setup(request: SizingRequest) -> ServingSetup:
     precision = precision_named(request.precision or arch.native_precision)
     kv_dtype = kv_cache_dtype_named(request.kv_cache_dtype or arch.native_kv_cache_dtype or "auto")
     return ServingSetup(
-        arch, precision, kv_dtype, _context_tokens(request), request.concurrency, request.gpu_memory_utilization
+        arch, precision, kv_dtype, _context_tokens(request), request.concurrency, request.gpu_memory_utilization,
+        ENGINE_VERSIONS[request.vllm_version],
     )
 
 

@@ -135,7 +135,8 @@ def nccl_bytes(tensor_parallel: int) -> float:
 
 
 def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: int, tensor_parallel: int,
-                          batch: ProfileBatch | None = None) -> float:
+                          batch: ProfileBatch | None = None,
+                          version: engine.EngineVersion = engine.DEFAULT_ENGINE) -> float:
     """Peak of vLLM's profile run on one GPU: the forward's MLP buffers over the batched tokens, or the sampler's
     pass over the batch's requests (`engine.py`); without a `batch`, the small-GPU profile with one fp32 logits copy."""
     if not arch.has_kv_cache and arch.modality != "llm":
@@ -145,7 +146,7 @@ def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: 
     mlp = tokens * (2 * arch.hidden_size + 3 * mlp_width) * ACTIVATION_BYTES
     if batch is None:
         return max(mlp, PROFILE_MAX_SEQUENCES * arch.vocab_size * LOGITS_BYTES)
-    return max(mlp, engine.sampler_peak_bytes(arch.vocab_size, batch))
+    return max(mlp, engine.sampler_peak_bytes(arch.vocab_size, batch, version))
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class ServingSetup:
     context_tokens: int
     concurrency: int = 1
     gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION
+    engine: engine.EngineVersion = engine.DEFAULT_ENGINE  # the vLLM version whose accounting applies
 
 
 def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Parallelism = SINGLE_GPU) -> InferenceMemory:
@@ -215,9 +217,9 @@ def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Para
         parallelism=parallelism,
         weights_bytes=weights_total / parallelism.gpus,
         kv_cache_bytes=kv,
-        non_torch_bytes=engine.non_torch_bytes(parallelism.tensor_parallel),
+        non_torch_bytes=engine.non_torch_bytes(parallelism.tensor_parallel, setup.engine),
         activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency,
-                                               parallelism.tensor_parallel, batch),
+                                               parallelism.tensor_parallel, batch, setup.engine),
         nccl_bytes=0.0,  # vLLM 0.11 measures after NCCL start-up: the first collectives' buffers are non-torch
         batch=batch, engine_accounting=True,
         budget_bytes=budget,
