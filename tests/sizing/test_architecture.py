@@ -147,3 +147,23 @@ def test_estimated_shape_admits_tensor_parallel_8(params_billions: float) -> Non
     arch = architecture_from_params(params_billions)
     assert arch.attention_heads % 8 == 0
     assert all(tensor_parallel_rejection(arch, tp) is None for tp in (2, 4, 8))
+
+
+def test_a_multimodal_checkpoint_counts_its_vision_tower_and_projector() -> None:
+    """Mistral Small 3.1 (Pixtral: 24 gated layers of 1,024 wide; a patch merger and a two-layer projector): vLLM
+    logs "Model loading took 44.76 GiB" (llm-d-planner sweep, v0.19); the text model alone is 0.8 GiB short."""
+    from stack8s_architect.sizing import precision_named
+    from stack8s_architect.sizing.inference import weight_bytes
+
+    text = {"model_type": "mistral", "hidden_size": 5120, "num_hidden_layers": 40, "num_attention_heads": 32,
+            "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 32768, "vocab_size": 131072,
+            "max_position_embeddings": 131072, "tie_word_embeddings": False}
+    vision = {"model_type": "pixtral", "hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24,
+              "num_attention_heads": 16, "patch_size": 14, "image_size": 1540, "num_channels": 3}
+    whole = architecture_from_hf_config({"model_type": "mistral3", "spatial_merge_size": 2, "vision_config": vision,
+                                         "text_config": text})
+    alone = architecture_from_hf_config(text)
+    bf16 = precision_named("bf16")
+    assert weight_bytes(whole, bf16) / 2**30 == pytest.approx(44.76, rel=0.005)
+    assert 0.7 < (weight_bytes(whole, bf16) - weight_bytes(alone, bf16)) / 2**30 < 0.9
+    assert any("encoder and projector" in note for note in whole.notes)

@@ -11,7 +11,8 @@ llm-d-benchmark fitted its sampler's 39 bytes per logit; the L40S row (another G
 another model, online fp8) was not used to fit anything — and 0.19, whose llm-d-planner sweep (H100, gmu 0.95,
 8,192-token context, prefix caching off) covers MoE (Qwen3-30B-A3B, Qwen1.5-MoE, Mixtral), MLA (DeepSeek-V2-Lite),
 sliding-window/hybrid allocator (Gemma 2, gpt-oss with attention sinks and mxfp4 experts) at TP 1/2/4.
-Multimodal checkpoints (vision towers) are not rows yet.
+Multimodal checkpoints (Gemma 3 with SigLIP, Mistral Small 3.1 with Pixtral) count their vision tower and projector
+(`sizing/encoders.py`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,37 @@ GPT_OSS_20B = {"model_type": "gpt_oss", "hidden_size": 2880, "num_hidden_layers"
                "layer_types": ["sliding_attention" if i % 2 == 0 else "full_attention" for i in range(24)],
                "tie_word_embeddings": False, "max_position_embeddings": 131072}
 
+SIGLIP_896 = {"model_type": "siglip_vision_model", "hidden_size": 1152, "intermediate_size": 4304,
+              "num_hidden_layers": 27, "num_attention_heads": 16, "patch_size": 14, "image_size": 896, "num_channels": 3}
+
+
+def _gemma3(hidden: int, layers: int, heads: int, kv_heads: int, head_dim: int, width: int) -> dict:
+    return {"model_type": "gemma3", "vision_config": SIGLIP_896, "text_config": {
+        "model_type": "gemma3_text", "hidden_size": hidden, "num_hidden_layers": layers, "num_attention_heads": heads,
+        "num_key_value_heads": kv_heads, "head_dim": head_dim, "intermediate_size": width, "vocab_size": 262208,
+        "sliding_window": 1024, "max_position_embeddings": 131072, "tie_word_embeddings": True,
+        "layer_types": ["full_attention" if (i + 1) % 6 == 0 else "sliding_attention" for i in range(layers)]}}
+
+
+GEMMA3_4B, GEMMA3_12B = _gemma3(2560, 34, 8, 4, 256, 10240), _gemma3(3840, 48, 16, 8, 256, 15360)
+GEMMA3_27B = _gemma3(5376, 62, 32, 16, 128, 21504)
+MISTRAL_SMALL_3_1 = {
+    "model_type": "mistral3", "spatial_merge_size": 2,
+    "vision_config": {"model_type": "pixtral", "hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24,
+                      "num_attention_heads": 16, "patch_size": 14, "image_size": 1540, "num_channels": 3},
+    "text_config": {"model_type": "mistral", "hidden_size": 5120, "num_hidden_layers": 40, "num_attention_heads": 32,
+                    "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 32768, "vocab_size": 131072,
+                    "max_position_embeddings": 131072, "tie_word_embeddings": False}}
+
+GRANITE_VISION_3_3_2B = {
+    "model_type": "llava_next",
+    "vision_config": {"model_type": "siglip_vision_model", "hidden_size": 1152, "intermediate_size": 4304,
+                      "num_hidden_layers": 27, "num_attention_heads": 16, "patch_size": 14, "image_size": 384,
+                      "num_channels": 3},
+    "text_config": {"model_type": "granite", "hidden_size": 2048, "num_hidden_layers": 40, "num_attention_heads": 32,
+                    "num_key_value_heads": 8, "intermediate_size": 8192, "vocab_size": 49156,
+                    "max_position_embeddings": 131072, "tie_word_embeddings": True}}
+
 H100_AS_LOGGED = GpuSpec("H100-SXM", 80, 81559 / 1024, 3350, 989.5, 1979, "nvlink", 900, cuda_total_gib=79.18)
 L40S_AS_LOGGED = GpuSpec("L40S", 48, 46068 / 1024, 864, 362.05, 733, cuda_total_gib=44.42)
 
@@ -159,6 +191,26 @@ ROWS += [
            "google-gemma-2-9b-it--h100-80gb--tp1pp1dp1--8192"),
     _sweep("gemma-2-27b-it (sliding window), H100 (v0.19)", GEMMA2_27B, "bf16", 1, 20.59, 58_672, 7.16,
            "google-gemma-2-27b-it--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("gemma-3-4b-it (vision, 5:1 sliding), H100 (v0.19)", GEMMA3_4B, "bf16", 1, 62.51, 468_144, 57.05,
+           "google-gemma-3-4b-it--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("gemma-3-12b-it (vision, 5:1 sliding), H100 (v0.19)", GEMMA3_12B, "bf16", 1, 47.72, 130_304, 15.88,
+           "google-gemma-3-12b-it--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("gemma-3-27b-it (vision, 8 padding layers), H100 (v0.19)", GEMMA3_27B, "bf16", 1, 19.53, 36_560, 4.46,
+           "google-gemma-3-27b-it--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("Mistral-Small-3.1-24B (Pixtral vision), H100 (v0.19)", MISTRAL_SMALL_3_1, "bf16", 1, 28.19, 184_752, 22.55,
+           "mistralai-mistral-small---h100-80gb--tp1pp1dp1--8192"),
+    _sweep("Mistral-Small-3.1-24B (Pixtral vision), 2 × H100, TP=2 (v0.19)", MISTRAL_SMALL_3_1, "bf16", 2, 48.33,
+           633_408, 77.32, "mistral-small-tp2-json"),
+    _sweep("Mistral-Small-3.1-24B (Pixtral vision), 4 × H100, TP=4 (v0.19)", MISTRAL_SMALL_3_1, "bf16", 4, 59.18,
+           1_551_344, 189.37, "mistral-small-tp4-json"),
+    _sweep("Mistral-Small-3.1-24B W8A8 (RedHatAI), H100 (v0.19)", MISTRAL_SMALL_3_1, "int8", 1, 48.73, 319_344, 38.98,
+           "w8a8-mistral-small-24b--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("Mistral-Small-3.1-24B W8A8 (RedHatAI), 2 × H100, TP=2 (v0.19)", MISTRAL_SMALL_3_1, "int8", 2, 59.02,
+           773_584, 94.43, "w8a8-mistral-small-24b--h100-80gb--tp2pp1dp1--8192"),
+    _sweep("granite-vision-3.3-2b (LLaVA-Next), H100 (v0.19)", GRANITE_VISION_3_3_2B, "bf16", 1, 68.65, 899_792,
+           109.84, "ibm-granite-granite-visi--h100-80gb--tp1pp1dp1--8192"),
+    _sweep("granite-vision-3.3-2b (LLaVA-Next), 2 × H100, TP=2 (v0.19)", GRANITE_VISION_3_3_2B, "bf16", 2, 69.56,
+           1_823_408, 222.58, "granite-vision-tp2-json"),
 ]
 
 
@@ -189,7 +241,10 @@ def test_kv_pool_and_concurrency_match_the_published_vllm_logs(capsys: pytest.Ca
                 concurrency_errors.append(_error(concurrency, row.concurrency))
                 line += f"   concurrency {concurrency:.2f}x / {row.concurrency:.2f}x"
             print(line)
-    assert len(ROWS) >= 21 and all(row.source.startswith("https://") for row in ROWS)
+        print(f"{len(ROWS)} runs: KV pool MAE {sum(kv_errors) / len(kv_errors):.2%} (worst {max(kv_errors):.2%}), "
+              f"tokens MAE {sum(tokens_errors) / len(tokens_errors):.2%}, "
+              f"concurrency MAE {sum(concurrency_errors) / len(concurrency_errors):.2%}")
+    assert len(ROWS) >= 30 and all(row.source.startswith("https://") for row in ROWS)
     assert max(kv_errors) <= 0.10, kv_errors
     assert sum(kv_errors) / len(kv_errors) <= 0.03, kv_errors
     assert tokens_errors and sum(tokens_errors) / len(tokens_errors) <= 0.03, tokens_errors

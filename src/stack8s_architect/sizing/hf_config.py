@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .architecture import KvLayerGroup, ModelArchitecture
+from .encoders import encoder_parameters
 from .hf_shape import EXACT_FAMILIES, HfShape, LayerSpec, layer_plan, read_shape
 from .param_count import count_parameters, linear_attention_state_bytes, mamba_state_bytes
 
@@ -72,12 +74,16 @@ def _native_kv_dtype(hf_quant: Mapping[str, Any] | None) -> str | None:
     return "fp8" if str(quant.get("kv_cache_quant_algo") or "").upper() == "FP8" else None
 
 
-def _notes(shape: HfShape, layers: Sequence[LayerSpec], multimodal: bool) -> tuple[str, ...]:
+def _notes(shape: HfShape, layers: Sequence[LayerSpec], multimodal: bool, encoders: int = 0) -> tuple[str, ...]:
     notes = []
     if shape.family not in EXACT_FAMILIES:
         notes.append(f"model_type {shape.family!r} is counted with generic decoder formulas; figures are estimates.")
-    if multimodal:
-        notes.append("Multimodal config: the language model is counted; the vision/audio encoder is not.")
+    if multimodal and encoders:
+        notes.append(f"Multimodal config: the language model, and {encoders / 1e9:.2f}B parameters of vision/audio "
+                     "encoder and projector (counted from vision_config/audio_config).")
+    elif multimodal:
+        notes.append("Multimodal config: the language model is counted; the vision/audio encoder config has no layers "
+                     "to count.")
     if shape.mtp_layers:
         notes.append(
             f"{shape.mtp_layers} multi-token-prediction layer(s) not counted (loaded only for speculative decoding)."
@@ -104,10 +110,14 @@ def architecture_from_hf_config(
     shape = read_shape(config)
     layers = layer_plan(shape)
     multimodal = shape.raw is not config
+    params = count_parameters(shape, layers)
+    encoders = encoder_parameters(config, shape.hidden) if multimodal else 0
+    if encoders:  # vLLM loads the vision tower / audio encoder and the projector beside the text model
+        params = replace(params, other=params.other + encoders)
     exact = shape.family in EXACT_FAMILIES and not multimodal
     first_attention = next((layer for layer in layers if layer.kv_heads), None)
     return ModelArchitecture(
-        params=count_parameters(shape, layers),
+        params=params,
         layers=len(layers),
         hidden_size=shape.hidden,
         attention_heads=shape.heads,
@@ -129,5 +139,5 @@ def architecture_from_hf_config(
         native_kv_cache_dtype=_native_kv_dtype(hf_quant_config),
         recurrent_state_bytes_per_sequence=_state_bytes(shape, layers),
         confidence="exact" if exact else "estimated",
-        notes=_notes(shape, layers, multimodal),
+        notes=_notes(shape, layers, multimodal, encoders),
     )
