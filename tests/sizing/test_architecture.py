@@ -167,3 +167,32 @@ def test_a_multimodal_checkpoint_counts_its_vision_tower_and_projector() -> None
     assert weight_bytes(whole, bf16) / 2**30 == pytest.approx(44.76, rel=0.005)
     assert 0.7 < (weight_bytes(whole, bf16) - weight_bytes(alone, bf16)) / 2**30 < 0.9
     assert any("encoder and projector" in note for note in whole.notes)
+
+
+def test_recurrent_state_follows_the_model_dtype_unless_the_config_names_fp32() -> None:
+    """vLLM keeps Mamba SSM state in the model dtype ("auto"); a config may name fp32 (NemotronH, Qwen3.5)."""
+    config = LLAMA_3_1_8B | {
+        "model_type": "nemotron_h", "hybrid_override_pattern": "M-M*-M-", "mamba_num_heads": 64,
+        "mamba_head_dim": 64, "ssm_state_size": 128, "n_groups": 8, "conv_kernel": 4,
+    }
+    # per Mamba layer: 64 × 64 inner × 128 state × 2 B + (4,096 inner + 2 × 8 × 128) conv channels × 3 steps × 2 B
+    per_layer = 4096 * 128 * 2 + (4096 + 2 * 8 * 128) * 3 * 2
+    assert architecture_from_hf_config(config).recurrent_state_bytes_per_sequence == 3 * per_layer
+    fp32 = architecture_from_hf_config(config | {"mamba_ssm_cache_dtype": "float32"})
+    assert fp32.recurrent_state_bytes_per_sequence == 3 * (per_layer + 4096 * 128 * 2)
+
+
+def test_sparse_attention_indexer_keys_are_fp8_with_a_scale_whatever_the_kv_dtype() -> None:
+    """DeepSeek-V3.2: per token and layer a 576-element MLA latent at the KV dtype, and 128 indexer-key elements that
+    vLLM keeps as fp8 plus an fp32 scale per 128: 132 bytes."""
+    from stack8s_architect.sizing import kv_cache_bytes_per_token, kv_cache_dtype_named
+
+    config = {"model_type": "deepseek_v32", "hidden_size": 7168, "num_hidden_layers": 61, "num_attention_heads": 128,
+              "num_key_value_heads": 128, "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_rope_head_dim": 64,
+              "qk_nope_head_dim": 128, "v_head_dim": 128, "intermediate_size": 18432, "moe_intermediate_size": 2048,
+              "n_routed_experts": 256, "n_shared_experts": 1, "num_experts_per_tok": 8, "first_k_dense_replace": 3,
+              "index_n_heads": 64, "index_head_dim": 128, "index_topk": 2048, "vocab_size": 129280,
+              "max_position_embeddings": 163840}
+    arch = architecture_from_hf_config(config)
+    assert kv_cache_bytes_per_token(arch, kv_cache_dtype_named("auto")) == 61 * (576 * 2 + 132)
+    assert kv_cache_bytes_per_token(arch, kv_cache_dtype_named("fp8")) == 61 * (576 + 132)

@@ -29,6 +29,9 @@ class KvLayerGroup:
     v_head_dim: int
     window_tokens: int | None = None
     latent: bool = False
+    # bytes per cached element when the engine stores this group in a fixed format whatever the KV dtype (vLLM keeps
+    # DeepSeek-V3.2 / GLM-5 indexer keys as fp8 with one fp32 scale per 128 values: 132 / 128); None: the KV dtype
+    bytes_per_element: float | None = None
 
     @property
     def elements_per_token(self) -> int:

@@ -33,8 +33,10 @@ Each term, with where it comes from (code read in the vLLM 0.11.0 wheel, `vllm/v
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .architecture import KvLayerGroup
 from .gpu import GpuSpec
 from .units import GIB
 
@@ -108,14 +110,34 @@ def non_torch_bytes(tensor_parallel: int, engine: EngineVersion = DEFAULT_ENGINE
     return engine.non_torch_bytes_tp1 if tensor_parallel <= 1 else engine.non_torch_bytes_tp
 
 
-def hybrid_group_size(layer_counts: list[int]) -> int | None:
+def layer_kinds(groups: Sequence[KvLayerGroup]) -> dict[int | None, int]:
+    """Layers per kind of attention as the allocator sees them: full attention (None) or a sliding window. Full layers
+    of different shapes (MLA latents and indexer keys, different head counts) are one kind: one uniform-type group."""
+    kinds: dict[int | None, int] = {}
+    for group in groups:
+        kinds[group.window_tokens] = kinds.get(group.window_tokens, 0) + group.layers
+    return kinds
+
+
+def hybrid_group_size(groups: Sequence[KvLayerGroup]) -> int | None:
     """The hybrid allocator's group size (the smallest kind's layer count); None for one kind of layer."""
-    return min(layer_counts) if len(layer_counts) > 1 else None
+    kinds = layer_kinds(groups)
+    return min(kinds.values()) if len(kinds) > 1 else None
 
 
-def padded_layers(layers: int, group_size: int | None) -> int:
-    """A kind's layers rounded up to whole groups (the padding vLLM warns about)."""
-    return layers if group_size is None else math.ceil(layers / group_size) * group_size
+def padding(groups: Sequence[KvLayerGroup], group: KvLayerGroup) -> float:
+    """How many layer slots `group`'s layers take once their kind is rounded up to whole allocator groups (≥ 1)."""
+    size = hybrid_group_size(groups)
+    if size is None:
+        return 1.0
+    layers = layer_kinds(groups)[group.window_tokens]
+    return math.ceil(layers / size) * size / layers
+
+
+def allocator_groups(groups: Sequence[KvLayerGroup]) -> int:
+    """KV cache groups sharing the block pool: one for a single kind of layer, else whole groups per kind."""
+    size = hybrid_group_size(groups)
+    return 1 if size is None else sum(math.ceil(layers / size) for layers in layer_kinds(groups).values())
 
 
 def window_tokens_held(window: int, context_tokens: int, batch: ProfileBatch) -> int:

@@ -25,8 +25,9 @@ def _kv_groups(shape: HfShape, layers: Sequence[LayerSpec]) -> tuple[KvLayerGrou
             counts[(layer.kv_heads, layer.head_dim, layer.v_head_dim, layer.window_tokens, False)] += 1
     groups = [KvLayerGroup(n, *key) for key, n in counts.items()]
     indexed = sum(1 for layer in layers if layer.mixer == "mla") if shape.indexer_heads else 0
-    if indexed:  # DSA indexer keys: one per token per layer, shared by all heads
-        groups.append(KvLayerGroup(indexed, 1, shape.indexer_head_dim, 0, latent=True))
+    if indexed:  # DSA indexer keys: one per token per layer, shared by all heads, fp8 + an fp32 scale per 128 (vLLM)
+        groups.append(KvLayerGroup(indexed, 1, shape.indexer_head_dim, 0, latent=True,
+                                   bytes_per_element=1 + 4 / 128))
     return tuple(groups)
 
 
@@ -91,7 +92,8 @@ def _notes(shape: HfShape, layers: Sequence[LayerSpec], multimodal: bool, encode
     if any(layer.mixer in ("linear", "mamba") for layer in layers):
         notes.append("Linear-attention / Mamba layers keep a fixed per-sequence state instead of a KV cache.")
     if shape.indexer_heads:
-        notes.append("Sparse-attention indexer keys are cached at the KV dtype; engines may store them in fp8.")
+        notes.append("Sparse-attention indexer keys are cached as vLLM stores them: fp8 with an fp32 scale per 128 "
+                     "values (132 bytes per token and layer), whatever the KV dtype.")
     return tuple(notes)
 
 

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 
 from . import engine
-from .architecture import KvLayerGroup, ModelArchitecture
+from .architecture import ModelArchitecture
 from .engine import ProfileBatch
 from .gpu import GpuSpec
 from .precision import KvCacheDtype, Precision
@@ -82,9 +82,10 @@ def kv_cache_bytes_per_token(arch: ModelArchitecture, kv_dtype: KvCacheDtype) ->
     """KV bytes one token adds across all layers, before any sliding-window cap.
 
     Standard/GQA: 2 × layers × kv_heads × head_dim × bytes; MLA: layers × (kv_lora_rank +
-    qk_rope_head_dim) × bytes.
+    qk_rope_head_dim) × bytes; groups the engine keeps in a fixed format (indexer keys) at their own size.
     """
-    return sum(group.elements_per_token for group in arch.kv_groups) * kv_dtype.bytes_per_element
+    return sum(group.elements_per_token * (group.bytes_per_element or kv_dtype.bytes_per_element)
+               for group in arch.kv_groups)
 
 
 def kv_cache_bytes_per_sequence(
@@ -95,31 +96,29 @@ def kv_cache_bytes_per_sequence(
     profile `batch`, as vLLM holds it: whole 16-token blocks, sliding-window layers holding the window plus a
     scheduling step, and the hybrid allocator's padding layers."""
     per_gpu = 0.0
-    group_size = engine.hybrid_group_size([group.layers for group in arch.kv_groups])
     for group in arch.kv_groups:
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
+        element = group.bytes_per_element or kv_dtype.bytes_per_element
         if batch is None:
-            per_gpu += group.elements_per_token * group.cached_tokens(context_tokens) / shards
+            per_gpu += group.elements_per_token * group.cached_tokens(context_tokens) * element / shards
             continue
-        layers = engine.padded_layers(group.layers, group_size)
         tokens = (engine.window_tokens_held(group.window_tokens, context_tokens, batch) if group.window_tokens
                   else engine.blocks(context_tokens) * engine.BLOCK_TOKENS)
-        per_gpu += group.elements_per_token / group.layers * layers * tokens / shards
+        per_gpu += group.elements_per_token * engine.padding(arch.kv_groups, group) * tokens * element / shards
     state = arch.recurrent_state_bytes_per_sequence / parallelism.tensor_parallel
-    return (per_gpu * kv_dtype.bytes_per_element + state) / parallelism.pipeline_parallel
+    return (per_gpu + state) / parallelism.pipeline_parallel
 
 
 def _pool_block_bytes(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism) -> tuple[float, int]:
     """(bytes one block of the shared pool takes on each GPU, the number of KV cache groups). One kind of layer:
     a block spans every layer, one group. Hybrid: a block spans one group's layers."""
-    group_size = engine.hybrid_group_size([group.layers for group in arch.kv_groups])
-    total, groups = 0.0, 0
+    total = 0.0
     for group in arch.kv_groups:
-        layers = engine.padded_layers(group.layers, group_size)
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
-        total += group.elements_per_token / group.layers * layers * engine.BLOCK_TOKENS / shards
-        groups += layers // group_size if group_size else 1
-    return total * kv_dtype.bytes_per_element / parallelism.pipeline_parallel / groups, groups
+        element = group.bytes_per_element or kv_dtype.bytes_per_element
+        total += group.elements_per_token * engine.padding(arch.kv_groups, group) * engine.BLOCK_TOKENS * element / shards
+    groups = engine.allocator_groups(arch.kv_groups)
+    return total / parallelism.pipeline_parallel / groups, groups
 
 
 def non_torch_bytes(gpu: GpuSpec | None) -> float:

@@ -33,14 +33,22 @@ def _linear_attention_dims(raw: Mapping[str, Any]) -> tuple[int, int, int, int, 
     )
 
 
+def state_bytes_per_element(raw: Mapping[str, Any]) -> int:
+    """The recurrent (SSM) state's element size as vLLM keeps it: the model dtype (`mamba_ssm_cache_dtype` "auto"),
+    unless the config names fp32 (`mamba_ssm_cache_dtype` / `mamba_ssm_dtype`, as NemotronH and Qwen3.5 configs
+    may)."""
+    named = str(raw.get("mamba_ssm_cache_dtype") or raw.get("mamba_ssm_dtype") or "").lower()
+    return 4 if named in {"float32", "fp32"} else 2
+
+
 def linear_attention_state_bytes(raw: Mapping[str, Any]) -> int:
     """Recurrent state of one linear-attention (Gated DeltaNet / KDA) layer for one sequence.
 
-    fp32 state of v_heads × k_dim × v_dim plus a bf16 convolution window of (kernel − 1) steps.
+    State of v_heads × k_dim × v_dim (`state_bytes_per_element`) plus a bf16 convolution window of (kernel − 1) steps.
     """
     k_heads, k_dim, v_heads, v_dim, kernel = _linear_attention_dims(raw)
     conv_channels = 2 * k_heads * k_dim + v_heads * v_dim
-    return v_heads * k_dim * v_dim * 4 + conv_channels * (kernel - 1) * 2
+    return v_heads * k_dim * v_dim * state_bytes_per_element(raw) + conv_channels * (kernel - 1) * 2
 
 
 def _mamba_dims(raw: Mapping[str, Any], hidden: int) -> tuple[int, int, int, int, int]:
@@ -51,9 +59,10 @@ def _mamba_dims(raw: Mapping[str, Any], hidden: int) -> tuple[int, int, int, int
 
 
 def mamba_state_bytes(raw: Mapping[str, Any], hidden: int) -> int:
-    """Recurrent state of one Mamba-2 layer for one sequence: fp32 SSM state + bf16 conv window."""
+    """Recurrent state of one Mamba-2 layer for one sequence: SSM state (`state_bytes_per_element`) + bf16 conv
+    window."""
     heads, inner, groups, state, kernel = _mamba_dims(raw, hidden)
-    ssm = inner * state * 4
+    ssm = inner * state * state_bytes_per_element(raw)
     return ssm + (inner + 2 * groups * state) * (kernel - 1) * 2
 
 
