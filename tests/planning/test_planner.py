@@ -133,7 +133,8 @@ def test_training_is_costed_per_run_and_a_pinned_count_keeps_its_hours(context: 
     # the run: 5 min of start-up plus the bf16 weights' download at 100 MB/s, then the pinned GPUs' hours of work
     start_up = (300 + plan.sizing.weights_gib * 2**30 / 100e6) / 3600
     assert plan.sizing.training_hours == pytest.approx(pinned.fits[0].training_hours + start_up)
-    assert top.run_hours == pytest.approx(plan.sizing.training_hours, abs=0.01) and plan.sizing.training_hours < 2
+    # 4·N·D for a frozen base + 2·N·D recomputed by activation checkpointing, over 8 H100s: well under 3 h
+    assert top.run_hours == pytest.approx(plan.sizing.training_hours, abs=0.01) and plan.sizing.training_hours < 3
     run = top.price_per_hour_usd * plan.sizing.training_hours
     assert plan.cost.one_time_usd == pytest.approx(run, abs=0.01)
     assert plan.cost.compute_monthly_usd == pytest.approx(run, abs=0.01)  # one run a month, not 730 h

@@ -116,6 +116,7 @@ class ModelArchitecture:
     native_precision: str = "bf16"
     native_kv_cache_dtype: str | None = None
     recurrent_state_bytes_per_sequence: int = 0
+    gated_ffn: bool = True  # SwiGLU-style MLP (gate, up, down); False for GPT-style two-matrix MLPs
     confidence: Confidence = "exact"
     notes: tuple[str, ...] = ()
 

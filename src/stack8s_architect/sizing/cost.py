@@ -20,10 +20,12 @@ ADAPTER_FLOPS_PER_PARAM_TOKEN = 4
 FORWARD_BACKWARD_MULTIPLIER = 3
 
 
-def transformer_training_flops(active_params: float, tokens: float, *, frozen_base: bool = False) -> float:
-    """6·N·D (4·N·D when the base is frozen, as in LoRA/QLoRA)."""
+def transformer_training_flops(active_params: float, tokens: float, *, frozen_base: bool = False,
+                               recompute: bool = False) -> float:
+    """6·N·D (4·N·D when the base is frozen, as in LoRA/QLoRA), plus 2·N·D when activation checkpointing recomputes
+    the forward pass during the backward."""
     per = ADAPTER_FLOPS_PER_PARAM_TOKEN if frozen_base else TRANSFORMER_FLOPS_PER_PARAM_TOKEN
-    return per * active_params * tokens
+    return (per + (2 if recompute else 0)) * active_params * tokens
 
 
 def per_sample_training_flops(forward_flops_per_sample: float, samples: float, epochs: float = 1) -> float:

@@ -32,7 +32,14 @@ from .serving import (
     serving_layouts,
 )
 from .throughput import prefill_tokens_per_second
-from .training import TrainingSetup, fit_training, model_states, training_memory
+from .training import (
+    OPTIMIZER_NAMES,
+    OPTIMIZER_STATE_BYTES,
+    TrainingSetup,
+    fit_training,
+    model_states,
+    training_memory,
+)
 from .units import to_gib
 
 DEFAULT_CONTEXT_TOKENS = 4096
@@ -71,6 +78,12 @@ class SizingRequest:
     gradient_checkpointing: bool = True
     lora_rank: int = 16
     mfu: float = DEFAULT_MFU
+    optimizer: str = "adamw"
+    training_precision: str = "mixed"
+    zero_stage: int = 3
+    cpu_offload: bool = False
+    base_precision: str | None = None
+    flash_attention: bool = True
     vllm_version: str = DEFAULT_ENGINE.name  # whose start-up accounting sizes serving (engine.ENGINE_VERSIONS)
 
 
@@ -93,6 +106,14 @@ def _validate(request: SizingRequest) -> None:
         problems.append("gpu_count must be at least 1")
     if not 0 < request.mfu <= 1:
         problems.append("mfu must be in (0, 1]")
+    if request.optimizer not in OPTIMIZER_STATE_BYTES:
+        problems.append(f"optimizer must be one of {', '.join(OPTIMIZER_STATE_BYTES)}, not {request.optimizer!r}")
+    if request.training_precision not in ("mixed", "bf16", "fp32"):
+        problems.append(f"training_precision must be mixed, bf16 or fp32, not {request.training_precision!r}")
+    if request.zero_stage not in (0, 1, 2, 3):
+        problems.append(f"zero_stage must be 0, 1, 2 or 3, not {request.zero_stage!r}")
+    if request.base_precision not in (None, "bf16", "fp32", "int8", "nf4"):
+        problems.append(f"base_precision must be bf16, fp32, int8 or nf4, not {request.base_precision!r}")
     if request.vllm_version not in ENGINE_VERSIONS:
         problems.append(f"vllm_version must be one of {', '.join(ENGINE_VERSIONS)}, not {request.vllm_version!r}")
     if problems:
@@ -239,7 +260,9 @@ def _training_setup(request: SizingRequest) -> TrainingSetup:
     return TrainingSetup(
         request.architecture, _TRAINING_METHOD[request.mode], sequence_tokens=_context_tokens(request),
         micro_batch_size=request.concurrency, gradient_checkpointing=request.gradient_checkpointing,
-        lora_rank=request.lora_rank,
+        lora_rank=request.lora_rank, optimizer=request.optimizer, precision=request.training_precision,
+        zero_stage=request.zero_stage, cpu_offload=request.cpu_offload, base_precision=request.base_precision,
+        flash_attention=request.flash_attention,
     )
 
 
@@ -255,7 +278,8 @@ def _training_flops(request: SizingRequest, setup: TrainingSetup) -> float | Non
         tokens = request.training_samples * setup.sequence_tokens
     if tokens is None:
         return None
-    return transformer_training_flops(arch.active_params, tokens * request.epochs, frozen_base=setup.method != "full")
+    return transformer_training_flops(arch.active_params, tokens * request.epochs, frozen_base=setup.method != "full",
+                                      recompute=setup.gradient_checkpointing)
 
 
 def _with_hours(fit: GpuFit, gpu: GpuSpec, flops: float | None, mfu: float) -> GpuFit:
@@ -266,6 +290,10 @@ def _with_hours(fit: GpuFit, gpu: GpuSpec, flops: float | None, mfu: float) -> G
     return replace(fit, reason=f"{fit.reason}; {hours:,.1f} h at MFU {mfu:g}", training_hours=hours)
 
 
+_SHARDING = {0: "plain data parallel (nothing sharded)", 1: "ZeRO-1 (optimizer states sharded)",
+             2: "ZeRO-2 (optimizer states and gradients sharded)", 3: "ZeRO-3/FSDP (every model state sharded)"}
+
+
 def _training_notes(setup: TrainingSetup, flops: float | None, request: SizingRequest) -> list[str]:
     states = model_states(setup)
     notes = [
@@ -273,13 +301,20 @@ def _training_notes(setup: TrainingSetup, flops: float | None, request: SizingRe
         f"{to_gib(states.gradients_bytes):.2f} GiB, optimizer {to_gib(states.optimizer_bytes):.2f} GiB, "
         f"master weights {to_gib(states.master_weights_bytes):.2f} GiB "
         f"({states.trainable_params / 1e6:,.1f}M trainable parameters).",
-        f"Activations for {setup.micro_batch_size} × {setup.sequence_tokens:,} tokens per GPU, gradient "
-        f"checkpointing {'on' if setup.gradient_checkpointing else 'off'}; model states sharded ZeRO-3/FSDP.",
+        f"Activations for {setup.micro_batch_size} × {setup.sequence_tokens:,} tokens per GPU, activation "
+        f"checkpointing {'on' if setup.gradient_checkpointing else 'off'}, flash attention "
+        f"{'on' if setup.flash_attention else 'off'}.",
+        f"Assumed (change them when yours differ): optimizer {OPTIMIZER_NAMES[setup.optimizer]}, "
+        f"{'mixed precision (bf16 weights and gradients, fp32 master copy)' if setup.precision == 'mixed' else setup.precision + ' throughout'}"
+        f"{'' if setup.method == 'full' else f', frozen base in {setup.frozen_base_precision}'}, "
+        f"{_SHARDING[setup.zero_stage]} over more than one GPU"
+        f"{', optimizer states offloaded to the CPU' if setup.cpu_offload else ''}.",
     ]
     if flops is None:
         notes.append("Training time needs training_tokens (LLMs) or forward_gflops_per_sample and training_samples.")
     else:
         rule = "6·N·D" if setup.method == "full" else "4·N·D (frozen base)"
+        rule += " + 2·N·D recomputed (activation checkpointing)" if setup.gradient_checkpointing else ""
         if setup.arch.modality != "llm":
             rule = "3 × forward FLOPs per sample × samples × epochs"
         notes.append(f"Training compute {flops:.3g} FLOPs ({rule}), MFU {request.mfu:g}.")

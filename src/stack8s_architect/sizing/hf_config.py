@@ -140,6 +140,7 @@ def architecture_from_hf_config(
         native_precision=_native_precision(config, shape.raw, hf_quant_config),
         native_kv_cache_dtype=_native_kv_dtype(hf_quant_config),
         recurrent_state_bytes_per_sequence=_state_bytes(shape, layers),
+        gated_ffn=shape.gated_ffn,
         confidence="exact" if exact else "estimated",
         notes=_notes(shape, layers, multimodal, encoders),
     )

@@ -72,10 +72,31 @@ def quantized_param_count(arch: ModelArchitecture, precision: Precision) -> int:
     return params.linear
 
 
+# Answers of the two functions a sizing calls most (a few hundred times per `size()`), by the identity of their
+# (immutable) inputs; each entry keeps its inputs alive so an identity is never reused while it is stored.
+_KEPT: dict[tuple, tuple[tuple, float]] = {}
+_KEPT_MAX = 8192
+
+
+def _kept(key: tuple, inputs: tuple) -> float | None:
+    hit = _KEPT.get(key)
+    return hit[1] if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)) else None
+
+
+def _keep(key: tuple, inputs: tuple, value: float) -> float:
+    if len(_KEPT) >= _KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[key] = (inputs, value)
+    return value
+
+
 def weight_bytes(arch: ModelArchitecture, precision: Precision) -> float:
     """Bytes of all weights at `precision` (quantizer scales included, unquantized parts at 16 bits)."""
+    key = ("weights", id(arch), id(precision))
+    if (known := _kept(key, (arch, precision))) is not None:
+        return known
     quantized = quantized_param_count(arch, precision)
-    return quantized * precision.bytes_per_weight + (arch.params.total - quantized) * 2
+    return _keep(key, (arch, precision), quantized * precision.bytes_per_weight + (arch.params.total - quantized) * 2)
 
 
 def kv_cache_bytes_per_token(arch: ModelArchitecture, kv_dtype: KvCacheDtype) -> float:
@@ -95,6 +116,15 @@ def kv_cache_bytes_per_sequence(
     """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica. With the engine's
     profile `batch`, as vLLM holds it: whole 16-token blocks, sliding-window layers holding the window plus a
     scheduling step, and the hybrid allocator's padding layers."""
+    key = ("kv", id(arch), id(kv_dtype), context_tokens, parallelism.tensor_parallel, parallelism.pipeline_parallel,
+           id(batch))
+    if (known := _kept(key, (arch, kv_dtype, batch))) is not None:
+        return known
+    return _keep(key, (arch, kv_dtype, batch), _kv_per_sequence(arch, kv_dtype, context_tokens, parallelism, batch))
+
+
+def _kv_per_sequence(arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism,
+                     batch: ProfileBatch | None) -> float:
     per_gpu = 0.0
     for group in arch.kv_groups:
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)

@@ -18,6 +18,25 @@ the loss, fp32 gradient).
 
 ZeRO-3/FSDP shards every model state across the data-parallel GPUs; each GPU also holds its own
 activations and an all-gathered copy of the layer being computed (plus one prefetched).
+
+Options people use, each a field of `TrainingSetup` (defaults: AdamW, mixed precision, ZeRO-3 over more than one
+GPU, no offload, flash attention and activation checkpointing on):
+
+* optimizer state bytes per trainable parameter: AdamW 8 (two fp32 moments); 8-bit AdamW and paged 8-bit AdamW 2
+  (bitsandbytes, arXiv:2110.02861: two 1-byte moments, block-wise scales negligible); Adafactor 4 (Hugging Face,
+  "Efficient training on a single GPU": "slightly more than 4 bytes" with its default momentum-free setting); SGD 0.
+* precision: `mixed` (bf16 weights and gradients, fp32 master copy and fp32 optimizer states — DeepSpeed, the HF
+  Trainer, the ZeRO paper), `bf16` (pure bf16: no master copy, optimizer moments in bf16 — torchtune, Answer.AI's
+  FSDP recipes), `fp32` (4-byte weights and gradients, no master copy).
+* ZeRO stage over N data-parallel GPUs: 0 replicates everything (DDP); 1 shards optimizer states and the master copy;
+  2 also gradients; 3 (= FSDP full shard) also the weights. CPU offload (ZeRO-Offload) keeps optimizer states and
+  the master copy in host memory.
+* LoRA base precision: bf16 (2 bytes), fp32 (4), int8 (LLM.int8: 1 byte + scales), nf4 (QLoRA's 4.127 bits).
+* Without flash attention every layer's attention scores and their softmax (bf16, heads × s² each) are kept; with
+  checkpointing, for the one layer recomputed at a time.
+* Ungated (GPT-style) MLPs hold 2·h + 4·width bytes per token, gated (SwiGLU) ones 2·h + 8·width.
+* Activation checkpointing recomputes the forward pass: training FLOPs 6·N·D + 2·N·D (4·N·D + 2·N·D with a frozen
+  base), so hours rise by a third (a half for LoRA).
 """
 
 from __future__ import annotations
@@ -35,6 +54,14 @@ from .precision import precision_named
 from .units import GIB, to_gib
 
 TrainingMethod = Literal["full", "lora", "qlora"]
+Optimizer = Literal["adamw", "adamw_8bit", "paged_adamw_8bit", "adafactor", "sgd"]
+TrainingPrecision = Literal["mixed", "bf16", "fp32"]
+BasePrecision = Literal["bf16", "fp32", "int8", "nf4"]
+OPTIMIZER_STATE_BYTES: dict[str, float] = {"adamw": 8, "adamw_8bit": 2, "paged_adamw_8bit": 2, "adafactor": 4,
+                                            "sgd": 0}
+BASE_BYTES_PER_PARAM: dict[str, float] = {"bf16": 2, "fp32": 4, "int8": 1.0 + 4 / 4096}
+OPTIMIZER_NAMES = {"adamw": "AdamW", "adamw_8bit": "8-bit AdamW", "paged_adamw_8bit": "paged 8-bit AdamW",
+                   "adafactor": "Adafactor", "sgd": "SGD"}
 
 FULL_BYTES_PER_PARAM = {"weights": 2, "gradients": 2, "master_weights": 4, "optimizer": 8}
 LORA_ADAPTER_BYTES_PER_PARAM = {"weights": 4, "gradients": 4, "master_weights": 0, "optimizer": 8}
@@ -56,6 +83,16 @@ class TrainingSetup:
     gradient_checkpointing: bool = True
     lora_rank: int = 16
     lora_targets: tuple[str, ...] = ALL_LINEAR_TARGETS
+    optimizer: Optimizer = "adamw"
+    precision: TrainingPrecision = "mixed"
+    zero_stage: int = 3  # over more than one GPU (3 = FSDP full shard); 0 = plain data parallel
+    cpu_offload: bool = False  # optimizer states and master weights in host memory (ZeRO-Offload)
+    base_precision: BasePrecision | None = None  # LoRA's frozen base; None: bf16 for LoRA, nf4 for QLoRA
+    flash_attention: bool = True
+
+    @property
+    def frozen_base_precision(self) -> str:
+        return self.base_precision or ("nf4" if self.method == "qlora" else "bf16")
 
 
 def _module_shapes(arch: ModelArchitecture) -> dict[str, tuple[int, int]]:
@@ -90,12 +127,15 @@ def activation_bytes(setup: TrainingSetup) -> float:
     tokens = setup.sequence_tokens * setup.micro_batch_size
     if arch.modality != "llm":
         return NON_LLM_ACTIVATION_FRACTION * arch.params.total * 2 * setup.micro_batch_size
-    per_layer_token = 16 * arch.hidden_size + 8 * arch.ffn_width_per_token
+    per_layer_token = 16 * arch.hidden_size + (8 if arch.gated_ffn else 4) * arch.ffn_width_per_token
     logits = tokens * arch.vocab_size * LOGITS_TRAINING_BYTES
+    # without flash attention: scores and softmax, bf16, heads × s² per sequence and layer
+    scores = 0.0 if setup.flash_attention else \
+        2 * 2 * arch.attention_heads * setup.sequence_tokens ** 2 * setup.micro_batch_size
     if not setup.gradient_checkpointing:
-        return arch.layers * tokens * per_layer_token + logits
+        return arch.layers * (tokens * per_layer_token + scores) + logits
     checkpoints = arch.layers * tokens * CHECKPOINT_BYTES_PER_HIDDEN * arch.hidden_size
-    return checkpoints + tokens * per_layer_token + logits
+    return checkpoints + tokens * per_layer_token + scores + logits
 
 
 @dataclass(frozen=True)
@@ -125,18 +165,33 @@ def _states(frozen_bytes: float, trainable: int, per_param: dict[str, int], laye
     )
 
 
+def _full_bytes_per_param(setup: TrainingSetup) -> dict[str, float]:
+    optimizer = OPTIMIZER_STATE_BYTES[setup.optimizer]
+    if setup.precision == "bf16":  # moments kept in bf16 where they are 32-bit otherwise
+        optimizer = optimizer / 2 if setup.optimizer in ("adamw", "adafactor") else optimizer
+        return {"weights": 2, "gradients": 2, "master_weights": 0, "optimizer": optimizer}
+    if setup.precision == "fp32":
+        return {"weights": 4, "gradients": 4, "master_weights": 0, "optimizer": optimizer}
+    return {**FULL_BYTES_PER_PARAM, "optimizer": optimizer}
+
+
 def model_states(setup: TrainingSetup) -> ModelStates:
-    """Model states for the setup's method (bytes per parameter in the module docstring)."""
+    """Model states for the setup's method and options (bytes per parameter in the module docstring)."""
     params = setup.arch.params
     layer_bytes = 2 * (params.total - params.embedding - params.lm_head) / max(setup.arch.layers, 1)
     if setup.method == "full":
-        return _states(0, params.total, FULL_BYTES_PER_PARAM, layer_bytes)
+        return _states(0, params.total, _full_bytes_per_param(setup), layer_bytes)
     adapters = lora_adapter_params(setup)
-    if setup.method == "lora":
-        return _states(params.total * 2, adapters, LORA_ADAPTER_BYTES_PER_PARAM, layer_bytes)
-    nf4 = precision_named("nf4")
-    frozen = params.linear * nf4.bytes_per_weight + (params.total - params.linear) * 2
-    return _states(frozen, adapters, QLORA_ADAPTER_BYTES_PER_PARAM, layer_bytes)
+    base = setup.frozen_base_precision
+    if base == "nf4":
+        nf4 = precision_named("nf4")
+        frozen = params.linear * nf4.bytes_per_weight + (params.total - params.linear) * 2
+    else:
+        quantized = params.linear if base == "int8" else params.total
+        frozen = quantized * BASE_BYTES_PER_PARAM[base] + (params.total - quantized) * 2
+    per_param = LORA_ADAPTER_BYTES_PER_PARAM if setup.method == "lora" else QLORA_ADAPTER_BYTES_PER_PARAM
+    per_param = {**per_param, "optimizer": OPTIMIZER_STATE_BYTES[setup.optimizer]}
+    return _states(frozen, adapters, per_param, layer_bytes)
 
 
 def _largest_matrix_bytes(arch: ModelArchitecture) -> float:
@@ -155,10 +210,18 @@ class TrainingMemory:
     non_torch_bytes: float
     nccl_bytes: float
     budget_bytes: float
+    zero_stage: int = 3
+    cpu_offload: bool = False
 
     @property
     def states_bytes_per_gpu(self) -> float:
-        return self.states.total_bytes / self.gpu_count
+        """Each model state divided over the GPUs its ZeRO stage shards it across; offloaded ones not on the GPU."""
+        n = self.gpu_count
+        states = self.states
+        optimizer = 0.0 if self.cpu_offload else states.optimizer_bytes + states.master_weights_bytes
+        return (states.weights_bytes / (n if self.zero_stage >= 3 else 1)
+                + states.gradients_bytes / (n if self.zero_stage >= 2 else 1)
+                + optimizer / (n if self.zero_stage >= 1 else 1))
 
     @property
     def overhead_bytes(self) -> float:
@@ -176,7 +239,7 @@ class TrainingMemory:
 def training_memory(setup: TrainingSetup, gpu: GpuSpec | None, gpu_count: int = 1) -> TrainingMemory:
     """Per-GPU training memory with ZeRO-3/FSDP over `gpu_count` GPUs (no sharding at 1)."""
     states = model_states(setup)
-    gathered = 2 * states.layer_bytes if gpu_count > 1 else 0.0
+    gathered = 2 * states.layer_bytes if gpu_count > 1 and setup.zero_stage >= 3 else 0.0
     if setup.method == "qlora":  # bitsandbytes dequantizes one weight matrix to bf16 per matmul
         gathered += _largest_matrix_bytes(setup.arch)
     budget = gpu.usable_memory_gib * GIB * TRAINING_MEMORY_UTILIZATION if gpu else 0.0
@@ -188,6 +251,8 @@ def training_memory(setup: TrainingSetup, gpu: GpuSpec | None, gpu_count: int = 
         non_torch_bytes=non_torch_bytes(gpu),
         nccl_bytes=nccl_bytes(min(gpu_count, 8)),
         budget_bytes=budget,
+        zero_stage=setup.zero_stage,
+        cpu_offload=setup.cpu_offload,
     )
 
 
@@ -256,7 +321,8 @@ def fit_training(setup: TrainingSetup, gpu: GpuSpec, *, gpu_count: int | None = 
     fits = memory is not None and memory.fits
     memory = memory or training_memory(setup, gpu, training_gpu_counts(max_gpus)[-1])
     needed = f"{to_gib(memory.required_bytes):.1f} of {to_gib(memory.budget_bytes):.1f} GiB per GPU"
-    sharding = "ZeRO-3/FSDP" if memory.gpu_count > 1 else "no sharding"
+    sharding = (("ZeRO-3/FSDP" if setup.zero_stage >= 3 else f"ZeRO-{setup.zero_stage}" if setup.zero_stage else
+                 "data parallel, no sharding") if memory.gpu_count > 1 else "no sharding")
     reason = f"{'fits' if fits else 'does not fit'} on {memory.gpu_count} × {gpu.key} ({sharding}): {needed}"
     return GpuFit(
         gpu_key=gpu.key, fits=fits, gpu_count=memory.gpu_count, tensor_parallel=1, pipeline_parallel=1,
