@@ -35,6 +35,19 @@ def size_command(
     active: Annotated[float | None, typer.Option("--active-params", help="MoE active parameters, billions.")] = None,
     usd_per_hour: Annotated[float | None, typer.Option("--usd-per-hour", help="Price of one instance, for cost.")] = None,
     gpus_per_instance: Annotated[int, typer.Option("--gpus-per-instance", help="GPUs on that instance.")] = 1,
+    optimizer: Annotated[str, typer.Option(help="Training: adamw, adamw_8bit, paged_adamw_8bit, adafactor, sgd.")] = "adamw",
+    training_precision: Annotated[str, typer.Option("--training-precision", help="Training: mixed (fp32 master "
+                                                    "copy), bf16 (pure), fp32.")] = "mixed",
+    zero_stage: Annotated[int, typer.Option("--zero-stage", help="Training over several GPUs: ZeRO stage 0-3 "
+                                            "(3 = FSDP).")] = 3,
+    cpu_offload: Annotated[bool, typer.Option("--cpu-offload", help="Training: optimizer states in host memory.")] = False,
+    base_precision: Annotated[str | None, typer.Option("--base-precision", help="LoRA's frozen base: bf16, fp32, "
+                                                       "int8, nf4.")] = None,
+    no_checkpointing: Annotated[bool, typer.Option("--no-checkpointing", help="Training without activation "
+                                                   "checkpointing.")] = False,
+    no_flash_attention: Annotated[bool, typer.Option("--no-flash-attention", help="Training without flash "
+                                                     "attention.")] = False,
+    vllm_version: Annotated[str, typer.Option("--vllm", help="Serving: whose start-up accounting (0.11, 0.19).")] = "0.11",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Memory, GPU count and layout per accelerator, throughput and training time for a model. A model name needs
@@ -49,6 +62,9 @@ def size_command(
         precision=precision, kv_cache_dtype=kv_dtype, context_length=context, concurrency=concurrency, gpu=gpu,
         gpu_count=gpu_count, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
         tokens_per_user=tokens_per_user, user_tokens_per_second=user_speed, training_tokens=training_tokens,
+        optimizer=optimizer, training_precision=training_precision, zero_stage=zero_stage, cpu_offload=cpu_offload,
+        base_precision=base_precision, gradient_checkpointing=not no_checkpointing,
+        flash_attention=not no_flash_attention, vllm_version=vllm_version,
     )
     if config is None and not is_parameter_count(model):
         with _database() as (_, database), database.session() as session:

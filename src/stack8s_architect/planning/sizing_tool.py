@@ -74,6 +74,18 @@ class SizeToolRequest(BaseModel):
     epochs: float = Field(default=1.0, gt=0, le=10_000)
     forward_gflops_per_sample: float | None = Field(default=None, gt=0, le=1e9)
     lora_rank: int = Field(default=16, ge=1, le=4096)
+    optimizer: Literal["adamw", "adamw_8bit", "paged_adamw_8bit", "adafactor", "sgd"] = "adamw"
+    training_precision: Literal["mixed", "bf16", "fp32"] = Field(
+        default="mixed", description="mixed: bf16 weights and gradients with an fp32 master copy (DeepSpeed, HF "
+                                     "Trainer); bf16: pure bf16 (torchtune); fp32")
+    zero_stage: Literal[0, 1, 2, 3] = Field(default=3, description="ZeRO stage over several GPUs (3 = FSDP)")
+    cpu_offload: bool = Field(default=False, description="optimizer states and master weights in host memory")
+    base_precision: Literal["bf16", "fp32", "int8", "nf4"] | None = Field(
+        default=None, description="LoRA's frozen base (default bf16; nf4 for qlora)")
+    gradient_checkpointing: bool = True
+    flash_attention: bool = True
+    vllm_version: Literal["0.11", "0.19"] = Field(default="0.11", description="whose start-up accounting sizes "
+                                                  "serving (0.11: the version the plans deploy)")
     usd_per_hour: float | None = Field(default=None, gt=0, le=1e5, description="price of one instance, for cost")
     gpus_per_instance: int = Field(default=1, ge=1, le=64, description="GPUs on one priced instance")
 
@@ -216,6 +228,10 @@ def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None,
         user_tokens_per_second=request.user_tokens_per_second, training_tokens=request.training_tokens,
         training_samples=request.training_samples, epochs=request.epochs,
         forward_gflops_per_sample=request.forward_gflops_per_sample, lora_rank=request.lora_rank,
+        optimizer=request.optimizer, training_precision=request.training_precision, zero_stage=request.zero_stage,
+        cpu_offload=request.cpu_offload, base_precision=request.base_precision,
+        gradient_checkpointing=request.gradient_checkpointing, flash_attention=request.flash_attention,
+        vllm_version=request.vllm_version,
     )
     try:
         result = size(sizing_request)

@@ -29,8 +29,8 @@ GPU, no offload, flash attention and activation checkpointing on):
   Trainer, the ZeRO paper), `bf16` (pure bf16: no master copy, optimizer moments in bf16 — torchtune, Answer.AI's
   FSDP recipes), `fp32` (4-byte weights and gradients, no master copy).
 * ZeRO stage over N data-parallel GPUs: 0 replicates everything (DDP); 1 shards optimizer states and the master copy;
-  2 also gradients; 3 (= FSDP full shard) also the weights. CPU offload (ZeRO-Offload) keeps optimizer states and
-  the master copy in host memory.
+  2 also gradients; 3 (= FSDP full shard) also the weights. CPU offload (ZeRO-Offload) keeps optimizer states, the
+  master copy and the gradients (reduced into host memory as they are produced) off the GPU; parameters stay.
 * LoRA base precision: bf16 (2 bytes), fp32 (4), int8 (LLM.int8: 1 byte + scales), nf4 (QLoRA's 4.127 bits).
 * Without flash attention every layer's attention scores and their softmax (bf16, heads × s² each) are kept; with
   checkpointing, for the one layer recomputed at a time.
@@ -86,7 +86,7 @@ class TrainingSetup:
     optimizer: Optimizer = "adamw"
     precision: TrainingPrecision = "mixed"
     zero_stage: int = 3  # over more than one GPU (3 = FSDP full shard); 0 = plain data parallel
-    cpu_offload: bool = False  # optimizer states and master weights in host memory (ZeRO-Offload)
+    cpu_offload: bool = False  # optimizer states, master weights and gradients in host memory (ZeRO-Offload)
     base_precision: BasePrecision | None = None  # LoRA's frozen base; None: bf16 for LoRA, nf4 for QLoRA
     flash_attention: bool = True
 
@@ -218,10 +218,11 @@ class TrainingMemory:
         """Each model state divided over the GPUs its ZeRO stage shards it across; offloaded ones not on the GPU."""
         n = self.gpu_count
         states = self.states
-        optimizer = 0.0 if self.cpu_offload else states.optimizer_bytes + states.master_weights_bytes
+        if self.cpu_offload:  # ZeRO-Offload: optimizer, master copy and gradients in host memory
+            return states.weights_bytes / (n if self.zero_stage >= 3 else 1)
         return (states.weights_bytes / (n if self.zero_stage >= 3 else 1)
                 + states.gradients_bytes / (n if self.zero_stage >= 2 else 1)
-                + optimizer / (n if self.zero_stage >= 1 else 1))
+                + (states.optimizer_bytes + states.master_weights_bytes) / (n if self.zero_stage >= 1 else 1))
 
     @property
     def overhead_bytes(self) -> float:
