@@ -207,3 +207,28 @@ def test_a_chatbot_over_the_users_documents_is_retrieval(message: str, retrieval
     """Said without the words RAG or vector: answering from one's own documents needs a vector store (and the plan
     then sizes the RAG prompt, an embedding model and the ingestion)."""
     assert ("vector-db" in (extract(message).spec.components or [])) is retrieval
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Fine-tune Llama 3 8B on 4 A100s with deepspeed zero 2 and 8-bit adam",
+     {"optimizer": "adamw_8bit", "zero_stage": 2}),
+    ("full fine-tune of mistral 7b with FSDP on 8 H100s, paged adamw 8bit, no flash attention",
+     {"optimizer": "paged_adamw_8bit", "zero_stage": 3, "flash_attention": False}),
+    ("LoRA on Llama 3 70B with ZeRO-3 and CPU offload", {"zero_stage": 3, "cpu_offload": True}),
+    ("train a 1B model from scratch with Adafactor, ZeRO stage 1", {"optimizer": "adafactor", "zero_stage": 1}),
+    ("we pretrain with deepspeed stage 2 of zero and offload the optimizer states to the CPU",
+     {"zero_stage": 2, "cpu_offload": True}),
+])
+def test_training_options_are_read_as_people_say_them(message: str, expected: dict) -> None:
+    spec = extract(message).spec
+    assert {name: getattr(spec, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize("message", [
+    "Serve Llama 3.1 8B for 20 users with zero downtime",
+    "Serve Mistral 7B, zero 2 failover replicas are fine",
+    "an Adam-style optimiser is not relevant: just serve Qwen 7B",
+])
+def test_serving_requests_carry_no_training_options(message: str) -> None:
+    spec = extract(message).spec
+    assert (spec.optimizer, spec.zero_stage, spec.cpu_offload, spec.flash_attention) == (None, None, None, None)

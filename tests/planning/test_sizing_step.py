@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stack8s_architect.agents.extraction import extract
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
@@ -89,3 +91,16 @@ def test_a_context_beyond_the_named_models_limit_is_sized_at_the_limit_and_said(
     assert any("at most 131,072 tokens of context, not the 300,000" in a for a in outcome.assumptions)
     # 5 users × 131,072 tokens × 128 KiB = 80 GiB of KV
     assert outcome.sizing.kv_cache_gib == 80.0
+
+
+def test_training_options_said_in_the_chat_reach_the_sizing() -> None:
+    """'8-bit adam' and 'zero 2' change the model states the plan sizes, and the notes say what was assumed."""
+    plain = size_for(extract("Full fine-tune Llama 3 8B on 2 GB of text").spec)
+    said = size_for(extract("Full fine-tune Llama 3 8B on 2 GB of text with 8-bit adam and deepspeed zero 2").spec)
+    assert plain.sizing is not None and said.sizing is not None
+    notes = " ".join(said.sizing.notes)
+    assert "8-bit AdamW" in notes and "ZeRO-2" in notes
+    assert "optimizer AdamW" in " ".join(plain.sizing.notes)  # the default, stated
+    # optimizer states 8 → 2 bytes per parameter: 8.03B × 6 bytes ≈ 45 GiB less model state in total
+    assert plain.sizing.required_gpu_memory_gib - said.sizing.required_gpu_memory_gib == pytest.approx(
+        8.03e9 * 6 / 2**30, rel=0.05)

@@ -12,7 +12,8 @@ CONTRACT_FIELDS = (
     "requests_per_second latency_target_ms dataset_size_gb gpu_names gpu_count min_gpu_memory_gib "
     "budget_usd_per_month providers regions geography spot license compliance components use_local_cluster"
 ).split()
-ADDITIONS = ["exclude_providers", "exclude_gpus", "runs_per_month", "deadline_hours", "exclude_places", "use_case"]
+ADDITIONS = ["exclude_providers", "exclude_gpus", "runs_per_month", "deadline_hours", "exclude_places", "optimizer",
+             "zero_stage", "cpu_offload", "flash_attention", "use_case"]
 
 
 def test_fields_are_the_design_contract() -> None:

@@ -876,7 +876,42 @@ def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
         found["use_case"] = " ".join(words[:8])
 
 
+_OPTIMIZERS = (
+    ("paged_adamw_8bit", re.compile(r"\bpaged[ _-]?adam(?:w)?[ _-]?(?:8[ _-]?bit|int8)\b|\bpaged[ _-]?8[ _-]?bit[ _-]?"
+                                    r"adam(?:w)?\b", re.I)),
+    ("adamw_8bit", re.compile(r"\b8[ _-]?bit[ _-]?adam(?:w)?\b|\badam(?:w)?[ _-]?8[ _-]?bit\b|\bbnb[ _-]?adam(?:w)?\b", re.I)),
+    ("adafactor", re.compile(r"\badafactor\b", re.I)),
+    ("sgd", re.compile(r"\bsgd\b", re.I)),
+    ("adamw", re.compile(r"\badam(?:w)?\b", re.I)),
+)
+_ZERO_STAGE = re.compile(r"\bzero[ _-]?(?:stage[ _-]?)?([0-3])\b|\bstage[ _-]?([0-3]) (?:of )?(?:deepspeed|zero)\b", re.I)
+_FSDP = re.compile(r"\bfsdp\b|\bfully sharded data parallel\b", re.I)
+_OFFLOAD = re.compile(r"\b(?:zero[ _-]?offload|cpu[ _-]?offload(?:ing)?|offload(?:ing)? (?:the )?(?:optimi[sz]er|adam)"
+                      r"(?: states?)? to (?:the )?(?:cpu|host|ram))\b", re.I)
+_NO_FLASH = re.compile(r"\b(?:no|without|not? (?:use|using)|can'?t use|cannot use) flash[ -]?attention\b", re.I)
+
+
+def _training_options(text: str, found: dict[str, object]) -> None:
+    """How a training run is set up, when said: the optimizer, the ZeRO stage (FSDP: 3), CPU offload, flash attention.
+    Read only in a training message ("zero 2" in a serving request is not a ZeRO stage)."""
+    if found.get("task") not in ("training", "fine_tuning") and not re.search(r"\b(?:deepspeed|fsdp)\b", text, re.I):
+        return
+    optimizer = first_wanted(text, _OPTIMIZERS)
+    if optimizer:
+        found["optimizer"] = optimizer
+    stage = _ZERO_STAGE.search(text)
+    if stage:
+        found["zero_stage"] = int(stage.group(1) or stage.group(2))
+    elif _FSDP.search(text):
+        found["zero_stage"] = 3
+    if _OFFLOAD.search(text):
+        found["cpu_offload"] = True
+    if _NO_FLASH.search(text):
+        found["flash_attention"] = False
+
+
 def _options(text: str, found: dict[str, object], notes: list[str]) -> None:
+    _training_options(text, found)
     precision = first_wanted(text, _PRECISION_RULES)
     if precision:
         found["precision"] = precision

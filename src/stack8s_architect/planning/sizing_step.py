@@ -59,8 +59,23 @@ def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> Siz
         precision=spec.precision, context_length=spec.context_length,
         # the size tool sizes one sequence of the full context per replica, then the users' load on replicas
         concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
-        user_tokens_per_second=_user_speed(spec, assumptions), training_tokens=tokens, **gpus,
+        user_tokens_per_second=_user_speed(spec, assumptions), training_tokens=tokens, **_training_options(spec),
+        **gpus,
     )
+
+
+def _training_options(spec: WorkloadSpec) -> dict[str, object]:
+    """The training set-up the user stated (the size tool's defaults otherwise, said in the sizing notes)."""
+    options: dict[str, object] = {}
+    if spec.optimizer:
+        options["optimizer"] = spec.optimizer
+    if spec.zero_stage is not None:
+        options["zero_stage"] = spec.zero_stage
+    if spec.cpu_offload is not None:
+        options["cpu_offload"] = spec.cpu_offload
+    if spec.flash_attention is not None:
+        options["flash_attention"] = spec.flash_attention
+    return options
 
 
 def _user_speed(spec: WorkloadSpec, assumptions: list[str]) -> float | None:

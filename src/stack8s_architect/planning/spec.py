@@ -62,6 +62,11 @@ class WorkloadSpec(BaseModel):
                                          "days' → 48; offers that finish in time rank first")
     exclude_places: list[str] | None = Field(default=None, description="places ruled out as said: 'not in the US' "
                                              "→ ['us']; no offer located there is listed")
+    optimizer: Literal["adamw", "adamw_8bit", "paged_adamw_8bit", "adafactor", "sgd"] | None = Field(
+        default=None, description="training optimizer as said: '8-bit adam' → adamw_8bit")
+    zero_stage: int | None = Field(default=None, ge=0, le=3, description="ZeRO stage as said: 'zero 2' → 2; FSDP → 3")
+    cpu_offload: bool | None = Field(default=None, description="optimizer states offloaded to the CPU (ZeRO-Offload)")
+    flash_attention: bool | None = Field(default=None, description="false when the user trains without it")
     use_case: str | None = Field(default=None, max_length=200,
                                  description="what the model must do, in the user's words: 'lung-cancer detector "
                                              "mri images'; the model search's query when no model is named")
