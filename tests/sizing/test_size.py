@@ -149,3 +149,12 @@ def test_training_reports_hours_per_accelerator() -> None:
     assert [fit.gpu_count for fit in fits] == [1, 1]
     assert fits[1].training_hours == pytest.approx(fits[0].training_hours * 312 / 989)
     assert fits[0].to_dict()["training_hours"] == pytest.approx(fits[0].training_hours, abs=0.01)
+
+
+def test_kv_dtype_auto_follows_the_dtype_the_model_runs_in() -> None:
+    """Served in fp32 (--dtype float32) the cache is 4 bytes per element; in bf16, as vLLM casts an fp32 checkpoint
+    under --dtype auto, 2."""
+    fp32 = size(SizingRequest(LLAMA_8B, precision="fp32", context_length_tokens=4096))
+    bf16 = size(SizingRequest(LLAMA_8B, precision="bf16", context_length_tokens=4096))
+    assert fp32.kv_cache_dtype == "fp32" and bf16.kv_cache_dtype == "auto"
+    assert fp32.kv_cache_bytes_per_token == 2 * bf16.kv_cache_bytes_per_token == 2 * 131_072

@@ -154,6 +154,10 @@ def _serving_setup(request: SizingRequest) -> ServingSetup:
     arch = request.architecture
     precision = precision_named(request.precision or arch.native_precision)
     kv_dtype = kv_cache_dtype_named(request.kv_cache_dtype or arch.native_kv_cache_dtype or "auto")
+    if kv_dtype.name == "auto" and precision.name == "fp32":
+        # vLLM's "auto" is the dtype the model runs in: 4 bytes when it is served in fp32 (--dtype float32); an fp32
+        # checkpoint served with --dtype auto is cast to bf16 first (0.11: `_resolve_auto_dtype`), so 2
+        kv_dtype = kv_cache_dtype_named("fp32")
     return ServingSetup(
         arch, precision, kv_dtype, _context_tokens(request), request.concurrency, request.gpu_memory_utilization,
         ENGINE_VERSIONS[request.vllm_version],

@@ -132,7 +132,9 @@ class KvCacheDtype:
 _KV_DTYPES: dict[str, KvCacheDtype] = {
     d.name: d
     for d in (
-        KvCacheDtype("auto", 2),  # vLLM "auto" = the model's activation dtype, bf16/fp16
+        # vLLM "auto" = the dtype the model runs in: bf16/fp16 (an fp32 checkpoint is cast to bf16 by --dtype auto);
+        # sizing at fp32 precision turns it into fp32 (estimate.py)
+        KvCacheDtype("auto", 2),
         KvCacheDtype("fp32", 4),
         KvCacheDtype("bf16", 2),
         KvCacheDtype("fp16", 2),
