@@ -32,6 +32,7 @@ Each term, with where it comes from (code read in the vLLM 0.11.0 wheel, `vllm/v
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ class ProfileBatch:
 
 
 SMALL_GPU_BATCH = ProfileBatch(SERVE_BATCHED_TOKENS, SERVE_MAX_SEQS)
+LARGE_GPU_BATCH = ProfileBatch(SERVE_BATCHED_TOKENS_LARGE, SERVE_MAX_SEQS_LARGE)
 
 
 def cuda_total_bytes(gpu: GpuSpec) -> float:
@@ -98,8 +100,12 @@ def profile_batch(gpu: GpuSpec | None) -> ProfileBatch:
     """`vllm serve`'s default max_num_batched_tokens and max_num_seqs on `gpu`."""
     if gpu is None:
         return SMALL_GPU_BATCH
-    large = cuda_total_bytes(gpu) >= LARGE_GPU_MIN_GIB * GIB and not gpu.key.upper().startswith("A100")
-    return ProfileBatch(SERVE_BATCHED_TOKENS_LARGE, SERVE_MAX_SEQS_LARGE) if large else SMALL_GPU_BATCH
+    return LARGE_GPU_BATCH if _is_large(gpu) else SMALL_GPU_BATCH
+
+
+@functools.lru_cache(maxsize=256)
+def _is_large(gpu: GpuSpec) -> bool:
+    return cuda_total_bytes(gpu) >= LARGE_GPU_MIN_GIB * GIB and not gpu.key.upper().startswith("A100")
 
 
 def sampler_peak_bytes(vocab_size: int, batch: ProfileBatch, engine: EngineVersion = DEFAULT_ENGINE) -> float:

@@ -190,7 +190,7 @@ def _with_load(fit: GpuFit, setup: ServingSetup, gpu: GpuSpec, request: SizingRe
     if not layouts:
         return fit
     best = layouts[0]
-    loaded = replace(setup, context_tokens=target.tokens_per_sequence, concurrency=best.batch)
+    loaded = setup.changed(context_tokens=target.tokens_per_sequence, concurrency=best.batch)
     memory = inference_memory(loaded, gpu, best.parallelism)
     chosen = fit_from_memory(loaded, gpu, memory, list(fit.rejected)) if memory.fits else fit
     return replace(chosen, fits=True, max_context_tokens=fit.max_context_tokens,

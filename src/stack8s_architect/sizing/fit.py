@@ -171,14 +171,14 @@ def _storage_variants(setup: ServingSetup, gpu: GpuSpec) -> list[tuple[str, Serv
         label = "fp8 weights"
         if not gpu.fp8_tflops:
             label += " (W8A16 kernels: no FP8 tensor cores on this GPU)"
-        weights.append((label, replace(setup, precision=precision_named("fp8"))))
+        weights.append((label, setup.changed(precision=precision_named("fp8"))))
     if setup.precision.bits_per_weight > 4.5:
-        weights.append(("int4 weights (AWQ/GPTQ)", replace(setup, precision=precision_named("awq"))))
+        weights.append(("int4 weights (AWQ/GPTQ)", setup.changed(precision=precision_named("awq"))))
     if setup.kv_dtype.bytes_per_element <= 1 or not setup.arch.has_kv_cache:
         return weights
     fp8_kv = kv_cache_dtype_named("fp8")
-    both = [(f"{label} + fp8 KV cache", replace(variant, kv_dtype=fp8_kv)) for label, variant in weights]
-    return weights + [("fp8 KV cache", replace(setup, kv_dtype=fp8_kv))] + both
+    both = [(f"{label} + fp8 KV cache", variant.changed(kv_dtype=fp8_kv)) for label, variant in weights]
+    return weights + [("fp8 KV cache", setup.changed(kv_dtype=fp8_kv))] + both
 
 
 def inference_suggestions(
@@ -209,7 +209,7 @@ def _load_suggestions(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelis
     if memory.kv_budget_bytes <= 0 or not setup.arch.has_kv_cache:
         return []
     texts, where = [], _count_label(parallelism, gpu)
-    context = max_context_tokens(replace(setup, concurrency=1), memory)
+    context = max_context_tokens(setup.changed(concurrency=1), memory)
     if 0 < context < setup.context_tokens:
         per_sequence = f" per sequence ({setup.concurrency} concurrent)" if setup.concurrency > 1 else ""
         texts.append(f"shorter context: up to {context // setup.concurrency:,} tokens{per_sequence} fit on {where}")
@@ -237,7 +237,7 @@ def fit_from_memory(setup: ServingSetup, gpu: GpuSpec, memory: InferenceMemory, 
         f"{to_gib(memory.budget_bytes):.1f} GiB per GPU",
         required_gib_per_gpu=to_gib(memory.required_bytes), budget_gib_per_gpu=to_gib(memory.budget_bytes),
         max_concurrent_sequences=max_concurrent_sequences(setup, memory),
-        max_context_tokens=max_context_tokens(replace(setup, concurrency=1), memory), rejected=tuple(rejected),
+        max_context_tokens=max_context_tokens(setup.changed(concurrency=1), memory), rejected=tuple(rejected),
     )
 
 
@@ -278,6 +278,6 @@ def _no_fit(
         pipeline_parallel=parallelism.pipeline_parallel, reason=reason,
         required_gib_per_gpu=to_gib(memory.required_bytes), budget_gib_per_gpu=to_gib(memory.budget_bytes),
         max_concurrent_sequences=max_concurrent_sequences(setup, memory),
-        max_context_tokens=max_context_tokens(replace(setup, concurrency=1), memory),
+        max_context_tokens=max_context_tokens(setup.changed(concurrency=1), memory),
         rejected=tuple(rejected), suggestions=suggestions,
     )

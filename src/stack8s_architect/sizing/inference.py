@@ -78,9 +78,15 @@ _KEPT: dict[tuple, tuple[tuple, float]] = {}
 _KEPT_MAX = 8192
 
 
+def forget_kept() -> None:
+    """Drop the kept per-model figures (benchmarks time a sizing from nothing)."""
+    _KEPT.clear()
+    _POOLS.clear()
+
+
 def _kept(key: tuple, inputs: tuple) -> float | None:
-    hit = _KEPT.get(key)
-    return hit[1] if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)) else None
+    hit = _KEPT.get(key)  # equal inputs (identical, the common case, compare at once) give the same answer
+    return hit[1] if hit is not None and hit[0] == inputs else None
 
 
 def _keep(key: tuple, inputs: tuple, value: float) -> float:
@@ -139,9 +145,25 @@ def _kv_per_sequence(arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_to
     return (per_gpu + state) / parallelism.pipeline_parallel
 
 
+_POOLS: dict[tuple, tuple[tuple, tuple[float, int]]] = {}
+
+
 def _pool_block_bytes(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism) -> tuple[float, int]:
     """(bytes one block of the shared pool takes on each GPU, the number of KV cache groups). One kind of layer:
     a block spans every layer, one group. Hybrid: a block spans one group's layers."""
+    key = (id(arch), id(kv_dtype), parallelism.tensor_parallel, parallelism.pipeline_parallel)
+    hit = _POOLS.get(key)
+    if hit is not None and hit[0] == (arch, kv_dtype):
+        return hit[1]
+    if len(_POOLS) >= _KEPT_MAX:
+        _POOLS.clear()
+    answer = _pool_block_bytes_of(arch, kv_dtype, parallelism)
+    _POOLS[key] = ((arch, kv_dtype), answer)
+    return answer
+
+
+def _pool_block_bytes_of(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism
+                         ) -> tuple[float, int]:
     total = 0.0
     for group in arch.kv_groups:
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
@@ -170,6 +192,14 @@ def activation_peak_bytes(arch: ModelArchitecture, weights: float, concurrency: 
     pass over the batch's requests (`engine.py`); without a `batch`, the small-GPU profile with one fp32 logits copy."""
     if not arch.has_kv_cache and arch.modality != "llm":
         return NON_LLM_ACTIVATION_FRACTION * weights * concurrency / tensor_parallel
+    key = ("activation", id(arch), tensor_parallel, id(batch), id(version))
+    if (known := _kept(key, (arch, batch, version))) is not None:
+        return known
+    return _keep(key, (arch, batch, version), _llm_activation_peak(arch, tensor_parallel, batch, version))
+
+
+def _llm_activation_peak(arch: ModelArchitecture, tensor_parallel: int, batch: ProfileBatch | None,
+                         version: engine.EngineVersion) -> float:
     mlp_width = arch.ffn_width_per_token / tensor_parallel
     tokens = batch.batched_tokens if batch else PROFILE_BATCHED_TOKENS
     mlp = tokens * (2 * arch.hidden_size + 3 * mlp_width) * ACTIVATION_BYTES
@@ -221,6 +251,13 @@ class ServingSetup:
     concurrency: int = 1
     gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION
     engine: engine.EngineVersion = engine.DEFAULT_ENGINE  # the vLLM version whose accounting applies
+
+    def changed(self, **changes: object) -> ServingSetup:
+        """This setup with `changes` (dataclasses.replace without its introspection: sizing calls it in loops)."""
+        values = {"arch": self.arch, "precision": self.precision, "kv_dtype": self.kv_dtype,
+                  "context_tokens": self.context_tokens, "concurrency": self.concurrency,
+                  "gpu_memory_utilization": self.gpu_memory_utilization, "engine": self.engine, **changes}
+        return ServingSetup(**values)  # type: ignore[arg-type]
 
 
 def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Parallelism = SINGLE_GPU) -> InferenceMemory:

@@ -74,7 +74,7 @@ def concurrent_sequences(setup: ServingSetup, gpu: GpuSpec, parallelism: Paralle
     users = target.concurrent_users
     if not target.requests_per_second:
         return max(1, users)
-    prefill = prefill_tokens_per_second(replace(setup, context_tokens=target.tokens_per_sequence), gpu, parallelism)
+    prefill = prefill_tokens_per_second(setup.changed(context_tokens=target.tokens_per_sequence), gpu, parallelism)
     seconds = target.prompt_tokens / prefill if prefill else 0.0
     seconds += target.output_tokens / target.user_tokens_per_second
     return max(1, users, math.ceil(target.requests_per_second * seconds - 1e-9))
@@ -101,9 +101,9 @@ def layout_on(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism, targe
     """The load on replicas of `parallelism`; None when the weights and one full-length sequence do not fit."""
     if tensor_parallel_rejection(setup.arch, parallelism.tensor_parallel):
         return None
-    if not inference_memory(replace(setup, concurrency=1), gpu, parallelism).fits:
+    if not inference_memory(setup.changed(concurrency=1), gpu, parallelism).fits:
         return None
-    typical = replace(setup, context_tokens=target.tokens_per_sequence, concurrency=1)
+    typical = setup.changed(context_tokens=target.tokens_per_sequence, concurrency=1)
     per_sequence = inference_memory(typical, gpu, parallelism)
     capacity = max_concurrent_sequences(typical, per_sequence)
     if capacity < 1:
