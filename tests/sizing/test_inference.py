@@ -177,3 +177,23 @@ def test_the_hybrid_allocator_pads_sliding_groups_and_holds_window_plus_a_step()
     assert kv_cache_blocks(setup, memory) == (32_768, 7)
     assert max_context_tokens(setup, memory) == 74_896
     assert max_concurrency(setup, memory) == pytest.approx(32_768 / (8_192 + 6 * 577))
+
+
+def test_pipeline_stages_split_layers_as_vllm_and_the_head_stage_limits_the_pool() -> None:
+    """vLLM puts layers // stages on each stage and the remainder on the stages before the last; the first stage also
+    holds the input embedding, the last the LM head and the sampler — the pool is sized to the tighter stage."""
+    from stack8s_architect.sizing.engine import stage_layers
+
+    assert stage_layers(62, 4) == [15, 16, 16, 15] and stage_layers(10, 3) == [3, 4, 3] and stage_layers(80, 2) == [40, 40]
+    setup = ServingSetup(architecture(LLAMA_3_1_70B), BF16, AUTO, 8192)
+    arch = setup.arch
+    two_stages = inference_memory(setup, H100, Parallelism(4, 2))
+    head, body = arch.params.lm_head * 2, arch.params.total * 2 - 2 * arch.params.embedding * 2
+    assert two_stages.stage_share == 0.5
+    assert two_stages.weights_bytes == pytest.approx((body / 2 + head) / 4)  # the last stage's GPUs
+    # untied 70B: the embedding (first stage) and the head (last) weigh the same; the last also runs the sampler
+    # (1,024 requests × 128,256 × 39 B), so it is the stage that limits the pool
+    assert two_stages.activation_bytes == pytest.approx(39 * 1024 * 128_256)
+    assert stage_layers(80, 3) == [27, 27, 26]  # the last stage never takes a remainder layer
+    uneven = inference_memory(setup, H100, Parallelism(4, 3))
+    assert uneven.stage_share == pytest.approx(26 / 80)  # yet it limits: the head and the sampler's peak

@@ -146,6 +146,16 @@ def allocator_groups(groups: Sequence[KvLayerGroup]) -> int:
     return 1 if size is None else sum(math.ceil(layers / size) for layers in layer_kinds(groups).values())
 
 
+def stage_layers(layers: int, pipeline_parallel: int) -> list[int]:
+    """Decoder layers per pipeline stage as vLLM splits them (`get_pp_indices`): layers // stages each, the remainder
+    one each to the stages before the last (−2, −3, …), never to the last, which also holds the LM head and sampler."""
+    base, extra = divmod(layers, pipeline_parallel)
+    counts = [base] * pipeline_parallel
+    for index in range(extra):
+        counts[pipeline_parallel - 2 - index] += 1
+    return counts
+
+
 def window_tokens_held(window: int, context_tokens: int, batch: ProfileBatch) -> int:
     """Tokens a request holds in a sliding-window layer: the window plus a scheduling step's tokens, and a block."""
     return blocks(min(window - 1 + batch.batched_tokens, context_tokens)) * BLOCK_TOKENS + BLOCK_TOKENS

@@ -117,20 +117,23 @@ def kv_cache_bytes_per_token(arch: ModelArchitecture, kv_dtype: KvCacheDtype) ->
 
 def kv_cache_bytes_per_sequence(
     arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism = SINGLE_GPU,
-    batch: ProfileBatch | None = None,
+    batch: ProfileBatch | None = None, stage_share: float | None = None,
 ) -> float:
-    """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica. With the engine's
-    profile `batch`, as vLLM holds it: whole 16-token blocks, sliding-window layers holding the window plus a
-    scheduling step, and the hybrid allocator's padding layers."""
-    key = ("kv", id(arch), id(kv_dtype), context_tokens, parallelism.tensor_parallel, parallelism.pipeline_parallel,
-           id(batch))
+    """KV (plus recurrent state) one sequence of `context_tokens` needs on each GPU of a replica — of the pipeline
+    stage holding `stage_share` of the layers (default: an even split). With the engine's profile `batch`, as vLLM
+    holds it: whole 16-token blocks, sliding-window layers holding the window plus a scheduling step, and the hybrid
+    allocator's padding layers."""
+    share = stage_share if stage_share is not None else 1 / parallelism.pipeline_parallel
+    key = ("kv", id(arch), id(kv_dtype), context_tokens, parallelism.tensor_parallel, share, id(batch))
     if (known := _kept(key, (arch, kv_dtype, batch))) is not None:
         return known
-    return _keep(key, (arch, kv_dtype, batch), _kv_per_sequence(arch, kv_dtype, context_tokens, parallelism, batch))
+    return _keep(key, (arch, kv_dtype, batch),
+                 _kv_per_sequence(arch, kv_dtype, context_tokens, parallelism, batch) * share)
 
 
 def _kv_per_sequence(arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_tokens: int, parallelism: Parallelism,
                      batch: ProfileBatch | None) -> float:
+    """The whole model's per-GPU KV of one sequence (before the pipeline split)."""
     per_gpu = 0.0
     for group in arch.kv_groups:
         shards = group.tensor_parallel_shards(parallelism.tensor_parallel)
@@ -142,22 +145,26 @@ def _kv_per_sequence(arch: ModelArchitecture, kv_dtype: KvCacheDtype, context_to
                   else engine.blocks(context_tokens) * engine.BLOCK_TOKENS)
         per_gpu += group.elements_per_token * engine.padding(arch.kv_groups, group) * tokens * element / shards
     state = arch.recurrent_state_bytes_per_sequence / parallelism.tensor_parallel
-    return (per_gpu + state) / parallelism.pipeline_parallel
+    return per_gpu + state
 
 
 _POOLS: dict[tuple, tuple[tuple, tuple[float, int]]] = {}
 
 
-def _pool_block_bytes(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism) -> tuple[float, int]:
-    """(bytes one block of the shared pool takes on each GPU, the number of KV cache groups). One kind of layer:
-    a block spans every layer, one group. Hybrid: a block spans one group's layers."""
-    key = (id(arch), id(kv_dtype), parallelism.tensor_parallel, parallelism.pipeline_parallel)
+def _pool_block_bytes(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parallelism: Parallelism,
+                      stage_share: float | None = None) -> tuple[float, int]:
+    """(bytes one block of the shared pool takes on each GPU of the stage holding `stage_share` of the layers, the
+    number of KV cache groups). One kind of layer: a block spans every layer, one group. Hybrid: a block spans one
+    group's layers."""
+    share = stage_share if stage_share is not None else 1 / parallelism.pipeline_parallel
+    key = (id(arch), id(kv_dtype), parallelism.tensor_parallel, share)
     hit = _POOLS.get(key)
     if hit is not None and hit[0] == (arch, kv_dtype):
         return hit[1]
     if len(_POOLS) >= _KEPT_MAX:
         _POOLS.clear()
-    answer = _pool_block_bytes_of(arch, kv_dtype, parallelism)
+    block, groups = _pool_block_bytes_of(arch, kv_dtype, parallelism)
+    answer = (block * share, groups)
     _POOLS[key] = ((arch, kv_dtype), answer)
     return answer
 
@@ -170,7 +177,7 @@ def _pool_block_bytes_of(arch: ModelArchitecture, kv_dtype: KvCacheDtype, parall
         element = group.bytes_per_element or kv_dtype.bytes_per_element
         total += group.elements_per_token * engine.padding(arch.kv_groups, group) * engine.BLOCK_TOKENS * element / shards
     groups = engine.allocator_groups(arch.kv_groups)
-    return total / parallelism.pipeline_parallel / groups, groups
+    return total / groups, groups
 
 
 def non_torch_bytes(gpu: GpuSpec | None) -> float:
@@ -221,6 +228,7 @@ class InferenceMemory:
     budget_bytes: float
     batch: ProfileBatch = engine.SMALL_GPU_BATCH  # the profile run's batch on this GPU class
     engine_accounting: bool = False  # KV in vLLM's blocks and groups (a GPU was given)
+    stage_share: float | None = None  # pipeline: the layers' share of the stage that limits the KV pool
 
     @property
     def overhead_bytes(self) -> float:
@@ -276,25 +284,56 @@ def inference_memory(setup: ServingSetup, gpu: GpuSpec | None, parallelism: Para
                                                    parallelism.tensor_parallel),
             nccl_bytes=nccl_bytes(parallelism.tensor_parallel), budget_bytes=0.0)
     batch = engine.profile_batch(gpu)
-    kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism,
-                                                         batch)
     budget = engine.cuda_total_bytes(gpu) * setup.gpu_memory_utilization
+    non_torch = engine.non_torch_bytes(parallelism.tensor_parallel, setup.engine)
+    activation = activation_peak_bytes(setup.arch, weights_total, setup.concurrency, parallelism.tensor_parallel, batch,
+                                       setup.engine)
+    weights, share = weights_total / parallelism.gpus, None
+    if parallelism.pipeline_parallel > 1 and setup.arch.layers:
+        weights, activation, share = _limiting_stage(setup, parallelism, weights_total, budget - non_torch, activation,
+                                                     batch)
+    kv = setup.concurrency * kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism,
+                                                         batch, share)
     return InferenceMemory(
         parallelism=parallelism,
-        weights_bytes=weights_total / parallelism.gpus,
+        weights_bytes=weights,
         kv_cache_bytes=kv,
-        non_torch_bytes=engine.non_torch_bytes(parallelism.tensor_parallel, setup.engine),
-        activation_bytes=activation_peak_bytes(setup.arch, weights_total, setup.concurrency,
-                                               parallelism.tensor_parallel, batch, setup.engine),
+        non_torch_bytes=non_torch,
+        activation_bytes=activation,
         nccl_bytes=0.0,  # vLLM 0.11 measures after NCCL start-up: the first collectives' buffers are non-torch
-        batch=batch, engine_accounting=True,
+        batch=batch, engine_accounting=True, stage_share=share,
         budget_bytes=budget,
     )
 
 
+def _limiting_stage(setup: ServingSetup, parallelism: Parallelism, weights_total: float, room: float,
+                    activation: float, batch: ProfileBatch) -> tuple[float, float, float]:
+    """(weights per GPU, profile peak, layers' share) of the pipeline stage with the least KV room per layer — vLLM
+    sizes every stage's pool to the smallest. The first stage holds the input embedding, the last the LM head (the
+    embedding again when tied) and runs the sampler; the layers are split as vLLM splits them."""
+    arch, tp = setup.arch, parallelism.tensor_parallel
+    embedding_width = setup.precision.bytes_per_weight if setup.precision.scope == "all" else 2
+    embedding = arch.params.embedding * embedding_width
+    head = (arch.params.lm_head or arch.params.embedding) * embedding_width
+    body = max(0.0, weights_total - embedding - (arch.params.lm_head * embedding_width))
+    # stages before the last run the forward only: its MLP buffers over the batched tokens, no sampler
+    mlp = batch.batched_tokens * (2 * arch.hidden_size + 3 * arch.ffn_width_per_token / tp) * ACTIVATION_BYTES
+    counts = engine.stage_layers(arch.layers, parallelism.pipeline_parallel)
+    best: tuple[float, float, float, float] | None = None
+    for index, layers in enumerate(counts):
+        last = index == len(counts) - 1
+        weights = (body * layers / arch.layers + (embedding if index == 0 else 0) + (head if last else 0)) / tp
+        peak = activation if last else mlp
+        per_layer_room = (room - weights - peak) / max(layers, 1)
+        if best is None or per_layer_room < best[0]:
+            best = (per_layer_room, weights, peak, layers / arch.layers)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
 def kv_cache_blocks(setup: ServingSetup, memory: InferenceMemory) -> tuple[int, int]:
     """(16-token blocks of the shared KV pool, KV cache groups) as vLLM allocates them from the KV budget."""
-    block_bytes, groups = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism)
+    block_bytes, groups = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism, memory.stage_share)
     if memory.kv_budget_bytes <= 0 or block_bytes <= 0:
         return 0, max(groups, 1)
     return math.floor(memory.kv_budget_bytes / block_bytes), groups
@@ -303,7 +342,7 @@ def kv_cache_blocks(setup: ServingSetup, memory: InferenceMemory) -> tuple[int, 
 def max_concurrency(setup: ServingSetup, memory: InferenceMemory) -> float:
     """vLLM's "Maximum concurrency for L tokens per request": pool blocks ÷ the blocks one such request holds."""
     per_sequence = kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, memory.parallelism,
-                                               memory.batch if memory.engine_accounting else None)
+                                               memory.batch if memory.engine_accounting else None, memory.stage_share)
     if memory.kv_budget_bytes <= 0:
         return 0.0
     if per_sequence <= 0:
@@ -311,7 +350,7 @@ def max_concurrency(setup: ServingSetup, memory: InferenceMemory) -> float:
     if not memory.engine_accounting or setup.arch.recurrent_state_bytes_per_sequence:
         return memory.kv_budget_bytes / per_sequence
     blocks, _ = kv_cache_blocks(setup, memory)
-    block_bytes, _ = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism)
+    block_bytes, _ = _pool_block_bytes(setup.arch, setup.kv_dtype, memory.parallelism, memory.stage_share)
     return blocks / (per_sequence / block_bytes)
 
 
