@@ -232,3 +232,13 @@ def test_training_options_are_read_as_people_say_them(message: str, expected: di
 def test_serving_requests_carry_no_training_options(message: str) -> None:
     spec = extract(message).spec
     assert (spec.optimizer, spec.zero_stage, spec.cpu_offload, spec.flash_attention) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(("message", "gigabytes"), [
+    ("Serve Gemma 3 27B with image inputs for 30 users on one H100", None),  # a model version, not 3 images
+    ("Qwen 2 7B for image captioning, 20 users", None),
+    ("fine-tune a detector on 250k drone images", 27.5),
+    ("5k of our product images, classify them nightly", 0.55),
+])
+def test_a_model_name_before_images_is_not_a_count_of_them(message: str, gigabytes: float | None) -> None:
+    assert extract(message).spec.dataset_size_gb == gigabytes

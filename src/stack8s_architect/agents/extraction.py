@@ -695,6 +695,9 @@ _DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(ima
                          r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
                          re.IGNORECASE)
 _GB_PER_IMAGE = 0.00011
+# between a number and "images": a model's size or a preposition means the number was not a count of them
+# ("Gemma 3 27B with image inputs" is a model version and its size, not 3 images)
+_NOT_A_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s*[bm]\b|\b(?:with|for|and|or|as)\b", re.I)
 # "on 20k examples": fine-tuning examples (instruction, chat or Q&A pairs) at 512 tokens each — said back
 _EXAMPLES = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(?:examples|samples|instruction pairs|q&a pairs|"
                        r"qa pairs|training pairs|pairs|demonstrations)\b", re.IGNORECASE)
@@ -808,7 +811,8 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
                      f"{found['dataset_size_gb']:,.6g} GB of text")
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)
-                  if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)), None)
+                  if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)
+                  and not _NOT_A_COUNT.search(text[m.end(1):m.start(3)])), None)
     if items:
         count = _number(items.group(1), items.group(2))
         unit = items.group(3).lower()
