@@ -198,6 +198,9 @@ class LeaseKeeper:
                 log.warning("chat.lease_renewal_failed", turns=len(tokens), exc_info=True)
 
 
+PLANS_KEPT = 512
+
+
 class ChatService:
     """Every method acts for one `owner` (a user id); another user's conversation is one that does not exist.
 
@@ -215,6 +218,8 @@ class ChatService:
                  cluster: ClusterService | None = None, lease_s: float = 15.0, wait_s: float = 120.0,
                  turns_per_user: int = 4, llm_tokens_per_day: int = 0):
         self.llm_tokens_per_day = llm_tokens_per_day
+        self._plans: dict[tuple[str, int], dict[str, Any]] = {}  # stored plan versions' JSON, the last PLANS_KEPT
+        self._plans_lock = threading.Lock()
         self.lease_s = lease_s
         self.wait_s = wait_s
         self.turns_per_user = turns_per_user
@@ -417,13 +422,19 @@ class ChatService:
                  "spec": result.spec.model_dump(mode="json"), "warnings": result.warnings, "reply_to": reply_to,
                  "plan_version": result.plan.version if result.plan is not None else None}
                 for reply_to, result in answers])
+            stored_plans = []
             for message_id, (_, result) in zip(ids, answers, strict=True):
                 if result.plan is not None and result.new_plan:
                     version = result.plan.version
-                    store.add_plan(conversation_id, version, message_id, result.plan.model_dump(mode="json"))
+                    stored_plans.append(((conversation_id, version), result.plan.model_dump(mode="json")))
+                    store.add_plan(conversation_id, version, message_id, stored_plans[-1][1])
             last = answers[-1][1]
             store.finish_turn(conversation_id, claimed.token, last.spec.model_dump(mode="json"), last.asked, version)
             message_id = ids[-1]
+        with self._plans_lock:  # committed: the next turn starts from this plan without reading it back
+            self._plans.update(stored_plans)
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.pop(next(iter(self._plans)))
         self.leases.discard(claimed.token)
         for reply_to, result in answers:
             metrics.TURNS.labels(kind=result.kind).inc()
@@ -464,10 +475,23 @@ class ChatService:
                             spec=WorkloadSpec.model_validate(row["spec"] or {}), plan=plan,
                             warnings=list(row["warnings"]))
 
-    @staticmethod
-    def _latest_plan(store: Any, conversation_id: str, version: int) -> DeploymentPlan | None:
-        data = store.plan(conversation_id, version) if version else None
-        return DeploymentPlan.model_validate(data) if data else None
+    def _latest_plan(self, store: Any, conversation_id: str, version: int) -> DeploymentPlan | None:
+        """A stored plan version (immutable once written): its JSON is kept for the conversation's next turn, which
+        would read the same ~20 KB again (≈ 0.8 ms); the caller has already shown the conversation is the owner's."""
+        if not version:
+            return None
+        key = (conversation_id, version)
+        with self._plans_lock:
+            data = self._plans.get(key)
+        if data is None:
+            data = store.plan(conversation_id, version)
+            if data is None:
+                return None
+            with self._plans_lock:
+                self._plans[key] = data
+                while len(self._plans) > PLANS_KEPT:
+                    self._plans.pop(next(iter(self._plans)))
+        return DeploymentPlan.model_validate(data)
 
     # --- reading ---------------------------------------------------------------------------------
 
