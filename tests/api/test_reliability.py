@@ -233,6 +233,27 @@ def _consistent(history: list[dict]) -> None:
     assert all(m["answered"] for m in users)
 
 
+def test_a_follow_up_starts_from_the_kept_plan_and_another_process_reads_it_back(synced: Database,
+                                                                                monkeypatch: pytest.MonkeyPatch
+                                                                                ) -> None:
+    reads: list[tuple[str, int]] = []
+    real = ConversationStore.plan
+
+    def counted(self: ConversationStore, conversation_id: str, version: int):  # noqa: ANN202
+        reads.append((conversation_id, version))
+        return real(self, conversation_id, version)
+
+    monkeypatch.setattr(ConversationStore, "plan", counted)
+    chat = _service(synced)
+    first = chat.start(SERVE)
+    assert first.plan is not None and first.plan.version == 1
+    after = chat.message(ChatMessageRequest(conversation_id=first.conversation_id, message="only Lambda please"))
+    assert reads == [] and after.plan is not None and after.plan.version == 2  # v1 came from the kept JSON
+    elsewhere = _service(synced)  # another process: nothing kept, the stored version is read
+    again = elsewhere.message(ChatMessageRequest(conversation_id=first.conversation_id, message="use spot instances"))
+    assert reads == [(first.conversation_id, 2)] and again.plan is not None
+
+
 def test_two_messages_stored_at_once_are_answered_in_order(synced: Database) -> None:
     chat = _service(synced)
     cid = chat.start(SERVE).conversation_id
