@@ -242,3 +242,11 @@ def test_serving_requests_carry_no_training_options(message: str) -> None:
 ])
 def test_a_model_name_before_images_is_not_a_count_of_them(message: str, gigabytes: float | None) -> None:
     assert extract(message).spec.dataset_size_gb == gigabytes
+
+
+def test_a_fine_tuning_set_of_chats_is_a_dataset_of_conversations() -> None:
+    """'~30k support chats' to fine-tune on: 30,000 conversations × 1,024 tokens × 4 bytes ≈ 0.123 GB of text, so the
+    run has a length (it was priced as a month of GPUs); a chat served to users is no dataset."""
+    assert extract("finetune qwen2.5 14b with qlora on ~30k support chats, anything but AWS").spec.dataset_size_gb \
+        == pytest.approx(30_000 * 1024 * 4 / 1e9, rel=0.01)
+    assert extract("serve llama 3 8b to answer our support chats, 40 users at once").spec.dataset_size_gb is None

@@ -167,3 +167,18 @@ def test_every_fact_reads_as_words() -> None:
                    "licences that allow commercial use", "QLoRA (4-bit base)", "4-bit weights"):
         assert phrase in words, (phrase, words)
     assert not any("_" in w for w in words)
+
+
+@pytest.mark.parametrize("message", [
+    "I need to deploy Llama 3.1 70B for 40 users, any cloud is fine",
+    "Deploy Llama 3.1 70B for 40 users; we are cloud-agnostic",
+    "Llama 3.1 70B for 40 users, don't care which cloud",
+])
+def test_saying_any_cloud_answers_the_cloud_question(engine: TurnEngine, message: str) -> None:
+    (result,) = _talk(engine, message)
+    assert "providers" not in [q.field for q in result.questions]
+    assert "providers" in result.asked  # answered: compared across every provider, said in the assumptions
+    if result.plan is not None:
+        assert any("every provider" in a for a in result.plan.assumptions)
+    asked_again = _talk(engine, "I need to deploy Llama 3.1 70B for 40 users")[0]
+    assert "providers" in [q.field for q in asked_again.questions]  # not said: still asked

@@ -39,6 +39,16 @@ class Question(BaseModel):
     options: list[str] | None = None
 
 
+_ANY_CLOUD = re.compile(r"\b(?:(?:on )?any (?:cloud|provider|hyperscaler)s?|any of the clouds|cloud[- ]agnostic|whichever "
+                        r"cloud|(?:do ?n[o']?t|do not) care (?:about |which |what )?(?:the )?(?:cloud|provider)|"
+                        r"no (?:cloud|provider) preference)\b", re.I)
+
+
+def leaves_cloud_open(message: str) -> bool:
+    """The user said the cloud is theirs to leave open ("any cloud", "cloud-agnostic"): the cloud question is answered."""
+    return bool(_ANY_CLOUD.search(message))
+
+
 def wants_defaults(message: str) -> bool:
     """The user leaves the open choices to us ("you decide", "whatever is cheapest")."""
     return bool(_PROCEED.search(message))

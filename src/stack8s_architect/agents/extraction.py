@@ -728,9 +728,11 @@ _SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
 # 512, a document 2,048 — said back
 _TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|docs|descriptions|records|texts|pages|"
                          r"articles|reviews|tickets|emails|passages|paragraphs|items|products|sentences|chunks|"
-                         r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs)\b", re.IGNORECASE)
+                         r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs|chats|conversations|"
+                         r"dialogues|dialogs|threads)\b", re.IGNORECASE)
 _TOKENS_PER_TEXT = {"documents": 2048, "docs": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
-                    "papers": 2048, "pdfs": 2048, "pages": 512}
+                    "papers": 2048, "pdfs": 2048, "pages": 512, "chats": 1024, "conversations": 1024, "dialogues": 1024,
+                    "dialogs": 1024, "threads": 1024}  # a conversation: several turns
 TOKENS_PER_TEXT_ITEM = 256  # a description, review, ticket, email, message
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from stack8s_architect.agents.clarification import (Question, pending, questions_for_turn, unanswered_defaults,
-                                                    wants_defaults)
+from stack8s_architect.agents.clarification import (Question, leaves_cloud_open, pending, questions_for_turn,
+                                                    unanswered_defaults, wants_defaults)
 from stack8s_architect.agents.extraction import LIMITS, Extraction, extract, gpu_polarity
 from stack8s_architect.catalog.models.mentions import find_mentions
 from stack8s_architect.agents.narration import checked_narration
@@ -125,6 +125,8 @@ class TurnEngine:
             spec, refinement_notes = self._refine(spec, state.plan, intents, status, scale_stated=stated_scale)
 
         proceed = wants_defaults(message) or intents.cheaper
+        if leaves_cloud_open(message) and "providers" not in asked:  # "any cloud": answered, compare them all
+            asked.append("providers")
         questions = questions_for_turn(spec, set(asked), proceed=proceed)
         if questions:
             asked += [q.field for q in questions if q.field not in asked]
