@@ -60,10 +60,19 @@ def test_gradient_checkpointing_cuts_activations() -> None:
     arch = architecture(LLAMA_3_1_8B)
     with_checkpoints = activation_bytes(TrainingSetup(arch, sequence_tokens=4096))
     without = activation_bytes(TrainingSetup(arch, sequence_tokens=4096, gradient_checkpointing=False))
-    logits = 4096 * 128_256 * 10
-    assert without == 32 * 4096 * (16 * 4096 + 8 * 14_336) + logits
-    assert with_checkpoints == 32 * 4096 * 2 * 4096 + 4096 * (16 * 4096 + 8 * 14_336) + logits
-    assert with_checkpoints < without / 4
+    loss_peak = 4096 * 128_256 * 16  # fp32 logits, log-softmax output, its gradient in and out
+    assert without == 32 * 4096 * (16 * 4096 + 8 * 14_336) + loss_peak
+    # checkpointed: the layer inputs, then the larger of the loss peak and (fp32 logits held + one layer recomputed)
+    assert with_checkpoints == 32 * 4096 * 2 * 4096 + max(loss_peak, 4096 * (128_256 * 4 + 16 * 4096 + 8 * 14_336))
+    assert with_checkpoints < without / 2
+
+
+def test_a_small_vocabulary_peaks_in_the_recomputed_layer() -> None:
+    """A 4k-vocabulary model with wide layers: the recomputed layer plus held logits beat the loss peak."""
+    arch = architecture({**LLAMA_3_1_8B, "vocab_size": 4096, "intermediate_size": 65_536})
+    checkpointed = activation_bytes(TrainingSetup(arch, sequence_tokens=1024))
+    layer = 1024 * (16 * 4096 + 8 * 65_536)
+    assert checkpointed == 32 * 1024 * 2 * 4096 + 1024 * 4096 * 4 + layer
 
 
 def test_activations_scale_with_micro_batch() -> None:
@@ -96,7 +105,7 @@ def test_training_that_fits_nowhere_suggests_cheaper_methods() -> None:
     setup = TrainingSetup(architecture(LLAMA_3_1_70B), "full", sequence_tokens=4096, gradient_checkpointing=False)
     fit = fit_training(setup, L4, max_gpus=8)
     assert not fit.fits and fit.gpu_count == 8
-    assert fit.suggestions[0] == "QLoRA (4-bit NF4 base) + gradient checkpointing: fits on 8 × l4"
+    assert fit.suggestions[0] == "QLoRA (4-bit NF4 base) + gradient checkpointing: fits on 7 × l4"
 
 
 def test_pinned_gpu_count_is_reported_as_is() -> None:

@@ -13,8 +13,18 @@ Bytes per parameter, with sources:
 Activations per token per layer, bf16, flash attention (no s² term), no dropout — after
 Korthikanti et al. (arXiv:2205.05198) with a SwiGLU MLP: attention 10·h + norms 4·h + MLP
 (2·h + 8·width) bytes. Gradient checkpointing keeps each layer's 2·h-byte input and recomputes one
-layer at a time. Logits cost 10 bytes per vocabulary entry per token (bf16 logits, fp32 copy for
-the loss, fp32 gradient).
+layer at a time. The loss is the other peak: Hugging Face's causal-LM loss upcasts the logits to fp32
+(kept in the model output through the whole backward pass), and cross-entropy's backward holds the
+log-softmax output, its incoming gradient and the gradient it produces at once — 16 bytes per vocabulary
+entry per token (4 of them held while the layers are recomputed). Peak activation memory is the
+checkpoints plus the larger of the loss peak and (held logits + one recomputed layer): with a 32k
+vocabulary and up the loss is the larger (Answer.AI's peak *allocated* for Llama-2-7B LoRA, 8.28 / 9.16 GiB
+at 512 / 2,048 tokens, is met within 3 %).
+
+What is predicted is memory *allocated* by PyTorch plus what lives outside its allocator (CUDA context,
+NCCL buffers). The caching allocator *reserves* more when it has room (Answer.AI: 10.2 GiB reserved for
+9.2 allocated); the fit budget keeps 5 % for that (`TRAINING_MEMORY_UTILIZATION`), and a run that is short
+of memory makes the allocator free cached blocks rather than fail.
 
 ZeRO-3/FSDP shards every model state across the data-parallel GPUs; each GPU also holds its own
 activations and an all-gathered copy of the layer being computed (plus one prefetched).
@@ -29,11 +39,20 @@ GPU, no offload, flash attention and activation checkpointing on):
   Trainer, the ZeRO paper), `bf16` (pure bf16: no master copy, optimizer moments in bf16 — torchtune, Answer.AI's
   FSDP recipes), `fp32` (4-byte weights and gradients, no master copy).
 * ZeRO stage over N data-parallel GPUs: 0 replicates everything (DDP); 1 shards optimizer states and the master copy;
-  2 also gradients; 3 (= FSDP full shard) also the weights. CPU offload (ZeRO-Offload) keeps optimizer states, the
-  master copy and the gradients (reduced into host memory as they are produced) off the GPU; parameters stay.
+  2 also gradients; 3 (= FSDP full shard) also the weights. CPU offload keeps optimizer states, the master copy and
+  the gradients (reduced into host memory as they are produced) off the GPU (ZeRO-Offload); at stage 3 the sharded
+  parameters too (FSDP `CPUOffload(offload_params=True)`, DeepSpeed ZeRO-3 `offload_param`): only the layers being
+  computed are gathered onto the GPU.
 * LoRA base precision: bf16 (2 bytes), fp32 (4), int8 (LLM.int8: 1 byte + scales), nf4 (QLoRA's 4.127 bits).
+  Adapters follow the training precision: fp32 with mixed precision (PEFT's default), bf16 weights, gradients
+  and Adam moments in pure bf16 (Answer.AI's `--precision bf16`, torchtune). FSDP gathers a QLoRA layer in its
+  packed 4-bit storage (`quant_storage`), then bitsandbytes dequantizes one matrix at a time to bf16.
 * Without flash attention every layer's attention scores and their softmax (bf16, heads × s² each) are kept; with
   checkpointing, for the one layer recomputed at a time.
+* A fused or in-place cross-entropy (`fused_cross_entropy`) holds 6 bytes per logit at the loss peak instead of 16:
+  Megatron's vocab-parallel loss turns one fp32 copy into the softmax and then the gradient in place, beside the
+  16-bit logits or their gradient; Liger's and Cut-Cross-Entropy's fused kernels never hold all logits (6 is their
+  upper bound).
 * Ungated (GPT-style) MLPs hold 2·h + 4·width bytes per token, gated (SwiGLU) ones 2·h + 8·width.
 * Activation checkpointing recomputes the forward pass: training FLOPs 6·N·D + 2·N·D (4·N·D + 2·N·D with a frozen
   base), so hours rise by a third (a half for LoRA).
@@ -68,7 +87,9 @@ LORA_ADAPTER_BYTES_PER_PARAM = {"weights": 4, "gradients": 4, "master_weights": 
 QLORA_ADAPTER_BYTES_PER_PARAM = {"weights": 2, "gradients": 2, "master_weights": 0, "optimizer": 8}
 TRAINING_MEMORY_UTILIZATION = 0.95  # leave 5 % for caching-allocator fragmentation
 ALL_LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-LOGITS_TRAINING_BYTES = 10
+LOSS_PEAK_BYTES_PER_LOGIT = 16  # fp32 logits held + log-softmax output + its gradient in + gradient out
+HELD_LOGIT_BYTES = 4  # the fp32 logits kept in the model output while the layers' backward runs
+FUSED_LOSS_PEAK_BYTES_PER_LOGIT = 6  # one fp32 buffer worked in place beside the 16-bit logits or their gradient
 CHECKPOINT_BYTES_PER_HIDDEN = 2
 
 
@@ -89,6 +110,7 @@ class TrainingSetup:
     cpu_offload: bool = False  # optimizer states, master weights and gradients in host memory (ZeRO-Offload)
     base_precision: BasePrecision | None = None  # LoRA's frozen base; None: bf16 for LoRA, nf4 for QLoRA
     flash_attention: bool = True
+    fused_cross_entropy: bool = False  # Megatron's in-place vocab-parallel loss, Liger, Cut-Cross-Entropy
 
     @property
     def frozen_base_precision(self) -> str:
@@ -122,20 +144,23 @@ def lora_adapter_params(setup: TrainingSetup) -> int:
 
 
 def activation_bytes(setup: TrainingSetup) -> float:
-    """Activation memory of one micro-batch on one GPU (see module docstring for the formula)."""
+    """Peak activation memory of one micro-batch on one GPU (see module docstring for the formula)."""
     arch = setup.arch
     tokens = setup.sequence_tokens * setup.micro_batch_size
     if arch.modality != "llm":
         return NON_LLM_ACTIVATION_FRACTION * arch.params.total * 2 * setup.micro_batch_size
     per_layer_token = 16 * arch.hidden_size + (8 if arch.gated_ffn else 4) * arch.ffn_width_per_token
-    logits = tokens * arch.vocab_size * LOGITS_TRAINING_BYTES
+    loss_peak = tokens * arch.vocab_size * (FUSED_LOSS_PEAK_BYTES_PER_LOGIT if setup.fused_cross_entropy
+                                            else LOSS_PEAK_BYTES_PER_LOGIT)
+    held_logits = 0.0 if setup.fused_cross_entropy else tokens * arch.vocab_size * HELD_LOGIT_BYTES
     # without flash attention: scores and softmax, bf16, heads × s² per sequence and layer
     scores = 0.0 if setup.flash_attention else \
         2 * 2 * arch.attention_heads * setup.sequence_tokens ** 2 * setup.micro_batch_size
     if not setup.gradient_checkpointing:
-        return arch.layers * (tokens * per_layer_token + scores) + logits
+        stored = arch.layers * (tokens * per_layer_token + scores)
+        return stored + max(loss_peak, held_logits)
     checkpoints = arch.layers * tokens * CHECKPOINT_BYTES_PER_HIDDEN * arch.hidden_size
-    return checkpoints + tokens * per_layer_token + scores + logits
+    return checkpoints + max(loss_peak, held_logits + tokens * per_layer_token + scores)
 
 
 @dataclass(frozen=True)
@@ -189,9 +214,24 @@ def model_states(setup: TrainingSetup) -> ModelStates:
     else:
         quantized = params.linear if base == "int8" else params.total
         frozen = quantized * BASE_BYTES_PER_PARAM[base] + (params.total - quantized) * 2
+    return _states(frozen, adapters, _adapter_bytes_per_param(setup), _frozen_layer_bytes(setup, frozen))
+
+
+def _adapter_bytes_per_param(setup: TrainingSetup) -> dict[str, float]:
+    """LoRA adapters: fp32 under mixed precision (QLoRA's reference script casts them to bf16), bf16 when pure bf16."""
+    if setup.precision == "bf16":
+        return _full_bytes_per_param(setup)
     per_param = LORA_ADAPTER_BYTES_PER_PARAM if setup.method == "lora" else QLORA_ADAPTER_BYTES_PER_PARAM
-    per_param = {**per_param, "optimizer": OPTIMIZER_STATE_BYTES[setup.optimizer]}
-    return _states(frozen, adapters, per_param, layer_bytes)
+    if setup.precision == "fp32":
+        per_param = {**per_param, "weights": 4, "gradients": 4}
+    return {**per_param, "optimizer": OPTIMIZER_STATE_BYTES[setup.optimizer]}
+
+
+def _frozen_layer_bytes(setup: TrainingSetup, frozen_bytes: float) -> float:
+    """One decoder layer of the frozen base as stored (FSDP gathers it as stored: 4-bit packed for QLoRA)."""
+    params = setup.arch.params
+    outside = (params.embedding + params.lm_head) * 2
+    return max(frozen_bytes - outside, 0.0) / max(setup.arch.layers, 1)
 
 
 def _largest_matrix_bytes(arch: ModelArchitecture) -> float:
@@ -218,11 +258,16 @@ class TrainingMemory:
         """Each model state divided over the GPUs its ZeRO stage shards it across; offloaded ones not on the GPU."""
         n = self.gpu_count
         states = self.states
-        if self.cpu_offload:  # ZeRO-Offload: optimizer, master copy and gradients in host memory
-            return states.weights_bytes / (n if self.zero_stage >= 3 else 1)
+        if self.cpu_offload:  # optimizer, master copy and gradients in host memory; at stage 3 the parameters too
+            return 0.0 if self.zero_stage >= 3 else states.weights_bytes
         return (states.weights_bytes / (n if self.zero_stage >= 3 else 1)
                 + states.gradients_bytes / (n if self.zero_stage >= 2 else 1)
                 + (states.optimizer_bytes + states.master_weights_bytes) / (n if self.zero_stage >= 1 else 1))
+
+    @property
+    def allocated_bytes(self) -> float:
+        """What PyTorch's allocator holds at the peak (`torch.cuda.max_memory_allocated`): no CUDA context or NCCL."""
+        return self.states_bytes_per_gpu + self.activation_bytes + self.gathered_layer_bytes
 
     @property
     def overhead_bytes(self) -> float:
@@ -240,7 +285,9 @@ class TrainingMemory:
 def training_memory(setup: TrainingSetup, gpu: GpuSpec | None, gpu_count: int = 1) -> TrainingMemory:
     """Per-GPU training memory with ZeRO-3/FSDP over `gpu_count` GPUs (no sharding at 1)."""
     states = model_states(setup)
-    gathered = 2 * states.layer_bytes if gpu_count > 1 and setup.zero_stage >= 3 else 0.0
+    # ZeRO-3/FSDP: the layer computed and the one prefetched; with offloaded parameters, even on one GPU
+    sharded = (gpu_count > 1 and setup.zero_stage >= 3) or (setup.cpu_offload and setup.zero_stage >= 3)
+    gathered = 2 * states.layer_bytes if sharded else 0.0
     if setup.method == "qlora":  # bitsandbytes dequantizes one weight matrix to bf16 per matmul
         gathered += _largest_matrix_bytes(setup.arch)
     budget = gpu.usable_memory_gib * GIB * TRAINING_MEMORY_UTILIZATION if gpu else 0.0
