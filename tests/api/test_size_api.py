@@ -58,6 +58,21 @@ def test_gpu_counts_per_accelerator_for_70b(client: TestClient) -> None:
     assert response.json()["sizing"]["confidence"] == "estimated"
 
 
+def test_nodes_smaller_than_eight_gpus_pipeline_across_nodes(client: TestClient) -> None:
+    """Two H100 NVL per Azure VM: 70B in bf16 at 8k needs four GPUs (two leave no KV room after vLLM's profile run),
+    so TP=2 inside each VM × two pipeline stages; pinned at six, three stages."""
+    response = client.post("/api/v1/tools/size", json={"model": "70B", "gpu": "H100-NVL", "gpus_per_node": 2,
+                                                       "context_length": 8192})
+    assert response.status_code == 200, response.text
+    fit = response.json()["details"]["fit"]
+    assert fit["fits"] and (fit["tensor_parallel"], fit["pipeline_parallel"]) == (2, fit["gpu_count"] // 2)
+    pinned = client.post("/api/v1/tools/size", json={"model": "70B", "gpu": "H100-NVL", "gpus_per_node": 2,
+                                                     "gpu_count": 6}).json()["details"]["fit"]
+    assert (pinned["tensor_parallel"], pinned["pipeline_parallel"]) == (2, 3)
+    odd = client.post("/api/v1/tools/size", json={"model": "70B", "gpu": "H100-NVL", "gpus_per_node": 2, "gpu_count": 5})
+    assert odd.status_code == 400 and "multiple of 2" in odd.json()["error"]["message"]
+
+
 @pytest.mark.parametrize(
     ("body", "status", "text"),
     [

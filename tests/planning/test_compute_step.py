@@ -14,7 +14,7 @@ from stack8s_architect.planning.compute_step import compute_candidates
 from stack8s_architect.planning.sizing_step import size_for
 from stack8s_architect.planning.spec import WorkloadSpec
 
-from ..catalog.compute.fixtures import fixture_sources, write_mirror
+from ..catalog.compute.fixtures import FILES, LAMBDA, fixture_sources, write_mirror
 
 
 @pytest.fixture
@@ -85,3 +85,22 @@ def test_whole_gpus_unless_asked_and_the_asked_count_is_kept(catalog: ComputeCat
     assert named and all(r.accelerator_count >= 1 for r in named)  # not Azure's sixth of an A10
     eight = _plan(catalog, WorkloadSpec(task="inference", params_billions=8, gpu_names=["H100"], gpu_count=8))
     assert eight and all(r.accelerator_count >= 8 for r in eight)
+
+
+def test_a_gpu_sold_one_per_instance_is_pipelined_across_instances(database: Database, tmp_path: Path) -> None:
+    """"Llama 70B on GH200": Lambda rents GH200s one per instance, so the two GPUs 131 GiB of bf16 weights need are
+    two pipeline stages on two instances, not a TP=2 group no instance holds — and the plan says so."""
+    files = {**FILES, "lambda": LAMBDA + "gpu_1x_gh200,GH200,1,64,432,1.49,us-east-3,,\n"}
+    ingest.sync(database, SourceReader(write_mirror(tmp_path, files), tmp_path / "cache"), fixture_sources())
+    spec = WorkloadSpec(task="inference", domain="llm", params_billions=70, precision="bf16", gpu_names=["GH200"],
+                        context_length=8192)
+    with database.session() as session:
+        outcome = size_for(spec)
+        as_sized = next(f for f in outcome.fits if f.gpu_key == "GH200")
+        assert as_sized.tensor_parallel == 2 and as_sized.pipeline_parallel == 1  # laid out for an 8-GPU node
+        rows, assumptions = compute_candidates(ComputeCatalog(session), spec, outcome)
+    assert rows and rows[0].instance_type == "gpu_1x_gh200" and rows[0].price_per_hour_usd == 1.49
+    top = rows[0]
+    assert (top.tensor_parallel, top.pipeline_parallel) == (1, top.instances) and top.instances >= 2
+    assert top.monthly_cost_usd == round(1.49 * 730 * top.instances, 2)
+    assert any("more than 1 × GH200" in a and f"PP={top.pipeline_parallel}" in a for a in assumptions)

@@ -56,6 +56,37 @@ def test_parallelism_for_count() -> None:
         parallelism_for_count(12)
 
 
+def test_smaller_nodes_keep_tensor_parallelism_inside_and_stage_across() -> None:
+    """A GPU sold four to a node: TP 1–4, then TP=4 × PP stages; one to a node (GH200): PP of single GPUs."""
+    arch = architecture(LLAMA_3_1_8B)
+    four = [(p.tensor_parallel, p.pipeline_parallel) for p in candidate_parallelisms(arch, 16, node_gpus=4)]
+    assert four == [(1, 1), (2, 1), (3, 1), (4, 1), (4, 2), (4, 3), (4, 4)]
+    one = [(p.tensor_parallel, p.pipeline_parallel) for p in candidate_parallelisms(arch, 4, node_gpus=1)]
+    assert one == [(1, 1), (1, 2), (1, 3), (1, 4)]
+    assert parallelism_for_count(6, node_gpus=2) == Parallelism(2, 3)
+    with pytest.raises(ValueError, match="2-GPU nodes; use a multiple of 2"):
+        parallelism_for_count(5, node_gpus=2)
+
+
+def test_seventy_b_on_single_gpu_nodes_is_pipelined_and_the_head_stage_decides() -> None:
+    """Llama 3.1 70B in bf16 on GH200s sold one per node: 131.4 GiB of weights need two GPUs, which can only be two
+    pipeline stages of one GPU (TP=2 would need both on one node). Stage 1 holds 40 layers + the embedding, stage 2
+    40 layers + the LM head (the same size, untied) and the sampler — the stage with the head is the one checked."""
+    from dataclasses import replace
+
+    gh200 = replace(H100, key="GH200", usable_memory_gib=94.5, cuda_total_gib=None, node_gpus=1)
+    setup = serving(LLAMA_3_1_70B, 8192)
+    fit = fit_inference(setup, gh200)
+    assert fit.fits and (fit.tensor_parallel, fit.pipeline_parallel, fit.gpu_count) == (1, 2, 2)
+    arch = setup.arch
+    body = arch.params.total * 2 - 2 * arch.params.embedding * 2
+    last_stage = body / 2 + arch.params.lm_head * 2
+    assert fit.required_gib_per_gpu * 2**30 > last_stage  # its weights and then some runtime and KV
+    assert last_stage / 2**30 == pytest.approx(65.7, abs=0.1)  # 131.4 GiB over two stages
+    eight = fit_inference(setup, replace(gh200, node_gpus=8))
+    assert (eight.tensor_parallel, eight.pipeline_parallel) == (2, 1)  # the same two GPUs in one node: TP=2
+
+
 def test_smallest_count_and_why_smaller_counts_were_rejected() -> None:
     # 70B in bf16 on 2 × H100: 65.7 GiB of weights per GPU, and vLLM 0.11's profile run (the sampler over 1,024
     # requests: 4.77 GiB) and non-torch memory (0.55 GiB at TP=2) leave 0.25 GiB of a 71.1 GiB budget — less than

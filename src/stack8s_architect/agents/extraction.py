@@ -223,7 +223,7 @@ _GEOGRAPHY_WORDS = ("europe", "eu", "eea", "us", "usa", "north america", "asia",
                     "south america", "latam", "middle east", "africa", "oceania", "australia", "canada")
 _GPU_BASE = (r"(?:[345]0[6-9]0(?: ?ti)?(?=\s*(?:s\b|gpus?|cards?|has|have|with|for|on|in|and|or|is|are|instead|"
              r"please|would|will|to|,|\.|\?|$))|[abhlt]\d{1,3}[a-z]?(?:\s?(?:sxm|pcie|nvl|80 ?gb|40 ?gb|48 ?gb|24 ?gb))?|v100|"
-             r"gb\d{3}|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
+             r"g[bh]\d{3}|grace[ -]hopper|mi\d{3}x?|rtx ?(?:a|pro ?)?\d{4}(?: ?ti| ?super)?|a\d000|tpu ?v\d[a-z]?)")
 _GPU_NAME = _GPU_BASE + r"s?\b"  # "A100s"
 _GPU_TOKEN = re.compile(r"\b((?:nvidia |amd )?" + _GPU_BASE + r")s?\b", re.I)
 # Components as users name them: every product of the chart catalog's role table, and every role by its longer

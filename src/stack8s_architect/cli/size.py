@@ -24,6 +24,8 @@ def size_command(
     concurrency: Annotated[int, typer.Option(help="Concurrent sequences (training: micro-batch per GPU).")] = 1,
     gpu: Annotated[str | None, typer.Option(help="The accelerator to answer for: H100, L4 …")] = None,
     gpu_count: Annotated[int | None, typer.Option("--gpu-count", help="Pin the GPU count instead of searching.")] = None,
+    gpus_per_node: Annotated[int | None, typer.Option("--gpus-per-node", help="GPUs one node holds (default 8): TP "
+                                                      "inside a node, pipeline stages across nodes.")] = None,
     gpus: Annotated[list[str] | None, typer.Option("--compare", help="Accelerators to report counts for (repeatable).")] = None,
     rps: Annotated[float | None, typer.Option("--rps", help="Target requests per second (replicas).")] = None,
     users: Annotated[int | None, typer.Option("--users", help="Concurrent users: KV cache for each, replicas.")] = None,
@@ -60,7 +62,7 @@ def size_command(
         usd_per_hour=usd_per_hour, gpus_per_instance=gpus_per_instance,
         model_id=_model_id_for(Path(model)) if config else None, active_params_billions=active, mode=mode,
         precision=precision, kv_cache_dtype=kv_dtype, context_length=context, concurrency=concurrency, gpu=gpu,
-        gpu_count=gpu_count, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
+        gpu_count=gpu_count, gpus_per_node=gpus_per_node, gpus=gpus or [], requests_per_second=rps, concurrent_users=users,
         tokens_per_user=tokens_per_user, user_tokens_per_second=user_speed, training_tokens=training_tokens,
         optimizer=optimizer, training_precision=training_precision, zero_stage=zero_stage, cpu_offload=cpu_offload,
         base_precision=base_precision, gradient_checkpointing=not no_checkpointing,
@@ -136,14 +138,14 @@ def _print_sizing(result: Any, details: dict[str, Any], confidence: str) -> None
     ):
         breakdown.add_row(label, value)
     console.print(breakdown)
-    fits = Table("gpu", "fits", "count", "TP", "replicas", "GiB/gpu needed", "budget", "max seqs", "max context",
+    fits = Table("gpu", "fits", "count", "TP", "PP", "replicas", "GiB/gpu needed", "budget", "max seqs", "max context",
                  "tok/s", "why")
     chosen = [details["fit"]] if details.get("fit") else []
     for number, fit in enumerate(chosen + details["gpu_fits"]):
         label = f"{fit['gpu']} (--gpu)" if chosen and number == 0 else fit["gpu"]
         fits.add_row(
             label, "yes" if fit["fits"] else "no", _num(fit["gpu_count"]), _num(fit["tensor_parallel"]),
-            _num(fit["replicas"]), f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
+            _num(fit["pipeline_parallel"]), _num(fit["replicas"]), f"{fit['required_gib_per_gpu']:.1f}", f"{fit['budget_gib_per_gpu']:.1f}", _num(fit["max_concurrent_sequences"]),
             _num(fit["max_context_tokens"]), _num(fit["tokens_per_second"], 1), fit["reason"],
         )
     console.print(fits)

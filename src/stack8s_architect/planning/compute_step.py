@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from stack8s_architect.catalog.compute.schemas import ComputeOffer, ComputeSearchRequest
 from stack8s_architect.catalog.compute.providers import provider_deployment
 from stack8s_architect.catalog.compute.service import ComputeCatalog, known_providers
-from stack8s_architect.catalog.gpus.specs import INFERENCE_ONLY, accelerator_vendor
+from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS, INFERENCE_ONLY, accelerator_vendor
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.models_step import from_scratch
 from stack8s_architect.planning.plan import PlanCompute, PlanNodeShare, PlanSizing
-from stack8s_architect.planning.sizing_step import SizingOutcome
+from stack8s_architect.planning.sizing_step import SizingOutcome, fit_on
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GPUS_PER_NODE, GpuFit
@@ -42,6 +42,7 @@ class Candidate:
     taints: tuple[str, ...] = ()  # the nodes' taints the pods must tolerate (key[=value]:Effect)
     why: str | None = None
     start_up_hours: float = 0.0  # a finite job: hours before its first step (weights download, framework start)
+    layout_note: str | None = None  # laid out for smaller instances than the sizing's 8-GPU nodes: how and why
 
     @property
     def local(self) -> bool:
@@ -76,8 +77,15 @@ def ranked_candidates(
                 assumptions.append(f"no GPU type holds this workload on {spec.gpu_count} GPU(s); the smallest "
                                    "counts that fit are listed instead")
         fitting = within or fitting
+        unplaced = []
         for fit in fitting:
-            candidates += _offers_for_fit(catalog, spec, fit)
+            found = _offers_for_fit(catalog, spec, fit)
+            candidates += found
+            unplaced += [] if found else [fit]
+        if unplaced and (spec.gpu_names or not candidates):
+            # a GPU the user named, or nothing else fits: laid out again for the instances its offers do have
+            for fit in unplaced:
+                candidates += _split_over_smaller_nodes(catalog, spec, outcome, fit)
         if not candidates and fitting and spec.gpu_count and spec.gpu_count > 1:
             # "two GPUs" where no instance has exactly two (AWS has 1, 4 and 8): the count asked is kept, spread
             # over instances with fewer GPUs each
@@ -136,7 +144,9 @@ def ranked_candidates(
     else:
         candidates.sort(key=lambda c: (round(c.monthly, 2), c.instances, c.offer.provider, c.offer.instance_type,
                                        c.offer.region))
-    return _distinct(candidates)[:limit], assumptions
+    kept = _distinct(candidates)[:limit]
+    assumptions += list(dict.fromkeys(c.layout_note for c in kept if c.layout_note))
+    return kept, assumptions
 
 
 # The vendors whose GPUs the rendered deliverables run on (rendering/workload.py: the CUDA and ROCm vLLM images,
@@ -214,16 +224,18 @@ def allowed_providers(spec: WorkloadSpec) -> list[str]:
     return [p for p in known_providers() if p not in spec.exclude_providers]
 
 
-def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit, *, spread: bool = False) -> list[Candidate]:
+def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit, *, spread: bool = False,
+                    node_gpus: int = GPUS_PER_NODE) -> list[Candidate]:
     """Instances holding every GPU the fit needs: each TP group on one instance; pipeline stages, replicas
     and sharded training (ZeRO-3 over more GPUs than one TP group) may span instances. Serving a load, each
     offer takes the layout (TP × replicas) that needs the fewest of its instances. `spread`: a pinned GPU count no
-    instance holds exactly, rented over instances with fewer GPUs."""
+    instance holds exactly, rented over instances with fewer GPUs. `node_gpus`: the node size the fit was laid out
+    for (a job that fits one such node runs on one)."""
     layouts = [fit, *(_laid_out(fit, layout) for layout in fit.layouts[1:])] if fit.layouts else [fit]
     # a count the user pinned is the total: up to one node's worth of it on each instance, not all of it
-    least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, GPUS_PER_NODE))
+    least = max(min(f.tensor_parallel for f in layouts), min(spec.gpu_count or 0, node_gpus))
     if spec.task in _TRAINING:  # a job that fits one node runs on one node: no data parallelism over plain Ethernet
-        least = max(least, min(fit.total_gpus, GPUS_PER_NODE))
+        least = max(least, min(fit.total_gpus, node_gpus))
     if spread:  # the pinned count over instances of fewer GPUs, each holding at least one TP group
         least = min(f.tensor_parallel for f in layouts)
     asked = spec.gpu_count if spec.gpu_count and spec.gpu_count >= fit.total_gpus else None
@@ -238,6 +250,27 @@ def _offers_for_fit(catalog: ComputeCatalog, spec: WorkloadSpec, fit: GpuFit, *,
                 instances = max(instances, math.ceil(asked / offer.accelerator_count))
             found.append(Candidate(offer, instances, layouts[index]))
     return found
+
+
+def _split_over_smaller_nodes(catalog: ComputeCatalog, spec: WorkloadSpec, outcome: SizingOutcome,
+                               fit: GpuFit) -> list[Candidate]:
+    """A fit laid out for 8-GPU nodes that no instance of its GPU holds within the filters (one GH200 per node, two
+    H100 NVL on Azure), laid out again for the largest instance there is: tensor parallelism inside an instance,
+    pipeline stages (training: data parallelism) across instances. Empty when that does not help."""
+    spec_figures = ACCELERATOR_SPECS.get(fit.gpu_key)
+    offers = _search(catalog, spec, accelerators=[fit.gpu_key], min_count=1, max_count=_most(spec))
+    largest = int(max((o.accelerator_count for o in offers), default=0))
+    if spec_figures is None or not 1 <= largest < GPUS_PER_NODE:
+        return []
+    device = replace(spec_figures.to_gpu_spec(), node_gpus=largest)
+    refit = fit_on(spec, device, outcome.model)
+    if refit is None or not refit.fits:
+        return []
+    split = (f"TP={refit.tensor_parallel} × PP={refit.pipeline_parallel}" if refit.pipeline_parallel > 1
+             else f"{refit.total_gpus} GPUs")
+    note = (f"no instance within these filters has more than {largest} × {fit.gpu_key}: laid out as {split} over "
+            f"{largest}-GPU instances (traffic between the instances crosses their network)")
+    return [replace(c, layout_note=note) for c in _offers_for_fit(catalog, spec, refit, node_gpus=largest)]
 
 
 def _most(spec: WorkloadSpec) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -59,6 +60,9 @@ class SizeToolRequest(BaseModel):
     concurrency: int = Field(default=1, ge=1, le=100_000, description="concurrent sequences (training: micro-batch)")
     gpu: str | None = Field(default=None, description="the accelerator to answer for: H100, L4 …")
     gpu_count: int | None = Field(default=None, ge=1, le=1024)
+    gpus_per_node: int | None = Field(default=None, ge=1, le=64, description="GPUs one node (instance) holds "
+                                      "(default 8): tensor parallelism stays inside a node, pipeline stages span "
+                                      "nodes; a pinned gpu_count above it must be a multiple of it")
     gpus: list[str] = Field(default_factory=list, description="accelerators to report GPU counts for")
     gpu_memory_utilization: float = Field(default=0.90, gt=0, le=1)
     requests_per_second: float | None = Field(default=None, gt=0, le=1e7)
@@ -218,6 +222,9 @@ def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None,
     gpus = _specs(request.gpus) if request.gpus else tuple(ACCELERATOR_SPECS[k].to_gpu_spec() for k in COMMON_GPUS)
     if device is not None:
         gpu, gpus = (device if request.gpu_count else None), (device,)
+    if request.gpus_per_node is not None:
+        gpu = replace(gpu, node_gpus=request.gpus_per_node) if gpu else None
+        gpus = tuple(replace(spec, node_gpus=request.gpus_per_node) for spec in gpus)
     sizing_request = SizingRequest(
         architecture=architecture, mode=request.mode, precision=request.precision,
         kv_cache_dtype=request.kv_cache_dtype, context_length_tokens=request.context_length,

@@ -15,6 +15,7 @@ from .fit import DEFAULT_MAX_GPUS, GpuFit, fit_from_memory, fit_inference, paral
 from .gpu import GpuSpec
 from .inference import (
     DEFAULT_GPU_MEMORY_UTILIZATION,
+    Parallelism,
     ServingSetup,
     inference_memory,
     kv_cache_bytes_per_sequence,
@@ -183,7 +184,7 @@ def _with_load(fit: GpuFit, setup: ServingSetup, gpu: GpuSpec, request: SizingRe
         return fit
     target = serving_target(request, setup)
     if request.gpu_count is not None:
-        pinned = layout_on(setup, gpu, parallelism_for_count(request.gpu_count), target)
+        pinned = layout_on(setup, gpu, parallelism_for_count(request.gpu_count, gpu.node_gpus), target)
         layouts: tuple[ServingLayout, ...] = (pinned,) if pinned else ()
     else:
         layouts = serving_layouts(setup, gpu, target, request.max_gpus)
@@ -222,7 +223,7 @@ def _size_inference(request: SizingRequest) -> SizingResult:
     target = serving_target(request, setup)
     sequences = _sequences(fit or next((f for f in fits_elsewhere if f.fits and f.layouts), None), target)
     kv_total = sequences * kv_cache_bytes_per_sequence(arch, setup.kv_dtype, target.tokens_per_sequence)
-    parallelism = parallelism_for_count(fit.gpu_count if fit and fit.fits else 1)
+    parallelism = Parallelism(fit.tensor_parallel, fit.pipeline_parallel) if fit and fit.fits else Parallelism()
     memory = inference_memory(setup, gpu, parallelism)
     overhead = memory.overhead_bytes * parallelism.gpus
     notes = [

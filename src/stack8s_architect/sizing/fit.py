@@ -95,13 +95,16 @@ def tensor_parallel_rejection(arch: ModelArchitecture, tensor_parallel: int) -> 
     return None
 
 
-def candidate_parallelisms(arch: ModelArchitecture, max_gpus: int) -> Iterator[Parallelism]:
-    """GPU counts in order: 1–8 as tensor parallelism, then whole 8-GPU nodes as pipeline stages."""
-    for count in range(1, min(max_gpus, GPUS_PER_NODE) + 1):
+def candidate_parallelisms(arch: ModelArchitecture, max_gpus: int,
+                           node_gpus: int = GPUS_PER_NODE) -> Iterator[Parallelism]:
+    """GPU counts in order: 1 to a node's GPUs as tensor parallelism, then whole nodes as pipeline stages (a node of
+    8 GPUs: TP 1–8, then 16, 24 … as TP=8 × PP; a node of one GH200: PP=2, 3 … of single GPUs)."""
+    node = max(1, min(node_gpus, GPUS_PER_NODE))
+    for count in range(1, min(max_gpus, node) + 1):
         yield Parallelism(count, 1)
     stages = 2
-    while stages * GPUS_PER_NODE <= max_gpus and stages <= max(arch.layers, 1):
-        yield Parallelism(GPUS_PER_NODE, stages)
+    while stages * node <= max_gpus and stages <= max(arch.layers, 1):
+        yield Parallelism(node, stages)
         stages += 1
 
 
@@ -141,7 +144,7 @@ def _attempt(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism) -> _At
 def _smallest_fitting(setup: ServingSetup, gpu: GpuSpec, max_gpus: int) -> tuple[_Attempt | None, list[str]]:
     """The first candidate count that fits, and why each smaller count was rejected."""
     rejected: list[str] = []
-    for parallelism in candidate_parallelisms(setup.arch, max_gpus):
+    for parallelism in candidate_parallelisms(setup.arch, max_gpus, gpu.node_gpus):
         attempt = _attempt(setup, gpu, parallelism)
         if attempt.rejection is None:
             return attempt, rejected
@@ -151,7 +154,7 @@ def _smallest_fitting(setup: ServingSetup, gpu: GpuSpec, max_gpus: int) -> tuple
 
 def _fits_somewhere(setup: ServingSetup, gpu: GpuSpec, max_gpus: int, gpu_count: int | None) -> Parallelism | None:
     if gpu_count is not None:
-        attempt = _attempt(setup, gpu, parallelism_for_count(gpu_count))
+        attempt = _attempt(setup, gpu, parallelism_for_count(gpu_count, gpu.node_gpus))
         return attempt.parallelism if attempt.rejection is None else None
     attempt, _ = _smallest_fitting(setup, gpu, max_gpus)
     return attempt.parallelism if attempt else None
@@ -219,13 +222,14 @@ def _load_suggestions(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelis
     return texts
 
 
-def parallelism_for_count(gpu_count: int) -> Parallelism:
-    """TP inside a node; above 8 GPUs, 8-way TP per node times pipeline stages."""
-    if gpu_count <= GPUS_PER_NODE:
+def parallelism_for_count(gpu_count: int, node_gpus: int = GPUS_PER_NODE) -> Parallelism:
+    """TP inside a node; above one node's GPUs, TP over the node times pipeline stages."""
+    node = max(1, min(node_gpus, GPUS_PER_NODE))
+    if gpu_count <= node:
         return Parallelism(gpu_count, 1)
-    if gpu_count % GPUS_PER_NODE:
-        raise ValueError(f"{gpu_count} GPUs is not a whole number of {GPUS_PER_NODE}-GPU nodes; use a multiple of 8")
-    return Parallelism(GPUS_PER_NODE, gpu_count // GPUS_PER_NODE)
+    if gpu_count % node:
+        raise ValueError(f"{gpu_count} GPUs is not a whole number of {node}-GPU nodes; use a multiple of {node}")
+    return Parallelism(node, gpu_count // node)
 
 
 def fit_from_memory(setup: ServingSetup, gpu: GpuSpec, memory: InferenceMemory, rejected: list[str]) -> GpuFit:
@@ -248,10 +252,10 @@ def fit_inference(
 
     A fit that fails says why and carries suggestions (fp8 / int4 weights, fp8 KV, shorter
     context, fewer sequences, another GPU count). Raises ValueError for a `gpu_count` above 8
-    that is not a whole number of 8-GPU nodes.
+    that is not a whole number of the GPU's nodes (`gpu.node_gpus`).
     """
     if gpu_count is not None:
-        attempt, rejected = _attempt(setup, gpu, parallelism_for_count(gpu_count)), []
+        attempt, rejected = _attempt(setup, gpu, parallelism_for_count(gpu_count, gpu.node_gpus)), []
     else:
         attempt, rejected = _smallest_fitting(setup, gpu, max_gpus)
     if attempt is not None and attempt.rejection is None and attempt.memory is not None:
@@ -263,7 +267,7 @@ def _no_fit(
     setup: ServingSetup, gpu: GpuSpec, attempt: _Attempt | None, rejected: list[str], max_gpus: int, gpu_count: int | None
 ) -> GpuFit:
     if attempt is None:  # nothing up to max_gpus fits; report the largest count tried
-        parallelism = list(candidate_parallelisms(setup.arch, max_gpus))[-1]
+        parallelism = list(candidate_parallelisms(setup.arch, max_gpus, gpu.node_gpus))[-1]
         reason = f"does not fit on up to {max_gpus} × {gpu.key}"
     else:
         parallelism = attempt.parallelism

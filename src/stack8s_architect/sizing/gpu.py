@@ -25,3 +25,7 @@ class GpuSpec:
     interconnect_bandwidth_gb_s: float | None = None
     # the total CUDA reports (`torch.cuda.mem_get_info`), which vLLM budgets against; None: not measured
     cuda_total_gib: float | None = None
+    # GPUs of this type one node (instance) holds: tensor-parallel groups stay inside a node, pipeline stages
+    # span nodes. 8 for the common 8-GPU servers; a catalog whose largest instance of the GPU is smaller says so
+    # (one GH200 per node, two H100 NVL on Azure)
+    node_gpus: int = 8

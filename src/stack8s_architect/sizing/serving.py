@@ -136,7 +136,7 @@ def serving_layouts(setup: ServingSetup, gpu: GpuSpec, target: ServingTarget, ma
     them would already take more GPUs than the best layout found."""
     layouts: list[ServingLayout] = []
     fewest = None  # GPUs of the best layout meeting the speed so far: a wider replica alone is already more
-    for parallelism in candidate_parallelisms(setup.arch, max_gpus):
+    for parallelism in candidate_parallelisms(setup.arch, max_gpus, gpu.node_gpus):
         if parallelism.pipeline_parallel > 1 and any(l.parallelism.pipeline_parallel == 1 for l in layouts):
             break  # pipeline stages only for weights no single node holds; more replicas carry more users
         if fewest is not None and parallelism.gpus > fewest:

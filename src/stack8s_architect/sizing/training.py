@@ -304,14 +304,15 @@ def training_memory(setup: TrainingSetup, gpu: GpuSpec | None, gpu_count: int = 
     )
 
 
-def training_gpu_counts(max_gpus: int) -> list[int]:
-    """Data-parallel sizes tried: 1–8, then whole 8-GPU nodes."""
-    return [n for n in range(1, min(max_gpus, 8) + 1)] + list(range(16, max_gpus + 1, 8))
+def training_gpu_counts(max_gpus: int, node_gpus: int = 8) -> list[int]:
+    """Data-parallel sizes tried: 1 to a node's GPUs, then whole nodes (1–8, 16, 24 … for 8-GPU nodes)."""
+    node = max(1, node_gpus)
+    return [n for n in range(1, min(max_gpus, node) + 1)] + list(range(2 * node, max_gpus + 1, node))
 
 
 def _first_fitting_count(setup: TrainingSetup, gpu: GpuSpec, max_gpus: int) -> tuple[TrainingMemory | None, list[str]]:
     rejected = []
-    for count in training_gpu_counts(max_gpus):
+    for count in training_gpu_counts(max_gpus, gpu.node_gpus):
         memory = training_memory(setup, gpu, count)
         if memory.fits:
             return memory, rejected
@@ -367,7 +368,7 @@ def fit_training(setup: TrainingSetup, gpu: GpuSpec, *, gpu_count: int | None = 
     else:
         memory, rejected = _first_fitting_count(setup, gpu, max_gpus)
     fits = memory is not None and memory.fits
-    memory = memory or training_memory(setup, gpu, training_gpu_counts(max_gpus)[-1])
+    memory = memory or training_memory(setup, gpu, training_gpu_counts(max_gpus, gpu.node_gpus)[-1])
     needed = f"{to_gib(memory.required_bytes):.1f} of {to_gib(memory.budget_bytes):.1f} GiB per GPU"
     sharding = (("ZeRO-3/FSDP" if setup.zero_stage >= 3 else f"ZeRO-{setup.zero_stage}" if setup.zero_stage else
                  "data parallel, no sharding") if memory.gpu_count > 1 else "no sharding")
