@@ -23,7 +23,13 @@ from dataclasses import dataclass, replace
 
 from .fit import candidate_parallelisms, tensor_parallel_rejection
 from .gpu import GpuSpec
-from .inference import Parallelism, ServingSetup, inference_memory, max_concurrent_sequences
+from .inference import (
+    Parallelism,
+    ServingSetup,
+    inference_memory,
+    kv_cache_bytes_per_sequence,
+    max_concurrent_sequences,
+)
 from .throughput import decode_tokens_per_second, prefill_tokens_per_second
 
 # Defaults for a chat user, stated in every plan that uses them:
@@ -101,10 +107,16 @@ def layout_on(setup: ServingSetup, gpu: GpuSpec, parallelism: Parallelism, targe
     """The load on replicas of `parallelism`; None when the weights and one full-length sequence do not fit."""
     if tensor_parallel_rejection(setup.arch, parallelism.tensor_parallel):
         return None
-    if not inference_memory(setup.changed(concurrency=1), gpu, parallelism).fits:
-        return None
     typical = setup.changed(context_tokens=target.tokens_per_sequence, concurrency=1)
     per_sequence = inference_memory(typical, gpu, parallelism)
+    if typical.context_tokens != setup.context_tokens:  # the weights and one full-length sequence must fit too
+        full = kv_cache_bytes_per_sequence(setup.arch, setup.kv_dtype, setup.context_tokens, parallelism,
+                                           per_sequence.batch if per_sequence.engine_accounting else None,
+                                           per_sequence.stage_share)
+        if per_sequence.required_bytes - per_sequence.kv_cache_bytes + full > per_sequence.budget_bytes:
+            return None
+    elif not per_sequence.fits:
+        return None
     capacity = max_concurrent_sequences(typical, per_sequence)
     if capacity < 1:
         return None
