@@ -10,7 +10,8 @@ Two versions are modelled (`sizing/engine.py`): 0.11, which the plans deploy —
 llm-d-benchmark fitted its sampler's 39 bytes per logit; the L40S row (another GPU class: 256 profile requests,
 another model, online fp8) was not used to fit anything — and 0.19, whose llm-d-planner sweep (H100, gmu 0.95,
 8,192-token context, prefix caching off) covers MoE (Qwen3-30B-A3B, Qwen1.5-MoE, Mixtral), MLA (DeepSeek-V2-Lite),
-sliding-window/hybrid allocator (Gemma 2, gpt-oss with attention sinks and mxfp4 experts) at TP 1/2/4.
+sliding-window/hybrid allocator (Gemma 2, gpt-oss with attention sinks and mxfp4 experts) at TP 1/2/4. Two vLLM
+0.10.2 runs on L40S (Qwen3 MoE in FP8 at TP=2 and TP=8 with expert parallelism) are sized with 0.11's accounting.
 Multimodal checkpoints (Gemma 3 with SigLIP, Mistral Small 3.1 with Pixtral) count their vision tower and projector
 (`sizing/encoders.py`).
 """
@@ -211,6 +212,21 @@ ROWS += [
            109.84, "ibm-granite-granite-visi--h100-80gb--tp1pp1dp1--8192"),
     _sweep("granite-vision-3.3-2b (LLaVA-Next), 2 × H100, TP=2 (v0.19)", GRANITE_VISION_3_3_2B, "bf16", 2, 69.56,
            1_823_408, 222.58, "granite-vision-tp2-json"),
+]
+
+# vLLM 0.10.2 on L40S (PCIe, custom all-reduce off), sized with 0.11's accounting (the same profile run and budget:
+# its "Free memory on device" line gives 39.98 GiB − 27.72 weights − 1.4 peak − 0.21 non-torch = 10.65 GiB of KV).
+# Neither row was used to fit anything. TP=8 with expert parallelism: 4 KV heads over 8 ranks, one (replicated) each.
+QWEN3_235B_A22B = QWEN3_30B_A3B | {"hidden_size": 4096, "num_hidden_layers": 94, "num_attention_heads": 64,
+                                   "intermediate_size": 12288, "moe_intermediate_size": 1536,
+                                   "max_position_embeddings": 262144}
+AI_PLATFORM = "https://github.com/tim-roethig/ai-platform/blob/7c54612e18653a2d2ccc125072c093010d89691b/platform/benchmarks/"
+ROWS += [
+    Logged("Qwen3-235B-A22B-Instruct-2507-FP8, 8 × L40S, TP=8 + EP (v0.10.2)", QWEN3_235B_A22B, "fp8", L40S_AS_LOGGED,
+           8, 0.90, 32_768, 10.65, AI_PLATFORM + "qwen3_235b_on_8xl40s.md", kv_tokens=238_208, concurrency=7.27),
+    Logged("Qwen3-30B-A3B-Instruct-2507-FP8, 2 × L40S, TP=2 + EP (v0.10.2)",
+           QWEN3_30B_A3B | {"max_position_embeddings": 262144}, "fp8", L40S_AS_LOGGED, 2, 0.95, 32_768, 25.91,
+           AI_PLATFORM + "ollama_vs_vllm.md", kv_tokens=566_016, concurrency=17.27),
 ]
 
 
