@@ -250,3 +250,26 @@ def test_a_fine_tuning_set_of_chats_is_a_dataset_of_conversations() -> None:
     assert extract("finetune qwen2.5 14b with qlora on ~30k support chats, anything but AWS").spec.dataset_size_gb \
         == pytest.approx(30_000 * 1024 * 4 / 1e9, rel=0.01)
     assert extract("serve llama 3 8b to answer our support chats, 40 users at once").spec.dataset_size_gb is None
+
+
+@pytest.mark.parametrize(("message", "gigabytes", "sequence"), [
+    # 50,000 examples × 1,000 tokens × 4 bytes = 0.2 GB, trained as 1,000-token sequences
+    ("full fine-tune mistral 7b with deepspeed zero 2 on 50k instruction examples of ~1k tokens", 0.2, 1000),
+    # 20,000 tickets × 300 tokens × 4 bytes = 0.024 GB
+    ("fine-tune llama 3 8b on 20k support tickets averaging 300 tokens each", 0.024, 300),
+    ("LoRA on 5k q&a pairs (about 400 tokens)", 0.008, 400),
+    # no length given: 512 tokens an example, the sequence left to the default
+    ("LoRA fine-tune Qwen 2.5 7B on 10k examples", 0.0205, None),
+    # a context said apart from the examples wins over their length
+    ("fine-tune llama 3 8b on 30k samples of 2k tokens, 4k context", 0.24, 4096),
+])
+def test_a_length_given_for_each_example_sizes_the_data_and_the_sequences(message: str, gigabytes: float,
+                                                                          sequence: int | None) -> None:
+    spec = extract(message).spec
+    assert spec.dataset_size_gb == pytest.approx(gigabytes, rel=0.01)
+    assert spec.context_length == sequence
+
+
+def test_tokens_of_context_is_a_context_length() -> None:
+    assert extract("serve llama 3.1 8b with 32k tokens of context for 10 users").spec.context_length == 32768
+    assert extract("fine-tune llama 3 8b on 30k samples, 2k tokens of context").spec.context_length == 2000

@@ -69,7 +69,7 @@ _PER_CARD_MEMORY = re.compile(
     r"|\b(?:gpus?|cards?)\s+with\s+(?:at least\s+|min(?:imum)?\s+|>=?\s*)?" + _NUMBER + r"\s*(?:gb|gib)\b"
     r"|\b(?:only\s+)?" + _NUMBER + r"\s*(?:gb|gib)\s+(?:cards|gpus)\b"
     r"|\bany gpu with\s+" + _NUMBER + r"\s*(?:gb|gib)", re.IGNORECASE)
-_CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:context|ctx|context window)\b"
+_CONTEXT = re.compile(r"\b" + _NUMBER + r"\s*(k)?\s*(?:-?\s*token)?s?\s*(?:of\s+)?(?:context|ctx|context window)\b"
                       r"|\b(?:context|ctx)\s*(?:length|window)?\s*(?:of|:|->|→|=|to|at|is|must be|should be|needs to be|"
                       r"at least|of at least|>=?)?\s*(?:at least\s*)?" + _NUMBER + r"\s*(k)?\b", re.IGNORECASE)
 _PEOPLE = (r"(?:users|people|ppl|persons|folks|employees|staff|colleagues|coworkers|co-workers|customers|clients|"
@@ -702,6 +702,19 @@ _NOT_A_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s*[bm]\b|\b(?:with|for|and|or|as)\b"
 _EXAMPLES = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(?:examples|samples|instruction pairs|q&a pairs|"
                        r"qa pairs|training pairs|pairs|demonstrations)\b", re.IGNORECASE)
 TOKENS_PER_EXAMPLE = 512
+# "… examples of ~1k tokens", "… tickets averaging 300 tokens each": the length the user gave for each item
+_PER_ITEM_TOKENS = re.compile(r"\s*(?:\(|,)?\s*(?:of|at|with|averaging|each(?: of| with| about| around)?|around|about|"
+                              r"roughly|approx(?:imately|\.)?|up to)?\s*(?:~|≈|about|around|roughly)?\s*"
+                              + _NUMBER + r"\s*(k)?\s*tokens?\b(?!\s*(?:of\s+)?(?:context|per\s+second|/s))", re.I)
+
+
+def _stated_length(text: str, end: int) -> int | None:
+    """Tokens per item when the user says them right after the count ("50k examples of ~1k tokens")."""
+    match = _PER_ITEM_TOKENS.match(text, end)
+    if not match:
+        return None
+    tokens = round(_number(match.group(1), match.group(2)))
+    return tokens if 1 <= tokens <= 1_000_000 else None
 _GB_PER_HOUR_OF_AUDIO = 0.1152
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
@@ -800,17 +813,23 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
         return
     examples = _EXAMPLES.search(text)
     if examples and found.get("task") in {"fine_tuning", "training"}:
-        tokens = _number(examples.group(1), examples.group(2)) * TOKENS_PER_EXAMPLE
+        per = _stated_length(text, examples.end()) or TOKENS_PER_EXAMPLE
+        tokens = _number(examples.group(1), examples.group(2)) * per
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 4)
-        notes.append(f"{examples.group(0)} read as {tokens:,.0f} tokens ({TOKENS_PER_EXAMPLE} per example), "
+        notes.append(f"{examples.group(0)} read as {tokens:,.0f} tokens ({per:,} per example), "
                      f"{found['dataset_size_gb']:,.4g} GB of text")
+        _sequence_from_items(text, examples.end(), found, notes)
         return
     texts = _TEXT_ITEMS.search(text)
     if texts and (found.get("task") in {"batch_inference", "training", "fine_tuning"} or found.get("domain") == "embeddings"):
         tokens, per = _text_tokens(texts)
+        if stated := _stated_length(text, texts.end()):
+            tokens, per = tokens / per * stated, stated
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 3)
         notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({per:,} per item), "
                      f"{found['dataset_size_gb']:,.6g} GB of text")
+        if found.get("task") in {"training", "fine_tuning"}:
+            _sequence_from_items(text, texts.end(), found, notes)
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)
                   if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)
@@ -823,6 +842,14 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
         notes.append(f"{items.group(0)} read as {found['dataset_size_gb']:,.6g} GB ("
                      + ("16 kHz 16-bit mono audio, 0.1152 GB per hour" if per_item == _GB_PER_HOUR_OF_AUDIO
                         else "0.11 MB per image, ImageNet's mean JPEG") + ")")
+
+
+def _sequence_from_items(text: str, end: int, found: dict[str, object], notes: list[str]) -> None:
+    """Training on items of a stated length: sequences that long, unless a context length was given."""
+    stated = _stated_length(text, end)
+    if stated and "context_length" not in found:
+        found["context_length"] = stated
+        notes.append(f"training sequences of {stated:,} tokens (the length given for each item)")
 
 
 def _model(text: str, found: dict[str, object], notes: list[str]) -> None:
