@@ -82,18 +82,19 @@ def ranked_candidates(
             found = _offers_for_fit(catalog, spec, fit)
             candidates += found
             unplaced += [] if found else [fit]
-        if unplaced and (spec.gpu_names or not candidates):
-            # a GPU the user named, or nothing else fits: laid out again for the instances its offers do have
-            for fit in unplaced:
-                candidates += _split_over_smaller_nodes(catalog, spec, outcome, fit)
         if not candidates and fitting and spec.gpu_count and spec.gpu_count > 1:
             # "two GPUs" where no instance has exactly two (AWS has 1, 4 and 8): the count asked is kept, spread
             # over instances with fewer GPUs each
             for fit in fitting:
                 candidates += _offers_for_fit(catalog, spec, fit, spread=True)
             if candidates:
+                unplaced = []
                 assumptions.append(f"no instance within these filters has {spec.gpu_count} GPUs of a fitting type: the "
                                    f"{spec.gpu_count} GPUs asked for are rented as several smaller instances")
+        if unplaced and (spec.gpu_names or not candidates):
+            # a GPU the user named, or nothing else fits: laid out again for the instances its offers do have
+            for fit in unplaced:
+                candidates += _split_over_smaller_nodes(catalog, spec, outcome, fit)
         if not fitting:
             assumptions.append("no accelerator sized holds this workload; see the sizing notes for what would fit")
         elif not candidates:
