@@ -273,3 +273,21 @@ def test_a_length_given_for_each_example_sizes_the_data_and_the_sequences(messag
 def test_tokens_of_context_is_a_context_length() -> None:
     assert extract("serve llama 3.1 8b with 32k tokens of context for 10 users").spec.context_length == 32768
     assert extract("fine-tune llama 3 8b on 30k samples, 2k tokens of context").spec.context_length == 2000
+
+
+@pytest.mark.parametrize(("message", "task", "rps", "runs", "budget"), [
+    # 3,000 chats a day is 3,000 / 86,400 = 0.0347 requests per second to serve, not $3k a day nor a nightly batch
+    ("we get 3k daily support chats, serve a bot for them", "inference", 0.0347, None, None),
+    ("$5k per month for 50k daily customer questions", "inference", 0.5787, None, 5000.0),  # 50,000 / 86,400
+    ("host a chatbot, about 20k questions a day", "inference", 0.2315, None, None),
+    # the chats are the data to fine-tune on, not a schedule nor a rate
+    ("fine-tune a support bot on our 3k daily support chats", "fine_tuning", None, None, None),
+    # work done every day is still a schedule
+    ("classify 10k support tickets daily", "batch_inference", None, 30.0, None),
+    ("retrain the model daily on new data", "training", None, 30.0, None),
+])
+def test_daily_conversations_are_a_rate_not_money_nor_a_schedule(message: str, task: str, rps: float | None,
+                                                                  runs: float | None, budget: float | None) -> None:
+    spec = extract(message).spec
+    assert (spec.task, spec.requests_per_second, spec.runs_per_month, spec.budget_usd_per_month) == \
+        (task, rps, runs, budget)

@@ -98,6 +98,14 @@ _RPS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s*(?:(?:requests?|reqs?|queries|
                   r"(?:second|sec|s)\b|rps\b|qps\b)"
                   r"|\b" + _NUMBER + r"\s*(k|m)?\s*(?:requests?|reqs?|queries|calls|times|req)\s*(?:/|per|a|an|each)\s*"
                   r"(minute|min|hour|hr|day)\b", re.IGNORECASE)
+# "3k daily support chats", "50k customer questions a day": conversations people start, a rate to serve
+_INTERACTION_WORDS = "chats|conversations|questions|messages|sessions|requests|queries|calls|prompts"
+_INTERACTIONS = f"(?:{_INTERACTION_WORDS})"
+# "daily" that counts people or their conversations ("3k daily support chats") is a rate, not a schedule
+_DAILY_NOT_A_SCHEDULE = r"(?!\s+(?:[\w-]+\s+){0,2}?(?:users|visitors|customers|" + _INTERACTION_WORDS + r")\b)"
+_DAILY_RATE = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:daily|a day|per day)\s+(?:[\w-]+\s+){0,2}?" + _INTERACTIONS
+                         + r"\b|\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?" + _INTERACTIONS
+                         + r"\s+(?:a|per|each|every)\s+day\b", re.IGNORECASE)
 _LATENCY = re.compile(r"(?:\b(?:under|below|less than|within|p95|p99|p50|latency(?: of| target| goal| budget)?|"
                       r"target|max|at most|no more than|not more than)|<)\s*(?:of\s*|is\s*|:\s*|to\s*|at\s*|=\s*)?(?:around\s*|about\s*|~\s*)?" + _NUMBER +
                       r"\s*(ms|milliseconds?|s|sec|seconds?)\b", re.IGNORECASE)
@@ -128,7 +136,7 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
                                    r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
                                    r"every (?:day|night|hour|week|month)|nightly|weekly|once a (?:day|week|month)|"
-                                   r"daily(?!\s+(?:active\s+)?(?:users|visitors))|"
+                                   r"daily" + _DAILY_NOT_A_SCHEDULE + r"|"
                                    r"backfill|bulk|overnight|"
                                    # "summarize 1 million tickets", "classify all 200k emails": work on a stated pile
                                    r"(?:summari[sz]\w*|classif\w*|translat\w*|extract\w*|label\w*|tag|tagging|caption\w*|"
@@ -345,8 +353,11 @@ _AMOUNT = re.compile(
     r"annually|weekly|daily|hourly)\b)?", re.IGNORECASE)
 _PERIOD_WORDS = {"monthly": "month", "mo": "month", "yearly": "year", "annually": "year", "yr": "year",
                  "weekly": "week", "daily": "day", "hourly": "hour", "hr": "hour", "h": "hour"}
-_COUNTED_AFTER = re.compile(r"\s*(?:ms|milliseconds?|seconds?|secs?|s)\b|\s*(?:[a-z]+\s+)?(?:users|people|requests|queries|calls|visitors|images|tokens|"
+_COUNTED_AFTER = re.compile(r"\s*(?:ms|milliseconds?|seconds?|secs?|s)\b|\s*(?:[a-z-]+\s+){0,2}(?:users|people|requests|queries|calls|visitors|images|tokens|"
                             r"documents|rows|messages|sessions|customers|employees|hours|records|files|"
+                            r"chats|conversations|dialogues|tickets|emails|questions|prompts|interactions|transactions|"
+                            r"orders|predictions|inferences|jobs|videos|clips|photos|pictures|samples|examples|articles|"
+                            r"pages|reviews|posts|comments|events|searches|lookups|scans|transcripts|"
                             r"gb|tb|context|ctx|revenue|in revenue|income|sales|arr|profit|valuation)\b", re.I)
 _ANNUAL_BEFORE = re.compile(r"\b(?:annual|yearly|per year|a year|each year)\b", re.I)
 
@@ -661,6 +672,12 @@ def _scale(text: str, found: dict[str, object], notes: list[str]) -> None:
     if users:
         found["concurrent_users"] = users
     rps = _RPS.search(text)
+    daily = _DAILY_RATE.search(text)
+    if not rps and daily and found.get("task") not in {"training", "fine_tuning"}:
+        count = _number(daily.group(1), daily.group(2)) if daily.group(1) else _number(daily.group(3), daily.group(4))
+        found["requests_per_second"] = round(count / 86400, 4)
+        notes.append(f"{daily.group(0)} read as {found['requests_per_second']} requests per second on average "
+                     "(spread over 24 hours)")
     if rps:
         if rps.group(1):
             found["requests_per_second"] = _number(rps.group(1), rps.group(2))
@@ -732,7 +749,7 @@ _MIN_TRAINING_TOKENS = 1e6
 _SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
     (60.0, re.compile(r"\btwice a day\b", re.I)),
     (30.0, re.compile(r"\b(nightly|every (?:night|day|evening|morning)|each (?:night|day)|once a day|"
-                      r"daily(?!\s+(?:active\s+)?(?:users|visitors)))\b", re.I)),
+                      r"daily" + _DAILY_NOT_A_SCHEDULE + r")\b", re.I)),
     (4.33, re.compile(r"\b(weekly|every week(?:end)?|each week|once a week)\b", re.I)),
     (730.0, re.compile(r"\b(hourly|every hour)\b", re.I)),
     (1.0, re.compile(r"\b(monthly|every month|each month|once a month)\b", re.I)),
