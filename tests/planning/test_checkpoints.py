@@ -38,3 +38,14 @@ def test_without_a_release_the_engine_quantises_while_loading_and_the_plan_says_
     assert (fp8.repository, fp8.quantization) == (QWEN, "fp8") and "while loading" in fp8.note
     int8 = checkpoint_for(QWEN, "int8", [])
     assert int8.repository == QWEN and int8.quantization is None and "provide a checkpoint" in int8.note
+
+
+def test_a_model_stored_at_the_plans_precision_is_served_as_it_is() -> None:
+    """gpt-oss ships its experts in MXFP4 and DeepSeek-V3 in FP8: sized at that precision, the model itself is served,
+    with no note asking for a quantised checkpoint nor vLLM quantising it again while loading."""
+    gpt_oss = checkpoint_for("openai/gpt-oss-120b", "mxfp4_moe", [], native="mxfp4_moe")
+    assert (gpt_oss.repository, gpt_oss.quantization, gpt_oss.note) == ("openai/gpt-oss-120b", None, None)
+    deepseek = checkpoint_for("deepseek-ai/DeepSeek-V3", "fp8", [], native="fp8")
+    assert (deepseek.repository, deepseek.quantization, deepseek.note) == ("deepseek-ai/DeepSeek-V3", None, None)
+    # another precision than the checkpoint's is still a choice to make
+    assert "provide a checkpoint" in checkpoint_for("openai/gpt-oss-120b", "int8", [], native="mxfp4_moe").note

@@ -2,7 +2,7 @@
 catalog lists among its variants (AWQ, GPTQ, FP8), or the model itself when the engine quantises while loading.
 
 A plan sized at 4-bit that serves the 16-bit checkpoint would not fit the GPUs it rents; so:
-- bf16/fp16/fp32: the model itself.
+- bf16/fp16/fp32, or the precision the model's own checkpoint is stored in (gpt-oss's MXFP4): the model itself.
 - fp8: an FP8 release from the catalog (vLLM reads its scales), else the model itself with `--quantization fp8`
   (vLLM quantises the weights to FP8 while loading).
 - awq / gptq / int4: an AWQ or GPTQ release from the catalog (4-bit; vLLM reads its quantisation config), else the
@@ -37,9 +37,12 @@ def _releases(variants: list[dict[str, Any]], fmt: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def checkpoint_for(model_id: str, precision: str | None, variants: list[dict[str, Any]]) -> Checkpoint:
+def checkpoint_for(model_id: str, precision: str | None, variants: list[dict[str, Any]], *,
+                   native: str | None = None) -> Checkpoint:
+    """`native`: how the model's own checkpoint stores its weights (its config's quantization_config) — a plan at that
+    precision serves the model itself (gpt-oss in MXFP4, an FP8-native DeepSeek)."""
     precision = (precision or "bf16").lower()
-    if precision in {"bf16", "bfloat16", "fp16", "float16", "fp32"}:
+    if precision in {"bf16", "bfloat16", "fp16", "float16", "fp32"} or precision == (native or "").lower():
         return Checkpoint(model_id, None, None)
     if precision == "fp8":
         releases = _releases(variants, "fp8")
@@ -63,7 +66,7 @@ def checkpoint_for(model_id: str, precision: str | None, variants: list[dict[str
                                       f"none of {model_id} that vLLM serves); the deliverables name the base model")
 
 
-def serve_checkpoint(session: Session, model_id: str, precision: str | None) -> Checkpoint:
+def serve_checkpoint(session: Session, model_id: str, precision: str | None, *, native: str | None = None) -> Checkpoint:
     """`checkpoint_for` with the model's variants read from the catalog."""
     row = model_record(session, model_key(model_id))
-    return checkpoint_for(model_id, precision, list((row or {}).get("variants") or []))
+    return checkpoint_for(model_id, precision, list((row or {}).get("variants") or []), native=native)

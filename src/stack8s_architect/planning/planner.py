@@ -188,7 +188,9 @@ def build_plan(ctx: PlannerContext, requested: WorkloadSpec, *, version: int = 1
     assumptions += model_notes
     if models and language and outcome.sizing is not None and spec.task in {"inference", "batch_inference"}:
         # the weights the GPUs were sized for are the weights served: a quantised release, or quantised on load
-        served = serve_checkpoint(ctx.session, models[0].id, outcome.sizing.precision)
+        native = (outcome.model.architecture.native_precision
+                  if outcome.model is not None and outcome.model.id == models[0].id else None)
+        served = serve_checkpoint(ctx.session, models[0].id, outcome.sizing.precision, native=native)
         if served.note:
             models[0] = models[0].model_copy(update={"checkpoint": served.repository})
             assumptions.append(served.note)
