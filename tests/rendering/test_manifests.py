@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 
 import pytest
@@ -180,6 +182,37 @@ def test_a_language_model_fine_tune_runs_axolotl_with_its_config_and_fetches_its
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in fetch_env if "valueFrom" in e}
     assert refs["RCLONE_CONFIG_DATA_ACCESS_KEY_ID"] == {"name": "minio", "key": "rootUser"}  # minio/minio's keys
     assert wiring_problems(lium_files) == []
+
+
+def test_a_fine_tune_on_several_gpus_runs_the_set_up_it_was_sized_for() -> None:
+    """Sized as "full fine-tune, 8-bit Adam, ZeRO-2 over 4 × A100": the Job's Axolotl config uses that optimizer and a
+    DeepSpeed ZeRO-2 config mounted beside it; unstated, several GPUs shard with ZeRO-3 as the sizing assumed; one GPU
+    with nothing offloaded needs no DeepSpeed; CPU offload at stage 3 offloads parameters too."""
+    def config_of(spec: WorkloadSpec, count: int) -> tuple[dict, dict | None]:
+        p = plan(roles=("training-operator", "gpu-operator"), plan_sizing=sizing("training", weights=13.5, hours=1.0),
+                 model="mistralai/Mistral-7B-v0.1",
+                 rows=[compute(accelerator="A100-80GB", count=count, tp=1, replicas=1, instance_type="p4de.24xlarge")])
+        files = {m.path: m.content for m in plan_manifests(p, spec)}
+        config_map = next(yaml.safe_load(t) for path, t in files.items() if path.endswith("-axolotl.yaml")
+                          or "configmap-axolotl" in path)
+        data = config_map["data"]
+        zero = json.loads(data["deepspeed.json"]) if "deepspeed.json" in data else None
+        return yaml.safe_load(data["axolotl.yaml"]), zero
+
+    said = WorkloadSpec(task="fine_tuning", domain="llm", fine_tuning_method="full", optimizer="adamw_8bit",
+                        zero_stage=2, dataset_size_gb=0.2)
+    axolotl, zero = config_of(said, 4)
+    assert axolotl["optimizer"] == "adamw_bnb_8bit" and axolotl["deepspeed"] == "/config/deepspeed.json"
+    assert zero["zero_optimization"]["stage"] == 2 and "offload_optimizer" not in zero["zero_optimization"]
+    unstated = WorkloadSpec(task="fine_tuning", domain="llm", fine_tuning_method="lora", dataset_size_gb=0.2)
+    axolotl, zero = config_of(unstated, 4)
+    assert zero["zero_optimization"]["stage"] == 3 and axolotl["optimizer"] == "adamw_torch_fused"
+    single, no_zero = config_of(unstated, 1)
+    assert no_zero is None and "deepspeed" not in single
+    offload = WorkloadSpec(task="fine_tuning", domain="llm", fine_tuning_method="full", cpu_offload=True,
+                           flash_attention=False, dataset_size_gb=0.2)
+    axolotl, zero = config_of(offload, 1)
+    assert zero["zero_optimization"]["offload_param"]["device"] == "cpu" and axolotl["flash_attention"] is False
 
 
 def test_training_on_several_instances_is_an_indexed_job_with_rendezvous() -> None:

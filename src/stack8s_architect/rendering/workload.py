@@ -91,6 +91,11 @@ class Workload:
     # the plan's quantised precision: the repository served (`model_id` then is it) and the catalog model it is of
     checkpoint: str | None = None
     base_model_id: str | None = None
+    # a fine-tune's set-up as the sizing took it: optimizer, ZeRO stage over several GPUs, CPU offload, flash attention
+    optimizer: str | None = None
+    zero_stage: int | None = None
+    cpu_offload: bool = False
+    flash_attention: bool = True
 
     @property
     def cron_schedule(self) -> str | None:
@@ -305,6 +310,8 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
                             and (spec.domain or "llm") in {"llm", "multimodal"} else None),
         object_storage_gb=storage_gb(spec, sizing)[0] if spec else None,
         checkpoint=checkpoint, base_model_id=base_model_id,
+        optimizer=spec.optimizer if spec else None, zero_stage=spec.zero_stage if spec else None,
+        cpu_offload=bool(spec and spec.cpu_offload), flash_attention=not (spec and spec.flash_attention is False),
     )
 
 
