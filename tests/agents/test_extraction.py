@@ -291,3 +291,14 @@ def test_daily_conversations_are_a_rate_not_money_nor_a_schedule(message: str, t
     spec = extract(message).spec
     assert (spec.task, spec.requests_per_second, spec.runs_per_month, spec.budget_usd_per_month) == \
         (task, rps, runs, budget)
+
+
+@pytest.mark.parametrize(("message", "gigabytes"), [
+    # 40,000 contracts × 2,048 tokens × 4 bytes = 0.328 GB to index
+    ("We're a law firm. Want a private assistant over ~40k contracts, maybe 25 lawyers using it at once", 0.328),
+    ("an assistant on ≈2,000 internal manuals for the service desk", 0.016),  # 2,000 × 2,048 × 4
+])
+def test_an_assistant_over_an_approximate_pile_of_documents_is_retrieval(message: str, gigabytes: float) -> None:
+    spec = extract(message).spec
+    assert "vector-db" in (spec.components or []) and spec.task == "inference"
+    assert spec.dataset_size_gb == pytest.approx(gigabytes, rel=0.01)

@@ -179,7 +179,7 @@ _PRECISION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _METHOD = (("qlora", re.compile(r"\bq-?lora\b", re.I)), ("lora", re.compile(r"(?<!q)(?<!q-)\blora\b", re.I)),
            ("full", re.compile(r"\bfull(?:[- ]parameter)? (?:fine[- ]?tun\w*|finetun\w*|parameters?|training|"
                                r"weights?)\b|\b(?:every|all(?: the)?) (?:weights?|parameters?)\b", re.I)))
-_DOCUMENTS = (r"(?:[\w$,.'-]+\s+){0,4}?(?:documents?|docs|pdfs?|files|wiki|confluence|sharepoint|manuals?|contracts?|"
+_DOCUMENTS = (r"(?:[\w$,.'~≈-]+\s+){0,4}?(?:documents?|docs|pdfs?|files|wiki|confluence|sharepoint|manuals?|contracts?|"
               r"polic(?:y|ies)|handbooks?|notes|tickets|emails|papers|reports|knowledge)\b")
 _RETRIEVAL = re.compile(r"\b(rag|retrieval[- ]augmented|vector (?:search|database|db|store)|semantic search|"
                         r"knowledge base)\b"
@@ -759,9 +759,9 @@ _SCHEDULES: tuple[tuple[float, re.Pattern[str]], ...] = (
 _TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(documents|docs|descriptions|records|texts|pages|"
                          r"articles|reviews|tickets|emails|passages|paragraphs|items|products|sentences|chunks|"
                          r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs|chats|conversations|"
-                         r"dialogues|dialogs|threads)\b", re.IGNORECASE)
+                         r"dialogues|dialogs|threads|manuals|handbooks|policies)\b", re.IGNORECASE)
 _TOKENS_PER_TEXT = {"documents": 2048, "docs": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
-                    "papers": 2048, "pdfs": 2048, "pages": 512, "chats": 1024, "conversations": 1024, "dialogues": 1024,
+                    "papers": 2048, "pdfs": 2048, "manuals": 2048, "handbooks": 2048, "policies": 2048, "pages": 512, "chats": 1024, "conversations": 1024, "dialogues": 1024,
                     "dialogs": 1024, "threads": 1024}  # a conversation: several turns
 TOKENS_PER_TEXT_ITEM = 256  # a description, review, ticket, email, message
 
