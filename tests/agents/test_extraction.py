@@ -302,3 +302,18 @@ def test_an_assistant_over_an_approximate_pile_of_documents_is_retrieval(message
     spec = extract(message).spec
     assert "vector-db" in (spec.components or []) and spec.task == "inference"
     assert spec.dataset_size_gb == pytest.approx(gigabytes, rel=0.01)
+
+
+@pytest.mark.parametrize(("message", "task", "gigabytes"), [
+    # a stored archive transcribed: a batch job over 2,000 h × 0.1152 GB of 16 kHz mono audio
+    ("transcribe ~2,000 hours of call-centre recordings once, cheapest way, GCP only", "batch_inference", 230.4),
+    ("transcribe 500 hours of podcasts", "batch_inference", 57.6),
+    # streams as they happen are served, not a batch
+    ("Transcribe 20 live audio streams with Whisper on AWS.", "inference", None),
+    ("transcribe 30 concurrent calls", "inference", None),
+])
+def test_transcribing_an_archive_is_a_batch_and_live_streams_are_served(message: str, task: str,
+                                                                          gigabytes: float | None) -> None:
+    spec = extract(message).spec
+    assert (spec.task, spec.domain) == (task, "speech")
+    assert spec.dataset_size_gb == (pytest.approx(gigabytes) if gigabytes else None)

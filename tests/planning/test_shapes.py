@@ -11,6 +11,7 @@ from stack8s_architect.catalog.compute.schemas import ComputeOffer
 from stack8s_architect.planning.compute_step import Candidate, finite_order, renders, rented_gpus, run_cost, run_hours
 from stack8s_architect.planning.planner import PlannerContext, build_plan, with_defaults
 from stack8s_architect.planning.shapes import (RAG_PROMPT_TOKENS, autoscaling_range, batch_fits, rag_context, rag_index,
+                                               transcription_fits,
                                               generation_fits, rag_ingestion, stream_fits, streams_per_gpu)
 from stack8s_architect.rendering.manifests import _batch_objects
 from stack8s_architect.rendering.workload import read_workload
@@ -277,3 +278,16 @@ def test_a_batch_whose_run_length_is_unknown_says_its_price_is_a_whole_month(con
     assert "speech batch" in note and "4.33 runs a month" in note and "upper bound" in note
     priced = build_plan(context, spec.model_copy(update={"domain": "embeddings", "model_query": None}))
     assert not any(a.startswith("no run length known") for a in priced.plan.assumptions)  # sized: priced per run
+
+
+def test_a_transcription_run_by_hand() -> None:
+    """2,000 hours of recordings (230.4 GB of 16 kHz mono) with a 1.55B Whisper: the measured 0.036 real-time factor on
+    an RTX 4090 (1,008 GB/s) becomes 0.036 × 1,008 / 300 = 0.12096 on an L4 and 0.036 × 1,008 / 3,350 = 0.010832 on an
+    H100 — 241.9 h and 21.7 h of one GPU."""
+    spec = WorkloadSpec(task="batch_inference", domain="speech", dataset_size_gb=230.4, params_billions=1.55)
+    fits = tuple(GpuFit(key, True, 1, 1, 1, "fits", 5.0, 20.0) for key in ("L4", "H100-SXM"))
+    timed, rule = transcription_fits(spec, fits)
+    assert [round(f.training_hours, 1) for f in timed] == [241.9, 21.7]
+    assert rule.startswith("one transcription run: 2,000 hours of audio")
+    live = spec.model_copy(update={"task": "inference", "concurrent_users": 20})
+    assert transcription_fits(live, fits) == (fits, None)

@@ -21,6 +21,7 @@ from stack8s_architect.catalog.compute.regions import countries_for_geography, c
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
+from stack8s_architect.planning.shapes import GB_PER_AUDIO_HOUR
 from stack8s_architect.planning.sizing_step import BYTES_PER_TOKEN
 from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
 
@@ -134,15 +135,19 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"(?:want|need|get|have) (?:it|them|this|the model) trained|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
-                                   r"(?:transcribe|embed|score|process|caption|classify|label|tag) (?:\w+ )?once|once (?:over|for)|"
+                                   r"(?:transcribe|embed|score|process|caption|classify|label|tag)\b[^.;!?]{0,60}?\bonce\b"
+                                   r"(?!\s+(?:we|it|they|you|i|our|that|this|the|done|deployed|ready|live|trained))|"
+                                   r"once (?:over|for)|"
                                    r"every (?:day|night|hour|week|month)|nightly|weekly|once a (?:day|week|month)|"
                                    r"daily" + _DAILY_NOT_A_SCHEDULE + r"|"
                                    r"backfill|bulk|overnight|"
                                    # "summarize 1 million tickets", "classify all 200k emails": work on a stated pile
                                    r"(?:summari[sz]\w*|classif\w*|translat\w*|extract\w*|label\w*|tag|tagging|caption\w*|"
-                                   r"annotat\w*|moderat\w*|rewrit\w*|process|score)\s+(?:all\s+(?:of\s+)?)?"
-                                   r"(?:our\s+|the\s+|these\s+|those\s+)?\d[\d,.]*\s*(?:k|m|million|thousand|billion|bn)?"
-                                   r"(?!\s*(?:requests?|queries|calls|users|rps|qps|tokens?\s*(?:/|per)))"
+                                   r"annotat\w*|moderat\w*|rewrit\w*|transcrib\w*|process|score)\s+(?:all\s+(?:of\s+)?)?"
+                                   r"(?:our\s+|the\s+|these\s+|those\s+)?(?:~|≈|about\s+|around\s+|roughly\s+|some\s+|over\s+)?"
+                                   r"\d[\d,.]*\s*(?:k|m|million|thousand|billion|bn)?"
+                                   r"(?!\s*(?:requests?|queries|calls|users|rps|qps|tokens?\s*(?:/|per)|live\b|(?:[\w-]+\s+){0,2}?streams?\b|"
+                                   r"concurrent|simultaneous|parallel|channels?\b|agents\b|callers\b|people\b))"
                                    r"(?![^.;,]{0,30}\bper\s+(?:second|sec|minute|min|s)\b))\b", re.I)),
     ("inference", re.compile(r"\b(serv\w*|deploy\w*|inference|host\w*|chat ?bot|bot|assistant|api|endpoint|run\b|"
                              r"transcrib\w*|rag)\b", re.I)),
@@ -732,7 +737,7 @@ def _stated_length(text: str, end: int) -> int | None:
         return None
     tokens = round(_number(match.group(1), match.group(2)))
     return tokens if 1 <= tokens <= 1_000_000 else None
-_GB_PER_HOUR_OF_AUDIO = 0.1152
+_GB_PER_HOUR_OF_AUDIO = GB_PER_AUDIO_HOUR
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
 

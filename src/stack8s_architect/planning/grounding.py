@@ -21,6 +21,12 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.spec import Domain, WorkloadSpec
 
 DEFAULT_LLM_ID = "meta-llama/Llama-3.1-8B-Instruct"  # the common self-hosted default, when no model is named
+# Domains whose deliverables run one engine that serves one model family: with no model named, that family's model
+# (its sizing, its streams or its batch run) — said in the assumptions.
+ENGINE_DEFAULT_MODELS: dict[str, tuple[str, str]] = {
+    "speech": ("openai/whisper-large-v3", "the speech server the deliverables run (speaches, faster-whisper) serves "
+                                          "Whisper; large-v3 is the model its live-stream sizing measured"),
+}
 _LANGUAGE_DOMAINS = {"llm", "multimodal", None}
 _SERVING = {None, "inference", "batch_inference"}
 
@@ -78,6 +84,13 @@ def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -
             grounded = _with_facts(spec, facts, [])
             grounded.assumptions.insert(0, f"no model named: {facts.id} assumed ({_size(facts)}; name a model or a "
                                            "size to change it)")
+            return grounded
+    engine_default = ENGINE_DEFAULT_MODELS.get(spec.domain or "")
+    if engine_default and spec.params_billions is None and spec.task in _SERVING:
+        facts = cache.facts(engine_default[0])
+        if facts is not None:
+            grounded = _with_facts(spec, facts, [])
+            grounded.assumptions.insert(0, f"no model named: {facts.id} assumed ({_size(facts)}) — {engine_default[1]}")
             return grounded
     return Grounded(spec, None)
 

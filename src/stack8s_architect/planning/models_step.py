@@ -16,6 +16,7 @@ from stack8s_architect.catalog.models.service import model_record
 from stack8s_architect.catalog.models.schemas import ModelHit, ModelSearchRequest
 from stack8s_architect.catalog.models.search import search_models
 from stack8s_architect.core.errors import ArchitectError
+from stack8s_architect.planning.grounding import ENGINE_DEFAULT_MODELS
 from stack8s_architect.planning.plan import PlanModel
 from stack8s_architect.planning.shapes import DEFAULT_EMBEDDING_MODEL
 from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
@@ -32,11 +33,6 @@ _SEARCH_BY_DOMAIN: dict[str, tuple[str, str | None]] = {
     "image_generation": ("text to image diffusion model", "text-to-image"),
     "embeddings": ("sentence embedding model for retrieval", "feature-extraction"),
     "multimodal": ("vision language model", "image-text-to-text"),
-}
-# Domains whose deliverables run one engine that serves one model family: with no model named, that family's model.
-_ENGINE_DEFAULTS: dict[str, tuple[str, str]] = {
-    "speech": ("openai/whisper-large-v3", "the speech server the deliverables run (speaches, faster-whisper) serves "
-                                          "Whisper; large-v3 is the model its live-stream sizing measured"),
 }
 _EMBEDDINGS = ("sentence embedding model for retrieval", "feature-extraction")
 
@@ -67,7 +63,7 @@ def model_candidates(
     else:
         query, task = _SEARCH_BY_DOMAIN.get(domain, (None, None))
         found = []
-        default = _ENGINE_DEFAULTS.get(domain)
+        default = ENGINE_DEFAULT_MODELS.get(domain)
         if default and named is None:  # the model the deliverables' engine serves, not whatever the search ranks first
             row = _named_row(session, default[0], None, None)
             if row is not None:

@@ -187,12 +187,44 @@ STREAM_HEADROOM = 2.0
 
 
 def streams_per_gpu(gpu_key: str, params_billions: float) -> float | None:
+    rtf = whisper_rtf(gpu_key, params_billions)
+    return None if rtf is None else 1 / rtf / STREAM_HEADROOM
+
+
+# Recorded speech transcribed as a batch ("transcribe 2,000 hours of calls"): the hours of audio from the data size at
+# 16 kHz 16-bit mono PCM (how a count of hours is read), each GPU transcribing at the measured real-time factor scaled
+# as above, one stream at a time and no headroom — batched pipelines (faster-whisper's BatchedInferencePipeline, vLLM)
+# go several times faster, so the hours are an upper bound.
+GB_PER_AUDIO_HOUR = 0.1152
+
+
+def whisper_rtf(gpu_key: str, params_billions: float) -> float | None:
+    """Seconds one GPU spends per second of audio (one stream), scaled from the measured reference."""
     spec_ = ACCELERATOR_SPECS.get(gpu_key)
     if spec_ is None or not spec_.memory_bandwidth_gb_s:
         return None
-    rtf = (WHISPER_REFERENCE_RTF * params_billions / WHISPER_REFERENCE_BILLIONS
-           * WHISPER_REFERENCE_BANDWIDTH_GB_S / spec_.memory_bandwidth_gb_s)
-    return 1 / rtf / STREAM_HEADROOM
+    return (WHISPER_REFERENCE_RTF * params_billions / WHISPER_REFERENCE_BILLIONS
+            * WHISPER_REFERENCE_BANDWIDTH_GB_S / spec_.memory_bandwidth_gb_s)
+
+
+def transcription_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...]) -> tuple[tuple[GpuFit, ...], str | None]:
+    """A speech batch: each fitting GPU type with the hours of one run on one GPU (the planner spreads them over the
+    GPUs it rents), and the rule said back; unchanged for other workloads or an unknown data size."""
+    if spec.domain != "speech" or spec.task != "batch_inference" or not spec.dataset_size_gb or not spec.params_billions:
+        return fits, None
+    audio_hours = spec.dataset_size_gb / GB_PER_AUDIO_HOUR
+    timed = []
+    for fit in fits:
+        rtf = whisper_rtf(fit.gpu_key, spec.params_billions) if fit.fits else None
+        timed.append(fit if rtf is None else replace(fit, gpu_count=1, tensor_parallel=1, pipeline_parallel=1,
+                                                     replicas=1, layouts=(), training_hours=audio_hours * rtf))
+    examples = ", ".join(f"{f.gpu_key} {f.training_hours:,.0f} h" for f in timed[:3] if f.training_hours)
+    return tuple(timed), (
+        f"one transcription run: {audio_hours:,.0f} hours of audio ({spec.dataset_size_gb:g} GB read as 16 kHz 16-bit "
+        f"mono, {GB_PER_AUDIO_HOUR:g} GB per hour) × each GPU's real-time factor (faster-whisper large-v3 at "
+        f"{WHISPER_REFERENCE_RTF:g} on an RTX 4090, measured; scaled by parameters and memory bandwidth), one stream "
+        f"at a time — batched pipelines run several times faster, so these hours are an upper bound: {examples} on "
+        "one GPU, shared out over every GPU rented")
 
 
 def stream_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...]) -> tuple[tuple[GpuFit, ...], str | None]:

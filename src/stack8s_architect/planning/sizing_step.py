@@ -10,7 +10,7 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import COMMON_GPUS, SizeToolRequest, excluded_accelerators, run_size
-from stack8s_architect.planning.shapes import batch_fits, generation_fits, stream_fits
+from stack8s_architect.planning.shapes import batch_fits, generation_fits, stream_fits, transcription_fits
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
@@ -143,7 +143,11 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
         # the count the user pinned, not the smallest that fits: its hours, throughput and memory per GPU
         fits = tuple(result.fit if fit.gpu_key == result.fit.gpu_key else fit for fit in fits)
     fits, batch_rule = batch_fits(spec, fits, result.active_params_billions)
-    embedding_batch = bool(batch_rule)  # sized by FLOPs alone: no KV budget to state
+    transcription = False
+    if not batch_rule:
+        fits, batch_rule = transcription_fits(spec, fits)
+        transcription = bool(batch_rule)
+    embedding_batch = bool(batch_rule)  # sized by FLOPs or audio hours alone: no KV budget to state
     if not batch_rule:
         kv, sequences = response.sizing.get("kv_cache_gib"), result.concurrency
         fits, batch_rule = generation_fits(spec, fits, result.active_params_billions, response.sizing.get("weights_gib"),
@@ -157,7 +161,7 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     values = dict(response.sizing)
     if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
         values["confidence"] = model.confidence
-    if stream_rule:  # live speech is sized in streams per GPU (the assumption says so), not in decoded tokens/s
+    if stream_rule or transcription:  # speech is sized in streams or hours of audio per GPU, not in decoded tokens/s
         values["tokens_per_second"] = None
     sizing = PlanSizing(**values, context_length_tokens=result.context_length_tokens,
                         kv_cache_dtype=result.kv_cache_dtype,
