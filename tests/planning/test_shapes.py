@@ -225,6 +225,21 @@ def test_a_generative_batch_run_by_hand() -> None:
     assert generation_fits(job.model_copy(update={"domain": "embeddings"}), (fit,), 8.03, 14.96, 0.25)[1] is None
 
 
+def test_a_captioning_batch_reads_images_not_bytes_of_text() -> None:
+    # 330 GB of photos = 3,000,000 images at 0.11 MB; each 1,024 prompt tokens and 128 output tokens: 3.072e9 in,
+    # 3.84e8 out. An 8.29B VLM (15.44 GiB) on one H100-SXM: prefill 2 × 8.291e9 × 3.072e9 / (989.5e12 × 0.5) =
+    # 102,961 s; decode 256 at once, 0.109 GiB of KV each: (15.44 + 27.90) GiB = 46.54e9 B per step at 2,680 GB/s =
+    # 0.01737 s → 14,741 tokens/s → 3.84e8 tokens in 26,049 s — 35.84 h. Read as text (330e9 / 4 bytes = 82.5B
+    # tokens) it was 27 times longer.
+    job = WorkloadSpec(task="batch_inference", domain="multimodal", params_billions=8.291, dataset_size_gb=330)
+    fit = replace(_fit(1, 0.0), max_concurrent_sequences=300, training_hours=None)
+    (timed,), said = generation_fits(job, (fit,), 8.291, 15.44, 0.109)
+    prefill = 2 * 8.291e9 * 3.072e9 / (989.5e12 * 0.5)
+    decode = 3.84e8 / (256 * 3350e9 * 0.8 / ((15.44 + 256 * 0.109) * 2**30))
+    assert timed.training_hours == pytest.approx((prefill + decode) / 3600) == pytest.approx(35.84, abs=0.01)
+    assert said.startswith("one batch run: 3,000,000 images") and "a quarter of the input" not in said
+
+
 def test_a_multi_node_run_prefers_a_fabric_between_its_instances() -> None:
     # 4 instances each: over Ethernet $8/h × 4 × 10 h = $320; over EFA $24/h × 4 × 10 h = $960
     ethernet = Candidate(_offer(8, 8.0), instances=4, fit=_fit(32, 10.0))

@@ -21,7 +21,7 @@ from stack8s_architect.catalog.compute.regions import countries_for_geography, c
 from stack8s_architect.catalog.compute.service import PROVIDER_ALIASES, known_providers
 from stack8s_architect.catalog.gpus.names import resolve_user_accelerator
 from stack8s_architect.catalog.gpus.specs import ACCELERATOR_SPECS
-from stack8s_architect.planning.shapes import GB_PER_AUDIO_HOUR
+from stack8s_architect.planning.shapes import GB_PER_AUDIO_HOUR, GB_PER_IMAGE
 from stack8s_architect.planning.sizing_step import BYTES_PER_TOKEN
 from stack8s_architect.planning.spec import SUBJECT_DOMAINS, WorkloadSpec
 
@@ -716,7 +716,7 @@ _DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(ima
                          r"tiles|scans|x-?rays|snapshots|frames|slices|sprite sheets|renders|textures|hours?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:audio|"
                          r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
                          re.IGNORECASE)
-_GB_PER_IMAGE = 0.00011
+_GB_PER_IMAGE = GB_PER_IMAGE
 # between a number and "images": a model's size or a preposition means the number was not a count of them
 # ("Gemma 3 27B with image inputs" is a model version and its size, not 3 images)
 _NOT_A_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s*[bm]\b|\b(?:with|for|and|or|as)\b", re.I)

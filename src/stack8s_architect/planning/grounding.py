@@ -21,6 +21,9 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.planning.spec import Domain, WorkloadSpec
 
 DEFAULT_LLM_ID = "meta-llama/Llama-3.1-8B-Instruct"  # the common self-hosted default, when no model is named
+# a vision-language workload naming no model: Qwen2-VL 7B Instruct (Apache-2.0, a vLLM-supported VLM, 8.3B with its
+# vision tower) — a text-only model cannot read the images
+DEFAULT_VLM_ID = "Qwen/Qwen2-VL-7B-Instruct"
 # Domains whose deliverables run one engine that serves one model family: with no model named, that family's model
 # (its sizing, its streams or its batch run) — said in the assumptions.
 ENGINE_DEFAULT_MODELS: dict[str, tuple[str, str]] = {
@@ -79,7 +82,7 @@ def ground_model(session: Session, cache: ModelFactsCache, spec: WorkloadSpec) -
     if spec.model_query:
         return _named(session, cache, spec)
     if spec.domain in _LANGUAGE_DOMAINS and spec.params_billions is None and spec.task != "training":
-        facts = cache.facts(DEFAULT_LLM_ID)
+        facts = cache.facts(DEFAULT_VLM_ID if spec.domain == "multimodal" else DEFAULT_LLM_ID)
         if facts is not None:
             grounded = _with_facts(spec, facts, [])
             grounded.assumptions.insert(0, f"no model named: {facts.id} assumed ({_size(facts)}; name a model or a "

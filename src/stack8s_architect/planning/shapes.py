@@ -84,6 +84,12 @@ def batch_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billions: fl
 # cache holds, up to vLLM's max_num_seqs). Outputs are taken as a quarter of the inputs — summaries, labels and
 # extractions are shorter than what they read; a translation is as long as its input (say so).
 OUTPUT_SHARE = 0.25
+# A vision-language batch ("caption 3 million product photos") reads images, not text: the data size is a count of
+# images at GB_PER_IMAGE (how a count of photos is read), each prompt an image's tokens plus the instruction —
+# Qwen2-VL turns a 768 × 768 photo into (768 / 28)² ≈ 750 tokens — and each answer a caption or a short description.
+GB_PER_IMAGE = 0.00011  # ImageNet's mean JPEG
+IMAGE_PROMPT_TOKENS = 1024
+IMAGE_ANSWER_TOKENS = 128
 
 
 def _timed(fits: tuple[GpuFit, ...], run: Callable[[GpuFit, GpuSpec], GpuFit]) -> tuple[GpuFit, ...]:
@@ -107,8 +113,17 @@ def generation_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billion
     back; unchanged when the job is not one or its size is unknown."""
     if not is_generation_batch(spec) or not spec.dataset_size_gb or not weights_gib or not kv_gib_per_sequence:
         return fits, None
-    tokens_in = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
-    tokens_out = tokens_in * OUTPUT_SHARE
+    images = spec.dataset_size_gb / GB_PER_IMAGE if spec.domain == "multimodal" else None
+    if images:
+        tokens_in, tokens_out = images * IMAGE_PROMPT_TOKENS, images * IMAGE_ANSWER_TOKENS
+        reading = (f"{images:,.0f} images ({spec.dataset_size_gb:g} GB at {GB_PER_IMAGE * 1000:g} MB per image), each "
+                   f"{IMAGE_PROMPT_TOKENS:,} prompt tokens (the image's tokens and the instruction) and "
+                   f"{IMAGE_ANSWER_TOKENS} output tokens (a caption or short description — say so if answers are "
+                   "longer): ")
+    else:
+        tokens_in = spec.dataset_size_gb * 1e9 / BYTES_PER_TOKEN
+        tokens_out = tokens_in * OUTPUT_SHARE
+        reading = ""
 
     def batch_of(fit: GpuFit) -> int:  # sequences decoded at once: what the KV cache holds, up to vLLM's limit
         return max(1, min(fit.max_concurrent_sequences or 1, MAX_BATCH_SEQUENCES))
@@ -122,10 +137,12 @@ def generation_fits(spec: WorkloadSpec, fits: tuple[GpuFit, ...], active_billion
 
     timed = _timed(fits, one_run)
     batches = [f"{fit.gpu_key} {batch_of(fit)} at once" for fit in timed if fit.fits and fit.training_hours]
+    share = "" if images else (" (a quarter of the input: summaries, labels, extractions — say so if outputs are "
+                               "longer)")
     return timed, (
-        f"one batch run: {tokens_in / 1e9:,.3g}B input tokens prefilled (2 × {active_billions:g}B × tokens at each GPU's "
-        f"bf16 peak × {PREFILL_COMPUTE_EFFICIENCY:g}) and {tokens_out / 1e9:,.3g}B output tokens (a quarter of the input: "
-        f"summaries, labels, extractions — say so if outputs are longer) decoded as many sequences at once as the KV "
+        f"one batch run: {reading}{tokens_in / 1e9:,.3g}B input tokens prefilled (2 × {active_billions:g}B × tokens at "
+        f"each GPU's bf16 peak × {PREFILL_COMPUTE_EFFICIENCY:g}) and {tokens_out / 1e9:,.3g}B output tokens{share} "
+        f"decoded as many sequences at once as the KV "
         f"cache holds (up to {MAX_BATCH_SEQUENCES}: " + ", ".join(batches[:3]) + f"), at "
         f"{DECODE_BANDWIDTH_EFFICIENCY:g} of each GPU's memory bandwidth")
 
