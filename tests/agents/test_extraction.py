@@ -317,3 +317,8 @@ def test_transcribing_an_archive_is_a_batch_and_live_streams_are_served(message:
     spec = extract(message).spec
     assert (spec.task, spec.domain) == (task, "speech")
     assert spec.dataset_size_gb == (pytest.approx(gigabytes) if gigabytes else None)
+
+
+def test_at_once_is_simultaneous_not_a_one_off() -> None:
+    assert extract("we want to transcribe 30 live support calls at once, anything but AWS").spec.task == "inference"
+    assert extract("embed our 2M support articles once").spec.task == "batch_inference"

@@ -306,3 +306,29 @@ def test_a_transcription_run_by_hand() -> None:
     assert rule.startswith("one transcription run: 2,000 hours of audio")
     live = spec.model_copy(update={"task": "inference", "concurrent_users": 20})
     assert transcription_fits(live, fits) == (fits, None)
+
+
+@pytest.mark.parametrize(("model_id", "reasoning"), [
+    ("Qwen/QwQ-32B", True), ("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", True), ("openai/gpt-oss-120b", True),
+    ("Qwen/Qwen3-32B", True),  # thinks by default
+    ("Qwen/Qwen3-235B-A22B-Thinking-2507", True), ("microsoft/Phi-4-reasoning", True),
+    ("Qwen/Qwen3-30B-A3B-Instruct-2507", False),  # the 2507 instruct release does not think
+    ("Qwen/Qwen3-Embedding-8B", False), ("Qwen/Qwen3-VL-8B-Instruct", False), ("meta-llama/Llama-3.1-8B-Instruct", False),
+    ("deepseek-ai/DeepSeek-V3", False),
+])
+def test_a_served_reasoning_model_gets_room_to_think(model_id: str, reasoning: bool) -> None:
+    """Served with no context stated: 32,768 tokens (capped at the model's own limit) and 8,192 tokens of KV per user in
+    flight — a chat default of 4,096 would cut the thinking off."""
+    from stack8s_architect.planning.shapes import reasoning_tokens_per_user
+
+    spec = WorkloadSpec(task="inference", domain="llm", model_id=model_id, params_billions=32, concurrent_users=15)
+    filled, said = with_defaults(spec, context_limit=40_960)
+    assert filled.context_length == (32_768 if reasoning else None)
+    assert reasoning_tokens_per_user(filled) == (8_192 if reasoning else None)
+    assert any("reasoning model" in note for note in said) == reasoning
+    if reasoning:
+        assert with_defaults(spec, context_limit=16_384)[0].context_length == 16_384  # the model's own limit
+        stated = spec.model_copy(update={"context_length": 4096})
+        assert with_defaults(stated)[0].context_length == 4096 and reasoning_tokens_per_user(stated) is None
+        training = spec.model_copy(update={"task": "fine_tuning"})
+        assert with_defaults(training)[0].context_length is None

@@ -135,7 +135,7 @@ _TASK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"(?:want|need|get|have) (?:it|them|this|the model) trained|build (?:a|my|our) (?:\w+ )?(?:model|detector|classifier)|"
                             r"create (?:a|my|our) (?:\w+ )?(?:model|detector|classifier))\b", re.I)),
     ("batch_inference", re.compile(r"\b(batch|offline (?:scoring|classification|inference|processing|job)|one-off|one-?time|"
-                                   r"(?:transcribe|embed|score|process|caption|classify|label|tag)\b[^.;!?]{0,60}?\bonce\b"
+                                   r"(?:transcribe|embed|score|process|caption|classify|label|tag)\b[^.;!?]{0,60}?(?<!\bat )\bonce\b"
                                    r"(?!\s+(?:we|it|they|you|i|our|that|this|the|done|deployed|ready|live|trained))|"
                                    r"once (?:over|for)|"
                                    r"every (?:day|night|hour|week|month)|nightly|weekly|once a (?:day|week|month)|"

@@ -34,7 +34,7 @@ from stack8s_architect.planning.sizing_step import SizingOutcome, size_for
 from stack8s_architect.planning.sizing_tool import excluded_accelerators
 from stack8s_architect.planning.shapes import (DEFAULT_EMBEDDING_BILLIONS, EMBEDDING_SERVER_CPU_M,
                                                EMBEDDING_SERVER_MEMORY_GIB, autoscaling_range, embedding_default,
-                                               is_rag, rag_context, rag_index, rag_ingestion)
+                                               is_rag, rag_context, rag_index, rag_ingestion, reasoning_context)
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.cost import monthly_cost_usd
 from stack8s_architect.sizing.precision import precision_named
@@ -116,8 +116,9 @@ class PlanOutcome:
     warnings: list[str] = field(default_factory=list)  # e.g. the local cluster could not be read
 
 
-def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
-    """Fill what a plan needs and the user left open; each default is said back."""
+def with_defaults(spec: WorkloadSpec, *, context_limit: int | None = None) -> tuple[WorkloadSpec, list[str]]:
+    """Fill what a plan needs and the user left open; each default is said back. `context_limit`: the model's own
+    longest context, when the catalog knows it."""
     values: dict[str, object] = {}
     said: list[str] = []
     domain = spec.domain
@@ -134,6 +135,8 @@ def with_defaults(spec: WorkloadSpec) -> tuple[WorkloadSpec, list[str]]:
         said.append(f"no model size given: an {DEFAULT_LLM_BILLIONS:g}B instruction model assumed "
                     "(name a model or a size to change it)")
     context, why = rag_context(spec.model_copy(update=values))
+    if not context:
+        context, why = reasoning_context(spec.model_copy(update=values), context_limit)
     if context:
         values["context_length"] = context
         said.append(why)
@@ -149,7 +152,8 @@ def ground(ctx: PlannerContext, requested: WorkloadSpec) -> tuple[WorkloadSpec, 
     assert ctx.model_facts is not None
     filled, embedding = embedding_default(requested)  # before grounding: the default model is resolved like any other
     grounded = ground_model(ctx.session, ctx.model_facts, requested.model_copy(update=filled) if filled else requested)
-    spec, said = with_defaults(grounded.spec)
+    limit = grounded.facts.architecture.max_context_tokens if grounded.facts is not None else None
+    spec, said = with_defaults(grounded.spec, context_limit=limit)
     return (spec, grounded.facts, [*grounded.warnings, *grounded.assumptions, *([embedding] if embedding else []), *said],
             grounded.warnings)
 
@@ -480,7 +484,7 @@ def _steps(spec: WorkloadSpec, outcome: SizingOutcome, top: Candidate | None, mo
     elif fit is not None and spec.domain == "speech":
         replicas = fit.replicas or 1
         steps.append(f"Deploy speaches (faster-whisper) from manifests/: {replicas} replica(s) of one GPU"
-                     + (f", {-(-spec.concurrent_users // replicas)} stream(s) each" if spec.concurrent_users else "")
+                     + (f" sharing the {spec.concurrent_users} streams" if spec.concurrent_users else "")
                      + "; an init container fetches the CTranslate2 weights.")
         steps.append(f"Load-test with {spec.concurrent_users or 'the expected'} live streams at real-time pace and "
                      "check each chunk's transcription keeps up.")

@@ -11,6 +11,7 @@ wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -48,6 +49,40 @@ def rag_context(spec: WorkloadSpec) -> tuple[int | None, str | None]:
 
 
 # An embedding workload that names no model: a multilingual, permissively licensed default (XLM-RoBERTa-large size).
+# Reasoning models write their thinking before the answer: their cards recommend up to 32,768 output tokens (QwQ,
+# DeepSeek-R1 and its distills, Qwen3 in thinking mode, Phi-4-reasoning, Magistral, gpt-oss). Served with a 4,096-token
+# context they are cut off mid-thought; each user's KV cache is sized for 8,192 tokens in flight (four chat turns: a
+# long thinking trace — vLLM preempts and recomputes the rarer longer ones rather than fail).
+REASONING_MODEL = re.compile(r"(?:^|/)(?:qwq\b|[^/]*\br1\b|[^/]*-r1-|[^/]*reasoning|[^/]*thinking|magistral|gpt-oss|"
+                             r"qwen3-(?!.*instruct-2507)(?!.*-base\b)(?!.*embedding)(?!.*reranker)(?!.*coder)"
+                             r"(?!(?:.*-)?vl\b)(?!(?:.*-)?omni\b))", re.I)
+REASONING_CONTEXT_TOKENS = 32_768
+REASONING_TOKENS_PER_USER = 8_192
+
+
+def is_reasoning(model_id: str | None) -> bool:
+    return bool(model_id and REASONING_MODEL.search(model_id))
+
+
+def reasoning_context(spec: WorkloadSpec, limit: int | None) -> tuple[int | None, str | None]:
+    """(the context a served reasoning model needs, said back), or (None, None): not one, not served, or a context
+    stated."""
+    if not is_reasoning(spec.model_id) or spec.task not in {None, "inference"} or spec.context_length is not None:
+        return None, None
+    context = min(REASONING_CONTEXT_TOKENS, limit or REASONING_CONTEXT_TOKENS)
+    per_user = min(REASONING_TOKENS_PER_USER, context)
+    return context, (f"{spec.model_id} is a reasoning model (it thinks before it answers; its card recommends up to "
+                     f"32,768 output tokens): served with a {context:,}-token context, each user's KV cache sized for "
+                     f"{per_user:,} tokens in flight (state a context to change it)")
+
+
+def reasoning_tokens_per_user(spec: WorkloadSpec) -> int | None:
+    """KV tokens one user of a reasoning model keeps in flight, when its context is longer than that."""
+    if not is_reasoning(spec.model_id) or spec.task not in {None, "inference"} or not spec.context_length:
+        return None
+    return REASONING_TOKENS_PER_USER if spec.context_length > REASONING_TOKENS_PER_USER else None
+
+
 DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3"
 DEFAULT_EMBEDDING_BILLIONS = 0.568
 BYTES_PER_TOKEN = 4.0  # as planning/sizing_step.py reads text

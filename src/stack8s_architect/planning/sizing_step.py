@@ -10,7 +10,13 @@ from stack8s_architect.catalog.models.sizing_facts import ModelFacts
 from stack8s_architect.core.errors import ArchitectError
 from stack8s_architect.planning.plan import PlanSizing
 from stack8s_architect.planning.sizing_tool import COMMON_GPUS, SizeToolRequest, excluded_accelerators, run_size
-from stack8s_architect.planning.shapes import batch_fits, generation_fits, stream_fits, transcription_fits
+from stack8s_architect.planning.shapes import (
+    batch_fits,
+    generation_fits,
+    reasoning_tokens_per_user,
+    stream_fits,
+    transcription_fits,
+)
 from stack8s_architect.planning.spec import WorkloadSpec
 from stack8s_architect.sizing.fit import GpuFit
 from stack8s_architect.sizing.gpu import GpuSpec
@@ -56,7 +62,7 @@ def _request(spec: WorkloadSpec, assumptions: list[str], **names: object) -> Siz
     return SizeToolRequest(
         model=f"{spec.params_billions:g}B", model_id=spec.model_id or spec.model_query,
         modality=_MODALITY.get(spec.domain or "llm", "llm"), mode=_mode(spec, assumptions),
-        precision=spec.precision, context_length=spec.context_length,
+        precision=spec.precision, context_length=spec.context_length, tokens_per_user=reasoning_tokens_per_user(spec),
         # the size tool sizes one sequence of the full context per replica, then the users' load on replicas
         concurrent_users=spec.concurrent_users, requests_per_second=spec.requests_per_second,
         user_tokens_per_second=_user_speed(spec, assumptions), training_tokens=tokens, **_training_options(spec),
