@@ -322,3 +322,25 @@ def test_transcribing_an_archive_is_a_batch_and_live_streams_are_served(message:
 def test_at_once_is_simultaneous_not_a_one_off() -> None:
     assert extract("we want to transcribe 30 live support calls at once, anything but AWS").spec.task == "inference"
     assert extract("embed our 2M support articles once").spec.task == "batch_inference"
+
+
+@pytest.mark.parametrize(("now", "message", "hours"), [
+    # Monday 7 Dec 2026, 14:00 UTC → the end of Friday 11 Dec is 4 days and 10 hours away
+    ("2026-12-07T14:00:00", "caption 3 million product photos with a vision-language model by Friday", 106.0),
+    ("2026-12-11T10:00:00", "transcribe our 500 hours of calls by Friday", 14.0),  # said on the Friday itself
+    # said on a Monday, "next Monday" is a week away: the end of Monday 14 Dec, 7 days and 10 hours
+    ("2026-12-07T14:00:00", "fine-tune llama 3 8b on 20k examples, ready by next Monday", 178.0),
+])
+def test_a_weekday_deadline_is_the_hours_until_that_day_ends(monkeypatch: pytest.MonkeyPatch, now: str, message: str,
+                                                             hours: float) -> None:
+    import datetime
+
+    from stack8s_architect.agents import extraction
+
+    monkeypatch.setattr(extraction, "_now", lambda: datetime.datetime.fromisoformat(now).replace(tzinfo=datetime.UTC))
+    assert extract(message).spec.deadline_hours == hours
+
+
+def test_a_meeting_on_a_weekday_is_no_deadline() -> None:
+    message = "Quick summary before Thursday's sync: 2 TB of contracts to summarise once with Qwen2.5 14B as a batch"
+    assert extract(message).spec.deadline_hours is None

@@ -8,6 +8,7 @@ the message was read; what cannot be resolved stays in the text, it is never gue
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -785,10 +786,37 @@ _HOURS_PER = {"h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0, "d": 2
               "week": 168.0, "weeks": 168.0}
 
 
+# "by Friday", "before Monday": the hours until the end of that day (UTC), from now; today's name is the end of today
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_BY_WEEKDAY = re.compile(r"\b(?:by|before|until|till|no later than|done by|ready by|finished by)\s+(?:this\s+|(next)\s+)?"
+                         r"(" + "|".join(_WEEKDAYS) + r")\b(?!['’]s)", re.I)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _hours_until(weekday: str, *, next_week: bool = False) -> float:
+    """Hours from now to the end (24:00 UTC) of the next `weekday` — today's when it is that day, unless "next"."""
+    now = _now()
+    days_ahead = (_WEEKDAYS.index(weekday.lower()) - now.weekday()) % 7
+    if next_week and days_ahead == 0:
+        days_ahead = 7
+    end = datetime.datetime.combine(now.date() + datetime.timedelta(days=days_ahead + 1), datetime.time(),
+                                    tzinfo=datetime.UTC)
+    return round((end - now).total_seconds() / 3600, 1)
+
+
 def _deadline(text: str, found: dict[str, object], notes: list[str]) -> None:
     match = _DEADLINE.search(text)
     if match:
         found["deadline_hours"] = _number(match.group(1)) * _HOURS_PER[match.group(2).lower()]
+        return
+    weekday = _BY_WEEKDAY.search(text)
+    if weekday:
+        found["deadline_hours"] = max(1.0, _hours_until(weekday.group(2), next_week=bool(weekday.group(1))))
+        notes.append(f"'{weekday.group(0)}' read as a {found['deadline_hours']:g}-hour limit (to the end of "
+                     f"{weekday.group(2).capitalize()}, UTC)")
         return
     for pattern, hours in _DEADLINE_WORDS:
         word = pattern.search(text)
