@@ -344,3 +344,11 @@ def test_a_weekday_deadline_is_the_hours_until_that_day_ends(monkeypatch: pytest
 def test_a_meeting_on_a_weekday_is_no_deadline() -> None:
     message = "Quick summary before Thursday's sync: 2 TB of contracts to summarise once with Qwen2.5 14B as a batch"
     assert extract(message).spec.deadline_hours is None
+
+
+def test_a_deadline_is_not_part_of_what_the_model_must_do() -> None:
+    """The use case picks a medical-imaging model by the user's words: when the job must finish is not one of them."""
+    spec = extract("we have 2 TB of chest CT scans and want to train a nodule detector, EU only, finish within 3 days").spec
+    assert spec.use_case == "chest ct scans nodule detector" and spec.deadline_hours == 72
+    assert extract("train a spleen segmentation model on 500 CT volumes by Friday").spec.use_case == \
+        "spleen segmentation ct volumes"

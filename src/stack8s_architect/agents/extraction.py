@@ -947,6 +947,10 @@ def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
     if found.get("model_query") or found.get("domain") not in SUBJECT_DOMAINS:
         return
     blanked = _SIZE.sub(" ", text)
+    # a deadline ("finish within 3 days", "by Friday") says when, not what
+    blanked = _BY_WEEKDAY.sub(" ", _DEADLINE.sub(" ", blanked))
+    blanked = re.sub(r"\b(?:finish(?:ed)?|done|ready|complete[ds]?)\b(?=\s*$|\s*[,.;])|\b(?:finish(?:ed)?|done|"
+                     r"ready|complete[ds]?)\s+(?=\s)", " ", blanked, flags=re.I)
     for start, end, _ in sorted([*provider_mentions(blanked), *place_mentions(blanked)], reverse=True):
         blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     blanked = _GPU_TOKEN.sub(" ", blanked)
