@@ -352,3 +352,12 @@ def test_a_deadline_is_not_part_of_what_the_model_must_do() -> None:
     assert spec.use_case == "chest ct scans nodule detector" and spec.deadline_hours == 72
     assert extract("train a spleen segmentation model on 500 CT volumes by Friday").spec.use_case == \
         "spleen segmentation ct volumes"
+
+
+@pytest.mark.parametrize(("message", "fused"), [
+    ("full fine-tune llama 3.1 8b with liger kernels on 8k sequences, 1 H100", True),
+    ("qlora qwen 2.5 14b on 20k examples with cut cross entropy", True),
+    ("serve llama 3.1 8b for 10 users", None),  # no training: no loss to fuse
+])
+def test_a_fused_loss_is_read_when_training(message: str, fused: bool | None) -> None:
+    assert extract(message).spec.fused_loss is fused

@@ -213,6 +213,11 @@ def test_a_fine_tune_on_several_gpus_runs_the_set_up_it_was_sized_for() -> None:
                            flash_attention=False, dataset_size_gb=0.2)
     axolotl, zero = config_of(offload, 1)
     assert zero["zero_optimization"]["offload_param"]["device"] == "cpu" and axolotl["flash_attention"] is False
+    assert "plugins" not in axolotl
+    fused = unstated.model_copy(update={"fused_loss": True})  # "with liger kernels": the loss the sizing took
+    axolotl, _ = config_of(fused, 1)
+    assert axolotl["plugins"] == ["axolotl.integrations.liger.LigerPlugin"]
+    assert axolotl["liger_fused_linear_cross_entropy"] is True
 
 
 def test_training_on_several_instances_is_an_indexed_job_with_rendezvous() -> None:

@@ -115,3 +115,15 @@ def test_pinned_gpu_count_is_reported_as_is() -> None:
 
 def test_training_gpu_counts() -> None:
     assert training_gpu_counts(32) == [1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32]
+
+
+def test_a_fused_loss_holds_six_bytes_per_logit_and_no_fp32_logits_through_the_backward() -> None:
+    """Llama 3.1 8B at 8,192 tokens: the standard loss peaks at 16 B × 128,256 × 8,192 = 16.8 GB; Liger's or Cut
+    Cross Entropy's at 6 B (6.3 GB), and no fp32 logits stay held while the layers are recomputed."""
+    arch = architecture(LLAMA_3_1_8B)
+    standard = activation_bytes(TrainingSetup(arch, sequence_tokens=8192))
+    fused = activation_bytes(TrainingSetup(arch, sequence_tokens=8192, fused_cross_entropy=True))
+    checkpoints = 32 * 8192 * 2 * 4096
+    assert standard == checkpoints + 16 * 128_256 * 8192
+    assert fused == checkpoints + max(6 * 128_256 * 8192, 8192 * (16 * 4096 + 8 * 14_336))
+    assert standard - fused == 10 * 128_256 * 8192  # 10.5 GB less per GPU

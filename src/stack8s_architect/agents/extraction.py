@@ -975,6 +975,8 @@ _ZERO_STAGE = re.compile(r"\bzero[ _-]?(?:stage[ _-]?)?([0-3])\b|\bstage[ _-]?([
 _FSDP = re.compile(r"\bfsdp\b|\bfully sharded data parallel\b", re.I)
 _OFFLOAD = re.compile(r"\b(?:zero[ _-]?offload|cpu[ _-]?offload(?:ing)?|offload(?:ing)? (?:the )?(?:optimi[sz]er|adam)"
                       r"(?: states?)? to (?:the )?(?:cpu|host|ram))\b", re.I)
+_FUSED_LOSS = re.compile(r"\b(?:liger(?:[- ]kernels?)?|cut[- ]cross[- ]entropy|fused(?: linear)? cross[- ]entropy|"
+                         r"chunked (?:cross[- ]entropy|loss))\b", re.I)
 _NO_FLASH = re.compile(r"\b(?:no|without|not? (?:use|using)|can'?t use|cannot use) flash[ -]?attention\b", re.I)
 
 
@@ -995,6 +997,8 @@ def _training_options(text: str, found: dict[str, object]) -> None:
         found["cpu_offload"] = True
     if _NO_FLASH.search(text):
         found["flash_attention"] = False
+    if _FUSED_LOSS.search(text):
+        found["fused_loss"] = True
 
 
 def _options(text: str, found: dict[str, object], notes: list[str]) -> None:

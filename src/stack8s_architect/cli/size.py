@@ -49,6 +49,8 @@ def size_command(
                                                    "checkpointing.")] = False,
     no_flash_attention: Annotated[bool, typer.Option("--no-flash-attention", help="Training without flash "
                                                      "attention.")] = False,
+    fused_cross_entropy: Annotated[bool, typer.Option("--fused-cross-entropy", help="Training with a fused loss "
+                                                      "(Liger, Cut Cross Entropy).")] = False,
     vllm_version: Annotated[str, typer.Option("--vllm", help="Serving: whose start-up accounting (0.11, 0.19).")] = "0.11",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -66,7 +68,7 @@ def size_command(
         tokens_per_user=tokens_per_user, user_tokens_per_second=user_speed, training_tokens=training_tokens,
         optimizer=optimizer, training_precision=training_precision, zero_stage=zero_stage, cpu_offload=cpu_offload,
         base_precision=base_precision, gradient_checkpointing=not no_checkpointing,
-        flash_attention=not no_flash_attention, vllm_version=vllm_version,
+        flash_attention=not no_flash_attention, fused_cross_entropy=fused_cross_entropy, vllm_version=vllm_version,
     )
     if config is None and not is_parameter_count(model):
         with _database() as (_, database), database.session() as session:

@@ -81,6 +81,8 @@ def _training_options(spec: WorkloadSpec) -> dict[str, object]:
         options["cpu_offload"] = spec.cpu_offload
     if spec.flash_attention is not None:
         options["flash_attention"] = spec.flash_attention
+    if spec.fused_loss:
+        options["fused_cross_entropy"] = True
     return options
 
 

@@ -88,6 +88,8 @@ class SizeToolRequest(BaseModel):
         default=None, description="LoRA's frozen base (default bf16; nf4 for qlora)")
     gradient_checkpointing: bool = True
     flash_attention: bool = True
+    fused_cross_entropy: bool = Field(default=False, description="training with a fused or chunked cross-entropy "
+                                      "(Liger, Cut Cross Entropy, Megatron's): 6 bytes per logit at the loss, not 16")
     vllm_version: Literal["0.11", "0.19"] = Field(default="0.11", description="whose start-up accounting sizes "
                                                   "serving (0.11: the version the plans deploy)")
     usd_per_hour: float | None = Field(default=None, gt=0, le=1e5, description="price of one instance, for cost")
@@ -238,6 +240,7 @@ def run_size(request: SizeToolRequest, *, device: GpuSpec | None = None,
         optimizer=request.optimizer, training_precision=request.training_precision, zero_stage=request.zero_stage,
         cpu_offload=request.cpu_offload, base_precision=request.base_precision,
         gradient_checkpointing=request.gradient_checkpointing, flash_attention=request.flash_attention,
+        fused_cross_entropy=request.fused_cross_entropy,
         vllm_version=request.vllm_version,
     )
     try:

@@ -67,6 +67,8 @@ class WorkloadSpec(BaseModel):
     zero_stage: int | None = Field(default=None, ge=0, le=3, description="ZeRO stage as said: 'zero 2' → 2; FSDP → 3")
     cpu_offload: bool | None = Field(default=None, description="optimizer states offloaded to the CPU (ZeRO-Offload)")
     flash_attention: bool | None = Field(default=None, description="false when the user trains without it")
+    fused_loss: bool | None = Field(default=None, description="a fused cross-entropy as said ('liger', 'cut cross "
+                                    "entropy'): the loss never holds every logit")
     use_case: str | None = Field(default=None, max_length=200,
                                  description="what the model must do, in the user's words: 'lung-cancer detector "
                                              "mri images'; the model search's query when no model is named")

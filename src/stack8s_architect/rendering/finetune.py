@@ -87,6 +87,9 @@ def axolotl_config(w: Workload, *, sequence_len: int, tracking_uri: str | None) 
         config.update({"use_mlflow": True, "mlflow_tracking_uri": tracking_uri, "mlflow_experiment_name": w.name})
     if deepspeed_config(w) is not None:
         config["deepspeed"] = DEEPSPEED_CONFIG
+    if w.fused_loss:  # the loss the sizing took: Liger's fused linear cross-entropy never holds every logit
+        config.update({"plugins": ["axolotl.integrations.liger.LigerPlugin"],
+                       "liger_fused_linear_cross_entropy": True})
     return config
 
 

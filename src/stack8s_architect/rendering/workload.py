@@ -96,6 +96,7 @@ class Workload:
     zero_stage: int | None = None
     cpu_offload: bool = False
     flash_attention: bool = True
+    fused_loss: bool = False
 
     @property
     def cron_schedule(self) -> str | None:
@@ -312,6 +313,7 @@ def read_workload(plan: DeploymentPlan, spec: WorkloadSpec | None = None) -> Wor
         checkpoint=checkpoint, base_model_id=base_model_id,
         optimizer=spec.optimizer if spec else None, zero_stage=spec.zero_stage if spec else None,
         cpu_offload=bool(spec and spec.cpu_offload), flash_attention=not (spec and spec.flash_attention is False),
+        fused_loss=bool(spec and spec.fused_loss),
     )
 
 

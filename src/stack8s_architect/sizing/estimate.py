@@ -85,6 +85,7 @@ class SizingRequest:
     cpu_offload: bool = False
     base_precision: str | None = None
     flash_attention: bool = True
+    fused_cross_entropy: bool = False
     vllm_version: str = DEFAULT_ENGINE.name  # whose start-up accounting sizes serving (engine.ENGINE_VERSIONS)
 
 
@@ -267,7 +268,7 @@ def _training_setup(request: SizingRequest) -> TrainingSetup:
         micro_batch_size=request.concurrency, gradient_checkpointing=request.gradient_checkpointing,
         lora_rank=request.lora_rank, optimizer=request.optimizer, precision=request.training_precision,
         zero_stage=request.zero_stage, cpu_offload=request.cpu_offload, base_precision=request.base_precision,
-        flash_attention=request.flash_attention,
+        flash_attention=request.flash_attention, fused_cross_entropy=request.fused_cross_entropy,
     )
 
 
@@ -308,7 +309,8 @@ def _training_notes(setup: TrainingSetup, flops: float | None, request: SizingRe
         f"({states.trainable_params / 1e6:,.1f}M trainable parameters).",
         f"Activations for {setup.micro_batch_size} × {setup.sequence_tokens:,} tokens per GPU, activation "
         f"checkpointing {'on' if setup.gradient_checkpointing else 'off'}, flash attention "
-        f"{'on' if setup.flash_attention else 'off'}.",
+        f"{'on' if setup.flash_attention else 'off'}, "
+        f"{'a fused cross-entropy (6 bytes per logit)' if setup.fused_cross_entropy else 'the standard loss (fp32 logits and their gradients: 16 bytes per logit)'}.",
         f"Assumed (change them when yours differ): optimizer {OPTIMIZER_NAMES[setup.optimizer]}, "
         f"{'mixed precision (bf16 weights and gradients, fp32 master copy)' if setup.precision == 'mixed' else setup.precision + ' throughout'}"
         f"{'' if setup.method == 'full' else f', frozen base in {setup.frozen_base_precision}'}, "
