@@ -24,3 +24,13 @@ def test_an_unchanged_compute_and_cost_says_what_else_changed() -> None:
     after = plan(roles=("inference-server", "metrics")).model_copy(update={"version": 2})
     assert change_line(before, after) == ("Changed from v1: the same model, compute and cost; the Kubernetes stack "
                                           "changed.")
+
+
+def test_a_new_context_and_its_kv_cache_are_named() -> None:
+    """"use a 32k context" on the same GPUs: the line says the context and the KV cache it sized, not "the assumptions
+    changed"."""
+    before = plan()  # 8,192 tokens, 2.5 GiB of KV
+    longer = sizing(context=32768).model_copy(update={"kv_cache_gib": 10.0})
+    after = plan(plan_sizing=longer).model_copy(update={"version": 2})
+    assert change_line(before, after) == ("Changed from v1: a 32,768-token context instead of 8,192; 10 GiB of KV "
+                                          "cache instead of 2.5.")

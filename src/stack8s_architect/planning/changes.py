@@ -36,6 +36,14 @@ def change_line(before: DeploymentPlan, after: DeploymentPlan) -> str:
     if new_precision and old_precision != new_precision:
         changes.append(f"{_PRECISIONS.get(new_precision, new_precision)} weights"
                        + (f" instead of {_PRECISIONS.get(old_precision, old_precision)}" if old_precision else ""))
+    old_context = before.sizing.context_length_tokens if before.sizing else None
+    new_context = after.sizing.context_length_tokens if after.sizing else None
+    if new_context and old_context and old_context != new_context:
+        changes.append(f"a {new_context:,}-token context instead of {old_context:,}")
+    old_kv = before.sizing.kv_cache_gib if before.sizing else None
+    new_kv = after.sizing.kv_cache_gib if after.sizing else None
+    if new_kv is not None and old_kv is not None and round(old_kv, 3) != round(new_kv, 3):
+        changes.append(f"{new_kv:g} GiB of KV cache instead of {old_kv:g}")
     old_compute, new_compute = _compute(before), _compute(after)
     if old_compute != new_compute:
         changes.append(f"{new_compute or 'no compute option'}"
