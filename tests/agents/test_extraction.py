@@ -361,3 +361,9 @@ def test_a_deadline_is_not_part_of_what_the_model_must_do() -> None:
 ])
 def test_a_fused_loss_is_read_when_training(message: str, fused: bool | None) -> None:
     assert extract(message).spec.fused_loss is fused
+
+
+@pytest.mark.parametrize("message", ["Serve Llama 3.1 70B in bf16 on GH200 for 20 users",
+                                     "two Grace Hopper superchips for Qwen3 32B"])
+def test_grace_hopper_is_a_gpu_name(message: str) -> None:
+    assert extract(message).spec.gpu_names == ["GH200"]

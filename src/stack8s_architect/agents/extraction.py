@@ -425,7 +425,10 @@ def gpu_mentions(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
             token = token[:-1]
             resolved = resolve_user_accelerator(token)
         if resolved:
-            found.append((match.start(), match.end(), re.sub(r"^(?:NVIDIA|AMD) ", "", token.upper()), resolved))
+            name = re.sub(r"^(?:NVIDIA|AMD) ", "", token.upper())
+            if re.fullmatch(r"GRACE[ -]HOPPER", name):  # a product name, said back as the part's
+                name = "GH200"
+            found.append((match.start(), match.end(), name, resolved))
     return found
 
 
