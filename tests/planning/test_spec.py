@@ -13,7 +13,7 @@ CONTRACT_FIELDS = (
     "budget_usd_per_month providers regions geography spot license compliance components use_local_cluster"
 ).split()
 ADDITIONS = ["exclude_providers", "exclude_gpus", "runs_per_month", "deadline_hours", "exclude_places", "optimizer",
-             "zero_stage", "cpu_offload", "flash_attention", "use_case"]
+             "zero_stage", "cpu_offload", "flash_attention", "fused_loss", "use_case"]
 
 
 def test_fields_are_the_design_contract() -> None:
