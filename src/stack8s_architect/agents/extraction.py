@@ -720,7 +720,6 @@ _DATA_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,3}?(ima
                          r"tiles|scans|x-?rays|snapshots|frames|slices|sprite sheets|renders|textures|hours?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:audio|"
                          r"speech|recordings?|calls?|podcasts?|voice))|hrs?(?=\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?audio))\b",
                          re.IGNORECASE)
-_GB_PER_IMAGE = GB_PER_IMAGE
 # between a number and "images": a model's size or a preposition means the number was not a count of them
 # ("Gemma 3 27B with image inputs" is a model version and its size, not 3 images)
 _NOT_A_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s*[bm]\b|\b(?:with|for|and|or|as)\b", re.I)
@@ -741,7 +740,6 @@ def _stated_length(text: str, end: int) -> int | None:
         return None
     tokens = round(_number(match.group(1), match.group(2)))
     return tokens if 1 <= tokens <= 1_000_000 else None
-_GB_PER_HOUR_OF_AUDIO = GB_PER_AUDIO_HOUR
 _EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:gpu|card|device))\b")  # "48 GB each": per GPU, not data
 
 
@@ -770,7 +768,8 @@ _TEXT_ITEMS = re.compile(r"\b" + _NUMBER + r"\s*(k|m)?\s+(?:[\w-]+\s+){0,2}?(doc
                          r"messages|listings|posts|comments|transcripts|reports|contracts|papers|pdfs|chats|conversations|"
                          r"dialogues|dialogs|threads|manuals|handbooks|policies)\b", re.IGNORECASE)
 _TOKENS_PER_TEXT = {"documents": 2048, "docs": 2048, "articles": 2048, "transcripts": 2048, "reports": 2048, "contracts": 2048,
-                    "papers": 2048, "pdfs": 2048, "manuals": 2048, "handbooks": 2048, "policies": 2048, "pages": 512, "chats": 1024, "conversations": 1024, "dialogues": 1024,
+                    "papers": 2048, "pdfs": 2048, "manuals": 2048, "handbooks": 2048, "policies": 2048, "pages": 512,
+                    "chats": 1024, "conversations": 1024, "dialogues": 1024,
                     "dialogs": 1024, "threads": 1024}  # a conversation: several turns
 TOKENS_PER_TEXT_ITEM = 256  # a description, review, ticket, email, message
 
@@ -793,6 +792,11 @@ _HOURS_PER = {"h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0, "d": 2
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _BY_WEEKDAY = re.compile(r"\b(?:by|before|until|till|no later than|done by|ready by|finished by)\s+(?:this\s+|(next)\s+)?"
                          r"(" + "|".join(_WEEKDAYS) + r")\b(?!['’]s)", re.I)
+
+
+# a deadline with the word that leads into it ("finish within 3 days", "ready by Friday")
+_SAID_DEADLINE = re.compile(r"\b(?:(?:finish(?:ed)?|done|ready|completed?)\s+)?(?:" + _DEADLINE.pattern + "|"
+                            + _BY_WEEKDAY.pattern + ")", re.I)
 
 
 def _now() -> datetime.datetime:
@@ -866,23 +870,25 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
         return
     examples = _EXAMPLES.search(text)
     if examples and found.get("task") in {"fine_tuning", "training"}:
-        per = _stated_length(text, examples.end()) or TOKENS_PER_EXAMPLE
+        stated = _stated_length(text, examples.end())
+        per = stated or TOKENS_PER_EXAMPLE
         tokens = _number(examples.group(1), examples.group(2)) * per
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 4)
         notes.append(f"{examples.group(0)} read as {tokens:,.0f} tokens ({per:,} per example), "
                      f"{found['dataset_size_gb']:,.4g} GB of text")
-        _sequence_from_items(text, examples.end(), found, notes)
+        _sequence_from_items(stated, found, notes)
         return
     texts = _TEXT_ITEMS.search(text)
     if texts and (found.get("task") in {"batch_inference", "training", "fine_tuning"} or found.get("domain") == "embeddings"):
         tokens, per = _text_tokens(texts)
-        if stated := _stated_length(text, texts.end()):
+        stated = _stated_length(text, texts.end())
+        if stated:
             tokens, per = tokens / per * stated, stated
         found["dataset_size_gb"] = round(tokens * BYTES_PER_TOKEN / 1e9, 3)
         notes.append(f"{texts.group(0)} read as {tokens:,.0f} tokens ({per:,} per item), "
                      f"{found['dataset_size_gb']:,.6g} GB of text")
         if found.get("task") in {"training", "fine_tuning"}:
-            _sequence_from_items(text, texts.end(), found, notes)
+            _sequence_from_items(stated, found, notes)
         return
     items = next((m for m in _DATA_ITEMS.finditer(text)
                   if not re.search(r"\b(?:per|a|an|each|every)\s+$", text[:m.start(3)], re.I)
@@ -890,16 +896,15 @@ def _data(text: str, found: dict[str, object], notes: list[str]) -> None:
     if items:
         count = _number(items.group(1), items.group(2))
         unit = items.group(3).lower()
-        per_item = _GB_PER_HOUR_OF_AUDIO if unit.startswith(("hour", "hr")) else _GB_PER_IMAGE
+        per_item = GB_PER_AUDIO_HOUR if unit.startswith(("hour", "hr")) else GB_PER_IMAGE
         found["dataset_size_gb"] = round(count * per_item, 3)
         notes.append(f"{items.group(0)} read as {found['dataset_size_gb']:,.6g} GB ("
-                     + ("16 kHz 16-bit mono audio, 0.1152 GB per hour" if per_item == _GB_PER_HOUR_OF_AUDIO
+                     + (f"16 kHz 16-bit mono audio, {GB_PER_AUDIO_HOUR:g} GB per hour" if per_item == GB_PER_AUDIO_HOUR
                         else "0.11 MB per image, ImageNet's mean JPEG") + ")")
 
 
-def _sequence_from_items(text: str, end: int, found: dict[str, object], notes: list[str]) -> None:
+def _sequence_from_items(stated: int | None, found: dict[str, object], notes: list[str]) -> None:
     """Training on items of a stated length: sequences that long, unless a context length was given."""
-    stated = _stated_length(text, end)
     if stated and "context_length" not in found:
         found["context_length"] = stated
         notes.append(f"training sequences of {stated:,} tokens (the length given for each item)")
@@ -951,9 +956,7 @@ def _use_case(text: str, found: dict[str, object], notes: list[str]) -> None:
         return
     blanked = _SIZE.sub(" ", text)
     # a deadline ("finish within 3 days", "by Friday") says when, not what
-    blanked = _BY_WEEKDAY.sub(" ", _DEADLINE.sub(" ", blanked))
-    blanked = re.sub(r"\b(?:finish(?:ed)?|done|ready|complete[ds]?)\b(?=\s*$|\s*[,.;])|\b(?:finish(?:ed)?|done|"
-                     r"ready|complete[ds]?)\s+(?=\s)", " ", blanked, flags=re.I)
+    blanked = _SAID_DEADLINE.sub(" ", blanked)
     for start, end, _ in sorted([*provider_mentions(blanked), *place_mentions(blanked)], reverse=True):
         blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     blanked = _GPU_TOKEN.sub(" ", blanked)

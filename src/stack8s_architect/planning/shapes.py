@@ -48,11 +48,10 @@ def rag_context(spec: WorkloadSpec) -> tuple[int | None, str | None]:
                      "context to change it)")
 
 
-# An embedding workload that names no model: a multilingual, permissively licensed default (XLM-RoBERTa-large size).
 # Reasoning models write their thinking before the answer: their cards recommend up to 32,768 output tokens (QwQ,
 # DeepSeek-R1 and its distills, Qwen3 in thinking mode, Phi-4-reasoning, Magistral, gpt-oss). Served with a 4,096-token
-# context they are cut off mid-thought; each user's KV cache is sized for 8,192 tokens in flight (four chat turns: a
-# long thinking trace — vLLM preempts and recomputes the rarer longer ones rather than fail).
+# context they are cut off mid-thought. Each user's KV cache is sized for 8,192 tokens in flight (a long thinking
+# trace, four times the chat default); vLLM preempts and recomputes the rarer longer ones rather than fail.
 REASONING_MODEL = re.compile(r"(?:^|/)(?:qwq\b|[^/]*\br1\b|[^/]*-r1-|[^/]*reasoning|[^/]*thinking|magistral|gpt-oss|"
                              r"qwen3-(?!.*instruct-2507)(?!.*-base\b)(?!.*embedding)(?!.*reranker)(?!.*coder)"
                              r"(?!(?:.*-)?vl\b)(?!(?:.*-)?omni\b))", re.I)
@@ -71,9 +70,9 @@ def reasoning_context(spec: WorkloadSpec, limit: int | None) -> tuple[int | None
         return None, None
     context = min(REASONING_CONTEXT_TOKENS, limit or REASONING_CONTEXT_TOKENS)
     per_user = min(REASONING_TOKENS_PER_USER, context)
-    return context, (f"{spec.model_id} is a reasoning model (it thinks before it answers; its card recommends up to "
-                     f"32,768 output tokens): served with a {context:,}-token context, each user's KV cache sized for "
-                     f"{per_user:,} tokens in flight (state a context to change it)")
+    return context, (f"{spec.model_id} is a reasoning model (it thinks before it answers; reasoning models' cards "
+                     f"recommend up to 32,768 output tokens): served with a {context:,}-token context, each user's KV "
+                     f"cache sized for {per_user:,} tokens in flight (state a context to change it)")
 
 
 def reasoning_tokens_per_user(spec: WorkloadSpec) -> int | None:
@@ -83,6 +82,7 @@ def reasoning_tokens_per_user(spec: WorkloadSpec) -> int | None:
     return REASONING_TOKENS_PER_USER if spec.context_length > REASONING_TOKENS_PER_USER else None
 
 
+# An embedding workload that names no model: a multilingual, permissively licensed default (XLM-RoBERTa-large size).
 DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3"
 DEFAULT_EMBEDDING_BILLIONS = 0.568
 BYTES_PER_TOKEN = 4.0  # as planning/sizing_step.py reads text

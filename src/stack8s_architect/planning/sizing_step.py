@@ -155,7 +155,7 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     if not batch_rule:
         fits, batch_rule = transcription_fits(spec, fits)
         transcription = bool(batch_rule)
-    embedding_batch = bool(batch_rule)  # sized by FLOPs or audio hours alone: no KV budget to state
+    without_kv = bool(batch_rule)  # sized by FLOPs or audio hours alone: no KV budget to state
     if not batch_rule:
         kv, sequences = response.sizing.get("kv_cache_gib"), result.concurrency
         fits, batch_rule = generation_fits(spec, fits, result.active_params_billions, response.sizing.get("weights_gib"),
@@ -165,7 +165,7 @@ def size_for(spec: WorkloadSpec, model: ModelFacts | None = None) -> SizingOutco
     fits, stream_rule = stream_fits(spec, fits)
     if stream_rule:
         assumptions.append(stream_rule)
-    serving = response.sizing["mode"] == "inference" and not embedding_batch
+    serving = response.sizing["mode"] == "inference" and not without_kv
     values = dict(response.sizing)
     if model is not None:  # exact, partial or estimated: how the catalog knew the architecture
         values["confidence"] = model.confidence
