@@ -367,3 +367,23 @@ def test_a_fused_loss_is_read_when_training(message: str, fused: bool | None) ->
                                      "two Grace Hopper superchips for Qwen3 32B"])
 def test_grace_hopper_is_a_gpu_name(message: str) -> None:
     assert extract(message).spec.gpu_names == ["GH200"]
+
+
+@pytest.mark.parametrize(("message", "wanted", "ruled_out"), [
+    ("Host phi-4-reasoning for 30 students, keep it off Azure, under $1500/month", None, ["azure"]),
+    ("stay off AWS, serve llama 3.1 8b", None, ["aws"]),
+    ("steer clear of AWS for the llama 8b endpoint", None, ["aws"]),
+    ("move our llama 8b off AWS onto GCP", ["gcp"], ["aws"]),
+    # "off" that is no leaving
+    ("we will kick off on GCP next week, serve llama 8b", ["gcp"], None),
+    ("first off, AWS is where we are, serve llama 8b", ["aws"], None),
+])
+def test_off_a_cloud_rules_it_out(message: str, wanted: list[str] | None, ruled_out: list[str] | None) -> None:
+    spec = extract(message).spec
+    assert (spec.providers, spec.exclude_providers) == (wanted, ruled_out)
+
+
+def test_off_a_gpu_rules_it_out_and_turning_spot_off_is_on_demand() -> None:
+    assert extract("keep the model off the H100s, serve llama 8b").spec.exclude_gpus == ["H100"]
+    spec = extract("serve llama 8b on AWS, turn off spot").spec
+    assert spec.providers == ["aws"] and spec.spot is False

@@ -17,6 +17,7 @@ _CUES = tuple(sorted((
     "away from", "switch from", "move from", "migrate from", "moving off", "off of", "nothing on", "anywhere but",
     "skip", "can't", "cannot", "can not", "won't", "will not", "shouldn't", "mustn't", "must not", "ban", "forbid",
     "no more", "rule out", "drop", "leave out", "not allowed", "forget", "forget about", "hate", "nothing",
+    "off", "steer clear of", "stay clear of",  # "keep it off Azure", "move off AWS", "steer clear of GCP"
 ), key=len, reverse=True))
 # Words that may stand between a cue and what it rules out ("not on the RunPod cloud", "avoid AWS or GCP").
 _FILLERS = frozenset("""
@@ -25,6 +26,9 @@ please cloud clouds provider providers go either neither also instances instance
 cards gpus gpu card be done afford allowed it them this that consumer gaming such as e.g including especially
 """.split())
 _JOINERS = frozenset({"or", "and", "nor", ",", "&"})
+# "off" after these is no leaving: "kick off on GCP", "first off, AWS" ("turn off spot" does rule spot out)
+_OFF_NOT_AWAY = frozenset("kick kicked kicking start started starting set show pay paid log sign first take took cut "
+                          "lay head cool tip write".split())
 _OTHER = "zzotherzz"  # stands for another mention of the same kind
 _CLAUSE_END = re.compile(r"[.;!?]|\bbut\b|\bhowever\b|\bthough\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+|,")
@@ -37,6 +41,8 @@ def negated(text: str, start: int, others: tuple[tuple[int, int], ...] = ()) -> 
     after, filler = None, False  # the word popped last; whether a filler stands between here and the item
     while words:
         cue = _cue_ending(words)
+        if cue == "off" and len(words) >= 2 and words[-2] in _OFF_NOT_AWAY:
+            return False
         if cue:
             # "no, fp8" / "wait no, LoRA": a "no" before a comma answers what was said before; "IBM cloud no,
             # Seeweb yes": a "no" after another item is that item's, not this one's
